@@ -1,0 +1,87 @@
+using System.Diagnostics;
+
+namespace IronRuntime.Router;
+
+/// <summary>
+/// One LLM call flowing through the router: what was asked, where it went and what it cost in tokens.
+/// Created by the router when a request enters the chain and completed exactly once.
+/// </summary>
+public sealed class LlmCall
+{
+    internal static readonly HttpRequestOptionsKey<LlmCall> OptionsKey = new("IronRuntime.LlmCall");
+    internal static readonly HttpRequestOptionsKey<string> CallerKey = new("IronRuntime.Caller");
+
+    private int _completed;
+
+    internal LlmCall(string? callerId, long startTimestamp)
+    {
+        CallerId = callerId;
+        StartTimestamp = startTimestamp;
+    }
+
+    /// <summary>Who made the call (for the runtime: the agent id), or <see langword="null"/> when unattributed.</summary>
+    public string? CallerId { get; }
+
+    /// <summary>The provider the call goes to.</summary>
+    public LlmProvider Provider { get; internal set; }
+
+    /// <summary>The provider API used.</summary>
+    public LlmApi Api { get; internal set; }
+
+    /// <summary>The model as sent upstream (any <c>openai/</c> or <c>anthropic/</c> prefix removed).</summary>
+    public string Model { get; internal set; } = string.Empty;
+
+    /// <summary>Whether the client asked for a server-sent-events stream.</summary>
+    public bool IsStreaming { get; internal set; }
+
+    /// <summary>The output-token limit the client asked for, or <see langword="null"/> when it set none.</summary>
+    public long? RequestedMaxOutputTokens { get; internal set; }
+
+    /// <summary>The output-token limit a gate imposed on a request that set none, or <see langword="null"/>.</summary>
+    public long? ImposedMaxOutputTokens { get; internal set; }
+
+    /// <summary>The output-token limit in force upstream: requested or imposed.</summary>
+    public long? EffectiveMaxOutputTokens => RequestedMaxOutputTokens ?? ImposedMaxOutputTokens;
+
+    /// <summary>A safe upper bound of the prompt's tokens, computed from the request body.</summary>
+    public long InputTokenBound { get; internal set; }
+
+    /// <summary>The size of the request body in bytes.</summary>
+    public long RequestBodyBytes { get; internal set; }
+
+    /// <summary>The usage the provider reported (or, for a stream cut short, what was received).</summary>
+    public TokenUsage Usage { get; internal set; }
+
+    /// <summary>Whether <see cref="Usage"/> was reported by the provider (as opposed to estimated or absent).</summary>
+    public bool UsageReported { get; internal set; }
+
+    /// <summary>The model named in the response, when the provider named one.</summary>
+    public string? ResponseModel { get; internal set; }
+
+    /// <summary>The HTTP status the client received (0 when no response was produced).</summary>
+    public int StatusCode { get; internal set; }
+
+    /// <summary>How the call ended.</summary>
+    public LlmCallOutcome Outcome { get; internal set; }
+
+    /// <summary>The <see cref="Stopwatch"/> timestamp at which the call entered the router.</summary>
+    public long StartTimestamp { get; }
+
+    /// <summary>The elapsed time from entry to completion; zero until completed.</summary>
+    public TimeSpan Duration { get; internal set; }
+
+    /// <summary>The lease the request gate granted, completed by the router when the call ends.</summary>
+    internal ILlmCallLease? Lease { get; set; }
+
+    /// <summary>The body as it will be sent upstream.</summary>
+    internal ReadOnlyMemory<byte> Body { get; set; }
+
+    /// <summary>Whether the router asked the provider for streamed usage the client did not ask for.</summary>
+    internal bool InjectedStreamUsage { get; set; }
+
+    /// <summary>Marks the call complete; true only for the first caller.</summary>
+    internal bool TryMarkCompleted() => Interlocked.Exchange(ref _completed, 1) == 0;
+
+    /// <summary>Whether the call has completed.</summary>
+    public bool IsCompleted => Volatile.Read(ref _completed) == 1;
+}

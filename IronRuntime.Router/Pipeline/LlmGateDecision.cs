@@ -1,0 +1,55 @@
+using System.Net;
+
+namespace IronRuntime.Router;
+
+/// <summary>The answer of an <see cref="ILlmRequestGate"/>.</summary>
+public readonly struct LlmGateDecision
+{
+    private LlmGateDecision(bool allowed, ILlmCallLease? lease, long? maxOutputTokens, HttpStatusCode status, string? errorType, string? errorCode, string? message)
+    {
+        IsAllowed = allowed;
+        Lease = lease;
+        MaxOutputTokens = maxOutputTokens;
+        StatusCode = status;
+        ErrorType = errorType;
+        ErrorCode = errorCode;
+        Message = message;
+    }
+
+    /// <summary>Whether the call may go ahead.</summary>
+    public bool IsAllowed { get; }
+
+    /// <summary>What the gate holds for the call; completed by the router when the call ends.</summary>
+    public ILlmCallLease? Lease { get; }
+
+    /// <summary>For a request that set no output limit: the limit the gate imposes, or <see langword="null"/>.</summary>
+    public long? MaxOutputTokens { get; }
+
+    /// <summary>The HTTP status of a denial.</summary>
+    public HttpStatusCode StatusCode { get; }
+
+    /// <summary>The error <c>type</c> of a denial, for example <c>iron_runtime_budget_exceeded</c>.</summary>
+    public string? ErrorType { get; }
+
+    /// <summary>The error <c>code</c> of a denial, for example <c>budget_exceeded</c>.</summary>
+    public string? ErrorCode { get; }
+
+    /// <summary>The human-readable reason of a denial.</summary>
+    public string? Message { get; }
+
+    /// <summary>Admits the call.</summary>
+    /// <param name="lease">What the gate holds until the call ends, if anything.</param>
+    /// <param name="maxOutputTokens">An output limit to impose when the request set none.</param>
+    /// <returns>The decision.</returns>
+    public static LlmGateDecision Allow(ILlmCallLease? lease = null, long? maxOutputTokens = null)
+        => new(true, lease, maxOutputTokens, HttpStatusCode.OK, null, null, null);
+
+    /// <summary>Denies the call; the client receives a provider-shaped error.</summary>
+    /// <param name="status">The HTTP status, for example 402.</param>
+    /// <param name="errorType">The error type.</param>
+    /// <param name="errorCode">The error code.</param>
+    /// <param name="message">The reason, shown to the agent.</param>
+    /// <returns>The decision.</returns>
+    public static LlmGateDecision Deny(HttpStatusCode status, string errorType, string errorCode, string message)
+        => new(false, null, null, status, errorType, errorCode, message);
+}

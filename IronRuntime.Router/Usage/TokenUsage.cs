@@ -1,0 +1,41 @@
+namespace IronRuntime.Router;
+
+/// <summary>
+/// Token usage of one call, normalised across providers.
+/// </summary>
+/// <remarks>
+/// <see cref="InputTokens"/> counts every prompt token, whatever rate it is billed at:
+/// OpenAI's <c>prompt_tokens</c>/<c>input_tokens</c>, or Anthropic's
+/// <c>input_tokens + cache_read_input_tokens + cache_creation_input_tokens</c>.
+/// <see cref="CachedInputTokens"/> (read from the prompt cache) and <see cref="CacheCreationInputTokens"/>
+/// (written to it) are subsets of it. <see cref="OutputTokens"/> includes <see cref="ReasoningTokens"/>.
+/// </remarks>
+/// <param name="InputTokens">All prompt tokens.</param>
+/// <param name="OutputTokens">All generated tokens, reasoning included.</param>
+/// <param name="CachedInputTokens">Prompt tokens read from the provider's cache.</param>
+/// <param name="CacheCreationInputTokens">Prompt tokens written to the provider's cache.</param>
+/// <param name="ReasoningTokens">Generated tokens spent on reasoning.</param>
+public readonly record struct TokenUsage(
+    long InputTokens,
+    long OutputTokens,
+    long CachedInputTokens = 0,
+    long CacheCreationInputTokens = 0,
+    long ReasoningTokens = 0)
+{
+    /// <summary>Input plus output tokens.</summary>
+    public long TotalTokens => InputTokens + OutputTokens;
+
+    /// <summary>Whether no token at all was counted.</summary>
+    public bool IsEmpty => InputTokens == 0 && OutputTokens == 0;
+
+    /// <summary>Adds two usages field by field.</summary>
+    public static TokenUsage operator +(TokenUsage left, TokenUsage right) => new(
+        left.InputTokens + right.InputTokens,
+        left.OutputTokens + right.OutputTokens,
+        left.CachedInputTokens + right.CachedInputTokens,
+        left.CacheCreationInputTokens + right.CacheCreationInputTokens,
+        left.ReasoningTokens + right.ReasoningTokens);
+
+    /// <summary>Adds two usages field by field.</summary>
+    public static TokenUsage Add(TokenUsage left, TokenUsage right) => left + right;
+}

@@ -1,0 +1,2 @@
+[assembly: Parallelizable(ParallelScope.Fixtures)]
+[assembly: NUnit.Framework.Timeout(120_000)]
