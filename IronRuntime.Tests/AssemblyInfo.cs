@@ -1,2 +1,1 @@
 [assembly: Parallelizable(ParallelScope.Fixtures)]
-[assembly: NUnit.Framework.Timeout(120_000)]
