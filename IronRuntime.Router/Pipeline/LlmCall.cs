@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace IronRuntime.Router;
 
 /// <summary>
@@ -64,7 +62,7 @@ public sealed class LlmCall
     /// <summary>How the call ended.</summary>
     public LlmCallOutcome Outcome { get; internal set; }
 
-    /// <summary>The <see cref="Stopwatch"/> timestamp at which the call entered the router.</summary>
+    /// <summary>The <see cref="TimeProvider.GetTimestamp"/> value at which the call entered the router.</summary>
     public long StartTimestamp { get; }
 
     /// <summary>The elapsed time from entry to completion; zero until completed.</summary>
@@ -75,6 +73,12 @@ public sealed class LlmCall
 
     /// <summary>The body as it will be sent upstream.</summary>
     internal ReadOnlyMemory<byte> Body { get; set; }
+
+    /// <summary>The parsed request.</summary>
+    internal Requests.LlmRequestInfo? Request { get; set; }
+
+    /// <summary>Whether errors for this call take Anthropic's shape.</summary>
+    internal bool AnthropicErrorShape { get; set; }
 
     /// <summary>Whether the router asked the provider for streamed usage the client did not ask for.</summary>
     internal bool InjectedStreamUsage { get; set; }

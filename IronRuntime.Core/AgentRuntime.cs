@@ -1,0 +1,235 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using IronRuntime.Agents;
+using IronRuntime.Budget;
+using IronRuntime.Internal;
+using IronRuntime.Router;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IronRuntime;
+
+/// <summary>
+/// The runtime: starts, watches and stops agents, and holds every LLM call they make to its budgets.
+/// Resolve it from the container after <c>services.AddIronRuntime(...)</c>, or build one with
+/// <see cref="CreateBuilder"/>.
+/// </summary>
+public sealed class AgentRuntime : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, AgentHandle> _agents = new(StringComparer.Ordinal);
+    private readonly IBudgetLedger _ledger;
+    private readonly AgentMetricsCollector _metrics;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly RuntimeConfig _config;
+    private int _disposed;
+
+    internal AgentRuntime(
+        IOptions<RuntimeConfig> config,
+        LlmRouter router,
+        IBudgetLedger ledger,
+        AgentMetricsCollector metrics,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory)
+    {
+        _config = config.Value;
+        Router = router;
+        _ledger = ledger;
+        _metrics = metrics;
+        _timeProvider = timeProvider;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<AgentRuntime>();
+        _ledger.ThresholdCrossed += OnThresholdCrossed;
+    }
+
+    /// <summary>Raised when an agent changes status.</summary>
+    public event EventHandler<AgentStatusChangedEventArgs>? AgentStatusChanged;
+
+    /// <summary>Raised once per crossing of an alert threshold of the global or an agent's budget.</summary>
+    public event EventHandler<BudgetAlert>? BudgetAlert;
+
+    /// <summary>The configuration in force.</summary>
+    public RuntimeConfig Config => _config;
+
+    /// <summary>The LLM router every call goes through.</summary>
+    public LlmRouter Router { get; }
+
+    /// <summary>The service provider the runtime owns when built without a host (disposed with it).</summary>
+    internal ServiceProvider? OwnedServices { get; set; }
+
+    /// <summary>A builder for a runtime without a host: configure it, then <see cref="IronRuntimeBuilder.Build"/>.</summary>
+    /// <returns>A new builder.</returns>
+    public static IronRuntimeBuilder CreateBuilder() => IronRuntimeBuilder.CreateStandalone();
+
+    /// <summary>Starts an in-process agent: <paramref name="agent"/> runs on the thread pool with its own governed <see cref="AgentContext.HttpClient"/>.</summary>
+    /// <param name="agent">The agent's body. Returning ends it (Exited, exit code 0); throwing fails it.</param>
+    /// <param name="options">Id, name, budget; null for defaults.</param>
+    /// <param name="cancellationToken">Cancels the start (not the agent).</param>
+    /// <returns>The agent's handle.</returns>
+    public Task<AgentHandle> StartAgentAsync(Func<AgentContext, Task> agent, AgentOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        options ??= new AgentOptions();
+        var handle = Register(options);
+        var client = Router.CreateClient(handle.AgentId);
+        handle.Client = client;
+        var context = new AgentContext(handle.AgentId, handle.Name, client, _loggerFactory.CreateLogger("IronRuntime.Agent." + handle.Name), handle.Stopping.Token);
+        Transition(handle, AgentStatus.Starting, AgentStatus.Running);
+        CoreLog.AgentStarted(_logger, handle.AgentId, handle.Name);
+        _ = Task.Run(() => RunInProcessAsync(handle, agent, context), CancellationToken.None);
+        return Task.FromResult(handle);
+    }
+
+    /// <summary>Stops an agent: asks it to stop, waits up to its stop timeout, then abandons it.</summary>
+    /// <param name="agentId">The agent.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task completing when the agent has ended or been abandoned.</returns>
+    public async Task StopAgentAsync(string agentId, CancellationToken cancellationToken = default)
+    {
+        var handle = GetAgent(agentId) ?? throw new KeyNotFoundException($"No agent with id '{agentId}'.");
+        if (handle.HasEnded)
+        {
+            return;
+        }
+
+        Transition(handle, AgentStatus.Running, AgentStatus.Stopping);
+        await handle.Stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await handle.WaitForExitAsync(cancellationToken).WaitAsync(handle.StopTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            CoreLog.AgentStopTimedOut(_logger, agentId, handle.StopTimeout.TotalMilliseconds);
+            End(handle, AgentStatus.Stopped, null, null);
+        }
+    }
+
+    /// <summary>The agent with <paramref name="agentId"/>, or null.</summary>
+    /// <param name="agentId">The agent id.</param>
+    /// <returns>Its handle, or null.</returns>
+    public AgentHandle? GetAgent(string agentId) => _agents.GetValueOrDefault(agentId);
+
+    /// <summary>Every agent started by this runtime, running or ended.</summary>
+    /// <returns>A snapshot of the handles.</returns>
+    public IReadOnlyList<AgentHandle> ListAgents() => [.. _agents.Values.OrderBy(a => a.StartedAt)];
+
+    /// <summary>What an agent has consumed so far: spend, tokens, requests, detections.</summary>
+    /// <param name="agentId">The agent.</param>
+    /// <returns>Its metrics (zeros for an agent that made no call).</returns>
+    public AgentMetrics GetMetrics(string agentId)
+    {
+        ArgumentNullException.ThrowIfNull(agentId);
+        return _metrics.Get(agentId);
+    }
+
+    /// <summary>Runtime-wide totals, including calls made outside any agent.</summary>
+    /// <returns>The totals; <see cref="AgentMetrics.AgentId"/> is null.</returns>
+    public AgentMetrics GetTotals() => _metrics.Get(null);
+
+    /// <summary>Sets or clears an agent's budget (or the global one, with a null id) while the runtime runs.</summary>
+    /// <param name="agentId">The agent, or null for the global budget.</param>
+    /// <param name="limit">The limit in USD, or null for none.</param>
+    public void SetBudget(string? agentId, decimal? limit) => _ledger.SetLimit(agentId, limit);
+
+    /// <summary>The state of an agent's budget (or the global one, with a null id).</summary>
+    /// <param name="agentId">The agent, or null for the global budget.</param>
+    /// <returns>Limit, spent and reserved.</returns>
+    public BudgetSnapshot GetBudget(string? agentId = null) => _ledger.GetSnapshot(agentId);
+
+    /// <summary>
+    /// A client whose LLM calls are governed like an agent's, for application code outside any agent
+    /// (attributed to <paramref name="agentId"/> when given).
+    /// </summary>
+    /// <param name="agentId">Who the calls are attributed to, or null.</param>
+    /// <returns>A new client; dispose it when done.</returns>
+    public HttpClient CreateHttpClient(string? agentId = null) => Router.CreateClient(agentId);
+
+    /// <summary>Stops every agent and releases the runtime.</summary>
+    /// <returns>A task completing when done.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await Task.WhenAll(_agents.Values.Where(a => !a.HasEnded).Select(a => StopAgentAsync(a.AgentId))).ConfigureAwait(false);
+        foreach (var agent in _agents.Values)
+        {
+            agent.Client?.Dispose();
+            agent.Stopping.Dispose();
+        }
+
+        _ledger.ThresholdCrossed -= OnThresholdCrossed;
+        if (OwnedServices is { } services)
+        {
+            await services.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private AgentHandle Register(AgentOptions options)
+    {
+        string id = options.AgentId ?? "agent-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var handle = new AgentHandle(id, options.Name ?? id, _timeProvider.GetUtcNow()) { StopTimeout = options.StopTimeout };
+        if (!_agents.TryAdd(id, handle))
+        {
+            throw new ArgumentException($"An agent with id '{id}' already exists in this runtime.", nameof(options));
+        }
+
+        if ((options.Budget ?? _config.DefaultAgentBudget) is { } budget)
+        {
+            _ledger.SetLimit(id, budget);
+        }
+
+        return handle;
+    }
+
+    private async Task RunInProcessAsync(AgentHandle handle, Func<AgentContext, Task> agent, AgentContext context)
+    {
+        try
+        {
+            await agent(context).ConfigureAwait(false);
+            End(handle, handle.Stopping.IsCancellationRequested ? AgentStatus.Stopped : AgentStatus.Exited, 0, null);
+        }
+        catch (OperationCanceledException) when (handle.Stopping.IsCancellationRequested)
+        {
+            End(handle, AgentStatus.Stopped, null, null);
+        }
+        catch (Exception ex)
+        {
+            CoreLog.AgentFailed(_logger, ex, handle.AgentId);
+            End(handle, AgentStatus.Failed, null, ex);
+        }
+    }
+
+    private void End(AgentHandle handle, AgentStatus status, int? exitCode, Exception? fault)
+    {
+        if (handle.HasEnded)
+        {
+            return;
+        }
+
+        handle.SetEnded(status, exitCode, fault, _timeProvider.GetUtcNow());
+        CoreLog.AgentEnded(_logger, handle.AgentId, status);
+        AgentStatusChanged?.Invoke(this, new AgentStatusChangedEventArgs(handle, status));
+    }
+
+    private void Transition(AgentHandle handle, AgentStatus from, AgentStatus to)
+    {
+        if (handle.TrySetStatus(from, to))
+        {
+            AgentStatusChanged?.Invoke(this, new AgentStatusChangedEventArgs(handle, to));
+        }
+    }
+
+    private void OnThresholdCrossed(object? sender, BudgetAlert alert)
+    {
+        CoreLog.BudgetThreshold(_logger, alert.AgentId is null ? "the global budget" : $"agent '{alert.AgentId}'", alert.Threshold * 100m, alert.Limit, alert.Spent);
+        BudgetAlert?.Invoke(this, alert);
+    }
+}

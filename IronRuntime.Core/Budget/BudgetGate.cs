@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Net;
+using IronRuntime.Internal;
+using IronRuntime.Pricing;
+using IronRuntime.Router;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IronRuntime.Budget;
+
+/// <summary>
+/// The router's request gate for money: prices the worst case of a call, reserves it against every budget that
+/// applies in one atomic step (or answers 402), and settles the actual cost when the call ends.
+/// </summary>
+internal sealed class BudgetGate : ILlmRequestGate
+{
+    /// <summary>Error type of a budget denial.</summary>
+    public const string BudgetExceededType = "iron_runtime_budget_exceeded";
+
+    /// <summary>Error code of a budget denial.</summary>
+    public const string BudgetExceededCode = "budget_exceeded";
+
+    /// <summary>Error type of a call refused because its model has no known price.</summary>
+    public const string UnknownPriceType = "iron_runtime_unknown_model_price";
+
+    private readonly IBudgetLedger _ledger;
+    private readonly IModelPricing _pricing;
+    private readonly RuntimeConfig _config;
+    private readonly ILogger<BudgetGate> _logger;
+
+    public BudgetGate(IBudgetLedger ledger, IModelPricing pricing, IOptions<RuntimeConfig> config, ILogger<BudgetGate> logger)
+    {
+        _ledger = ledger;
+        _pricing = pricing;
+        _config = config.Value;
+        _logger = logger;
+    }
+
+    public ValueTask<LlmGateDecision> EnterAsync(LlmCall call, CancellationToken cancellationToken)
+    {
+        string? agentId = call.CallerId;
+        bool hasLimit = _ledger.HasLimit(agentId);
+        if (!_pricing.TryGetPrice(call.Model, out var price))
+        {
+            if (hasLimit && _config.RejectUnpricedModels)
+            {
+                return ValueTask.FromResult(LlmGateDecision.Deny(HttpStatusCode.BadRequest, UnknownPriceType, "model_price_unknown",
+                    $"IronRuntime has no price for model '{call.Model}', so it cannot hold the call to its budget. " +
+                    "Add the model to the pricing map (AddPricingFile / OverridePrice) or set RejectUnpricedModels to false to track it in tokens only."));
+            }
+
+            // Tracked in tokens only.
+            _ledger.TryReserve(agentId, 0m, 0m, 0, 0, out var free);
+            CoreLog.UnpricedModel(_logger, agentId, call.Model);
+            return ValueTask.FromResult(LlmGateDecision.Allow(new BudgetLease(_ledger, free, null)));
+        }
+
+        decimal inputUnit = Math.Max(price.InputPerToken, price.CacheWritePerToken ?? 0m);
+        decimal outputUnit = Math.Max(price.OutputPerToken, price.ReasoningPerToken ?? 0m);
+        decimal fixedCost = call.InputTokenBound * inputUnit;
+        long maxUnits, minUnits;
+        if (call.Api == LlmApi.Embeddings)
+        {
+            maxUnits = minUnits = 0;
+        }
+        else if (call.RequestedMaxOutputTokens is { } requested)
+        {
+            maxUnits = minUnits = requested;
+        }
+        else
+        {
+            maxUnits = price.MaxOutputTokens ?? _config.DefaultMaxOutputTokens;
+            minUnits = Math.Min(maxUnits, _config.MinimumImposedOutputTokens);
+        }
+
+        if (!_ledger.TryReserve(agentId, fixedCost, outputUnit, minUnits, maxUnits, out var reservation))
+        {
+            string message = DenialMessage(agentId, call, fixedCost + (minUnits * outputUnit), minUnits);
+            return ValueTask.FromResult(LlmGateDecision.Deny(HttpStatusCode.PaymentRequired, BudgetExceededType, BudgetExceededCode, message));
+        }
+
+        long? imposed = hasLimit && call.RequestedMaxOutputTokens is null && call.Api != LlmApi.Embeddings ? reservation.OutputTokens : null;
+        return ValueTask.FromResult(LlmGateDecision.Allow(new BudgetLease(_ledger, reservation, price), imposed));
+    }
+
+    private string DenialMessage(string? agentId, LlmCall call, decimal needed, long outputTokens)
+    {
+        var global = _ledger.GetSnapshot(null);
+        var agent = agentId is null ? default : _ledger.GetSnapshot(agentId);
+        bool agentBound = agentId is not null && agent.Limit is not null
+                          && (global.Limit is null || agent.Remaining <= global.Remaining);
+        var binding = agentBound ? agent : global;
+        string who = agentBound ? $"agent '{agentId}'" : "the global budget";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"IronRuntime budget exceeded for {who}: spent ${binding.Spent:0.######} of the ${binding.Limit:0.######} limit " +
+            $"(${binding.Reserved:0.######} held by calls in flight); this call to '{call.Model}' needs up to ${needed:0.######} " +
+            $"({call.InputTokenBound} input tokens at most, {outputTokens} output tokens).");
+    }
+
+    /// <summary>Held by the router for one admitted call; settles the actual cost when it ends.</summary>
+    private sealed class BudgetLease(IBudgetLedger ledger, BudgetReservation reservation, ModelPrice? price) : ILlmCallLease
+    {
+        public void Complete(LlmCall call)
+        {
+            decimal cost = price?.CostOf(call.Usage) ?? 0m;
+            ledger.Settle(reservation, cost);
+        }
+    }
+}

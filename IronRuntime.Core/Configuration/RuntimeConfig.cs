@@ -1,0 +1,61 @@
+using System.ComponentModel.DataAnnotations;
+using IronRuntime.Pricing;
+using IronRuntime.Router;
+
+namespace IronRuntime;
+
+/// <summary>
+/// The runtime's configuration. Bindable from the <c>IronRuntime</c> configuration section and validated when
+/// the runtime starts.
+/// </summary>
+public sealed class RuntimeConfig
+{
+    /// <summary>The configuration section name: <c>IronRuntime</c>.</summary>
+    public const string SectionName = "IronRuntime";
+
+    /// <summary>The global budget in USD across all agents; null for unlimited.</summary>
+    [Range(typeof(decimal), "0", "79228162514264337593543950335")]
+    public decimal? Budget { get; set; }
+
+    /// <summary>The budget each agent gets unless its start options say otherwise; null for none.</summary>
+    [Range(typeof(decimal), "0", "79228162514264337593543950335")]
+    public decimal? DefaultAgentBudget { get; set; }
+
+    /// <summary>Log every LLM call (model, tokens, cost) at Information level.</summary>
+    public bool Verbose { get; set; }
+
+    /// <summary>
+    /// Fractions of a limit at which a <see cref="Budget.BudgetAlert"/> is raised, once per crossing.
+    /// Null means 0.5, 0.8 and 1.0.
+    /// </summary>
+    public decimal[]? AlertThresholds { get; set; }
+
+    /// <summary>
+    /// Refuse (HTTP 400) a call to a model with no known price while a budget applies (default true).
+    /// When false, such calls are tracked in tokens only.
+    /// </summary>
+    public bool RejectUnpricedModels { get; set; } = true;
+
+    /// <summary>
+    /// The output-token limit assumed for a request that sets none, when the pricing table does not know the
+    /// model's maximum (default 16,384).
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int DefaultMaxOutputTokens { get; set; } = 16_384;
+
+    /// <summary>
+    /// When a request sets no output limit and the budget cannot afford the model's maximum, the runtime imposes
+    /// the largest limit it affords — but never less than this many tokens; below it the call is refused (default 1).
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int MinimumImposedOutputTokens { get; set; } = 1;
+
+    /// <summary>The LLM router: provider endpoints, real keys, limits, simulated provider.</summary>
+    public LlmRouterOptions Router { get; set; } = new();
+
+    /// <summary>The pricing map: an optional user file in the LiteLLM format and per-model overrides.</summary>
+    public PricingOptions Pricing { get; set; } = new();
+
+    /// <summary>The thresholds in force.</summary>
+    internal IReadOnlyList<decimal> EffectiveAlertThresholds => AlertThresholds is { Length: > 0 } t ? t : [0.5m, 0.8m, 1.0m];
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace IronRuntime.Internal;
+
+/// <summary>The runtime's log messages; event ids 2000-2999.</summary>
+internal static partial class CoreLog
+{
+    [LoggerMessage(2000, LogLevel.Warning, "Agent {AgentId} called model {Model}, which has no known price; it is tracked in tokens only.")]
+    public static partial void UnpricedModel(ILogger logger, string? agentId, string model);
+
+    [LoggerMessage(2001, LogLevel.Warning, "Budget alert: {Scope} crossed {ThresholdPercent}% of its ${Limit} limit (spent ${Spent}).")]
+    public static partial void BudgetThreshold(ILogger logger, string scope, decimal thresholdPercent, decimal limit, decimal spent);
+
+    [LoggerMessage(2002, LogLevel.Information, "Agent {AgentId} ({Name}) started.")]
+    public static partial void AgentStarted(ILogger logger, string agentId, string name);
+
+    [LoggerMessage(2003, LogLevel.Information, "Agent {AgentId} ended with status {Status}.")]
+    public static partial void AgentEnded(ILogger logger, string agentId, Agents.AgentStatus status);
+
+    [LoggerMessage(2004, LogLevel.Error, "Agent {AgentId} failed.")]
+    public static partial void AgentFailed(ILogger logger, Exception exception, string agentId);
+
+    [LoggerMessage(2005, LogLevel.Information, "LLM call by {AgentId}: {Provider} {Model} {Outcome} {Status}, {InputTokens} in / {OutputTokens} out tokens, ${Cost} in {DurationMs} ms.")]
+    public static partial void CallSummary(ILogger logger, string? agentId, Router.LlmProvider provider, string model, Router.LlmCallOutcome outcome, int status, long inputTokens, long outputTokens, decimal cost, double durationMs);
+
+    [LoggerMessage(2006, LogLevel.Warning, "Agent {AgentId} did not stop within {TimeoutMs} ms of being asked; it was abandoned.")]
+    public static partial void AgentStopTimedOut(ILogger logger, string agentId, double timeoutMs);
+}

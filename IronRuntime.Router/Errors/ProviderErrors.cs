@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace IronRuntime.Router.Errors;
+
+/// <summary>Builds error responses in the shape of the provider the client speaks, so official SDKs raise typed errors.</summary>
+internal static class ProviderErrors
+{
+    /// <summary>The header that marks a response produced by the runtime rather than the provider.</summary>
+    public const string OriginHeader = "x-ironruntime-error";
+
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
+
+    /// <summary>Whether the client speaks Anthropic's shape on this route.</summary>
+    public static bool UsesAnthropicShape(LlmApi api, HttpRequestMessage request)
+        => api == LlmApi.Messages
+           || (api == LlmApi.Unknown && (request.Headers.Contains("x-api-key") || request.Headers.Contains("anthropic-version")));
+
+    /// <summary>An error response.</summary>
+    public static HttpResponseMessage Create(bool anthropicShape, HttpStatusCode status, string type, string? code, string message, HttpRequestMessage? request = null)
+    {
+        var response = new HttpResponseMessage(status)
+        {
+            Content = new ByteArrayContent(Body(anthropicShape, type, code, message)),
+            RequestMessage = request,
+        };
+        response.Content.Headers.ContentType = JsonContentType;
+        response.Headers.TryAddWithoutValidation(OriginHeader, "true");
+        return response;
+    }
+
+    /// <summary>The JSON error body.</summary>
+    public static byte[] Body(bool anthropicShape, string type, string? code, string message)
+    {
+        using var buffer = new MemoryStream(128 + message.Length);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            if (anthropicShape)
+            {
+                writer.WriteString("type"u8, "error"u8);
+                writer.WriteStartObject("error"u8);
+                writer.WriteString("type"u8, type);
+                writer.WriteString("message"u8, message);
+                if (code is not null)
+                {
+                    writer.WriteString("code"u8, code);
+                }
+
+                writer.WriteEndObject();
+            }
+            else
+            {
+                writer.WriteStartObject("error"u8);
+                writer.WriteString("message"u8, message);
+                writer.WriteString("type"u8, type);
+                writer.WriteNull("param"u8);
+                if (code is null)
+                {
+                    writer.WriteNull("code"u8);
+                }
+                else
+                {
+                    writer.WriteString("code"u8, code);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>The SSE error event a stream ends with when it cannot go on.</summary>
+    public static byte[] StreamErrorEvent(bool anthropicShape, string type, string message)
+    {
+        var body = Body(anthropicShape, type, null, message);
+        var prefix = anthropicShape ? "event: error\ndata: "u8 : "data: "u8;
+        var result = new byte[prefix.Length + body.Length + 2];
+        prefix.CopyTo(result);
+        body.CopyTo(result.AsSpan(prefix.Length));
+        result[^2] = (byte)'\n';
+        result[^1] = (byte)'\n';
+        return result;
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace IronRuntime.Router.Internal;
+
+/// <summary>The router's log messages; event ids 1000-1099.</summary>
+internal static partial class RouterLog
+{
+    [LoggerMessage(1000, LogLevel.Debug, "LLM call by {Caller} to {Provider} {Api} model {Model} ended {Outcome} with status {Status}: {InputTokens} input and {OutputTokens} output tokens in {DurationMs} ms.")]
+    public static partial void CallCompleted(ILogger logger, string? caller, LlmProvider provider, LlmApi api, string model, LlmCallOutcome outcome, int status, long inputTokens, long outputTokens, double durationMs);
+
+    [LoggerMessage(1001, LogLevel.Information, "LLM call by {Caller} to model {Model} was denied ({Status} {ErrorType}): {Reason}")]
+    public static partial void CallDenied(ILogger logger, string? caller, string model, int status, string? errorType, string? reason);
+
+    [LoggerMessage(1002, LogLevel.Information, "LLM request by {Caller} to {Path} was rejected with {Status}: {Reason}")]
+    public static partial void RequestRejected(ILogger logger, string? caller, string? path, int status, string reason);
+
+    [LoggerMessage(1003, LogLevel.Warning, "LLM call by {Caller} to {Provider} failed: {Reason}")]
+    public static partial void CallFailed(ILogger logger, Exception? exception, string? caller, LlmProvider provider, string reason);
+
+    [LoggerMessage(1004, LogLevel.Error, "A call lease or observer threw while completing the call by {Caller}.")]
+    public static partial void CompletionHookFailed(ILogger logger, Exception exception, string? caller);
+}

@@ -1,0 +1,112 @@
+using IronRuntime.Router.Pipeline;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IronRuntime.Router;
+
+/// <summary>
+/// The LLM router: one <see cref="HttpMessageHandler"/> chain through which every OpenAI and Anthropic call of
+/// every agent flows, in process or from the loopback proxy.
+/// </summary>
+/// <remarks>
+/// The chain, outermost first (a stage with nothing to do is left out):
+/// <list type="number">
+/// <item><description>caller attribution (per <see cref="CreateClient"/> client);</description></item>
+/// <item><description>provider routing: parse and validate the body, detect the provider, point the request at it and inject the real key;</description></item>
+/// <item><description>request gate (<see cref="ILlmRequestGate"/>, e.g. the budget): admit with a lease, or answer in the provider's error shape;</description></item>
+/// <item><description>response metering: final body edits, usage from JSON bodies and SSE streams, completion of the call;</description></item>
+/// <item><description>the primary handler (pooled <c>SocketsHttpHandler</c>, resilience, or the simulated provider).</description></item>
+/// </list>
+/// </remarks>
+public sealed class LlmRouter : IDisposable
+{
+    private readonly HttpMessageHandler _chain;
+    private readonly HttpMessageInvoker _invoker;
+    private readonly bool _disposePrimary;
+    private int _disposed;
+
+    internal LlmRouter(
+        LlmRouterOptions options,
+        ILlmRequestGate? gate,
+        IEnumerable<ILlmCallObserver> observers,
+        HttpMessageHandler primary,
+        bool disposePrimary,
+        TimeProvider timeProvider,
+        ILoggerFactory? loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("IronRuntime.Router");
+        var completion = new LlmCallCompleter(observers, timeProvider, logger);
+        Completion = completion;
+        _disposePrimary = disposePrimary;
+
+        HttpMessageHandler inner = new ResponseMeteringHandler(options, completion, logger) { InnerHandler = primary };
+        if (gate is not null)
+        {
+            inner = new RequestGateHandler(gate, completion, logger) { InnerHandler = inner };
+        }
+
+        _chain = new ProviderRoutingHandler(options, completion, timeProvider, logger) { InnerHandler = inner };
+        _invoker = new HttpMessageInvoker(_chain, disposeHandler: false);
+        Options = options;
+    }
+
+    /// <summary>The options in force.</summary>
+    public LlmRouterOptions Options { get; }
+
+    /// <summary>The name of the response header that states an output limit imposed by a gate.</summary>
+    public static string MaxTokensImposedHeader => ProviderRoutingHandler.ImposedHeaderName;
+
+    internal ILlmCallCompletion Completion { get; }
+
+    /// <summary>
+    /// An <see cref="HttpClient"/> whose calls go through the router attributed to <paramref name="callerId"/>.
+    /// Give it to an official OpenAI or Anthropic SDK as its transport. Disposing it leaves the router intact.
+    /// </summary>
+    /// <param name="callerId">Who the calls are made by (an agent id), or null.</param>
+    /// <returns>A new client sharing the router's connection pool.</returns>
+    public HttpClient CreateClient(string? callerId = null)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        var client = new HttpClient(new CallerAttributionHandler(callerId) { InnerHandler = _chain }, disposeHandler: false)
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        return client;
+    }
+
+    /// <summary>Sends one request through the router attributed to <paramref name="callerId"/> (used by the loopback proxy).</summary>
+    /// <param name="request">The request, addressed to any host: the router rewrites it.</param>
+    /// <param name="callerId">Who the call is made by, or null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The response: the provider's, or a provider-shaped error from the runtime.</returns>
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string? callerId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        if (callerId is not null)
+        {
+            request.Options.Set(LlmCall.CallerKey, callerId);
+        }
+
+        return _invoker.SendAsync(request, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _invoker.Dispose();
+
+        // Our stages hold no resources; the primary handler is disposed only when the router owns it
+        // (one from IHttpClientFactory belongs to the factory).
+        if (_disposePrimary)
+        {
+            _chain.Dispose();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using IronRuntime.Router.Internal;
+using Microsoft.Extensions.Logging;
+
+namespace IronRuntime.Router.Pipeline;
+
+/// <summary>Ends calls exactly once: outcome and duration, then the gate's lease, then the observers.</summary>
+internal sealed class LlmCallCompleter : ILlmCallCompletion
+{
+    private readonly ILlmCallObserver[] _observers;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    public LlmCallCompleter(IEnumerable<ILlmCallObserver> observers, TimeProvider timeProvider, ILogger logger)
+    {
+        _observers = observers.ToArray();
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    public void Complete(LlmCall call, LlmCallOutcome outcome)
+    {
+        if (!call.TryMarkCompleted())
+        {
+            return;
+        }
+
+        call.Outcome = outcome;
+        call.Duration = _timeProvider.GetElapsedTime(call.StartTimestamp);
+        try
+        {
+            call.Lease?.Complete(call);
+        }
+        catch (Exception ex)
+        {
+            RouterLog.CompletionHookFailed(_logger, ex, call.CallerId);
+        }
+
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                observer.OnCallCompleted(call);
+            }
+            catch (Exception ex)
+            {
+                RouterLog.CompletionHookFailed(_logger, ex, call.CallerId);
+            }
+        }
+
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            RouterLog.CallCompleted(_logger, call.CallerId, call.Provider, call.Api, call.Model, outcome, call.StatusCode,
+                call.Usage.InputTokens, call.Usage.OutputTokens, call.Duration.TotalMilliseconds);
+        }
+    }
+}
