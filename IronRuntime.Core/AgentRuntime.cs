@@ -42,6 +42,10 @@ public sealed class AgentRuntime : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<AgentRuntime>();
         _ledger.ThresholdCrossed += OnThresholdCrossed;
+        if (_config.Budget is { } budget)
+        {
+            _ledger.SetLimit(null, budget);
+        }
     }
 
     /// <summary>Raised when an agent changes status.</summary>

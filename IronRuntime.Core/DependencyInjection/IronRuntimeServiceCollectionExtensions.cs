@@ -1,0 +1,85 @@
+using IronRuntime;
+using IronRuntime.Agents;
+using IronRuntime.Budget;
+using IronRuntime.Telemetry;
+using IronRuntime.Configuration;
+using IronRuntime.Pricing;
+using IronRuntime.Router;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers IronRuntime in a service collection.</summary>
+public static class IronRuntimeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds IronRuntime: <see cref="AgentRuntime"/> and its subsystems (router, pricing, budget ledger and gate,
+    /// metrics), each replaceable by registering your own implementation of its interface.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Optional set-up through the builder.</param>
+    /// <returns>The builder, for further set-up.</returns>
+    public static IronRuntimeBuilder AddIronRuntime(this IServiceCollection services, Action<IronRuntimeBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        AddCore(services);
+        var builder = new IronRuntimeBuilder(services, standalone: false);
+        configure?.Invoke(builder);
+        return builder;
+    }
+
+    /// <summary>Adds IronRuntime with its <see cref="RuntimeConfig"/> bound from <paramref name="configuration"/> (the <c>IronRuntime</c> section).</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The <c>IronRuntime</c> section.</param>
+    /// <param name="configure">Optional further set-up.</param>
+    /// <returns>The builder.</returns>
+    public static IronRuntimeBuilder AddIronRuntime(this IServiceCollection services, IConfiguration configuration, Action<IronRuntimeBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = services.AddIronRuntime();
+        builder.BindConfiguration(configuration);
+        configure?.Invoke(builder);
+        return builder;
+    }
+
+    internal static void AddCore(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(IronRuntimeMarker)))
+        {
+            return;
+        }
+
+        services.AddSingleton<IronRuntimeMarker>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddLogging();
+        services.AddOptions<RuntimeConfig>().ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RuntimeConfig>, RuntimeConfigValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<RuntimeConfig>, RuntimeConfigEnvironmentDefaults>());
+
+        services.TryAddSingleton<IOptions<PricingOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<RuntimeConfig>>().Value.Pricing));
+        services.TryAddSingleton<IModelPricing, PricingTable>();
+        services.TryAddSingleton<IBudgetLedger>(sp => new InMemoryBudgetLedger(
+            sp.GetRequiredService<IOptions<RuntimeConfig>>().Value.EffectiveAlertThresholds, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ILlmRequestGate, BudgetGate>();
+        services.TryAddSingleton<AgentMetricsCollector>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, AgentMetricsCollector>(sp => sp.GetRequiredService<AgentMetricsCollector>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, CallLogObserver>());
+
+        services.AddHttpClient(IronRuntimeBuilder.UpstreamClientName)
+            .ConfigurePrimaryHttpMessageHandler(UpstreamHandlerFactory.CreatePrimaryHandler)
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton(UpstreamHandlerFactory.CreateRouter);
+        services.TryAddSingleton(sp => new AgentRuntime(
+            sp.GetRequiredService<IOptions<RuntimeConfig>>(),
+            sp.GetRequiredService<LlmRouter>(),
+            sp.GetRequiredService<IBudgetLedger>(),
+            sp.GetRequiredService<AgentMetricsCollector>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+    }
+
+    private sealed class IronRuntimeMarker;
+}

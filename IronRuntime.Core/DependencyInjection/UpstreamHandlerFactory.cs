@@ -1,0 +1,43 @@
+using System.Net;
+using IronRuntime.Router;
+using IronRuntime.Router.Simulation;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IronRuntime;
+
+/// <summary>Builds the provider hop and the router from the container.</summary>
+internal static class UpstreamHandlerFactory
+{
+    /// <summary>The pooled handler for provider calls: no proxy, redirects, cookies or decompression; explicit connect timeout.</summary>
+    public static HttpMessageHandler CreatePrimaryHandler() => new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+        EnableMultipleHttp2Connections = true,
+    };
+
+    public static LlmRouter CreateRouter(IServiceProvider services)
+    {
+        var config = services.GetRequiredService<IOptions<RuntimeConfig>>().Value;
+        var time = services.GetRequiredService<TimeProvider>();
+        bool simulated = config.Router.UseSimulatedProvider;
+        HttpMessageHandler primary = simulated
+            ? new SimulatedProviderHandler(time)
+            : services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(IronRuntimeBuilder.UpstreamClientName);
+        return new LlmRouter(
+            config.Router,
+            services.GetService<ILlmRequestGate>(),
+            services.GetServices<ILlmCallObserver>(),
+            primary,
+            disposePrimary: simulated,
+            time,
+            services.GetRequiredService<ILoggerFactory>());
+    }
+}

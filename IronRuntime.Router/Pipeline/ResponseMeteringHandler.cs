@@ -1,0 +1,164 @@
+using System.Buffers;
+using System.Net;
+using IronRuntime.Router.Errors;
+using IronRuntime.Router.Internal;
+using IronRuntime.Router.Requests;
+using IronRuntime.Router.Streaming;
+using IronRuntime.Router.Usage;
+using Microsoft.Extensions.Logging;
+
+namespace IronRuntime.Router.Pipeline;
+
+/// <summary>
+/// Last stage before the provider: applies the body edits (model prefix, streamed usage, imposed output limit),
+/// then meters the answer — usage from a JSON body, or from an SSE stream passed through event by event — and
+/// completes the call.
+/// </summary>
+internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCallCompletion completion, ILogger logger) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!request.Options.TryGetValue(LlmCall.OptionsKey, out var call))
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (call.Request is { } info)
+        {
+            var body = LlmRequestEditor.Apply(call.Body, info, call.Model, call.Api, call.InjectedStreamUsage, call.ImposedMaxOutputTokens);
+            call.Body = body;
+            ReplaceContent(request, body);
+        }
+        else if (call.Body.Length > 0)
+        {
+            ReplaceContent(request, call.Body);
+        }
+
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        call.StatusCode = (int)response.StatusCode;
+        if (call.Api == LlmApi.Unknown)
+        {
+            completion.Complete(call, response.IsSuccessStatusCode ? LlmCallOutcome.Succeeded : LlmCallOutcome.ProviderError);
+            return response;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            completion.Complete(call, LlmCallOutcome.ProviderError);
+            return response;
+        }
+
+        if (IsEventStream(response.Content))
+        {
+            var upstream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var metered = new StreamContent(new SseMeteringStream(upstream, call, completion, options.MaxStreamEventBytes));
+            CopyHeaders(response.Content, metered);
+            response.Content = metered;
+            return response;
+        }
+
+        return await MeterJsonAsync(request, response, call, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> MeterJsonAsync(HttpRequestMessage request, HttpResponseMessage response, LlmCall call, CancellationToken cancellationToken)
+    {
+        byte[] body;
+        try
+        {
+            body = await ReadLimitedAsync(response.Content, options.MaxResponseBodyBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            response.Dispose();
+            completion.Complete(call, LlmCallOutcome.Cancelled);
+            throw;
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidDataException)
+        {
+            response.Dispose();
+            RouterLog.CallFailed(logger, ex, call.CallerId, call.Provider, "the response body could not be read");
+            return Fail(request, call, $"The provider's response could not be read: {ex.Message}");
+        }
+
+        if (!UsageJsonReader.TryRead(body, call.Api, out var usage, out string? model))
+        {
+            response.Dispose();
+            RouterLog.CallFailed(logger, null, call.CallerId, call.Provider, "the response body is not a valid " + call.Api + " answer");
+            return Fail(request, call, "The provider returned a response that is not valid JSON for this API; it was not passed on.");
+        }
+
+        call.Usage = usage;
+        call.UsageReported = true;
+        call.ResponseModel = model;
+        var content = new ByteArrayContent(body);
+        CopyHeaders(response.Content, content);
+        response.Content.Dispose();
+        response.Content = content;
+        completion.Complete(call, LlmCallOutcome.Succeeded);
+        return response;
+    }
+
+    private HttpResponseMessage Fail(HttpRequestMessage request, LlmCall call, string message)
+    {
+        call.StatusCode = (int)HttpStatusCode.BadGateway;
+        completion.Complete(call, LlmCallOutcome.Failed);
+        return ProviderErrors.Create(call.AnthropicErrorShape, HttpStatusCode.BadGateway, "iron_runtime_upstream_error", "bad_upstream_response", message, request);
+    }
+
+    private static void ReplaceContent(HttpRequestMessage request, ReadOnlyMemory<byte> body)
+    {
+        var content = new ReadOnlyMemoryContent(body);
+        if (request.Content is { } original)
+        {
+            CopyHeaders(original, content);
+            original.Dispose();
+        }
+
+        request.Content = content;
+    }
+
+    private static bool IsEventStream(HttpContent content)
+        => string.Equals(content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
+
+    private static void CopyHeaders(HttpContent from, HttpContent to)
+    {
+        foreach (var header in from.Headers)
+        {
+            if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                to.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+    }
+
+    private static async Task<byte[]> ReadLimitedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength > limit)
+        {
+            throw new InvalidDataException($"The response is larger than the {limit} bytes IronRuntime reads.");
+        }
+
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = new ArrayBufferWriter<byte>((int)Math.Min(content.Headers.ContentLength ?? 4096, limit) + 1);
+            while (true)
+            {
+                var memory = buffer.GetMemory(4096);
+                int n = await stream.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                buffer.Advance(n);
+                if (buffer.WrittenCount > limit)
+                {
+                    throw new InvalidDataException($"The response is larger than the {limit} bytes IronRuntime reads.");
+                }
+            }
+
+            return buffer.WrittenSpan.ToArray();
+        }
+    }
+}

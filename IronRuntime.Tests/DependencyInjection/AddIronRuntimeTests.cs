@@ -1,0 +1,90 @@
+using IronRuntime.Budget;
+using IronRuntime.Pricing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace IronRuntime.Tests.DependencyInjection;
+
+public sealed class AddIronRuntimeTests
+{
+    [Test]
+    public async Task AddIronRuntime_ResolvesRuntimeWithConfiguredBudget()
+    {
+        var services = new ServiceCollection();
+        services.AddIronRuntime(b => b.WithBudget(3m).UseSimulatedProvider());
+        await using var sp = services.BuildServiceProvider();
+
+        var runtime = sp.GetRequiredService<AgentRuntime>();
+
+        Assert.That(runtime.GetBudget().Limit, Is.EqualTo(3m));
+        Assert.That(runtime.Config.Router.UseSimulatedProvider, Is.True);
+    }
+
+    [Test]
+    public async Task AddIronRuntime_BindsConfigurationSection()
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["IronRuntime:Budget"] = "12.5",
+            ["IronRuntime:Verbose"] = "true",
+            ["IronRuntime:AlertThresholds:0"] = "0.25",
+            ["IronRuntime:Router:OpenAI:BaseUrl"] = "http://127.0.0.1:9/v1",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddIronRuntime(config.GetSection(RuntimeConfig.SectionName));
+        await using var sp = services.BuildServiceProvider();
+
+        var runtime = sp.GetRequiredService<AgentRuntime>();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(runtime.Config.Budget, Is.EqualTo(12.5m));
+            Assert.That(runtime.Config.Verbose, Is.True);
+            Assert.That(runtime.Config.AlertThresholds, Is.EqualTo(new[] { 0.25m }));
+            Assert.That(runtime.Config.Router.OpenAI.BaseUrl, Is.EqualTo(new Uri("http://127.0.0.1:9/v1")));
+        });
+    }
+
+    [TestCase("IronRuntime:Budget", "-1", "Budget must be zero or more; it is -1")]
+    [TestCase("IronRuntime:AlertThresholds:0", "1.5", "(0, 1]; 1.5 is not")]
+    [TestCase("IronRuntime:Router:OpenAI:BaseUrl", "ftp://x/", "absolute http or https")]
+    public void InvalidConfiguration_FailsAtResolveWithTheValueInTheMessage(string key, string value, string expected)
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+        var services = new ServiceCollection();
+        services.AddIronRuntime(config.GetSection(RuntimeConfig.SectionName));
+        using var sp = services.BuildServiceProvider();
+
+        Assert.That(() => sp.GetRequiredService<AgentRuntime>(), Throws.TypeOf<OptionsValidationException>().With.Message.Contain(expected));
+    }
+
+    [Test]
+    public async Task UserRegistration_ReplacesDefaultSubsystem()
+    {
+        var services = new ServiceCollection();
+        var pricing = new FixedPricing();
+        services.AddSingleton<IModelPricing>(pricing);
+        services.AddIronRuntime(b => b.UseSimulatedProvider());
+        await using var sp = services.BuildServiceProvider();
+
+        Assert.That(sp.GetRequiredService<IModelPricing>(), Is.SameAs(pricing));
+        Assert.That(sp.GetRequiredService<IBudgetLedger>(), Is.Not.Null);
+    }
+
+    [Test]
+    public void Build_OnHostBuilder_Throws()
+    {
+        var builder = new ServiceCollection().AddIronRuntime();
+        Assert.That(builder.Build, Throws.InvalidOperationException);
+    }
+
+    private sealed class FixedPricing : IModelPricing
+    {
+        public bool TryGetPrice(string model, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ModelPrice? price)
+        {
+            price = new ModelPrice { InputPerToken = 0.000001m, OutputPerToken = 0.000002m };
+            return true;
+        }
+    }
+}
