@@ -12,6 +12,7 @@ internal sealed class EventReadStream : Stream
 {
     private IEnumerator<ReadOnlyMemory<byte>>? _frames;
     private ReadOnlyMemory<byte> _current;
+    private bool _disposed;
 
     /// <summary>Creates a stream over <paramref name="frames"/>.</summary>
     public EventReadStream(IEnumerable<ReadOnlyMemory<byte>> frames)
@@ -21,7 +22,7 @@ internal sealed class EventReadStream : Stream
     }
 
     /// <inheritdoc/>
-    public override bool CanRead => _frames is not null || !_current.IsEmpty;
+    public override bool CanRead => !_disposed;
 
     /// <inheritdoc/>
     public override bool CanSeek => false;
@@ -49,6 +50,7 @@ internal sealed class EventReadStream : Stream
     /// <inheritdoc/>
     public override int Read(Span<byte> buffer)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (buffer.IsEmpty)
         {
             return 0;
@@ -114,6 +116,7 @@ internal sealed class EventReadStream : Stream
     {
         if (disposing)
         {
+            _disposed = true;
             _frames?.Dispose();
             _frames = null;
             _current = default;

@@ -84,6 +84,19 @@ public sealed class EventReadStreamTests
         });
     }
 
+    [Test]
+    public void Read_AfterDispose_Throws()
+    {
+        var stream = new EventReadStream(Frames("x"));
+        stream.Dispose();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stream.CanRead, Is.False);
+            Assert.That(() => stream.ReadByte(), Throws.InstanceOf<ObjectDisposedException>());
+        });
+    }
+
     private static IEnumerable<ReadOnlyMemory<byte>> Frames(params string[] frames) =>
         frames.Select(f => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(f));
 }
