@@ -1,0 +1,151 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace IronRuntime.Router.Simulation;
+
+internal static partial class ProviderWireWriter
+{
+    private static void WriteChatCompletion(ProviderReply reply, IBufferWriter<byte> output)
+    {
+        using var writer = new Utf8JsonWriter(output, Indented);
+        writer.WriteStartObject();
+        ProviderJson.WriteString(writer, "id"u8, reply.Id);
+        writer.WriteString("object"u8, "chat.completion"u8);
+        writer.WriteNumber("created"u8, reply.Created);
+        ProviderJson.WriteString(writer, "model"u8, reply.Model);
+        writer.WriteStartArray("choices"u8);
+        writer.WriteStartObject();
+        writer.WriteNumber("index"u8, 0);
+        writer.WriteStartObject("message"u8);
+        writer.WriteString("role"u8, "assistant"u8);
+        ProviderJson.WriteString(writer, "content"u8, reply.Text);
+        writer.WriteNull("refusal"u8);
+        writer.WriteStartArray("annotations"u8);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.WriteNull("logprobs"u8);
+        writer.WriteString("finish_reason"u8, reply.Truncated ? "length"u8 : "stop"u8);
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        WriteChatUsage(writer, reply.Usage);
+        writer.WriteString("service_tier"u8, "default"u8);
+        ProviderJson.WriteString(writer, "system_fingerprint"u8, reply.SystemFingerprint);
+        writer.WriteEndObject();
+    }
+
+    private static IEnumerable<ReadOnlyMemory<byte>> ChatCompletionChunks(ProviderReply reply)
+    {
+        var frames = new FrameBuffer();
+        int sequence = 0;
+
+        // The role chunk: the assistant role, empty content, no refusal.
+        Utf8JsonWriter writer = BeginChunk(frames, reply);
+        writer.WriteStartObject("delta"u8);
+        writer.WriteString("role"u8, "assistant"u8);
+        writer.WriteString("content"u8, ""u8);
+        writer.WriteNull("refusal"u8);
+        writer.WriteEndObject();
+        yield return EndChunk(frames, reply, writer, finishReason: default, sequence++, payloadLength: 0);
+
+        foreach (string delta in reply.Deltas)
+        {
+            writer = BeginChunk(frames, reply);
+            writer.WriteStartObject("delta"u8);
+            ProviderJson.WriteString(writer, "content"u8, delta);
+            writer.WriteEndObject();
+            yield return EndChunk(frames, reply, writer, finishReason: default, sequence++, delta.Length);
+        }
+
+        writer = BeginChunk(frames, reply);
+        writer.WriteStartObject("delta"u8);
+        writer.WriteEndObject();
+        yield return EndChunk(frames, reply, writer, reply.Truncated ? "length" : "stop", sequence++, payloadLength: 0);
+
+        if (reply.IncludeUsage)
+        {
+            // The extra usage chunk: no choices, the usage of the whole request.
+            writer = frames.Begin(default);
+            WriteChunkHeader(writer, reply);
+            writer.WriteStartArray("choices"u8);
+            writer.WriteEndArray();
+            WriteChatUsage(writer, reply.Usage);
+            if (reply.IncludeObfuscation)
+            {
+                WriteObfuscation(writer, reply.ObfuscationSeed, sequence, payloadLength: 0);
+            }
+
+            writer.WriteEndObject();
+            yield return frames.End();
+        }
+
+        yield return frames.Raw("data: [DONE]\n\n"u8);
+    }
+
+    private static Utf8JsonWriter BeginChunk(FrameBuffer frames, ProviderReply reply)
+    {
+        Utf8JsonWriter writer = frames.Begin(default);
+        WriteChunkHeader(writer, reply);
+        writer.WriteStartArray("choices"u8);
+        writer.WriteStartObject();
+        writer.WriteNumber("index"u8, 0);
+        return writer;
+    }
+
+    private static void WriteChunkHeader(Utf8JsonWriter writer, ProviderReply reply)
+    {
+        writer.WriteStartObject();
+        ProviderJson.WriteString(writer, "id"u8, reply.Id);
+        writer.WriteString("object"u8, "chat.completion.chunk"u8);
+        writer.WriteNumber("created"u8, reply.Created);
+        ProviderJson.WriteString(writer, "model"u8, reply.Model);
+        writer.WriteString("service_tier"u8, "default"u8);
+        ProviderJson.WriteString(writer, "system_fingerprint"u8, reply.SystemFingerprint);
+    }
+
+    private static ReadOnlyMemory<byte> EndChunk(FrameBuffer frames, ProviderReply reply, Utf8JsonWriter writer, string? finishReason, int sequence, int payloadLength)
+    {
+        writer.WriteNull("logprobs"u8);
+        if (finishReason is null)
+        {
+            writer.WriteNull("finish_reason"u8);
+        }
+        else
+        {
+            writer.WriteString("finish_reason"u8, finishReason);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        if (reply.IncludeUsage)
+        {
+            writer.WriteNull("usage"u8);
+        }
+
+        if (reply.IncludeObfuscation)
+        {
+            WriteObfuscation(writer, reply.ObfuscationSeed, sequence, payloadLength);
+        }
+
+        writer.WriteEndObject();
+        return frames.End();
+    }
+
+    private static void WriteChatUsage(Utf8JsonWriter writer, TokenUsage usage)
+    {
+        writer.WriteStartObject("usage"u8);
+        writer.WriteNumber("prompt_tokens"u8, usage.InputTokens);
+        writer.WriteNumber("completion_tokens"u8, usage.OutputTokens);
+        writer.WriteNumber("total_tokens"u8, usage.TotalTokens);
+        writer.WriteStartObject("prompt_tokens_details"u8);
+        writer.WriteNumber("cached_tokens"u8, usage.CachedInputTokens);
+        writer.WriteNumber("audio_tokens"u8, 0);
+        writer.WriteEndObject();
+        writer.WriteStartObject("completion_tokens_details"u8);
+        writer.WriteNumber("reasoning_tokens"u8, usage.ReasoningTokens);
+        writer.WriteNumber("audio_tokens"u8, 0);
+        writer.WriteNumber("accepted_prediction_tokens"u8, 0);
+        writer.WriteNumber("rejected_prediction_tokens"u8, 0);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+}

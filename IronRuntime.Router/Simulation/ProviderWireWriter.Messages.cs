@@ -1,0 +1,148 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace IronRuntime.Router.Simulation;
+
+internal static partial class ProviderWireWriter
+{
+    private static void WriteMessage(ProviderReply reply, IBufferWriter<byte> output)
+    {
+        using var writer = new Utf8JsonWriter(output, Compact);
+        WriteMessageObject(writer, reply, final: true);
+    }
+
+    private static IEnumerable<ReadOnlyMemory<byte>> MessageEvents(ProviderReply reply)
+    {
+        var frames = new FrameBuffer();
+
+        Utf8JsonWriter writer = frames.Begin("message_start"u8);
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "message_start"u8);
+        writer.WritePropertyName("message"u8);
+        WriteMessageObject(writer, reply, final: false);
+        writer.WriteEndObject();
+        yield return frames.End();
+
+        writer = frames.Begin("content_block_start"u8);
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "content_block_start"u8);
+        writer.WriteNumber("index"u8, 0);
+        writer.WritePropertyName("content_block"u8);
+        WriteTextBlock(writer, string.Empty);
+        writer.WriteEndObject();
+        yield return frames.End();
+
+        yield return frames.Raw("event: ping\ndata: {\"type\": \"ping\"}\n\n"u8);
+
+        foreach (string delta in reply.Deltas)
+        {
+            writer = frames.Begin("content_block_delta"u8);
+            writer.WriteStartObject();
+            writer.WriteString("type"u8, "content_block_delta"u8);
+            writer.WriteNumber("index"u8, 0);
+            writer.WriteStartObject("delta"u8);
+            writer.WriteString("type"u8, "text_delta"u8);
+            ProviderJson.WriteString(writer, "text"u8, delta);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            yield return frames.End();
+        }
+
+        writer = frames.Begin("content_block_stop"u8);
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "content_block_stop"u8);
+        writer.WriteNumber("index"u8, 0);
+        writer.WriteEndObject();
+        yield return frames.End();
+
+        writer = frames.Begin("message_delta"u8);
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "message_delta"u8);
+        writer.WriteStartObject("delta"u8);
+        writer.WriteString("stop_reason"u8, reply.Truncated ? "max_tokens"u8 : "end_turn"u8);
+        writer.WriteNull("stop_sequence"u8);
+        writer.WriteNull("stop_details"u8);
+        writer.WriteEndObject();
+        AnthropicUsage usage = AnthropicUsage.From(reply.Usage);
+        writer.WriteStartObject("usage"u8);
+        writer.WriteNumber("input_tokens"u8, usage.InputTokens);
+        writer.WriteNumber("cache_creation_input_tokens"u8, usage.CacheCreationInputTokens);
+        writer.WriteNumber("cache_read_input_tokens"u8, usage.CacheReadInputTokens);
+        writer.WriteNumber("output_tokens"u8, usage.OutputTokens);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        yield return frames.End();
+
+        writer = frames.Begin("message_stop"u8);
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "message_stop"u8);
+        writer.WriteEndObject();
+        yield return frames.End();
+    }
+
+    /// <summary>
+    /// Writes a Messages <c>message</c> object: the final one, or the one <c>message_start</c> carries
+    /// (no content, no stop reason yet, <c>output_tokens: 1</c>).
+    /// </summary>
+    private static void WriteMessageObject(Utf8JsonWriter writer, ProviderReply reply, bool final)
+    {
+        writer.WriteStartObject();
+        ProviderJson.WriteString(writer, "model"u8, reply.Model);
+        ProviderJson.WriteString(writer, "id"u8, reply.Id);
+        writer.WriteString("type"u8, "message"u8);
+        writer.WriteString("role"u8, "assistant"u8);
+        writer.WriteStartArray("content"u8);
+        if (final)
+        {
+            WriteTextBlock(writer, reply.Text);
+        }
+
+        writer.WriteEndArray();
+        if (final)
+        {
+            writer.WriteString("stop_reason"u8, reply.Truncated ? "max_tokens"u8 : "end_turn"u8);
+        }
+        else
+        {
+            writer.WriteNull("stop_reason"u8);
+        }
+
+        writer.WriteNull("stop_sequence"u8);
+        writer.WriteNull("stop_details"u8);
+        AnthropicUsage usage = AnthropicUsage.From(reply.Usage);
+        writer.WriteStartObject("usage"u8);
+        writer.WriteNumber("input_tokens"u8, usage.InputTokens);
+        writer.WriteNumber("cache_creation_input_tokens"u8, usage.CacheCreationInputTokens);
+        writer.WriteNumber("cache_read_input_tokens"u8, usage.CacheReadInputTokens);
+        writer.WriteStartObject("cache_creation"u8);
+        writer.WriteNumber("ephemeral_5m_input_tokens"u8, usage.CacheCreationInputTokens);
+        writer.WriteNumber("ephemeral_1h_input_tokens"u8, 0);
+        writer.WriteEndObject();
+        writer.WriteNumber("output_tokens"u8, final ? usage.OutputTokens : 1);
+        writer.WriteString("service_tier"u8, "standard"u8);
+        writer.WriteString("inference_geo"u8, "not_available"u8);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteTextBlock(Utf8JsonWriter writer, string text)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "text"u8);
+        ProviderJson.WriteString(writer, "text"u8, text);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// <see cref="TokenUsage"/> in Anthropic's terms, where <c>input_tokens</c> excludes the tokens read
+    /// from or written to the prompt cache.
+    /// </summary>
+    private readonly record struct AnthropicUsage(long InputTokens, long CacheCreationInputTokens, long CacheReadInputTokens, long OutputTokens)
+    {
+        public static AnthropicUsage From(TokenUsage usage) => new(
+            Math.Max(0, usage.InputTokens - usage.CachedInputTokens - usage.CacheCreationInputTokens),
+            usage.CacheCreationInputTokens,
+            usage.CachedInputTokens,
+            usage.OutputTokens);
+    }
+}

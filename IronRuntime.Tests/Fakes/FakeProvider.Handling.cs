@@ -1,0 +1,322 @@
+using System.Globalization;
+using System.Text;
+using IronRuntime.Router;
+using IronRuntime.Router.Simulation;
+using Microsoft.AspNetCore.Http;
+
+namespace IronRuntime.Tests.Fakes;
+
+public sealed partial class FakeProvider
+{
+    private static readonly TimeSpan DrainTime = TimeSpan.FromMilliseconds(50);
+
+    private static readonly byte[] NotJsonBody = Encoding.UTF8.GetBytes(
+        "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n");
+
+    /// <summary>
+    /// The exact bytes the fake answers <paramref name="requestBody"/> sent to <paramref name="path"/> with,
+    /// given the current knobs (the JSON body, the whole SSE stream, or the error body).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Unless <see cref="FixedIds"/> and <see cref="FixedCreated"/> are set (otherwise the answer depends on arrival order and time).</exception>
+    public byte[] RenderResponse(string path, ReadOnlySpan<byte> requestBody)
+    {
+        Settings settings = Read();
+        if (!settings.FixedIds || settings.FixedCreated is null)
+        {
+            throw new InvalidOperationException("Set FixedIds and FixedCreated to make answers reproducible.");
+        }
+
+        LlmApi api = RouteOf(path);
+        if (api == LlmApi.Unknown)
+        {
+            throw new ArgumentException($"{path} is not a route of the fake provider.", nameof(path));
+        }
+
+        Answer answer = Prepare(api, requestBody.ToArray(), settings, sequence: 0);
+        return answer.Stream is { } reply ? ProviderWireWriter.ToStreamBytes(reply) : answer.Body!;
+    }
+
+    private static LlmApi RouteOf(string path) => path switch
+    {
+        "/v1/chat/completions" => LlmApi.ChatCompletions,
+        "/v1/responses" => LlmApi.Responses,
+        "/v1/embeddings" => LlmApi.Embeddings,
+        "/v1/messages" => LlmApi.Messages,
+        _ => LlmApi.Unknown,
+    };
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        HttpRequest request = context.Request;
+        HttpResponse response = context.Response;
+        CancellationToken aborted = context.RequestAborted;
+
+        using var bodyCopy = new MemoryStream();
+        await request.Body.CopyToAsync(bodyCopy, aborted);
+        byte[] body = bodyCopy.ToArray();
+        long sequence = Interlocked.Increment(ref _sequence);
+        Arrived(new FakeRequest(
+            request.Method,
+            request.Path.Value ?? "/",
+            request.QueryString.Value ?? string.Empty,
+            request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            body));
+
+        if (HoldGate() is { } hold)
+        {
+            Interlocked.Increment(ref _waiting);
+            try
+            {
+                await hold.WaitAsync(aborted);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiting);
+            }
+        }
+
+        Settings settings = Read();
+        if (settings.ResponseDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(settings.ResponseDelay, _timeProvider, aborted);
+        }
+
+        string path = request.Path.Value ?? "/";
+        LlmApi api = RouteOf(path);
+        WireIds ids = WireIds.From(body, settings.FixedIds ? 0 : sequence);
+        string requestId = api == LlmApi.Messages ? ids.AnthropicRequestId() : ids.OpenAIRequestId();
+        response.Headers[api == LlmApi.Messages ? "request-id" : "x-request-id"] = requestId;
+        if (api != LlmApi.Messages)
+        {
+            response.Headers["openai-version"] = "2020-10-01";
+        }
+
+        if (TakeForcedFailure() is { } failure)
+        {
+            if (failure.RetryAfter is { } retryAfter)
+            {
+                response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            }
+
+            byte[] failureBody = failure.Body is null
+                ? FakeErrors.For(api, failure.StatusCode, requestId)
+                : Encoding.UTF8.GetBytes(failure.Body);
+            await WriteJsonAsync(response, failure.StatusCode, failureBody, settings, aborted);
+            return;
+        }
+
+        if (api == LlmApi.Unknown)
+        {
+            await WriteJsonAsync(response, StatusCodes.Status404NotFound, ProviderWireWriter.OpenAIError($"Invalid URL ({request.Method} {path})", "invalid_request_error"), settings, aborted);
+            return;
+        }
+
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            byte[] notAllowed = api == LlmApi.Messages
+                ? ProviderWireWriter.AnthropicError("not_found_error", "Not Found", requestId)
+                : ProviderWireWriter.OpenAIError($"Invalid method for URL ({request.Method} {path})", "invalid_request_error");
+            await WriteJsonAsync(response, api == LlmApi.Messages ? StatusCodes.Status404NotFound : StatusCodes.Status405MethodNotAllowed, notAllowed, settings, aborted);
+            return;
+        }
+
+        if (Authenticate(api, request, requestId) is { } rejection)
+        {
+            await WriteJsonAsync(response, rejection.StatusCode, rejection.Body, settings, aborted);
+            return;
+        }
+
+        if (settings.Garbage == FakeGarbage.NotJson)
+        {
+            response.ContentType = WantsStream(body) ? ProviderWireWriter.EventStreamContentType : ProviderWireWriter.JsonContentType;
+            await WriteChunkedAsync(response, NotJsonBody, settings.WriteChunkSize, aborted);
+            return;
+        }
+
+        Answer answer = Prepare(api, body, settings, sequence);
+        if (answer.Stream is { } reply)
+        {
+            await WriteStreamAsync(context, reply, settings, aborted);
+        }
+        else if (settings.Garbage == FakeGarbage.MalformedStream && answer.StatusCode == StatusCodes.Status200OK)
+        {
+            await WriteJsonAsync(response, answer.StatusCode, answer.Body.AsSpan(0, answer.Body!.Length / 2).ToArray(), settings, aborted);
+        }
+        else
+        {
+            await WriteJsonAsync(response, answer.StatusCode, answer.Body!, settings, aborted);
+        }
+    }
+
+    /// <summary>Checks the credentials as the provider does; null when they pass.</summary>
+    private static (int StatusCode, byte[] Body)? Authenticate(LlmApi api, HttpRequest request, string requestId)
+    {
+        string authorization = request.Headers.Authorization.ToString();
+        string? bearer = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
+        if (api != LlmApi.Messages)
+        {
+            if (string.IsNullOrEmpty(bearer))
+            {
+                return (StatusCodes.Status401Unauthorized, ProviderWireWriter.OpenAIError(FakeErrors.OpenAIMissingKeyMessage, "invalid_request_error"));
+            }
+
+            return bearer == OpenAIKey ? null : (StatusCodes.Status401Unauthorized, FakeErrors.OpenAIIncorrectKey(bearer));
+        }
+
+        string? apiKey = request.Headers.TryGetValue("x-api-key", out var value) ? value.ToString() : bearer;
+        if (string.IsNullOrEmpty(apiKey))
+        {
+            return (StatusCodes.Status401Unauthorized, ProviderWireWriter.AnthropicError("authentication_error", "x-api-key header is required", requestId));
+        }
+
+        if (apiKey != AnthropicKey)
+        {
+            return (StatusCodes.Status401Unauthorized, ProviderWireWriter.AnthropicError("authentication_error", "invalid x-api-key", requestId));
+        }
+
+        if (string.IsNullOrEmpty(request.Headers["anthropic-version"].ToString()))
+        {
+            return (StatusCodes.Status400BadRequest, ProviderWireWriter.AnthropicError("invalid_request_error", "anthropic-version: header is required", requestId));
+        }
+
+        return null;
+    }
+
+    /// <summary>Validates the body and builds the answer: a stream to write, or a JSON body with its status.</summary>
+    private Answer Prepare(LlmApi api, byte[] body, Settings settings, long sequence)
+    {
+        WireIds ids = WireIds.From(body, settings.FixedIds ? 0 : sequence);
+        string requestId = api == LlmApi.Messages ? ids.AnthropicRequestId() : ids.OpenAIRequestId();
+        if (!ProviderRequest.TryParse(api, body, out ProviderRequest? parsed, out ProviderRequestError error))
+        {
+            return new Answer(error.StatusCode, ProviderWireWriter.Error(api, error, requestId), null);
+        }
+
+        if (api == LlmApi.Embeddings)
+        {
+            int dimensions = parsed.Dimensions ?? EmbeddingVectors.DefaultDimensions(parsed.Model);
+            var embeddings = new EmbeddingsReply
+            {
+                Model = parsed.Model,
+                Vectors = [.. parsed.EmbeddingTexts.Select((text, i) => EmbeddingVectors.Create(text, i, dimensions))],
+                Base64 = parsed.Base64Embeddings,
+                PromptTokens = settings.Usage?.InputTokens ?? parsed.EstimatedInputTokens,
+            };
+            return new Answer(StatusCodes.Status200OK, ProviderWireWriter.ToJsonBytes(embeddings), null);
+        }
+
+        List<string> deltas = Router.Simulation.ReplyText.SplitIntoDeltas(settings.ReplyText);
+        long outputTokens = Router.Simulation.ReplyText.CountWords(settings.ReplyText);
+        bool truncated = false;
+        if (parsed.MaxOutputTokens is long limit && outputTokens > limit)
+        {
+            deltas = deltas.Take((int)limit).ToList();
+            outputTokens = limit;
+            truncated = true;
+        }
+
+        DateTimeOffset created = settings.FixedCreated ?? _timeProvider.GetUtcNow();
+        var reply = new ProviderReply
+        {
+            Api = api,
+            Model = parsed.Model,
+            Id = api switch
+            {
+                LlmApi.ChatCompletions => ids.ChatCompletionId(),
+                LlmApi.Responses => ids.ResponseId(),
+                _ => ids.AnthropicMessageId(),
+            },
+            ItemId = ids.ResponseItemId(),
+            Created = created.ToUnixTimeSeconds(),
+            Deltas = deltas,
+            Usage = settings.Usage ?? new TokenUsage(parsed.EstimatedInputTokens, outputTokens),
+            Truncated = truncated,
+            IncludeUsage = parsed.IncludeUsage,
+            IncludeObfuscation = parsed.IncludeObfuscation,
+            ObfuscationSeed = ids.Seed,
+            SystemFingerprint = ids.SystemFingerprint(),
+            Instructions = parsed.Instructions,
+            MaxOutputTokens = api == LlmApi.Responses ? parsed.MaxOutputTokens : null,
+            PreviousResponseId = parsed.PreviousResponseId,
+            Store = parsed.Store,
+        };
+        return parsed.Stream
+            ? new Answer(StatusCodes.Status200OK, null, reply)
+            : new Answer(StatusCodes.Status200OK, ProviderWireWriter.ToJsonBytes(reply), null);
+    }
+
+    private async Task WriteStreamAsync(HttpContext context, ProviderReply reply, Settings settings, CancellationToken aborted)
+    {
+        HttpResponse response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = ProviderWireWriter.EventStreamContentType;
+        response.Headers.CacheControl = "no-cache";
+        await response.StartAsync(aborted);
+
+        int written = 0;
+        foreach (ReadOnlyMemory<byte> frame in ProviderWireWriter.StreamEvents(reply))
+        {
+            if (settings.AbortAfterEvents is int limit && written >= limit)
+            {
+                await AbortAsync(context);
+                return;
+            }
+
+            if (written > 0 && settings.EventDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(settings.EventDelay, _timeProvider, aborted);
+            }
+
+            if (settings.Garbage == FakeGarbage.MalformedStream && written == 1)
+            {
+                byte[] broken = Encoding.UTF8.GetBytes(
+                    (reply.Api == LlmApi.ChatCompletions ? string.Empty : "event: broken\n")
+                    + "data: {\"id\":\"" + reply.Id + "\",\"choices\":[{\"delta\":{\"content\":\"trunc\n\n");
+                await WriteChunkedAsync(response, broken, settings.WriteChunkSize, aborted);
+                return;
+            }
+
+            await WriteChunkedAsync(response, frame, settings.WriteChunkSize, aborted);
+            written++;
+        }
+    }
+
+    /// <summary>
+    /// Cuts the connection mid-response. Kestrel drops output still queued in the transport when a
+    /// connection is aborted, so the bytes already flushed are given a moment to reach the socket first;
+    /// the close is then a plain FIN, and the client sees the body end early.
+    /// </summary>
+    private static async Task AbortAsync(HttpContext context)
+    {
+        await Task.Delay(DrainTime, TimeProvider.System, CancellationToken.None);
+        context.Abort();
+    }
+
+    private static async Task WriteJsonAsync(HttpResponse response, int statusCode, byte[] body, Settings settings, CancellationToken aborted)
+    {
+        response.StatusCode = statusCode;
+        response.ContentType = ProviderWireWriter.JsonContentType;
+        if (settings.WriteChunkSize <= 0)
+        {
+            response.ContentLength = body.Length;
+        }
+
+        await WriteChunkedAsync(response, body, settings.WriteChunkSize, aborted);
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> in writes of <paramref name="chunkSize"/> bytes (all at once when not positive), flushing after each.</summary>
+    private static async Task WriteChunkedAsync(HttpResponse response, ReadOnlyMemory<byte> bytes, int chunkSize, CancellationToken aborted)
+    {
+        int size = chunkSize > 0 ? chunkSize : Math.Max(bytes.Length, 1);
+        for (int offset = 0; offset < bytes.Length; offset += size)
+        {
+            await response.Body.WriteAsync(bytes.Slice(offset, Math.Min(size, bytes.Length - offset)), aborted);
+            await response.Body.FlushAsync(aborted);
+        }
+    }
+
+    private static bool WantsStream(byte[] body) => body.AsSpan().IndexOf("\"stream\":true"u8) >= 0 || body.AsSpan().IndexOf("\"stream\": true"u8) >= 0;
+
+    /// <summary>What to send: a <see cref="Stream"/> reply, or a JSON <see cref="Body"/> with its status.</summary>
+    private sealed record Answer(int StatusCode, byte[]? Body, ProviderReply? Stream);
+}
