@@ -94,32 +94,4 @@ internal readonly struct SseEvent
     /// <param name="destination">At least <see cref="DataLength"/> bytes.</param>
     /// <returns>The number of bytes written (<see cref="DataLength"/>).</returns>
     public int CopyDataTo(Span<byte> destination) => SseEventReader.CopyJoinedData(this, destination);
-
-    /// <summary>Whether the event name equals <paramref name="name"/>.</summary>
-    /// <param name="name">The name to compare with.</param>
-    /// <returns>Whether they are equal.</returns>
-    public bool NameEquals(ReadOnlySpan<byte> name)
-    {
-        if (Name.IsSingleSegment)
-        {
-            return Name.FirstSpan.SequenceEqual(name);
-        }
-
-        if (Name.Length != name.Length)
-        {
-            return false;
-        }
-
-        foreach (ReadOnlyMemory<byte> segment in Name)
-        {
-            if (!name.StartsWith(segment.Span))
-            {
-                return false;
-            }
-
-            name = name[segment.Length..];
-        }
-
-        return true;
-    }
 }
