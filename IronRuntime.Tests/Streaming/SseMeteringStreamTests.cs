@@ -361,14 +361,13 @@ public sealed class SseMeteringStreamTests
     }
 
     [Test]
-    public async Task ReadAsync_AlreadyCancelledToken_Cancels()
+    public void ReadAsync_AlreadyCancelledToken_Cancels()
     {
         var completion = new RecordingCompletion();
         using var stream = new SseMeteringStream(TestUpstream.Of(SseSamples.Bytes(SseSamples.Anthropic())), NewCall(LlmApi.Messages), completion);
 
         Assert.That(async () => await stream.ReadAsync(new byte[16], new CancellationToken(canceled: true)), Throws.InstanceOf<OperationCanceledException>());
         Assert.That(completion.SingleOutcome, Is.EqualTo(LlmCallOutcome.Cancelled));
-        await Task.CompletedTask;
     }
 
     [Test]
@@ -440,7 +439,7 @@ public sealed class SseMeteringStreamTests
         stream.Dispose();
 
         Assert.That(completion.SingleOutcome, Is.EqualTo(LlmCallOutcome.Succeeded));
-        Assert.That(await Task.FromResult(completion.Calls.Count), Is.EqualTo(1));
+        Assert.That(completion.Calls, Has.Count.EqualTo(1));
     }
 
     [Test]
@@ -473,21 +472,21 @@ public sealed class SseMeteringStreamTests
     }
 
     [Test]
-    public async Task ReadAsync_ManyEvents_AllocatesNothingPerEvent()
+    public void ReadAsync_ManyEvents_AllocatesNothingPerEvent()
     {
         // One pipe read holds the whole stream, so the number of upstream reads (which, in Debug builds, allocate
         // their async state machines) is the same for both sizes and the difference is what events cost.
         byte[] small = ChatStream(200);
         byte[] large = ChatStream(2000);
-        await MeasureAsync(small);
-        await MeasureAsync(large);
+        Measure(small);
+        Measure(large);
 
-        long smallBytes = await MeasureAsync(small);
-        long largeBytes = await MeasureAsync(large);
+        long smallBytes = Measure(small);
+        long largeBytes = Measure(large);
 
         Assert.That(largeBytes - smallBytes, Is.LessThan(256), $"200 events: {smallBytes} B, 2000 events: {largeBytes} B");
 
-        static async Task<long> MeasureAsync(byte[] input)
+        static long Measure(byte[] input)
         {
             var completion = new RecordingCompletion();
             byte[] buffer = new byte[4096];
@@ -511,7 +510,6 @@ public sealed class SseMeteringStreamTests
 
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             Assert.That(completion.SingleOutcome, Is.EqualTo(LlmCallOutcome.Succeeded));
-            await Task.CompletedTask;
             return allocated;
         }
     }
