@@ -1,0 +1,352 @@
+using System.Text.Json;
+
+namespace IronRuntime.Router.Usage;
+
+/// <summary>
+/// Extracts <see cref="TokenUsage"/> (and, on request, the response <c>model</c>) from provider JSON bodies.
+/// </summary>
+/// <remarks>
+/// Walks the body once with <see cref="Utf8JsonReader"/>, descending only into <c>usage</c> (and the named
+/// wrapper object, if any) and skipping every other value. Missing counters count as zero, <c>null</c> or
+/// non-numeric counters are ignored, and malformed JSON makes the <c>Try</c> methods return
+/// <see langword="false"/>; nothing here throws on input. No allocation except the model string, which is only
+/// materialised when asked for.
+/// </remarks>
+internal static class UsageJsonReader
+{
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256 };
+
+    /// <summary>Reads the usage of a complete, non-streaming response body.</summary>
+    /// <param name="json">The response body.</param>
+    /// <param name="api">The API that produced it.</param>
+    /// <param name="usage">The usage, when found.</param>
+    /// <returns>Whether a <c>usage</c> object was found in a well-formed body of a known API.</returns>
+    public static bool TryRead(ReadOnlySpan<byte> json, LlmApi api, out TokenUsage usage)
+    {
+        usage = default;
+        if (!TryGetDialect(api, out UsageDialect dialect)
+            || !TryReadEnvelope(json, default, dialect, readModel: false, out UsageEnvelope envelope)
+            || !envelope.HasUsage)
+        {
+            return false;
+        }
+
+        usage = envelope.Usage.ToTokenUsage(dialect);
+        return true;
+    }
+
+    /// <summary>Reads the usage and the response model of a complete, non-streaming response body.</summary>
+    /// <param name="json">The response body.</param>
+    /// <param name="api">The API that produced it.</param>
+    /// <param name="usage">The usage, when found.</param>
+    /// <param name="model">The top-level <c>model</c>, when present (even if no usage was found).</param>
+    /// <returns>Whether a <c>usage</c> object was found in a well-formed body of a known API.</returns>
+    public static bool TryRead(ReadOnlySpan<byte> json, LlmApi api, out TokenUsage usage, out string? model)
+    {
+        usage = default;
+        model = null;
+        if (!TryGetDialect(api, out UsageDialect dialect)
+            || !TryReadEnvelope(json, default, dialect, readModel: true, out UsageEnvelope envelope))
+        {
+            return false;
+        }
+
+        model = envelope.Model;
+        if (!envelope.HasUsage)
+        {
+            return false;
+        }
+
+        usage = envelope.Usage.ToTokenUsage(dialect);
+        return true;
+    }
+
+    /// <summary>Maps an API to the shape of its <c>usage</c> object.</summary>
+    /// <param name="api">The API.</param>
+    /// <param name="dialect">The usage dialect.</param>
+    /// <returns>Whether the API reports usage.</returns>
+    public static bool TryGetDialect(LlmApi api, out UsageDialect dialect)
+    {
+        switch (api)
+        {
+            case LlmApi.ChatCompletions:
+            case LlmApi.Embeddings:
+                dialect = UsageDialect.OpenAIChat;
+                return true;
+            case LlmApi.Responses:
+                dialect = UsageDialect.OpenAIResponses;
+                return true;
+            case LlmApi.Messages:
+                dialect = UsageDialect.Anthropic;
+                return true;
+            default:
+                dialect = default;
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Reads the <c>usage</c>, <c>model</c> and <c>choices</c> members of a JSON object, or of the object held by its
+    /// member <paramref name="wrapperProperty"/> (for example <c>response</c> or <c>message</c> in stream events).
+    /// </summary>
+    /// <param name="json">A JSON object.</param>
+    /// <param name="wrapperProperty">The member whose object value holds the usage, or empty for the top level.</param>
+    /// <param name="dialect">The usage dialect.</param>
+    /// <param name="readModel">Whether to materialise the <c>model</c> string.</param>
+    /// <param name="envelope">What was found; offsets are relative to <paramref name="json"/>.</param>
+    /// <returns><see langword="false"/> when <paramref name="json"/> is not a well-formed object (as far as read).</returns>
+    public static bool TryReadEnvelope(
+        ReadOnlySpan<byte> json,
+        ReadOnlySpan<byte> wrapperProperty,
+        UsageDialect dialect,
+        bool readModel,
+        out UsageEnvelope envelope)
+    {
+        envelope = UsageEnvelope.Empty;
+        var reader = new Utf8JsonReader(json, ReaderOptions);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            if (!wrapperProperty.IsEmpty && !MoveToObjectMember(ref reader, wrapperProperty))
+            {
+                // No such wrapper (or not an object): a well-formed object without usage.
+                return true;
+            }
+
+            ReadMembers(ref reader, dialect, readModel, ref envelope);
+            return true;
+        }
+        catch (JsonException)
+        {
+            envelope = UsageEnvelope.Empty;
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            // GetString on invalid UTF-8.
+            envelope = UsageEnvelope.Empty;
+            return false;
+        }
+    }
+
+    /// <summary>Reads a <c>usage</c> value; the reader is on the value's first token and ends on its last.</summary>
+    /// <param name="reader">The reader.</param>
+    /// <param name="dialect">The usage dialect.</param>
+    /// <param name="parts">The counters found.</param>
+    /// <returns>Whether the value was an object.</returns>
+    public static bool TryReadUsageValue(ref Utf8JsonReader reader, UsageDialect dialect, out UsageParts parts)
+    {
+        parts = default;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return false;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            switch (dialect)
+            {
+                case UsageDialect.OpenAIChat:
+                    if (reader.ValueTextEquals("prompt_tokens"u8))
+                    {
+                        ReadCount(ref reader, ref parts, UsageFields.Input);
+                    }
+                    else if (reader.ValueTextEquals("completion_tokens"u8))
+                    {
+                        ReadCount(ref reader, ref parts, UsageFields.Output);
+                    }
+                    else if (reader.ValueTextEquals("prompt_tokens_details"u8))
+                    {
+                        ReadDetail(ref reader, "cached_tokens"u8, ref parts, UsageFields.CachedInput);
+                    }
+                    else if (reader.ValueTextEquals("completion_tokens_details"u8))
+                    {
+                        ReadDetail(ref reader, "reasoning_tokens"u8, ref parts, UsageFields.Reasoning);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+
+                    break;
+
+                case UsageDialect.OpenAIResponses:
+                    if (reader.ValueTextEquals("input_tokens"u8))
+                    {
+                        ReadCount(ref reader, ref parts, UsageFields.Input);
+                    }
+                    else if (reader.ValueTextEquals("output_tokens"u8))
+                    {
+                        ReadCount(ref reader, ref parts, UsageFields.Output);
+                    }
+                    else if (reader.ValueTextEquals("input_tokens_details"u8))
+                    {
+                        ReadDetail(ref reader, "cached_tokens"u8, ref parts, UsageFields.CachedInput);
+                    }
+                    else if (reader.ValueTextEquals("output_tokens_details"u8))
+                    {
+                        ReadDetail(ref reader, "reasoning_tokens"u8, ref parts, UsageFields.Reasoning);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+
+                    break;
+
+                default:
+                    if (reader.ValueTextEquals("input_tokens"u8))
+                    {
+                        ReadCount(ref reader, ref parts, UsageFields.Input);
+                    }
+                    else if (reader.ValueTextEquals("output_tokens"u8))
+                    {
+                        ReadCount(ref reader, ref parts, UsageFields.Output);
+                    }
+                    else if (reader.ValueTextEquals("cache_read_input_tokens"u8))
+                    {
+                        ReadCount(ref reader, ref parts, UsageFields.CachedInput);
+                    }
+                    else if (reader.ValueTextEquals("cache_creation_input_tokens"u8))
+                    {
+                        ReadCount(ref reader, ref parts, UsageFields.CacheCreation);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+
+                    break;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool MoveToObjectMember(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(name))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    return true;
+                }
+            }
+
+            reader.Skip();
+        }
+
+        return false;
+    }
+
+    private static void ReadMembers(ref Utf8JsonReader reader, UsageDialect dialect, bool readModel, ref UsageEnvelope envelope)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("usage"u8))
+            {
+                int start = (int)reader.TokenStartIndex;
+                reader.Read();
+                envelope.HasUsage = TryReadUsageValue(ref reader, dialect, out envelope.Usage);
+                envelope.UsageMemberStart = start;
+                envelope.UsageMemberEnd = (int)reader.BytesConsumed;
+            }
+            else if (readModel && reader.ValueTextEquals("model"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String && !reader.ValueSpan.IsEmpty)
+                {
+                    envelope.Model = reader.GetString();
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("choices"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    Utf8JsonReader probe = reader;
+                    probe.Read();
+                    envelope.HasChoices = true;
+                    envelope.ChoicesEmpty = probe.TokenType == JsonTokenType.EndArray;
+                }
+
+                reader.Skip();
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
+
+    private static void ReadCount(ref Utf8JsonReader reader, ref UsageParts parts, UsageFields field)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            // null, or a value of an unexpected kind: ignore it.
+            reader.Skip();
+            return;
+        }
+
+        if (!reader.TryGetInt64(out long value) || value < 0)
+        {
+            return;
+        }
+
+        switch (field)
+        {
+            case UsageFields.Input:
+                parts.Input = value;
+                break;
+            case UsageFields.Output:
+                parts.Output = value;
+                break;
+            case UsageFields.CachedInput:
+                parts.CachedInput = value;
+                break;
+            case UsageFields.CacheCreation:
+                parts.CacheCreation = value;
+                break;
+            default:
+                parts.Reasoning = value;
+                break;
+        }
+
+        parts.Present |= field;
+    }
+
+    private static void ReadDetail(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ref UsageParts parts, UsageFields field)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(name))
+            {
+                ReadCount(ref reader, ref parts, field);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+namespace IronRuntime.Router.Usage;
+
+/// <summary>
+/// The counters of one provider <c>usage</c> object as the provider wrote them, with which ones were present.
+/// </summary>
+/// <remarks>
+/// For <see cref="UsageDialect.Anthropic"/>, <see cref="Input"/> is Anthropic's <c>input_tokens</c> (the uncached
+/// part only); <see cref="ToTokenUsage"/> adds the cache counters to it as <see cref="TokenUsage"/> requires.
+/// </remarks>
+internal struct UsageParts
+{
+    /// <summary>The prompt counter as written.</summary>
+    public long Input;
+
+    /// <summary>The generated-token counter as written.</summary>
+    public long Output;
+
+    /// <summary>Prompt tokens read from the cache.</summary>
+    public long CachedInput;
+
+    /// <summary>Prompt tokens written to the cache.</summary>
+    public long CacheCreation;
+
+    /// <summary>Reasoning tokens.</summary>
+    public long Reasoning;
+
+    /// <summary>The counters that were present (and numeric).</summary>
+    public UsageFields Present;
+
+    /// <summary>Overwrites this instance's counters with those present in <paramref name="later"/>.</summary>
+    /// <param name="later">A later usage object of the same call (for example Anthropic's <c>message_delta</c>).</param>
+    public void Update(in UsageParts later)
+    {
+        if ((later.Present & UsageFields.Input) != 0)
+        {
+            Input = later.Input;
+        }
+
+        if ((later.Present & UsageFields.Output) != 0)
+        {
+            Output = later.Output;
+        }
+
+        if ((later.Present & UsageFields.CachedInput) != 0)
+        {
+            CachedInput = later.CachedInput;
+        }
+
+        if ((later.Present & UsageFields.CacheCreation) != 0)
+        {
+            CacheCreation = later.CacheCreation;
+        }
+
+        if ((later.Present & UsageFields.Reasoning) != 0)
+        {
+            Reasoning = later.Reasoning;
+        }
+
+        Present |= later.Present;
+    }
+
+    /// <summary>Normalises the counters to a <see cref="TokenUsage"/>.</summary>
+    /// <param name="dialect">The dialect the counters were read in.</param>
+    /// <returns>The usage, with <see cref="TokenUsage.InputTokens"/> counting every prompt token.</returns>
+    public readonly TokenUsage ToTokenUsage(UsageDialect dialect) => dialect == UsageDialect.Anthropic
+        ? new TokenUsage(Input + CachedInput + CacheCreation, Output, CachedInput, CacheCreation, Reasoning)
+        : new TokenUsage(Input, Output, CachedInput, CacheCreation, Reasoning);
+}

@@ -1,0 +1,220 @@
+using System.Buffers;
+using System.Text;
+using IronRuntime.Router;
+using IronRuntime.Router.Streaming;
+
+namespace IronRuntime.Tests.Streaming;
+
+public sealed class SseUsageAccumulatorTests
+{
+    [TestCase(LlmApi.ChatCompletions)]
+    [TestCase(LlmApi.Responses)]
+    [TestCase(LlmApi.Messages)]
+    public void Feed_CompleteSampleStream_ReportsTheProviderUsage(LlmApi api)
+    {
+        var accumulator = new SseUsageAccumulator(api);
+
+        FeedAll(accumulator, SseSamples.For(api));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(accumulator.Usage, Is.EqualTo(SseSamples.UsageFor(api)));
+            Assert.That(accumulator.Reported, Is.True);
+            Assert.That(accumulator.SawTerminalEvent, Is.True);
+            Assert.That(accumulator.SawError, Is.False);
+            Assert.That(accumulator.Model, Is.EqualTo(SseSamples.ModelFor(api)));
+            Assert.That(accumulator.EstimatedUsage, Is.EqualTo(accumulator.Usage));
+        });
+    }
+
+    [TestCase(LlmApi.ChatCompletions, 8)]
+    [TestCase(LlmApi.Responses, 6)]
+    [TestCase(LlmApi.Messages, 6)]
+    public void Feed_CompleteSampleStream_CountsContentEvents(LlmApi api, int expected)
+    {
+        var accumulator = new SseUsageAccumulator(api);
+
+        FeedAll(accumulator, SseSamples.For(api));
+
+        Assert.That(accumulator.ContentEvents, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Feed_ChatStreamWithoutUsage_EstimatesOutputFromContentChunks()
+    {
+        var accumulator = new SseUsageAccumulator(LlmApi.ChatCompletions);
+
+        FeedAll(accumulator, SseSamples.OpenAiChat(includeUsage: false));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(accumulator.Reported, Is.False);
+            Assert.That(accumulator.SawTerminalEvent, Is.True);
+            Assert.That(accumulator.Usage, Is.EqualTo(default(TokenUsage)));
+            Assert.That(accumulator.EstimatedUsage, Is.EqualTo(new TokenUsage(0, SseSamples.ChatContentChunks)));
+        });
+    }
+
+    [Test]
+    public void Feed_AnthropicCutBeforeMessageDelta_KeepsInputAndEstimatesOutput()
+    {
+        var accumulator = new SseUsageAccumulator(LlmApi.Messages);
+        string sample = SseSamples.Anthropic();
+        string cut = sample[..sample.IndexOf("event: content_block_stop", StringComparison.Ordinal)];
+
+        FeedAll(accumulator, cut);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(accumulator.Reported, Is.False);
+            Assert.That(accumulator.SawTerminalEvent, Is.False);
+            Assert.That(accumulator.Usage, Is.EqualTo(SseSamples.AnthropicUsage with { OutputTokens = 1 }));
+            Assert.That(accumulator.EstimatedUsage, Is.EqualTo(SseSamples.AnthropicUsage with { OutputTokens = 6 }));
+        });
+    }
+
+    [Test]
+    public void Feed_AnthropicMessageDeltas_TakeTheLatestCumulativeOutput()
+    {
+        var accumulator = new SseUsageAccumulator(LlmApi.Messages);
+
+        Feed(accumulator, "message_start", """{"type":"message_start","message":{"model":"claude-haiku-4-5","usage":{"input_tokens":10,"output_tokens":1}}}""");
+        Feed(accumulator, "message_delta", """{"type":"message_delta","delta":{},"usage":{"output_tokens":5}}""");
+        Feed(accumulator, "message_delta", """{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":9}}""");
+
+        Assert.That(accumulator.Usage, Is.EqualTo(new TokenUsage(10, 9)));
+        Assert.That(accumulator.Reported, Is.True);
+    }
+
+    [Test]
+    public void Feed_AnthropicMessageDeltaWithInputCounters_UpdatesInput()
+    {
+        var accumulator = new SseUsageAccumulator(LlmApi.Messages);
+
+        Feed(accumulator, "message_start", """{"type":"message_start","message":{"usage":{"input_tokens":10,"cache_read_input_tokens":0,"output_tokens":1}}}""");
+        Feed(accumulator, "message_delta", """{"type":"message_delta","delta":{},"usage":{"input_tokens":30,"cache_read_input_tokens":100,"output_tokens":7,"server_tool_use":{"web_search_requests":1}}}""");
+
+        Assert.That(accumulator.Usage, Is.EqualTo(new TokenUsage(130, 7, CachedInputTokens: 100)));
+    }
+
+    [Test]
+    public void Feed_EventsWithoutNames_FallBackToTheTypeMember()
+    {
+        var accumulator = new SseUsageAccumulator(LlmApi.Messages);
+
+        Feed(accumulator, null, """{"type": "message_start", "message": {"usage": {"input_tokens": 4, "output_tokens": 1}}}""");
+        Feed(accumulator, null, """{"type":"message_delta","delta":{},"usage":{"output_tokens":2}}""");
+        Feed(accumulator, null, """{"type":"message_stop"}""");
+
+        Assert.That(accumulator.Usage, Is.EqualTo(new TokenUsage(4, 2)));
+        Assert.That(accumulator.SawTerminalEvent, Is.True);
+    }
+
+    [Test]
+    public void Feed_AnthropicErrorEvent_IsNotTerminal()
+    {
+        var accumulator = new SseUsageAccumulator(LlmApi.Messages);
+
+        Feed(accumulator, "error", """{"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}""");
+
+        Assert.That(accumulator.SawError, Is.True);
+        Assert.That(accumulator.SawTerminalEvent, Is.False);
+    }
+
+    [TestCase("response.incomplete", true, false)]
+    [TestCase("response.failed", false, true)]
+    public void Feed_ResponsesEndingEvents_ReadUsageAndSetFlags(string type, bool terminal, bool error)
+    {
+        var accumulator = new SseUsageAccumulator(LlmApi.Responses);
+
+        Feed(accumulator, type, "{\"type\":\"" + type + "\",\"sequence_number\":9,\"response\":{\"model\":\"gpt-4.1\",\"usage\":{\"input_tokens\":20,\"output_tokens\":16}}}");
+
+        Assert.That(accumulator.Usage, Is.EqualTo(new TokenUsage(20, 16)));
+        Assert.That(accumulator.SawTerminalEvent, Is.EqualTo(terminal));
+        Assert.That(accumulator.SawError, Is.EqualTo(error));
+    }
+
+    [TestCase("""{"id":"a","choices":[{"index":0}],"usage":null}""", """{"id":"a","choices":[{"index":0}]}""")]
+    [TestCase("""{"usage":null,"id":"a"}""", """{"id":"a"}""")]
+    [TestCase("""{"usage":null}""", "{}")]
+    [TestCase("""{"id":"a" , "usage" :  null }""", """{"id":"a"  }""")]
+    [TestCase("""{"id":"a","choices":[{"delta":{"content":"x"}}],"usage":{"prompt_tokens":1}}""", """{"id":"a","choices":[{"delta":{"content":"x"}}]}""")]
+    public void Feed_ChatChunkWithUsageMember_ReportsACutThatLeavesValidJson(string chunk, string expected)
+    {
+        var accumulator = new SseUsageAccumulator(LlmApi.ChatCompletions);
+
+        SseEventFacts facts = Feed(accumulator, null, chunk);
+
+        string remaining = chunk.Remove(facts.UsageCutStart, facts.UsageCutLength);
+        Assert.That(remaining, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Feed_ChatContentThatLooksLikeUsage_IsNotCut()
+    {
+        var accumulator = new SseUsageAccumulator(LlmApi.ChatCompletions);
+        Feed(accumulator, null, """{"model":"m","choices":[],"usage":null}""");
+
+        SseEventFacts facts = Feed(accumulator, null, """{"choices":[{"delta":{"content":"\"usage\":null"}}]}""");
+
+        Assert.That(facts.UsageCutLength, Is.Zero);
+    }
+
+    [Test]
+    public void Feed_ChatUsageChunk_IsFlaggedUsageOnly()
+    {
+        var accumulator = new SseUsageAccumulator(LlmApi.ChatCompletions);
+
+        SseEventFacts facts = Feed(accumulator, null, """{"id":"x","model":"m","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2}}""");
+
+        Assert.That(facts.IsUsageOnlyChunk, Is.True);
+        Assert.That(facts.UsageUpdated, Is.True);
+        Assert.That(accumulator.Usage, Is.EqualTo(new TokenUsage(3, 2)));
+    }
+
+    [Test]
+    public void Feed_MalformedChunks_AreIgnored()
+    {
+        var accumulator = new SseUsageAccumulator(LlmApi.ChatCompletions);
+
+        Assert.That(() => Feed(accumulator, null, """{"choices":[],"usage":{"prompt_tokens":"""), Throws.Nothing);
+        Assert.That(() => Feed(accumulator, null, "not json"), Throws.Nothing);
+        Assert.That(accumulator.Reported, Is.False);
+    }
+
+    [Test]
+    public void Feed_SteadyStateChunks_AllocateNothing()
+    {
+        var accumulator = new SseUsageAccumulator(LlmApi.ChatCompletions);
+        byte[] first = Encoding.UTF8.GetBytes("""{"id":"c","model":"gpt-4o-mini","choices":[{"index":0,"delta":{"role":"assistant","content":""}}],"usage":null}""");
+        byte[] chunk = Encoding.UTF8.GetBytes("""{"id":"c","model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"Hello"},"logprobs":null,"finish_reason":null}],"usage":null}""");
+        accumulator.Feed(default, first);
+        accumulator.Feed(default, chunk);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            accumulator.Feed(default, chunk);
+        }
+
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
+    private static void FeedAll(SseUsageAccumulator accumulator, string stream)
+    {
+        var reader = new SseEventReader();
+        var buffer = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(stream));
+        while (reader.TryReadEvent(ref buffer, out SseEvent evt) == SseReadStatus.Event)
+        {
+            if (evt.HasData)
+            {
+                byte[] data = new byte[evt.DataLength];
+                evt.CopyDataTo(data);
+                accumulator.Feed(evt.Name.ToArray(), data);
+            }
+        }
+    }
+
+    private static SseEventFacts Feed(SseUsageAccumulator accumulator, string? name, string data)
+        => accumulator.Feed(name is null ? default : Encoding.UTF8.GetBytes(name), Encoding.UTF8.GetBytes(data));
+}
