@@ -51,6 +51,12 @@ public sealed class LlmRouter : IDisposable
         Options = options;
     }
 
+    /// <summary>
+    /// The base address of clients from <see cref="CreateClient"/>, so relative routes such as
+    /// <c>/v1/chat/completions</c> work; the router sends every call to the provider's real endpoint.
+    /// </summary>
+    public static Uri RelativeBase { get; } = new("https://router.ironruntime.invalid/");
+
     /// <summary>The options in force.</summary>
     public LlmRouterOptions Options { get; }
 
@@ -70,6 +76,7 @@ public sealed class LlmRouter : IDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         var client = new HttpClient(new CallerAttributionHandler(callerId) { InnerHandler = _chain }, disposeHandler: false)
         {
+            BaseAddress = RelativeBase,
             Timeout = Timeout.InfiniteTimeSpan,
         };
         return client;

@@ -83,7 +83,7 @@ public sealed partial class FakeProvider
 
         string path = request.Path.Value ?? "/";
         LlmApi api = RouteOf(path);
-        WireIds ids = WireIds.From(body, settings.FixedIds ? 0 : sequence);
+        WireIds ids = WireIds.From(settings.FixedIds && settings.IdSeed is { } seed ? System.Text.Encoding.UTF8.GetBytes(seed) : body, settings.FixedIds ? 0 : sequence);
         string requestId = api == LlmApi.Messages ? ids.AnthropicRequestId() : ids.OpenAIRequestId();
         response.Headers[api == LlmApi.Messages ? "request-id" : "x-request-id"] = requestId;
         if (api != LlmApi.Messages)
@@ -185,7 +185,7 @@ public sealed partial class FakeProvider
     /// <summary>Validates the body and builds the answer: a stream to write, or a JSON body with its status.</summary>
     private Answer Prepare(LlmApi api, byte[] body, Settings settings, long sequence)
     {
-        WireIds ids = WireIds.From(body, settings.FixedIds ? 0 : sequence);
+        WireIds ids = WireIds.From(settings.FixedIds && settings.IdSeed is { } seed ? System.Text.Encoding.UTF8.GetBytes(seed) : body, settings.FixedIds ? 0 : sequence);
         string requestId = api == LlmApi.Messages ? ids.AnthropicRequestId() : ids.OpenAIRequestId();
         if (!ProviderRequest.TryParse(api, body, out ProviderRequest? parsed, out ProviderRequestError error))
         {

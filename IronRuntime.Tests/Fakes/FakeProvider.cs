@@ -157,6 +157,16 @@ public sealed partial class FakeProvider : IAsyncDisposable
         set => Update(s => s with { FixedIds = value });
     }
 
+    /// <summary>
+    /// With <see cref="FixedIds"/>: derive ids from this seed instead of the request body, so two bodies that differ
+    /// only in options (for example <c>stream_options</c> added by a router) get the same ids. Null by default.
+    /// </summary>
+    public string? IdSeed
+    {
+        get => Read().IdSeed;
+        set => Update(s => s with { IdSeed = value });
+    }
+
     /// <summary>The <c>created</c> timestamp of every answer, or null (the default) for the time provider's now.</summary>
     public DateTimeOffset? FixedCreated
     {
@@ -319,7 +329,8 @@ public sealed partial class FakeProvider : IAsyncDisposable
         int? AbortAfterEvents,
         FakeGarbage Garbage,
         bool FixedIds,
-        DateTimeOffset? FixedCreated)
+        DateTimeOffset? FixedCreated,
+        string? IdSeed = null)
     {
         public static readonly Settings Default = new(DefaultReplyText, null, TimeSpan.Zero, TimeSpan.Zero, 0, null, FakeGarbage.None, false, null);
     }

@@ -1,7 +1,7 @@
 using System.Text;
 using IronRuntime.Tests.Support;
 
-namespace IronRuntime.Tests.Router;
+namespace IronRuntime.Tests.Pipeline;
 
 /// <summary>When no policy changes the content, the client receives exactly the provider's bytes.</summary>
 public sealed class StreamPassThroughTests
@@ -17,6 +17,7 @@ public sealed class StreamPassThroughTests
     {
         await using var h = await RuntimeHarness.StartAsync(b => b.WithBudget(1m));
         h.Fake.FixedIds = true;
+        h.Fake.IdSeed = "pass-through";
         h.Fake.FixedCreated = Created;
         h.Fake.WriteChunkSize = writeChunkSize;
         byte[] expected = h.Fake.RenderResponse(path, Encoding.UTF8.GetBytes(body));

@@ -4,7 +4,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace IronRuntime.Benchmarks.Router;
+namespace IronRuntime.Benchmarks.Pipeline;
 
 /// <summary>
 /// The whole handler chain (routing, budget gate, metering) for one non-streaming chat call, in a real container,

@@ -5,7 +5,7 @@ using IronRuntime.Router;
 using IronRuntime.Tests.Fakes;
 using IronRuntime.Tests.Support;
 
-namespace IronRuntime.Tests.Router;
+namespace IronRuntime.Tests.Pipeline;
 
 /// <summary>Bad requests and broken upstreams: clear provider-shaped errors, nothing leaked, reservations released.</summary>
 public sealed class BadInputTests

@@ -9,7 +9,7 @@ using IronRuntime.Tests.Support;
 using OpenAI.Chat;
 using OpenAI.Responses;
 
-namespace IronRuntime.Tests.Router;
+namespace IronRuntime.Tests.Pipeline;
 
 /// <summary>The official OpenAI and Anthropic SDKs as clients, through the runtime's HttpClient, against the loopback fake.</summary>
 public sealed class RouterSdkTests
