@@ -14,8 +14,11 @@ internal static class ProviderErrors
 
     /// <summary>Whether the client speaks Anthropic's shape on this route.</summary>
     public static bool UsesAnthropicShape(LlmApi api, HttpRequestMessage request)
-        => api == LlmApi.Messages
-           || (api == LlmApi.Unknown && (request.Headers.Contains("x-api-key") || request.Headers.Contains("anthropic-version")));
+        => UsesAnthropicShape(api, request.Headers.Contains("x-api-key") || request.Headers.Contains("anthropic-version"));
+
+    /// <summary>Whether the client speaks Anthropic's shape: the Messages route, or another route with Anthropic's headers.</summary>
+    public static bool UsesAnthropicShape(LlmApi api, bool hasAnthropicHeaders)
+        => api == LlmApi.Messages || (api == LlmApi.Unknown && hasAnthropicHeaders);
 
     /// <summary>An error response.</summary>
     public static HttpResponseMessage Create(bool anthropicShape, HttpStatusCode status, string type, string? code, string message, HttpRequestMessage? request = null)

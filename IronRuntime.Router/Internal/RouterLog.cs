@@ -19,4 +19,19 @@ internal static partial class RouterLog
 
     [LoggerMessage(1004, LogLevel.Error, "A call lease or observer threw while completing the call by {Caller}.")]
     public static partial void CompletionHookFailed(ILogger logger, Exception exception, string? caller);
+
+    [LoggerMessage(1010, LogLevel.Information, "IronRuntime proxy listening on {Address}.")]
+    public static partial void ProxyStarted(ILogger logger, Uri address);
+
+    [LoggerMessage(1011, LogLevel.Information, "IronRuntime proxy on {Address} stopped.")]
+    public static partial void ProxyStopped(ILogger logger, Uri address);
+
+    [LoggerMessage(1012, LogLevel.Information, "Proxy request {Method} {Path} rejected with 401: missing or unknown agent token.")]
+    public static partial void ProxyUnauthorized(ILogger logger, string method, string? path);
+
+    [LoggerMessage(1013, LogLevel.Warning, "Proxy call by {Caller} to {Path} failed before an answer.")]
+    public static partial void ProxyCallFailed(ILogger logger, Exception exception, string? caller, string? path);
+
+    [LoggerMessage(1014, LogLevel.Warning, "Proxy answer to {Caller} for {Path} broke off; the agent's connection was aborted.")]
+    public static partial void ProxyResponseAborted(ILogger logger, Exception exception, string? caller, string? path);
 }

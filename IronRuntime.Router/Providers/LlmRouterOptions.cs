@@ -42,4 +42,7 @@ public sealed class LlmRouterOptions
     /// instead of the real providers. For development, demos and CI.
     /// </summary>
     public bool UseSimulatedProvider { get; set; }
+
+    /// <summary>The loopback proxy through which child-process agents reach the router.</summary>
+    public LlmProxyOptions Proxy { get; set; } = new();
 }

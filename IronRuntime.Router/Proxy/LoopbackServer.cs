@@ -1,0 +1,72 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IronRuntime.Router.Proxy;
+
+/// <summary>
+/// Kestrel on <c>127.0.0.1</c>, HTTP/1.1, running one request delegate — no host, container or middleware.
+/// </summary>
+internal sealed class LoopbackServer : IAsyncDisposable
+{
+    private readonly KestrelServer _server;
+
+    private LoopbackServer(KestrelServer server, Uri baseAddress)
+    {
+        _server = server;
+        BaseAddress = baseAddress;
+    }
+
+    /// <summary>The root address, for example <c>http://127.0.0.1:54321/</c>.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Starts listening on <paramref name="port"/> (0 for a free one).</summary>
+    public static async Task<LoopbackServer> StartAsync(int port, RequestDelegate handler, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var options = new KestrelServerOptions { AddServerHeader = false };
+        options.Limits.MaxRequestBodySize = null; // the router caps what it reads, and answers 413 in the provider's shape
+        options.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http1);
+        var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory);
+        var server = new KestrelServer(Options.Create(options), transport, loggerFactory);
+        try
+        {
+            await server.StartAsync(new Application(handler), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+
+        string address = server.Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new LoopbackServer(server, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    /// <summary>Stops accepting requests; in-flight ones may finish until <paramref name="cancellationToken"/> fires.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => _server.StopAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        await _server.StopAsync(grace.Token).ConfigureAwait(false);
+        _server.Dispose();
+    }
+
+    private sealed class Application(RequestDelegate handler) : IHttpApplication<HttpContext>
+    {
+        public HttpContext CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
+
+        public Task ProcessRequestAsync(HttpContext context) => handler(context);
+
+        public void DisposeContext(HttpContext context, Exception? exception)
+        {
+        }
+    }
+}

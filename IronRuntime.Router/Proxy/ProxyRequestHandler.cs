@@ -1,0 +1,154 @@
+using System.IO.Pipelines;
+using System.Net;
+using IronRuntime.Router.Errors;
+using IronRuntime.Router.Internal;
+using IronRuntime.Router.Providers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace IronRuntime.Router.Proxy;
+
+/// <summary>
+/// One proxied call: authenticate the agent by its token, feed the request into the router's chain attributed to
+/// the agent, and stream the answer back read by read.
+/// </summary>
+/// <remarks>
+/// The request body is streamed into the router, which reads at most its limit (413 beyond). The response body is
+/// copied read by read with a flush after each read; for a stream the router's <c>SseMeteringStream</c> hands out
+/// complete events only, so each event reaches the agent as soon as it is complete. A client that goes away cancels
+/// the read, which cancels the provider call and settles what was received.
+/// </remarks>
+internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry tokens, ILogger logger)
+{
+    private const int MinimumCopyBuffer = 4096;
+
+    private const string UnauthorizedMessage =
+        "IronRuntime: missing or unknown agent token. A process started by the runtime finds its token in OPENAI_API_KEY and ANTHROPIC_API_KEY.";
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        HttpRequest request = context.Request;
+        CancellationToken aborted = context.RequestAborted;
+        if (!TryAuthenticate(request.Headers, out string? agentId))
+        {
+            RouterLog.ProxyUnauthorized(logger, request.Method, request.Path.Value);
+            bool anthropic = UsesAnthropicShape(request);
+            using var denied = ProviderErrors.Create(anthropic, HttpStatusCode.Unauthorized,
+                anthropic ? "authentication_error" : "invalid_request_error", "invalid_api_key", UnauthorizedMessage);
+            await WriteResponseAsync(context, denied, agentId).ConfigureAwait(false);
+            return;
+        }
+
+        using var message = CreateRequestMessage(context);
+        HttpResponseMessage response;
+        try
+        {
+            response = await router.SendAsync(message, agentId, aborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            return; // the agent went away; the router completed the call as cancelled
+        }
+        catch (Exception ex)
+        {
+            RouterLog.ProxyCallFailed(logger, ex, agentId, request.Path.Value);
+            using var failed = ProviderErrors.Create(UsesAnthropicShape(request), HttpStatusCode.BadGateway,
+                "iron_runtime_upstream_error", "upstream_unreachable", "IronRuntime could not complete the call to the provider: " + ex.Message);
+            await WriteResponseAsync(context, failed, agentId).ConfigureAwait(false);
+            return;
+        }
+
+        using (response)
+        {
+            await WriteResponseAsync(context, response, agentId).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The agent's token: <c>x-api-key</c> (Anthropic SDKs), else <c>Authorization: Bearer</c> (OpenAI SDKs, Anthropic SDK 13+).</summary>
+    private bool TryAuthenticate(IHeaderDictionary headers, out string? agentId)
+    {
+        agentId = null;
+        if (headers.TryGetValue("x-api-key", out var apiKey) && apiKey.Count == 1 && tokens.TryResolve(apiKey.ToString().AsSpan().Trim(), out agentId))
+        {
+            return true;
+        }
+
+        var authorization = headers.Authorization;
+        if (authorization.Count != 1)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> value = authorization.ToString().AsSpan().Trim();
+        return value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+               && tokens.TryResolve(value["Bearer ".Length..].Trim(), out agentId);
+    }
+
+    private static bool UsesAnthropicShape(HttpRequest request)
+    {
+        var api = ProviderDetector.DetectApi(HttpMethod.Parse(request.Method), request.Path.Value, out _, out _);
+        return ProviderErrors.UsesAnthropicShape(api, request.Headers.ContainsKey("x-api-key") || request.Headers.ContainsKey("anthropic-version"));
+    }
+
+    private static HttpRequestMessage CreateRequestMessage(HttpContext context)
+    {
+        HttpRequest request = context.Request;
+        var message = new HttpRequestMessage(
+            HttpMethod.Parse(request.Method),
+            new Uri(LlmRouter.RelativeBase, request.Path.ToUriComponent() + request.QueryString.ToUriComponent()));
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? request.ContentLength > 0)
+        {
+            message.Content = new StreamContent(request.Body);
+            message.Content.Headers.ContentLength = request.ContentLength;
+        }
+
+        ProxyHeaders.CopyRequestHeaders(request.Headers, message);
+        return message;
+    }
+
+    private async Task WriteResponseAsync(HttpContext context, HttpResponseMessage response, string? agentId)
+    {
+        HttpResponse target = context.Response;
+        CancellationToken aborted = context.RequestAborted;
+        target.StatusCode = (int)response.StatusCode;
+        ProxyHeaders.CopyResponseHeaders(response, target.Headers);
+        target.ContentLength = response.Content.Headers.ContentLength;
+
+        PipeWriter writer = target.BodyWriter;
+        try
+        {
+            var body = await response.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    Memory<byte> memory = writer.GetMemory(MinimumCopyBuffer);
+                    int read = await body.ReadAsync(memory, aborted).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    writer.Advance(read);
+                    FlushResult flushed = await writer.FlushAsync(aborted).ConfigureAwait(false);
+                    if (flushed.IsCompleted || flushed.IsCanceled)
+                    {
+                        break; // the agent went away; disposing the body cancels the provider call
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The agent went away mid-answer: the read was cancelled, the router settled what was received.
+        }
+        catch (Exception ex)
+        {
+            // The provider's answer broke off (or could not be read): end the agent's response the same way,
+            // so that its client sees an incomplete answer rather than a short one that looks complete.
+            RouterLog.ProxyResponseAborted(logger, ex, agentId, context.Request.Path.Value);
+            context.Abort();
+        }
+    }
+}
