@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using IronRuntime.Agents;
+using IronRuntime.Agents.Processes;
 using IronRuntime.Budget;
 using IronRuntime.Internal;
 using IronRuntime.Router;
@@ -11,11 +12,12 @@ using Microsoft.Extensions.Options;
 namespace IronRuntime;
 
 /// <summary>
-/// The runtime: starts, watches and stops agents, and holds every LLM call they make to its budgets.
+/// The runtime: starts, watches and stops agents — in process, or as child processes governed through the loopback
+/// proxy — and holds every LLM call they make to its budgets.
 /// Resolve it from the container after <c>services.AddIronRuntime(...)</c>, or build one with
 /// <see cref="CreateBuilder"/>.
 /// </summary>
-public sealed class AgentRuntime : IAsyncDisposable
+public sealed partial class AgentRuntime : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, AgentHandle> _agents = new(StringComparer.Ordinal);
     private readonly IBudgetLedger _ledger;
@@ -24,24 +26,30 @@ public sealed class AgentRuntime : IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly RuntimeConfig _config;
+    private readonly BudgetDenialObserver _budgetDenials;
     private int _disposed;
 
     internal AgentRuntime(
         IOptions<RuntimeConfig> config,
         LlmRouter router,
+        LlmProxy proxy,
         IBudgetLedger ledger,
         AgentMetricsCollector metrics,
+        BudgetDenialObserver budgetDenials,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory)
     {
         _config = config.Value;
         Router = router;
+        Proxy = proxy;
         _ledger = ledger;
+        _budgetDenials = budgetDenials;
         _metrics = metrics;
         _timeProvider = timeProvider;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<AgentRuntime>();
         _ledger.ThresholdCrossed += OnThresholdCrossed;
+        _budgetDenials.BudgetDenied += OnBudgetDenied;
         if (_config.Budget is { } budget)
         {
             _ledger.SetLimit(null, budget);
@@ -59,6 +67,13 @@ public sealed class AgentRuntime : IAsyncDisposable
 
     /// <summary>The LLM router every call goes through.</summary>
     public LlmRouter Router { get; }
+
+    /// <summary>
+    /// The loopback proxy through which process agents reach the router. It starts with the first process agent (or
+    /// with the host, see <see cref="LlmProxyOptions.StartWithHost"/>); start it yourself to hand its base URLs and a
+    /// token from <see cref="LlmProxy.IssueToken"/> to a program the runtime does not start.
+    /// </summary>
+    public LlmProxy Proxy { get; }
 
     /// <summary>The service provider the runtime owns when built without a host (disposed with it).</summary>
     internal ServiceProvider? OwnedServices { get; set; }
@@ -88,7 +103,11 @@ public sealed class AgentRuntime : IAsyncDisposable
         return Task.FromResult(handle);
     }
 
-    /// <summary>Stops an agent: asks it to stop, waits up to its stop timeout, then abandons it.</summary>
+    /// <summary>
+    /// Stops an agent. An in-process agent is asked to stop (its <see cref="AgentContext.StoppingToken"/>) and abandoned
+    /// after its stop timeout. A process agent gets SIGTERM (on Unix, to its whole process group); after its stop
+    /// timeout (at once on Windows) its whole process tree is killed.
+    /// </summary>
     /// <param name="agentId">The agent.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>A task completing when the agent has ended or been abandoned.</returns>
@@ -100,8 +119,19 @@ public sealed class AgentRuntime : IAsyncDisposable
             return;
         }
 
-        Transition(handle, AgentStatus.Running, AgentStatus.Stopping);
+        handle.TryRequestStop();
+        if (!Transition(handle, AgentStatus.Running, AgentStatus.Stopping))
+        {
+            Transition(handle, AgentStatus.Starting, AgentStatus.Stopping);
+        }
+
         await handle.Stopping.CancelAsync().ConfigureAwait(false);
+        if (handle.ProcessStart is { } processStart)
+        {
+            await StopProcessAsync(handle, processStart.Task, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         try
         {
             await handle.WaitForExitAsync(cancellationToken).WaitAsync(handle.StopTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
@@ -162,7 +192,7 @@ public sealed class AgentRuntime : IAsyncDisposable
             return;
         }
 
-        await Task.WhenAll(_agents.Values.Where(a => !a.HasEnded).Select(a => StopAgentAsync(a.AgentId))).ConfigureAwait(false);
+        await StopAllAgentsAsync(CancellationToken.None).ConfigureAwait(false);
         foreach (var agent in _agents.Values)
         {
             agent.Client?.Dispose();
@@ -170,16 +200,27 @@ public sealed class AgentRuntime : IAsyncDisposable
         }
 
         _ledger.ThresholdCrossed -= OnThresholdCrossed;
+        _budgetDenials.BudgetDenied -= OnBudgetDenied;
         if (OwnedServices is { } services)
         {
             await services.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private AgentHandle Register(AgentOptions options)
+    /// <summary>Stops every agent that has not ended (for disposal and host shutdown).</summary>
+    internal Task StopAllAgentsAsync(CancellationToken cancellationToken)
+        => Task.WhenAll(_agents.Values.Where(a => !a.HasEnded).Select(a => StopAgentAsync(a.AgentId, cancellationToken)));
+
+    private AgentHandle Register(AgentOptions options, OutputBuffer? output = null)
     {
         string id = options.AgentId ?? "agent-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        var handle = new AgentHandle(id, options.Name ?? id, _timeProvider.GetUtcNow()) { StopTimeout = options.StopTimeout };
+        var handle = new AgentHandle(id, options.Name ?? id, _timeProvider.GetUtcNow())
+        {
+            StopTimeout = options.StopTimeout,
+            StopWhenBudgetExhausted = options.StopWhenBudgetExhausted,
+            Output = output,
+            ProcessStart = output is null ? null : new TaskCompletionSource<AgentProcess?>(TaskCreationOptions.RunContinuationsAsynchronously),
+        };
         if (!_agents.TryAdd(id, handle))
         {
             throw new ArgumentException($"An agent with id '{id}' already exists in this runtime.", nameof(options));
@@ -219,16 +260,52 @@ public sealed class AgentRuntime : IAsyncDisposable
         }
 
         handle.SetEnded(status, exitCode, fault, _timeProvider.GetUtcNow());
-        CoreLog.AgentEnded(_logger, handle.AgentId, status);
-        AgentStatusChanged?.Invoke(this, new AgentStatusChangedEventArgs(handle, status));
+        CoreLog.AgentEnded(_logger, handle.AgentId, status, exitCode);
+        RaiseStatusChanged(handle, status);
     }
 
-    private void Transition(AgentHandle handle, AgentStatus from, AgentStatus to)
+    private bool Transition(AgentHandle handle, AgentStatus from, AgentStatus to)
     {
-        if (handle.TrySetStatus(from, to))
+        if (!handle.TrySetStatus(from, to))
         {
-            AgentStatusChanged?.Invoke(this, new AgentStatusChangedEventArgs(handle, to));
+            return false;
         }
+
+        RaiseStatusChanged(handle, to);
+        return true;
+    }
+
+    private void RaiseStatusChanged(AgentHandle handle, AgentStatus status)
+    {
+        try
+        {
+            AgentStatusChanged?.Invoke(this, new AgentStatusChangedEventArgs(handle, status));
+        }
+        catch (Exception ex)
+        {
+            CoreLog.StatusHandlerFailed(_logger, ex, handle.AgentId);
+        }
+    }
+
+    private void OnBudgetDenied(object? sender, string agentId)
+    {
+        if (GetAgent(agentId) is not { StopWhenBudgetExhausted: true, HasEnded: false, StopRequested: false })
+        {
+            return;
+        }
+
+        CoreLog.AgentBudgetStop(_logger, agentId);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await StopAgentAsync(agentId).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                CoreLog.AgentStopFailed(_logger, ex, agentId);
+            }
+        });
     }
 
     private void OnThresholdCrossed(object? sender, BudgetAlert alert)

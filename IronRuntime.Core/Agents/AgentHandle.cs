@@ -1,10 +1,13 @@
+using IronRuntime.Agents.Processes;
+
 namespace IronRuntime.Agents;
 
-/// <summary>A started agent: its id, status and end.</summary>
+/// <summary>A started agent: its id, status, process and end.</summary>
 public sealed class AgentHandle
 {
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile int _status;
+    private int _stopRequested;
 
     internal AgentHandle(string agentId, string name, DateTimeOffset startedAt)
     {
@@ -28,25 +31,57 @@ public sealed class AgentHandle
     /// <summary>When the agent ended, or null while it runs.</summary>
     public DateTimeOffset? EndedAt { get; private set; }
 
-    /// <summary>The exit code of an agent that ended by itself (0 for an in-process agent that returned), or null.</summary>
+    /// <summary>
+    /// The exit code: a process agent's (also when it was stopped; on Unix 128 + the signal number when a signal
+    /// ended it), 0 for an in-process agent that returned; null while running or when there is none.
+    /// </summary>
     public int? ExitCode { get; private set; }
 
     /// <summary>The error an agent failed with, or null.</summary>
     public Exception? Fault { get; private set; }
 
+    /// <summary>The operating-system id of a process agent's process; null for an in-process agent.</summary>
+    public int? ProcessId { get; private set; }
+
     /// <summary>Whether the agent has ended.</summary>
     public bool HasEnded => _exited.Task.IsCompleted;
+
+    internal CancellationTokenSource Stopping { get; } = new();
+
+    internal HttpClient? Client { get; set; }
+
+    internal TimeSpan StopTimeout { get; init; }
+
+    internal bool StopWhenBudgetExhausted { get; init; }
+
+    /// <summary>For a process agent: completes with its process once started, or with null when the start failed.</summary>
+    internal TaskCompletionSource<AgentProcess?>? ProcessStart { get; init; }
+
+    internal OutputBuffer? Output { get; init; }
+
+    /// <summary>Whether <see cref="AgentRuntime.StopAgentAsync"/> was called (an exit after it counts as stopped).</summary>
+    internal bool StopRequested => Volatile.Read(ref _stopRequested) == 1;
 
     /// <summary>Waits until the agent has ended.</summary>
     /// <param name="cancellationToken">Stops waiting (not the agent).</param>
     /// <returns>A task completing when the agent has ended.</returns>
     public Task WaitForExitAsync(CancellationToken cancellationToken = default) => _exited.Task.WaitAsync(cancellationToken);
 
-    internal CancellationTokenSource Stopping { get; } = new();
+    /// <summary>
+    /// The latest lines a process agent wrote to standard output and error, oldest first (at most
+    /// <see cref="ProcessAgentOptions.OutputLinesKept"/>); empty for an in-process agent.
+    /// </summary>
+    /// <returns>A snapshot of the lines.</returns>
+    public IReadOnlyList<AgentOutputLine> GetRecentOutput() => Output?.Snapshot() ?? [];
 
-    internal HttpClient? Client { get; set; }
+    /// <summary>Marks the stop request; true only for the first caller.</summary>
+    internal bool TryRequestStop() => Interlocked.Exchange(ref _stopRequested, 1) == 0;
 
-    internal TimeSpan StopTimeout { get; set; }
+    internal void AttachProcess(AgentProcess process)
+    {
+        ProcessId = process.Id;
+        ProcessStart?.TrySetResult(process);
+    }
 
     internal bool TrySetStatus(AgentStatus from, AgentStatus to)
         => Interlocked.CompareExchange(ref _status, (int)to, (int)from) == (int)from;

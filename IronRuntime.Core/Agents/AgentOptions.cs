@@ -1,7 +1,7 @@
 namespace IronRuntime.Agents;
 
-/// <summary>How to start one agent.</summary>
-public sealed class AgentOptions
+/// <summary>How to start one agent. <see cref="ProcessAgentOptions"/> adds what a child process needs.</summary>
+public class AgentOptions
 {
     /// <summary>The agent id; null for a generated one. Ids are unique within a runtime.</summary>
     public string? AgentId { get; set; }
@@ -12,6 +12,15 @@ public sealed class AgentOptions
     /// <summary>The agent's budget in USD; null for <see cref="RuntimeConfig.DefaultAgentBudget"/>.</summary>
     public decimal? Budget { get; set; }
 
-    /// <summary>How long a graceful stop may take before the agent is abandoned (default 10 s).</summary>
+    /// <summary>
+    /// How long a graceful stop may take (default 10 s): an in-process agent is then abandoned, a process agent's
+    /// whole process tree killed.
+    /// </summary>
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Stop the agent the first time one of its calls is denied for budget (HTTP 402: its own budget or the global one
+    /// cannot afford the call). Default false: the agent keeps running and its calls keep getting 402.
+    /// </summary>
+    public bool StopWhenBudgetExhausted { get; set; }
 }

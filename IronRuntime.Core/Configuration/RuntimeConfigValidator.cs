@@ -38,6 +38,11 @@ internal sealed class RuntimeConfigValidator : IValidateOptions<RuntimeConfig>
             }
         }
 
+        if (options.Router.Proxy.Port is < 0 or > 65535)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"IronRuntime:Router:Proxy:Port must be 0 (any free port) to 65535; it is {options.Router.Proxy.Port}."));
+        }
+
         if (options.MinimumImposedOutputTokens > options.DefaultMaxOutputTokens)
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture,

@@ -7,6 +7,7 @@ using IronRuntime.Pricing;
 using IronRuntime.Router;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,8 +17,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class IronRuntimeServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds IronRuntime: <see cref="AgentRuntime"/> and its subsystems (router, pricing, budget ledger and gate,
-    /// metrics), each replaceable by registering your own implementation of its interface.
+    /// Adds IronRuntime: <see cref="AgentRuntime"/> and its subsystems (router, loopback proxy, pricing, budget ledger
+    /// and gate, metrics), each replaceable by registering your own implementation of its interface, and a hosted
+    /// service that stops every agent when the host stops.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Optional set-up through the builder.</param>
@@ -68,17 +70,27 @@ public static class IronRuntimeServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, AgentMetricsCollector>(sp => sp.GetRequiredService<AgentMetricsCollector>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, CallLogObserver>());
 
+        services.TryAddSingleton<BudgetDenialObserver>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, BudgetDenialObserver>(sp => sp.GetRequiredService<BudgetDenialObserver>()));
+
         services.AddHttpClient(IronRuntimeBuilder.UpstreamClientName)
             .ConfigurePrimaryHttpMessageHandler(UpstreamHandlerFactory.CreatePrimaryHandler)
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         services.TryAddSingleton(UpstreamHandlerFactory.CreateRouter);
+        services.TryAddSingleton(sp => new LlmProxy(
+            sp.GetRequiredService<LlmRouter>(),
+            sp.GetRequiredService<IOptions<RuntimeConfig>>().Value.Router.Proxy,
+            sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton(sp => new AgentRuntime(
             sp.GetRequiredService<IOptions<RuntimeConfig>>(),
             sp.GetRequiredService<LlmRouter>(),
+            sp.GetRequiredService<LlmProxy>(),
             sp.GetRequiredService<IBudgetLedger>(),
             sp.GetRequiredService<AgentMetricsCollector>(),
+            sp.GetRequiredService<BudgetDenialObserver>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IronRuntimeHostedService>());
     }
 
     private sealed class IronRuntimeMarker;

@@ -10,9 +10,14 @@ namespace IronRuntime;
 /// <summary>Builds the provider hop and the router from the container.</summary>
 internal static class UpstreamHandlerFactory
 {
-    /// <summary>The pooled handler for provider calls: no proxy, redirects, cookies or decompression; explicit connect timeout.</summary>
+    /// <summary>
+    /// The pooled handler for provider calls: no proxy, redirects, cookies or decompression; explicit connect timeout;
+    /// no draining of an answer the client stopped reading (the connection closes at once, so the provider stops
+    /// generating tokens nobody reads).
+    /// </summary>
     public static HttpMessageHandler CreatePrimaryHandler() => new SocketsHttpHandler
     {
+        MaxResponseDrainSize = 0,
         UseProxy = false,
         AllowAutoRedirect = false,
         UseCookies = false,

@@ -14,8 +14,8 @@ internal static partial class CoreLog
     [LoggerMessage(2002, LogLevel.Information, "Agent {AgentId} ({Name}) started.")]
     public static partial void AgentStarted(ILogger logger, string agentId, string name);
 
-    [LoggerMessage(2003, LogLevel.Information, "Agent {AgentId} ended with status {Status}.")]
-    public static partial void AgentEnded(ILogger logger, string agentId, Agents.AgentStatus status);
+    [LoggerMessage(2003, LogLevel.Information, "Agent {AgentId} ended with status {Status} (exit code {ExitCode}).")]
+    public static partial void AgentEnded(ILogger logger, string agentId, Agents.AgentStatus status, int? exitCode);
 
     [LoggerMessage(2004, LogLevel.Error, "Agent {AgentId} failed.")]
     public static partial void AgentFailed(ILogger logger, Exception exception, string agentId);
@@ -25,4 +25,22 @@ internal static partial class CoreLog
 
     [LoggerMessage(2006, LogLevel.Warning, "Agent {AgentId} did not stop within {TimeoutMs} ms of being asked; it was abandoned.")]
     public static partial void AgentStopTimedOut(ILogger logger, string agentId, double timeoutMs);
+
+    [LoggerMessage(2007, LogLevel.Information, "Agent {AgentId} ({Name}) started as process {ProcessId}: {Program}.")]
+    public static partial void AgentProcessStarted(ILogger logger, string agentId, string name, int processId, string program);
+
+    [LoggerMessage(2008, LogLevel.Debug, "Agent {AgentId} {Stream}: {Line}")]
+    public static partial void AgentOutput(ILogger logger, string agentId, string stream, string line);
+
+    [LoggerMessage(2009, LogLevel.Warning, "Agent {AgentId} did not exit within {TimeoutMs} ms of being asked to stop; its process tree was killed.")]
+    public static partial void AgentKilled(ILogger logger, string agentId, double timeoutMs);
+
+    [LoggerMessage(2010, LogLevel.Warning, "Agent {AgentId} was denied a call for budget; stopping it as its options ask.")]
+    public static partial void AgentBudgetStop(ILogger logger, string agentId);
+
+    [LoggerMessage(2011, LogLevel.Error, "Stopping agent {AgentId} failed.")]
+    public static partial void AgentStopFailed(ILogger logger, Exception exception, string agentId);
+
+    [LoggerMessage(2012, LogLevel.Error, "A handler of the AgentStatusChanged event threw for agent {AgentId}.")]
+    public static partial void StatusHandlerFailed(ILogger logger, Exception exception, string agentId);
 }

@@ -1,0 +1,28 @@
+namespace IronRuntime.Agents;
+
+/// <summary>How to start an agent as a child process (<see cref="AgentRuntime.StartAgentAsync(string, ProcessAgentOptions?, CancellationToken)"/>).</summary>
+public sealed class ProcessAgentOptions : AgentOptions
+{
+    /// <summary>
+    /// The program that runs the file: a path, or a name looked up on <c>PATH</c>. Null for the default:
+    /// <c>python3</c> (else <c>python</c>) for <c>.py</c>, <c>node</c> for <c>.js</c>/<c>.mjs</c>/<c>.cjs</c>, and the
+    /// file itself, as an executable, for anything else.
+    /// </summary>
+    public string? Interpreter { get; set; }
+
+    /// <summary>Arguments passed to the agent after the file name.</summary>
+    public IList<string> Arguments { get; } = [];
+
+    /// <summary>The working directory; null for the directory of the agent's file.</summary>
+    public string? WorkingDirectory { get; set; }
+
+    /// <summary>
+    /// Extra environment variables, over the host's environment (a null value removes a variable). The runtime's own
+    /// variables (<c>OPENAI_BASE_URL</c>, <c>OPENAI_API_KEY</c>, <c>ANTHROPIC_BASE_URL</c>, <c>ANTHROPIC_API_KEY</c>,
+    /// <c>IRON_AGENT_ID</c>) always win, and a value that contains a real provider key is refused.
+    /// </summary>
+    public IDictionary<string, string?> Environment { get; } = new Dictionary<string, string?>(StringComparer.Ordinal);
+
+    /// <summary>How many of the latest standard output and error lines the handle keeps (default 200, at least 1).</summary>
+    public int OutputLinesKept { get; set; } = 200;
+}
