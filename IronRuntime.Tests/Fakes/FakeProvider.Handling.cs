@@ -47,6 +47,18 @@ public sealed partial class FakeProvider
 
     private async Task HandleAsync(HttpContext context)
     {
+        try
+        {
+            await AnswerAsync(context);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _aborted); // the client went away before the answer was complete
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context)
+    {
         HttpRequest request = context.Request;
         HttpResponse response = context.Response;
         CancellationToken aborted = context.RequestAborted;

@@ -52,6 +52,7 @@ public sealed partial class FakeProvider : IAsyncDisposable
     private TaskCompletionSource? _hold;
     private int _arrived;
     private int _waiting;
+    private int _aborted;
     private long _sequence;
 
     private FakeProvider(WebApplication app, TimeProvider timeProvider)
@@ -183,6 +184,9 @@ public sealed partial class FakeProvider : IAsyncDisposable
     /// <summary>How many requests have arrived (counted before any hold or delay).</summary>
     public int ArrivedCount => Volatile.Read(ref _arrived);
 
+    /// <summary>How many requests the client abandoned (closed the connection) before the answer was complete.</summary>
+    public int AbortedCount => Volatile.Read(ref _aborted);
+
     /// <summary>How many requests are waiting at the hold gate right now.</summary>
     public int WaitingCount => Volatile.Read(ref _waiting);
 
@@ -247,6 +251,7 @@ public sealed partial class FakeProvider : IAsyncDisposable
             _settings = Settings.Default;
             _forcedFailure = null;
             _arrived = 0;
+            _aborted = 0;
         }
 
         _requests.Clear();

@@ -125,7 +125,7 @@ public sealed class BadInputTests
             error = ex;
         }
 
-        await WaitUntilAsync(() => _h.Runtime.GetMetrics("a1").Requests == 1);
+        await Eventually.UntilAsync(() => _h.Runtime.GetMetrics("a1").Requests == 1);
         var m = _h.Runtime.GetMetrics("a1");
         Assert.Multiple(() =>
         {
@@ -171,16 +171,7 @@ public sealed class BadInputTests
         _ = await stream.ReadAsync(buffer);
         response.Dispose();
 
-        await WaitUntilAsync(() => _h.Runtime.GetMetrics("a1").Requests == 1);
+        await Eventually.UntilAsync(() => _h.Runtime.GetMetrics("a1").Requests == 1);
         Assert.That(_h.Runtime.GetBudget().Reserved, Is.Zero);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            await Task.Delay(5, cts.Token);
-        }
     }
 }
