@@ -1,0 +1,122 @@
+"""An agent that uses only Python's standard library (urllib) to call the OpenAI API.
+
+It knows nothing about IronRuntime: it reads OPENAI_BASE_URL and OPENAI_API_KEY like any OpenAI client.
+The first argument picks what it does (see the functions below); every result is one printed line.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+
+def request(stream=False, max_tokens=20):
+    body = {
+        "model": "gpt-4o-mini",
+        "max_tokens": max_tokens,
+        "stream": stream,
+        "messages": [{"role": "user", "content": "Say hello."}],
+    }
+    return urllib.request.Request(
+        os.environ["OPENAI_BASE_URL"].rstrip("/") + "/chat/completions",
+        data=json.dumps(body).encode(),
+        headers={"Authorization": "Bearer " + os.environ["OPENAI_API_KEY"], "Content-Type": "application/json"},
+        method="POST",
+    )
+
+
+def chat():
+    with urllib.request.urlopen(request(), timeout=30) as response:
+        data = json.load(response)
+    return data["choices"][0]["message"]["content"]
+
+
+def stream_events(response):
+    """Yields the parsed data of each SSE event until [DONE]."""
+    for raw in response:
+        line = raw.decode().strip()
+        if not line.startswith("data: "):
+            continue
+        payload = line[len("data: "):]
+        if payload == "[DONE]":
+            return
+        yield json.loads(payload)
+
+
+def mode_chat(count="1"):
+    """chat N: N chat completions, one REPLY line each."""
+    for _ in range(int(count)):
+        print("REPLY " + chat())
+
+
+def mode_stream():
+    """stream: one streamed chat completion, its text and event count."""
+    text, events = "", 0
+    with urllib.request.urlopen(request(stream=True), timeout=30) as response:
+        for chunk in stream_events(response):
+            events += 1
+            for choice in chunk.get("choices", []):
+                text += choice.get("delta", {}).get("content") or ""
+    print("STREAM " + json.dumps({"text": text, "events": events}))
+
+
+def mode_until_denied(forever=""):
+    """until-denied [forever]: calls until one is refused (402); with 'forever' it keeps trying after that."""
+    calls = 0
+    while True:
+        try:
+            chat()
+            calls += 1
+        except urllib.error.HTTPError as error:
+            body = json.load(error)
+            print(f"DENIED {error.code} {body['error']['type']} after {calls}")
+            if forever != "forever":
+                return
+            time.sleep(0.05)
+
+
+def mode_abandon_stream():
+    """abandon-stream: starts a stream, closes the connection after the first event, then makes a normal call."""
+    response = urllib.request.urlopen(request(stream=True, max_tokens=200), timeout=30)
+    next(stream_events(response))
+    print("FIRST", flush=True)
+    response.close()
+    print("CLOSED")
+    print("REPLY " + chat())
+
+
+def mode_env():
+    """env: prints every environment variable."""
+    for name, value in sorted(os.environ.items()):
+        print(f"ENV {name}={value}")
+
+
+def mode_tree(stubborn=""):
+    """tree [stubborn]: starts a grandchild `sleep` and waits; 'stubborn' ignores SIGTERM (and so does the grandchild)."""
+    if stubborn == "stubborn":
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    child = subprocess.Popen(["sleep", "300"])
+    print(f"CHILD {child.pid}", flush=True)
+    time.sleep(300)
+
+
+def mode_orphan():
+    """orphan: starts a grandchild `sleep` and exits at once, leaving it behind."""
+    child = subprocess.Popen(["sleep", "300"])
+    print(f"CHILD {child.pid}", flush=True)
+
+
+def mode_lines(count="3", code="0"):
+    """lines N CODE: N numbered lines, one 10,000-character line, a line on stderr, then exit CODE."""
+    for i in range(int(count)):
+        print(f"line {i}")
+    print("x" * 10_000)
+    print("oops", file=sys.stderr)
+    sys.exit(int(code))
+
+
+if __name__ == "__main__":
+    globals()["mode_" + sys.argv[1].replace("-", "_")](*sys.argv[2:])
