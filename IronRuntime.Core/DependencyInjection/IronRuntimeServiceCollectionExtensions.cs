@@ -73,9 +73,12 @@ public static class IronRuntimeServiceCollectionExtensions
         services.TryAddSingleton<BudgetDenialObserver>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, BudgetDenialObserver>(sp => sp.GetRequiredService<BudgetDenialObserver>()));
 
+        // No IHttpClientFactory loggers on the provider hop: at Trace they put the raw request headers — the real
+        // keys — into the log state (only the message text is redacted). The router logs every call itself.
         services.AddHttpClient(IronRuntimeBuilder.UpstreamClientName)
             .ConfigurePrimaryHttpMessageHandler(UpstreamHandlerFactory.CreatePrimaryHandler)
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
         services.TryAddSingleton(UpstreamHandlerFactory.CreateRouter);
         services.TryAddSingleton(sp => new LlmProxy(
             sp.GetRequiredService<LlmRouter>(),
