@@ -7,7 +7,7 @@ const messages = [{ role: 'user', content: 'Say hello in a few words.' }];
 
 async function main() {
   const client = new Anthropic({ maxRetries: 0 });
-  const model = process.argv[2] || 'claude-sonnet-4-5';
+  const model = process.argv[2] || 'claude-sonnet-4-6';
 
   const message = await client.messages.create({ model, max_tokens: 50, messages });
   console.log('MESSAGE ' + JSON.stringify({ text: message.content[0].text, usage: message.usage }));
