@@ -2,6 +2,7 @@ using IronRuntime.Budget;
 using IronRuntime.Pricing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace IronRuntime.Tests.DependencyInjection;
@@ -49,6 +50,7 @@ public sealed class AddIronRuntimeTests
     [TestCase("IronRuntime:Budget", "-1", "Budget must be zero or more; it is -1")]
     [TestCase("IronRuntime:AlertThresholds:0", "1.5", "(0, 1]; 1.5 is not")]
     [TestCase("IronRuntime:Router:OpenAI:BaseUrl", "ftp://x/", "absolute http or https")]
+    [TestCase("IronRuntime:Router:Proxy:Port", "70000", "Proxy:Port must be 0 (any free port) to 65535; it is 70000")]
     public void InvalidConfiguration_FailsAtResolveWithTheValueInTheMessage(string key, string value, string expected)
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
@@ -70,6 +72,30 @@ public sealed class AddIronRuntimeTests
 
         Assert.That(sp.GetRequiredService<IModelPricing>(), Is.SameAs(pricing));
         Assert.That(sp.GetRequiredService<IBudgetLedger>(), Is.Not.Null);
+    }
+
+    [Test]
+    public async Task AddIronRuntime_BindsProxyOptions_AndRegistersTheHostedServiceOnce()
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["IronRuntime:Router:Proxy:Port"] = "18080",
+            ["IronRuntime:Router:Proxy:StartWithHost"] = "true",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddIronRuntime(config.GetSection(RuntimeConfig.SectionName));
+        services.AddIronRuntime();
+        await using var sp = services.BuildServiceProvider();
+
+        var runtime = sp.GetRequiredService<AgentRuntime>();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(runtime.Config.Router.Proxy.Port, Is.EqualTo(18080));
+            Assert.That(runtime.Config.Router.Proxy.StartWithHost, Is.True);
+            Assert.That(runtime.Proxy, Is.SameAs(sp.GetRequiredService<Router.LlmProxy>()));
+            Assert.That(sp.GetServices<IHostedService>().Count(), Is.EqualTo(1));
+        });
     }
 
     [Test]
