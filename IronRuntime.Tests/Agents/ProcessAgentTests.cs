@@ -62,6 +62,30 @@ public sealed class ProcessAgentTests
     }
 
     [Test]
+    public async Task PythonAgentAbandonsAStream_ProviderCallCancelledAndSettled_ItsNextCallServed()
+    {
+        CallRecorder calls = null!;
+        await using var h = await RuntimeHarness.StartAsync(b => calls = CallRecorder.AddTo(b.WithBudget(1m)));
+        h.Fake.EventDelay = TimeSpan.FromMilliseconds(300);
+        h.Fake.ReplyText = string.Join(' ', Enumerable.Repeat("word", 100)); // 30 s if read to the end
+
+        var agent = await h.Runtime.StartAgentAsync(ProcessAgents.PythonAgent, ProcessAgents.Python("abandon-stream"));
+        await agent.WaitForLineAsync("FIRST");
+        h.Fake.EventDelay = TimeSpan.Zero; // for the next call
+        await agent.ExpectExitAsync();
+
+        var streamed = calls.Calls.Single(c => c.IsStreaming);
+        Assert.Multiple(() =>
+        {
+            Assert.That(agent.Lines(), Is.EqualTo(new[] { "FIRST", "CLOSED", "REPLY " + string.Join(' ', Enumerable.Repeat("word", 20)) }), "its next call (max_tokens 20) is served");
+            Assert.That(streamed.Outcome, Is.EqualTo(LlmCallOutcome.Cancelled));
+            Assert.That(streamed.Usage.OutputTokens, Is.LessThan(100), "settled for what was received");
+            Assert.That(h.Fake.AbortedCount, Is.EqualTo(1));
+            Assert.That(h.Runtime.GetBudget(agent.AgentId).Reserved, Is.Zero);
+        });
+    }
+
+    [Test]
     public async Task StartAgentAsync_MjsFile_RunsWithNodeAndGetsProxyAndId()
     {
         await using var h = await RuntimeHarness.StartAsync();

@@ -156,6 +156,24 @@ public sealed class BadInputTests
     }
 
     [Test]
+    public async Task ClientDisposesMidStream_ProviderConnectionClosedAtOnceNotDrained()
+    {
+        _h.Fake.EventDelay = TimeSpan.FromSeconds(5);
+        using var http = _h.Runtime.CreateHttpClient("a1");
+        using var request = new HttpRequestMessage(HttpMethod.Post, ChatUrl)
+        {
+            Content = Json("""{"model":"gpt-4o-mini","max_tokens":50,"stream":true,"messages":[{"role":"user","content":"Hello there"}]}"""),
+        };
+
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        _ = await (await response.Content.ReadAsStreamAsync()).ReadAsync(new byte[4096]);
+        response.Dispose();
+
+        // Draining the rest for connection reuse would keep the provider generating until its next event, 5 s away.
+        await Eventually.UntilAsync(() => _h.Fake.AbortedCount == 1, TimeSpan.FromSeconds(1.5), "the provider connection to close");
+    }
+
+    [Test]
     public async Task ClientCancelsMidStream_CallCompletesCancelled_ReservationReleased()
     {
         _h.Fake.EventDelay = TimeSpan.FromMilliseconds(200);

@@ -199,16 +199,38 @@ public sealed class LlmProxyTests
         _h.Fake.EventDelay = TimeSpan.FromSeconds(3);
         using var request = ProxyClient.Post("/v1/chat/completions", ProxyClient.StreamBody, token);
 
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        // The fake sends the first event at once and each next one 3 s later: within 2 s only the first can arrive.
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(TimeSpan.FromSeconds(2));
         var stream = await response.Content.ReadAsStreamAsync();
         var buffer = new byte[16 * 1024];
         int first = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
+        string text = Encoding.UTF8.GetString(buffer, 0, first);
 
         Assert.Multiple(() =>
         {
             Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/event-stream"));
-            Assert.That(Encoding.UTF8.GetString(buffer, 0, first), Does.StartWith("data: {").And.EndWith("\n\n"), "one whole event, long before the next");
+            Assert.That(text, Does.StartWith("data: {").And.EndWith("\n\n"));
+            Assert.That(text.Split("\n\n"), Has.Length.EqualTo(2), "exactly one whole event");
         });
+    }
+
+    [Test]
+    public async Task ClientDisconnectsDuringAPauseInTheStream_UpstreamAbortedAtOnce()
+    {
+        string token = _proxy.IssueToken("quitter");
+        _h.Fake.EventDelay = TimeSpan.FromSeconds(5);
+
+        using (var client = ProxyClient.Create(_proxy))
+        {
+            var response = await client.SendAsync(ProxyClient.Post("/v1/chat/completions", ProxyClient.StreamBody, token), HttpCompletionOption.ResponseHeadersRead);
+            _ = await (await response.Content.ReadAsStreamAsync()).ReadAsync(new byte[16 * 1024]);
+            response.Dispose(); // the next event is 5 s away: the proxy is waiting on the provider
+        }
+
+        // Not at the next event, 5 s later: the agent's disconnect cancels the wait on the provider.
+        await Eventually.UntilAsync(() => _h.Fake.AbortedCount == 1, TimeSpan.FromSeconds(2), "the provider call to be aborted");
+        await Eventually.UntilAsync(() => _calls.Calls.Any(c => c.CallerId == "quitter"), TimeSpan.FromSeconds(2));
+        Assert.That(_calls.Calls.Single(c => c.CallerId == "quitter").Outcome, Is.EqualTo(LlmCallOutcome.Cancelled));
     }
 
     [Test]
