@@ -86,6 +86,11 @@ public sealed partial class AgentRuntime
             {
                 CoreLog.AgentKilled(_logger, handle.AgentId, handle.StopTimeout.TotalMilliseconds);
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                process.Kill(); // the caller (say, a host shutting down) cannot wait: no grace left, but no orphan either
+                throw;
+            }
         }
 
         process.Kill();

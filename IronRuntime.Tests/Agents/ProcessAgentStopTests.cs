@@ -49,6 +49,20 @@ public sealed class ProcessAgentStopTests
     }
 
     [Test]
+    public async Task StopAgentAsync_CallerStopsWaitingDuringTheGracePeriod_TreeKilledAnyway()
+    {
+        await using var h = await RuntimeHarness.StartAsync();
+        var (agent, child) = await StartTreeAsync(h, "tree", "stubborn", stopTimeout: TimeSpan.FromMinutes(5));
+        using var impatient = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        Assert.That(() => h.Runtime.StopAgentAsync(agent.AgentId, impatient.Token), Throws.InstanceOf<OperationCanceledException>());
+
+        await agent.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That((agent.Status, agent.ExitCode), Is.EqualTo((AgentStatus.Stopped, (int?)SigKillExit)));
+        await AssertGoneAsync(agent.ProcessId!.Value, child);
+    }
+
+    [Test]
     public async Task DisposeAsync_StopsEveryAgentAndItsTree()
     {
         var h = await RuntimeHarness.StartAsync();
