@@ -12,54 +12,32 @@ namespace IronRuntime.Tests.Agents;
 [SupportedOSPlatform("linux")]
 public sealed class NodeSdkAgentTests
 {
-    [Test]
-    public async Task OpenAISdkAgent_ChatAndStreamingChat_ThroughProxy_MeteredForTheAgent()
+    /// <summary>Each agent makes one call and one streamed call; both answers, their usage and the upstream key are checked.</summary>
+    [TestCase("openai_agent.cjs", "CHAT ", "prompt_tokens", "chunks", "Authorization", "Bearer " + FakeProvider.OpenAIKey, TestName = "OpenAISdkAgent_ChatAndStreamingChat_ThroughProxy_MeteredForTheAgent")]
+    [TestCase("anthropic_agent.cjs", "MESSAGE ", "input_tokens", "deltas", "x-api-key", FakeProvider.AnthropicKey, TestName = "AnthropicSdkAgent_MessagesAndStreaming_ThroughProxy_MeteredForTheAgent")]
+    public async Task SdkAgent_CallAndStreamedCall_ThroughProxy_MeteredForTheAgent(
+        string script, string callPrefix, string inputTokensField, string piecesField, string keyHeader, string upstreamKey)
     {
         await using var h = await RuntimeHarness.StartAsync(b => b.WithBudget(1m));
         h.Fake.Usage = new TokenUsage(21, 8);
         var options = ProcessAgents.Node();
-        options.AgentId = "openai-node";
+        options.AgentId = "sdk-agent";
 
-        var agent = await h.Runtime.StartAgentAsync(ProcessAgents.NodeAgent("openai_agent.cjs"), options);
+        var agent = await h.Runtime.StartAgentAsync(ProcessAgents.NodeAgent(script), options);
         await agent.ExpectExitAsync();
 
-        using var chat = Json(agent, "CHAT ");
+        using var call = Json(agent, callPrefix);
         using var stream = Json(agent, "STREAM ");
-        var metrics = h.Runtime.GetMetrics("openai-node");
+        var metrics = h.Runtime.GetMetrics("sdk-agent");
         Assert.Multiple(() =>
         {
-            Assert.That(chat.RootElement.GetProperty("text").GetString(), Is.EqualTo(FakeProvider.DefaultReplyText));
-            Assert.That(chat.RootElement.GetProperty("usage").GetProperty("prompt_tokens").GetInt32(), Is.EqualTo(21));
+            Assert.That(call.RootElement.GetProperty("text").GetString(), Is.EqualTo(FakeProvider.DefaultReplyText));
+            Assert.That(call.RootElement.GetProperty("usage").GetProperty(inputTokensField).GetInt32(), Is.EqualTo(21));
             Assert.That(stream.RootElement.GetProperty("text").GetString(), Is.EqualTo(FakeProvider.DefaultReplyText));
-            Assert.That(stream.RootElement.GetProperty("chunks").GetInt32(), Is.GreaterThan(2), "streamed in chunks");
+            Assert.That(stream.RootElement.GetProperty(piecesField).GetInt32(), Is.GreaterThan(2), "streamed in pieces");
             Assert.That((metrics.Requests, metrics.SucceededRequests, metrics.InputTokens, metrics.OutputTokens), Is.EqualTo((2L, 2L, 42L, 16L)));
             Assert.That(metrics.BudgetSpent, Is.GreaterThan(0m));
-            Assert.That(h.Fake.Requests.Select(r => r.Header("Authorization")), Is.All.EqualTo("Bearer " + FakeProvider.OpenAIKey));
-        });
-    }
-
-    [Test]
-    public async Task AnthropicSdkAgent_MessagesAndStreaming_ThroughProxy_MeteredForTheAgent()
-    {
-        await using var h = await RuntimeHarness.StartAsync(b => b.WithBudget(1m));
-        h.Fake.Usage = new TokenUsage(30, 9);
-        var options = ProcessAgents.Node();
-        options.AgentId = "anthropic-node";
-
-        var agent = await h.Runtime.StartAgentAsync(ProcessAgents.NodeAgent("anthropic_agent.cjs"), options);
-        await agent.ExpectExitAsync();
-
-        using var message = Json(agent, "MESSAGE ");
-        using var stream = Json(agent, "STREAM ");
-        var metrics = h.Runtime.GetMetrics("anthropic-node");
-        Assert.Multiple(() =>
-        {
-            Assert.That(message.RootElement.GetProperty("text").GetString(), Is.EqualTo(FakeProvider.DefaultReplyText));
-            Assert.That(message.RootElement.GetProperty("usage").GetProperty("input_tokens").GetInt32(), Is.EqualTo(30));
-            Assert.That(stream.RootElement.GetProperty("text").GetString(), Is.EqualTo(FakeProvider.DefaultReplyText));
-            Assert.That(stream.RootElement.GetProperty("deltas").GetInt32(), Is.GreaterThan(2), "streamed in deltas");
-            Assert.That((metrics.Requests, metrics.SucceededRequests, metrics.InputTokens, metrics.OutputTokens), Is.EqualTo((2L, 2L, 60L, 18L)));
-            Assert.That(h.Fake.Requests.Select(r => r.Header("x-api-key")), Is.All.EqualTo(FakeProvider.AnthropicKey));
+            Assert.That(h.Fake.Requests.Select(r => r.Header(keyHeader)), Is.All.EqualTo(upstreamKey));
         });
     }
 
