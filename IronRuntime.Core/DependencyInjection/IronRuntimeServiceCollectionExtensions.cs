@@ -67,6 +67,8 @@ public static class IronRuntimeServiceCollectionExtensions
         services.TryAddSingleton<AgentMetricsCollector>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, AgentMetricsCollector>(sp => sp.GetRequiredService<AgentMetricsCollector>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, CallLogObserver>());
+        services.AddMetrics();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, RuntimeMetrics>());
 
         services.AddHttpClient(IronRuntimeBuilder.UpstreamClientName)
             .ConfigurePrimaryHttpMessageHandler(UpstreamHandlerFactory.CreatePrimaryHandler)

@@ -74,6 +74,9 @@ public sealed class LlmCall
     /// <summary>The body as it will be sent upstream.</summary>
     internal ReadOnlyMemory<byte> Body { get; set; }
 
+    /// <summary>The call's trace activity, when someone listens.</summary>
+    internal System.Diagnostics.Activity? Activity { get; set; }
+
     /// <summary>The parsed request.</summary>
     internal Requests.LlmRequestInfo? Request { get; set; }
 

@@ -5,6 +5,7 @@ using IronRuntime.Router.Errors;
 using IronRuntime.Router.Internal;
 using IronRuntime.Router.Providers;
 using IronRuntime.Router.Requests;
+using IronRuntime.Router.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace IronRuntime.Router.Pipeline;
@@ -110,6 +111,7 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
         request.RequestUri = new Uri(baseUri, upstreamPath + request.RequestUri?.Query);
         InjectCredentials(request, provider, api);
         request.Options.Set(LlmCall.OptionsKey, call);
+        call.Activity = RouterActivity.Start(call);
 
         try
         {
