@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using IronRuntime.Router.Internal;
 
 namespace IronRuntime.Router.Streaming;
 
@@ -31,7 +32,7 @@ namespace IronRuntime.Router.Streaming;
 /// </para>
 /// <para>One reader at a time, as for any stream; <see cref="Stream.Dispose()"/> may race with a read.</para>
 /// </remarks>
-internal sealed class SseMeteringStream : Stream
+internal sealed class SseMeteringStream : ReadOnlyStream
 {
     /// <summary>The default cap on the size of one event: 16 MiB.</summary>
     public const int DefaultMaxEventBytes = SseEventReader.DefaultMaxEventBytes;
@@ -103,22 +104,6 @@ internal sealed class SseMeteringStream : Stream
 
     /// <inheritdoc />
     public override bool CanRead => _state != State.Disposed;
-
-    /// <inheritdoc />
-    public override bool CanSeek => false;
-
-    /// <inheritdoc />
-    public override bool CanWrite => false;
-
-    /// <inheritdoc />
-    public override long Length => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <inheritdoc />
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -203,20 +188,6 @@ internal sealed class SseMeteringStream : Stream
         Span<byte> one = stackalloc byte[1];
         return Read(one) == 0 ? -1 : one[0];
     }
-
-    /// <inheritdoc />
-    public override void Flush()
-    {
-    }
-
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
