@@ -1,4 +1,5 @@
 using IronRuntime.Router.Internal;
+
 namespace IronRuntime.Router.Simulation;
 
 /// <summary>
