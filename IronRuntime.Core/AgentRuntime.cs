@@ -4,6 +4,7 @@ using IronRuntime.Agents;
 using IronRuntime.Budget;
 using IronRuntime.Internal;
 using IronRuntime.Router;
+using IronRuntime.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,7 @@ public sealed class AgentRuntime : IAsyncDisposable
         LlmRouter router,
         IBudgetLedger ledger,
         AgentMetricsCollector metrics,
+        StateRecorder state,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory)
     {
@@ -45,6 +47,11 @@ public sealed class AgentRuntime : IAsyncDisposable
         if (_config.Budget is { } budget)
         {
             _ledger.SetLimit(null, budget);
+        }
+
+        if (state.Store is { } store)
+        {
+            RestoreSpend(store);
         }
     }
 
@@ -173,6 +180,30 @@ public sealed class AgentRuntime : IAsyncDisposable
         if (OwnedServices is { } services)
         {
             await services.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Charges the budgets with the spend recorded by earlier runs, so limits hold across restarts.</summary>
+    private void RestoreSpend(IRuntimeStateStore store)
+    {
+        var (total, byAgent) = store.LoadSpend();
+        decimal attributed = 0m;
+        foreach (var (agentId, spent) in byAgent)
+        {
+            _ledger.TryReserve(agentId, 0m, 0m, 0, 0, out var reservation);
+            _ledger.Settle(reservation, spent);
+            attributed += spent;
+        }
+
+        if (total - attributed > 0m)
+        {
+            _ledger.TryReserve(null, 0m, 0m, 0, 0, out var reservation);
+            _ledger.Settle(reservation, total - attributed);
+        }
+
+        if (total > 0m)
+        {
+            CoreLog.SpendRestored(_logger, total, byAgent.Count);
         }
     }
 

@@ -4,6 +4,7 @@ using IronRuntime.Budget;
 using IronRuntime.Telemetry;
 using IronRuntime.Configuration;
 using IronRuntime.Pricing;
+using IronRuntime.State;
 using IronRuntime.Router;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -67,6 +68,8 @@ public static class IronRuntimeServiceCollectionExtensions
         services.TryAddSingleton<AgentMetricsCollector>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, AgentMetricsCollector>(sp => sp.GetRequiredService<AgentMetricsCollector>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, CallLogObserver>());
+        services.TryAddSingleton<StateRecorder>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, StateRecorder>(sp => sp.GetRequiredService<StateRecorder>()));
         services.AddMetrics();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, RuntimeMetrics>());
 
@@ -79,6 +82,7 @@ public static class IronRuntimeServiceCollectionExtensions
             sp.GetRequiredService<LlmRouter>(),
             sp.GetRequiredService<IBudgetLedger>(),
             sp.GetRequiredService<AgentMetricsCollector>(),
+            sp.GetRequiredService<StateRecorder>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
     }

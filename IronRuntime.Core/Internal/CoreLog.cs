@@ -25,4 +25,13 @@ internal static partial class CoreLog
 
     [LoggerMessage(2006, LogLevel.Warning, "Agent {AgentId} did not stop within {TimeoutMs} ms of being asked; it was abandoned.")]
     public static partial void AgentStopTimedOut(ILogger logger, string agentId, double timeoutMs);
+
+    [LoggerMessage(2007, LogLevel.Warning, "The state store's queue is full: {Dropped} call records have been dropped so far.")]
+    public static partial void StateRecordsDropped(ILogger logger, long dropped);
+
+    [LoggerMessage(2008, LogLevel.Error, "Writing {Count} call records to the state store failed.")]
+    public static partial void StateWriteFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(2009, LogLevel.Information, "Restored ${Total} of recorded spend from the state store ({Agents} agents).")]
+    public static partial void SpendRestored(ILogger logger, decimal total, int agents);
 }
