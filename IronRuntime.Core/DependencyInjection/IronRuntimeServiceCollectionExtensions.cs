@@ -67,6 +67,7 @@ public static class IronRuntimeServiceCollectionExtensions
         services.TryAddSingleton<AgentMetricsCollector>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, AgentMetricsCollector>(sp => sp.GetRequiredService<AgentMetricsCollector>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, CallLogObserver>());
+        IronRuntime.Pii.Internal.PiiServices.Add(services);
 
         services.AddHttpClient(IronRuntimeBuilder.UpstreamClientName)
             .ConfigurePrimaryHttpMessageHandler(UpstreamHandlerFactory.CreatePrimaryHandler)
