@@ -39,67 +39,55 @@ internal sealed partial class SseContentFilter
             return Process(evt, name, data, static (_, _) => true, 0, 0, 0, drop: false);
         }
 
-        var reader = new Utf8JsonReader(data);
+        var walk = new EventWalker(data);
         Span<byte> names = stackalloc byte[MaxDepth + 2];
         Span<long> indexes = stackalloc long[MaxDepth + 2];
         Span<int> firstSlot = stackalloc int[MaxDepth + 2];
         Span<bool> finished = stackalloc bool[MaxDepth + 2];
-        int depth = 0;
-        Name pending = Name.Other;
         long finishing = long.MinValue;
         int finishingCount = 0;
-        while (reader.Read())
+        while (walk.Next())
         {
-            switch (reader.TokenType)
+            int depth = walk.Depth;
+            switch (walk.Token)
             {
-                case JsonTokenType.PropertyName:
-                    pending = NameOf(ref reader);
-                    continue;
                 case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                    depth++;
-                    names[depth] = (byte)pending;
+                    names[depth] = (byte)walk.Property;
                     indexes[depth] = -1;
                     firstSlot[depth] = _slots.Count;
                     finished[depth] = false;
                     break;
-                case JsonTokenType.EndObject or JsonTokenType.EndArray:
-                    if (depth == 3 && (Name)names[2] == Name.Choices)
+                case JsonTokenType.EndObject when depth == 3 && (Name)names[2] == Name.Choices:
+                    SetKeys(firstSlot[3], indexes[3], inner: false);
+                    if (finished[3])
                     {
-                        SetOuter(firstSlot[3], indexes[3]);
-                        if (finished[3])
-                        {
-                            finishingCount++;
-                            finishing = indexes[3];
-                        }
-                    }
-                    else if (depth == 6 && (Name)names[5] == Name.ToolCalls)
-                    {
-                        SetInner(firstSlot[6], indexes[6]);
+                        finishingCount++;
+                        finishing = indexes[3];
                     }
 
-                    depth--;
                     break;
-                case JsonTokenType.Number when pending == Name.Index:
-                    indexes[depth] = reader.GetInt64();
+                case JsonTokenType.EndObject when depth == 6 && (Name)names[5] == Name.ToolCalls:
+                    SetKeys(firstSlot[6], indexes[6], inner: true);
                     break;
-                case JsonTokenType.String:
-                    if (depth == 4 && (Name)names[2] == Name.Choices && (Name)names[4] == Name.Delta && pending is Name.Content or Name.Refusal)
+                case JsonTokenType.Number when walk.Property == Name.Index:
+                    indexes[depth] = walk.Reader.GetInt64();
+                    break;
+                case JsonTokenType.String when (Name)names[2] == Name.Choices:
+                    if (depth == 4 && (Name)names[4] == Name.Delta && walk.Property is Name.Content or Name.Refusal)
                     {
-                        AddSlot(ref reader, pending == Name.Content ? ChatContent : ChatRefusal, inner: 0);
+                        AddSlot(ref walk.Reader, walk.Property == Name.Content ? ChatContent : ChatRefusal, inner: 0);
                     }
-                    else if (depth == 7 && (Name)names[2] == Name.Choices && (Name)names[5] == Name.ToolCalls && (Name)names[7] == Name.Function && pending == Name.Arguments)
+                    else if (depth == 7 && (Name)names[5] == Name.ToolCalls && (Name)names[7] == Name.Function && walk.Property == Name.Arguments)
                     {
-                        AddSlot(ref reader, ChatToolArguments, inner: -1);
+                        AddSlot(ref walk.Reader, ChatToolArguments, inner: -1);
                     }
-                    else if (depth == 3 && (Name)names[2] == Name.Choices && pending == Name.FinishReason)
+                    else if (depth == 3 && walk.Property == Name.FinishReason)
                     {
                         finished[3] = true;
                     }
 
                     break;
             }
-
-            pending = Name.Other;
         }
 
         if (!SlotsKeyed())
@@ -131,46 +119,31 @@ internal sealed partial class SseContentFilter
                 : SseFilterAction.PassRaw;
         }
 
-        var reader = new Utf8JsonReader(data);
-        int depth = 0;
+        var walk = new EventWalker(data);
         Name container = Name.Other;
-        Name pending = Name.Other;
         long index = -1;
-        while (reader.Read())
+        while (walk.Next())
         {
-            switch (reader.TokenType)
+            switch (walk.Token)
             {
-                case JsonTokenType.PropertyName:
-                    pending = NameOf(ref reader);
-                    continue;
-                case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                    depth++;
-                    if (depth == 2)
+                case JsonTokenType.StartObject when walk.Depth == 2:
+                    container = walk.Property;
+                    break;
+                case JsonTokenType.Number when walk.Depth == 1 && walk.Property == Name.Index:
+                    index = walk.Reader.GetInt64();
+                    break;
+                case JsonTokenType.String when walk.Depth == 2:
+                    if (delta && container == Name.Delta && walk.Property is Name.Text or Name.PartialJson)
                     {
-                        container = pending;
+                        AddSlot(ref walk.Reader, walk.Property == Name.Text ? BlockText : BlockJson, inner: 0);
                     }
-
-                    break;
-                case JsonTokenType.EndObject or JsonTokenType.EndArray:
-                    depth--;
-                    break;
-                case JsonTokenType.Number when depth == 1 && pending == Name.Index:
-                    index = reader.GetInt64();
-                    break;
-                case JsonTokenType.String when depth == 2:
-                    if (delta && container == Name.Delta && pending is Name.Text or Name.PartialJson)
+                    else if (start && container == Name.ContentBlock && walk.Property == Name.Text)
                     {
-                        AddSlot(ref reader, pending == Name.Text ? BlockText : BlockJson, inner: 0);
-                    }
-                    else if (start && container == Name.ContentBlock && pending == Name.Text)
-                    {
-                        AddSlot(ref reader, BlockText, inner: 0);
+                        AddSlot(ref walk.Reader, BlockText, inner: 0);
                     }
 
                     break;
             }
-
-            pending = Name.Other;
         }
 
         if (index < 0)
@@ -178,7 +151,7 @@ internal sealed partial class SseContentFilter
             return Unparsed();
         }
 
-        SetOuter(0, index);
+        SetKeys(0, index, inner: false);
         return stop
             ? Process(evt, name, data, static (key, block) => key.Outer == block, index, 0, 0, drop: false)
             : Process(evt, name, data, null, 0, 0, 0, drop: false);
@@ -204,34 +177,26 @@ internal sealed partial class SseContentFilter
         long inner = 0;
         if (delta || done)
         {
-            var reader = new Utf8JsonReader(data);
-            int depth = 0;
-            Name pending = Name.Other;
-            while (reader.Read())
+            var walk = new EventWalker(data);
+            while (walk.Next())
             {
-                switch (reader.TokenType)
+                if (walk.Depth != 1)
                 {
-                    case JsonTokenType.PropertyName:
-                        pending = NameOf(ref reader);
-                        continue;
-                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                        depth++;
-                        break;
-                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
-                        depth--;
-                        break;
-                    case JsonTokenType.Number when depth == 1 && pending == Name.OutputIndex:
-                        outer = reader.GetInt64();
-                        break;
-                    case JsonTokenType.Number when depth == 1 && pending is Name.ContentIndex or Name.SummaryIndex:
-                        inner = reader.GetInt64();
-                        break;
-                    case JsonTokenType.String when delta && depth == 1 && pending == Name.Delta:
-                        AddSlot(ref reader, family, inner: 0);
-                        break;
+                    continue;
                 }
 
-                pending = Name.Other;
+                if (walk.Token == JsonTokenType.Number && walk.Property == Name.OutputIndex)
+                {
+                    outer = walk.Reader.GetInt64();
+                }
+                else if (walk.Token == JsonTokenType.Number && walk.Property is Name.ContentIndex or Name.SummaryIndex)
+                {
+                    inner = walk.Reader.GetInt64();
+                }
+                else if (delta && walk.Token == JsonTokenType.String && walk.Property == Name.Delta)
+                {
+                    AddSlot(ref walk.Reader, family, inner: 0);
+                }
             }
 
             for (int i = 0; i < _slots.Count; i++)
@@ -391,27 +356,15 @@ internal sealed partial class SseContentFilter
         });
     }
 
-    private void SetOuter(int from, long outer)
+    /// <summary>Fills the outer (choice, block) or inner (tool call) index of the slots added since <paramref name="from"/> that lack it.</summary>
+    private void SetKeys(int from, long index, bool inner)
     {
         for (int i = from; i < _slots.Count; i++)
         {
             SseTextSlot slot = _slots[i];
-            if (slot.Key.Outer == -1)
+            if (inner ? slot.Key.Inner == -1 : slot.Key.Outer == -1)
             {
-                slot.Key = slot.Key with { Outer = outer };
-                _slots[i] = slot;
-            }
-        }
-    }
-
-    private void SetInner(int from, long inner)
-    {
-        for (int i = from; i < _slots.Count; i++)
-        {
-            SseTextSlot slot = _slots[i];
-            if (slot.Key.Inner == -1)
-            {
-                slot.Key = slot.Key with { Inner = inner };
+                slot.Key = inner ? slot.Key with { Inner = index } : slot.Key with { Outer = index };
                 _slots[i] = slot;
             }
         }
