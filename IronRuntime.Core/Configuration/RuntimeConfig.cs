@@ -59,6 +59,9 @@ public sealed class RuntimeConfig
     /// <summary>Persistence of calls and spend across restarts.</summary>
     public State.StateOptions State { get; set; } = new();
 
+    /// <summary>Detection of personal data and secrets: modes per direction, entity types, replacements, audit.</summary>
+    public Pii.PiiOptions Pii { get; set; } = new();
+
     /// <summary>The thresholds in force.</summary>
     internal IReadOnlyList<decimal> EffectiveAlertThresholds => AlertThresholds is { Length: > 0 } t ? t : [0.5m, 0.8m, 1.0m];
 }

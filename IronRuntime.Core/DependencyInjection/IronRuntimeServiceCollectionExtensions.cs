@@ -72,6 +72,7 @@ public static class IronRuntimeServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, StateRecorder>(sp => sp.GetRequiredService<StateRecorder>()));
         services.AddMetrics();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, RuntimeMetrics>());
+        IronRuntime.Pii.Internal.PiiServices.Add(services);
 
         services.AddHttpClient(IronRuntimeBuilder.UpstreamClientName)
             .ConfigurePrimaryHttpMessageHandler(UpstreamHandlerFactory.CreatePrimaryHandler)

@@ -38,6 +38,7 @@ internal static class UpstreamHandlerFactory
             primary,
             disposePrimary: simulated,
             time,
-            services.GetRequiredService<ILoggerFactory>());
+            services.GetRequiredService<ILoggerFactory>(),
+            services.GetService<ILlmContentFilter>());
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using IronRuntime.Router.Content;
 using IronRuntime.Router.Internal;
 
 namespace IronRuntime.Router.Streaming;
@@ -30,6 +31,11 @@ namespace IronRuntime.Router.Streaming;
 /// <see cref="IOException"/>); <see cref="LlmCallOutcome.Cancelled"/> when the reader cancels a read or disposes the
 /// stream earlier. A call cut short is settled with <see cref="SseUsageAccumulator.EstimatedUsage"/>.
 /// </para>
+/// <para>
+/// With a <see cref="SseContentFilter"/> (a content policy is active for the answer), an event whose text the filter
+/// changes is handed out as the filter's rewritten bytes instead, and the stream ends after an error event when the
+/// filter blocks; unchanged events still go out as their raw bytes.
+/// </para>
 /// <para>One reader at a time, as for any stream; <see cref="Stream.Dispose()"/> may race with a read.</para>
 /// </remarks>
 internal sealed class SseMeteringStream : ReadOnlyStream
@@ -49,6 +55,7 @@ internal sealed class SseMeteringStream : ReadOnlyStream
     private readonly SseUsageAccumulator _usage;
     private readonly bool _removeInjectedUsage;
     private readonly Lock _lock = new();
+    private readonly SseContentFilter? _content;
 
     private ReadOnlySequence<byte> _buffer;      // the unparsed rest of the held read result
     private ReadOnlySequence<byte> _pending;     // bytes of the current event still to hand out
@@ -58,6 +65,7 @@ internal sealed class SseMeteringStream : ReadOnlyStream
     private bool _droppedPrevious;
     private bool _readInFlight;
     private bool _readerCompleted;
+    private bool _endAfterPending;
     private int _callCompleted;
     private State _state;
     private string? _failure;
@@ -68,12 +76,14 @@ internal sealed class SseMeteringStream : ReadOnlyStream
     /// <param name="completion">Completes the call when the stream ends.</param>
     /// <param name="maxEventBytes">The largest event accepted, in bytes.</param>
     /// <param name="pipeBufferSize">The size of the pipe's buffer segments (tests use tiny ones).</param>
+    /// <param name="content">The content filter of the answer, or null (owned: disposed with the stream).</param>
     public SseMeteringStream(
         Stream upstream,
         LlmCall call,
         ILlmCallCompletion completion,
         int maxEventBytes = DefaultMaxEventBytes,
-        int pipeBufferSize = DefaultPipeBufferSize)
+        int pipeBufferSize = DefaultPipeBufferSize,
+        SseContentFilter? content = null)
     {
         ArgumentNullException.ThrowIfNull(upstream);
         ArgumentNullException.ThrowIfNull(call);
@@ -82,6 +92,7 @@ internal sealed class SseMeteringStream : ReadOnlyStream
 
         _call = call;
         _completion = completion;
+        _content = content;
         _events = new SseEventReader(maxEventBytes);
         _usage = new SseUsageAccumulator(call.Api);
         _removeInjectedUsage = call.InjectedStreamUsage && call.Api == LlmApi.ChatCompletions;
@@ -315,6 +326,12 @@ internal sealed class SseMeteringStream : ReadOnlyStream
                 {
                     return written; // the caller's buffer is full
                 }
+
+                if (_endAfterPending)
+                {
+                    OnContentEnded();
+                    return written;
+                }
             }
 
             if (!_holdingRead)
@@ -342,6 +359,12 @@ internal sealed class SseMeteringStream : ReadOnlyStream
 
             if (_upstreamCompleted)
             {
+                if (_content is not null && _content.FlushAtEnd())
+                {
+                    _pending = new ReadOnlySequence<byte>(_content.Output);
+                    continue; // text a scanner still held goes out before the end
+                }
+
                 OnUpstreamEnded();
                 return 0;
             }
@@ -389,8 +412,19 @@ internal sealed class SseMeteringStream : ReadOnlyStream
         }
 
         _droppedPrevious = false;
-        SseEventFacts facts = evt.HasData ? Meter(evt) : default;
+        if (_content is not null && evt.HasData)
+        {
+            OnFilteredEvent(evt);
+            return;
+        }
 
+        SseEventFacts facts = evt.HasData ? Meter(evt) : default;
+        Forward(evt, facts);
+    }
+
+    /// <summary>Hands out the event as is, or without the injected usage (cut or dropped).</summary>
+    private void Forward(in SseEvent evt, in SseEventFacts facts)
+    {
         if (_removeInjectedUsage && evt.DataLineCount == 1)
         {
             if (facts.IsUsageOnlyChunk)
@@ -419,18 +453,60 @@ internal sealed class SseMeteringStream : ReadOnlyStream
         _pending = evt.Raw;
     }
 
-    private SseEventFacts Meter(in SseEvent evt)
+    /// <summary>The path with a content filter: meter, then let the filter keep, rewrite or end.</summary>
+    private void OnFilteredEvent(in SseEvent evt)
     {
-        SseEventFacts facts;
-        if (evt.TryGetContiguousData(out ReadOnlySpan<byte> data) && (!evt.HasName || evt.Name.IsSingleSegment))
+        Span<byte> nameCopy = stackalloc byte[64];
+        ReadOnlySpan<byte> name = evt.Name.IsSingleSegment ? evt.Name.FirstSpan : CopyName(evt, nameCopy);
+        byte[]? rented = null;
+        try
         {
-            facts = _usage.Feed(evt.Name.FirstSpan, data);
-        }
-        else
-        {
-            facts = MeterCopied(evt);
-        }
+            ReadOnlySpan<byte> data;
+            if (!evt.TryGetContiguousData(out data))
+            {
+                rented = ArrayPool<byte>.Shared.Rent(checked((int)evt.DataLength));
+                data = rented.AsSpan(0, evt.CopyDataTo(rented));
+            }
 
+            SseEventFacts facts = Meter(name, data);
+            bool single = _removeInjectedUsage && evt.DataLineCount == 1;
+            bool drop = single && facts.IsUsageOnlyChunk;
+            int cutLength = single && !drop ? facts.UsageCutLength : 0;
+            switch (_content!.OnEvent(evt, name, data, facts.UsageCutStart, cutLength, drop))
+            {
+                case SseFilterAction.PassRaw:
+                    Forward(evt, facts);
+                    break;
+                case SseFilterAction.End:
+                    _pending = new ReadOnlySequence<byte>(_content.Output);
+                    _droppedPrevious = true;
+                    _endAfterPending = true;
+                    break;
+                default:
+                    _pending = new ReadOnlySequence<byte>(_content.Output);
+                    _droppedPrevious = true;
+                    break;
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static ReadOnlySpan<byte> CopyName(in SseEvent evt, Span<byte> destination)
+    {
+        int length = (int)Math.Min(evt.Name.Length, destination.Length);
+        evt.Name.Slice(0, length).CopyTo(destination);
+        return destination[..length];
+    }
+
+    private SseEventFacts Meter(ReadOnlySpan<byte> name, ReadOnlySpan<byte> data)
+    {
+        SseEventFacts facts = _usage.Feed(name, data);
         if (facts.UsageUpdated)
         {
             _call.Usage = _usage.Usage;
@@ -445,19 +521,22 @@ internal sealed class SseMeteringStream : ReadOnlyStream
         return facts;
     }
 
+    private SseEventFacts Meter(in SseEvent evt)
+        => evt.TryGetContiguousData(out ReadOnlySpan<byte> data) && (!evt.HasName || evt.Name.IsSingleSegment)
+            ? Meter(evt.Name.FirstSpan, data)
+            : MeterCopied(evt);
+
     /// <summary>The rare path: data over several lines or segments is joined into a pooled buffer first.</summary>
     private SseEventFacts MeterCopied(in SseEvent evt)
     {
         Span<byte> name = stackalloc byte[64];
-        int nameLength = (int)Math.Min(evt.Name.Length, name.Length);
-        evt.Name.Slice(0, nameLength).CopyTo(name);
-
+        ReadOnlySpan<byte> eventName = CopyName(evt, name);
         int length = checked((int)evt.DataLength);
         byte[] rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
             int copied = evt.CopyDataTo(rented);
-            return _usage.Feed(name[..nameLength], rented.AsSpan(0, copied));
+            return Meter(eventName, rented.AsSpan(0, copied));
         }
         finally
         {
@@ -478,6 +557,15 @@ internal sealed class SseMeteringStream : ReadOnlyStream
         bool partialEvent = !_buffer.IsEmpty;
         TryTransition(State.Ended);
         CompleteCall(_usage.SawTerminalEvent && !partialEvent ? LlmCallOutcome.Succeeded : LlmCallOutcome.Failed);
+        CompleteReader();
+    }
+
+    /// <summary>The content filter ended the stream (blocked, or content it could not parse): the answer is not complete.</summary>
+    private void OnContentEnded()
+    {
+        _endAfterPending = false;
+        TryTransition(State.Ended);
+        CompleteCall(LlmCallOutcome.Failed);
         CompleteReader();
     }
 
@@ -571,6 +659,7 @@ internal sealed class SseMeteringStream : ReadOnlyStream
         _buffer = default;
         _pending = default;
         _pendingTail = default;
+        _content?.Dispose();
         _reader.Complete();
     }
 }
