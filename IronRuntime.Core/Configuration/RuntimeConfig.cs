@@ -56,6 +56,9 @@ public sealed class RuntimeConfig
     /// <summary>The pricing map: an optional user file in the LiteLLM format and per-model overrides.</summary>
     public PricingOptions Pricing { get; set; } = new();
 
+    /// <summary>Reliability: circuit breakers per provider endpoint, retries, timeouts and failover.</summary>
+    public Resilience.ResilienceOptions Resilience { get; set; } = new();
+
     /// <summary>The thresholds in force.</summary>
     internal IReadOnlyList<decimal> EffectiveAlertThresholds => AlertThresholds is { Length: > 0 } t ? t : [0.5m, 0.8m, 1.0m];
 }

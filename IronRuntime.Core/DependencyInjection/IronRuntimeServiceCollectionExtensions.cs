@@ -4,6 +4,8 @@ using IronRuntime.Budget;
 using IronRuntime.Telemetry;
 using IronRuntime.Configuration;
 using IronRuntime.Pricing;
+using IronRuntime.Resilience;
+using IronRuntime.Resilience.Internal;
 using IronRuntime.Router;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -58,6 +60,7 @@ public static class IronRuntimeServiceCollectionExtensions
         services.AddOptions<RuntimeConfig>().ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RuntimeConfig>, RuntimeConfigValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<RuntimeConfig>, RuntimeConfigEnvironmentDefaults>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RuntimeConfig>, ResilienceConfigValidator>());
 
         services.TryAddSingleton<IOptions<PricingOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<RuntimeConfig>>().Value.Pricing));
         services.TryAddSingleton<IModelPricing, PricingTable>();
@@ -68,6 +71,9 @@ public static class IronRuntimeServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, AgentMetricsCollector>(sp => sp.GetRequiredService<AgentMetricsCollector>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, CallLogObserver>());
 
+        services.TryAddSingleton<ProviderResilience>();
+        services.TryAddSingleton<IProviderHealth>(sp => sp.GetRequiredService<ProviderResilience>());
+        services.TryAddSingleton<ProviderHealthCheck>();
         services.AddHttpClient(IronRuntimeBuilder.UpstreamClientName)
             .ConfigurePrimaryHttpMessageHandler(UpstreamHandlerFactory.CreatePrimaryHandler)
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
@@ -78,7 +84,8 @@ public static class IronRuntimeServiceCollectionExtensions
             sp.GetRequiredService<IBudgetLedger>(),
             sp.GetRequiredService<AgentMetricsCollector>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<IProviderHealth>()));
     }
 
     private sealed class IronRuntimeMarker;

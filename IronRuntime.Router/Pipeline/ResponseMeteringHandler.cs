@@ -51,7 +51,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
         if (IsEventStream(response.Content))
         {
             var upstream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var metered = new StreamContent(new SseMeteringStream(upstream, call, completion, options.MaxStreamEventBytes));
+            var metered = new StreamContent(new SseMeteringStream(upstream, call, completion, options.MaxStreamEventBytes, timeouts: call.StreamTimeouts));
             CopyHeaders(response.Content, metered);
             response.Content = metered;
             return response;
@@ -120,7 +120,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
     private static bool IsEventStream(HttpContent content)
         => string.Equals(content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
 
-    private static void CopyHeaders(HttpContent from, HttpContent to)
+    internal static void CopyHeaders(HttpContent from, HttpContent to)
     {
         foreach (var header in from.Headers)
         {
@@ -131,7 +131,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
         }
     }
 
-    private static async Task<byte[]> ReadLimitedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    internal static async Task<byte[]> ReadLimitedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
         if (content.Headers.ContentLength > limit)
         {

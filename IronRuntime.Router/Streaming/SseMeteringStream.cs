@@ -29,6 +29,13 @@ namespace IronRuntime.Router.Streaming;
 /// <see cref="IOException"/>); <see cref="LlmCallOutcome.Cancelled"/> when the reader cancels a read or disposes the
 /// stream earlier. A call cut short is settled with <see cref="SseUsageAccumulator.EstimatedUsage"/>.
 /// </para>
+/// <para>
+/// With <see cref="StreamTimeouts"/>, a wait for upstream bytes longer than the idle limit, or past the whole call's
+/// deadline, ends the stream: the client receives one provider-shaped error event (type
+/// <c>iron_runtime_stream_timeout</c>) after the last complete event, then the end of the stream, and the call is
+/// completed as <see cref="LlmCallOutcome.Failed"/> with the usage received so far. One timer per stream, re-armed
+/// per upstream read; nothing is allocated per event.
+/// </para>
 /// <para>One reader at a time, as for any stream; <see cref="Stream.Dispose()"/> may race with a read.</para>
 /// </remarks>
 internal sealed class SseMeteringStream : Stream
@@ -39,6 +46,9 @@ internal sealed class SseMeteringStream : Stream
     /// <summary>The default size of the pipe's buffer segments.</summary>
     public const int DefaultPipeBufferSize = 16 * 1024;
 
+    /// <summary>The error type of the event a timed-out stream ends with.</summary>
+    public const string StreamTimeoutErrorType = "iron_runtime_stream_timeout";
+
     private const int MinimumReadSize = 2048;
 
     private readonly PipeReader _reader;
@@ -48,6 +58,8 @@ internal sealed class SseMeteringStream : Stream
     private readonly SseUsageAccumulator _usage;
     private readonly bool _removeInjectedUsage;
     private readonly Lock _lock = new();
+    private readonly StreamTimeouts? _timeouts;
+    private readonly ITimer? _timer;
 
     private ReadOnlySequence<byte> _buffer;      // the unparsed rest of the held read result
     private ReadOnlySequence<byte> _pending;     // bytes of the current event still to hand out
@@ -60,6 +72,9 @@ internal sealed class SseMeteringStream : Stream
     private int _callCompleted;
     private State _state;
     private string? _failure;
+    private long _waitStart;
+    private int _timerFired;
+    private bool _endAfterPending;
 
     /// <summary>Creates the stream.</summary>
     /// <param name="upstream">The provider's response body; owned (disposed) by this stream.</param>
@@ -67,12 +82,14 @@ internal sealed class SseMeteringStream : Stream
     /// <param name="completion">Completes the call when the stream ends.</param>
     /// <param name="maxEventBytes">The largest event accepted, in bytes.</param>
     /// <param name="pipeBufferSize">The size of the pipe's buffer segments (tests use tiny ones).</param>
+    /// <param name="timeouts">The idle and whole-call limits, or null for none.</param>
     public SseMeteringStream(
         Stream upstream,
         LlmCall call,
         ILlmCallCompletion completion,
         int maxEventBytes = DefaultMaxEventBytes,
-        int pipeBufferSize = DefaultPipeBufferSize)
+        int pipeBufferSize = DefaultPipeBufferSize,
+        StreamTimeouts? timeouts = null)
     {
         ArgumentNullException.ThrowIfNull(upstream);
         ArgumentNullException.ThrowIfNull(call);
@@ -90,6 +107,11 @@ internal sealed class SseMeteringStream : Stream
                 bufferSize: pipeBufferSize,
                 minimumReadSize: Math.Min(MinimumReadSize, pipeBufferSize),
                 leaveOpen: false));
+        if (timeouts is { IsEnabled: true })
+        {
+            _timeouts = timeouts;
+            _timer = timeouts.TimeProvider.CreateTimer(static state => ((SseMeteringStream)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
     }
 
     private enum State
@@ -348,6 +370,13 @@ internal sealed class SseMeteringStream : Stream
 
             if (!_holdingRead)
             {
+                if (_endAfterPending)
+                {
+                    // The timeout's error event has been handed out: that was the end.
+                    TryTransition(State.Ended);
+                    return written;
+                }
+
                 needRead = written == 0 && _state == State.Streaming;
                 return written;
             }
@@ -496,6 +525,13 @@ internal sealed class SseMeteringStream : Stream
 
     private void OnReadResult(in ReadResult result)
     {
+        if (result.IsCanceled && Interlocked.Exchange(ref _timerFired, 0) == 1 && _timeouts is { } timeouts
+            && timeouts.HasExpired(_waitStart, timeouts.TimeProvider.GetTimestamp(), out bool deadlinePassed))
+        {
+            OnTimedOut(timeouts, deadlinePassed);
+            return;
+        }
+
         _buffer = result.Buffer;
         _holdingRead = true;
         _upstreamCompleted = result.IsCompleted;
@@ -508,6 +544,45 @@ internal sealed class SseMeteringStream : Stream
         TryTransition(State.Ended);
         CompleteCall(_usage.SawTerminalEvent && !partialEvent ? LlmCallOutcome.Succeeded : LlmCallOutcome.Failed);
         CompleteReader();
+    }
+
+    /// <summary>Ends the stream after a limit ran out: the call is settled with what was received, the client gets one error event.</summary>
+    private void OnTimedOut(StreamTimeouts timeouts, bool deadlinePassed)
+    {
+        string message = deadlinePassed
+            ? "The call exceeded its time limit while streaming; IronRuntime ended the stream."
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The provider sent nothing for {timeouts.IdleTimeout.TotalSeconds:0.###} s; IronRuntime ended the stream.");
+        CompleteCall(LlmCallOutcome.Failed);
+        CompleteReader();
+        _pending = new ReadOnlySequence<byte>(Errors.ProviderErrors.StreamErrorEvent(_call.AnthropicErrorShape, StreamTimeoutErrorType, message));
+        _endAfterPending = true;
+    }
+
+    private void OnTimer()
+    {
+        Volatile.Write(ref _timerFired, 1);
+        _reader.CancelPendingRead();
+    }
+
+    private void ArmTimer()
+    {
+        if (_timer is null)
+        {
+            return;
+        }
+
+        long now = _timeouts!.TimeProvider.GetTimestamp();
+        _waitStart = now;
+        TimeSpan due = _timeouts.DueIn(now);
+        if (due <= TimeSpan.Zero)
+        {
+            OnTimer();
+        }
+        else
+        {
+            _timer.Change(due, Timeout.InfiniteTimeSpan);
+        }
     }
 
     private void OnCancelled()
@@ -566,10 +641,13 @@ internal sealed class SseMeteringStream : Stream
             ObjectDisposedException.ThrowIf(_state == State.Disposed, this);
             _readInFlight = true;
         }
+
+        ArmTimer();
     }
 
     private void EndUpstreamRead()
     {
+        _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         lock (_lock)
         {
             _readInFlight = false;
@@ -600,6 +678,7 @@ internal sealed class SseMeteringStream : Stream
         _buffer = default;
         _pending = default;
         _pendingTail = default;
+        _timer?.Dispose();
         _reader.Complete();
     }
 }
