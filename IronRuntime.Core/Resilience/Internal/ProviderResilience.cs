@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using IronRuntime.Pricing;
 using IronRuntime.Router;
 using IronRuntime.Router.Pipeline;
 using Microsoft.Extensions.Logging;
@@ -26,10 +27,14 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
     private readonly ConcurrentDictionary<(LlmProvider Provider, LlmApi Api, string Model), CallRoute> _routes = new();
     private readonly CallRoute[] _directRoutes;
     private readonly ILogger _logger;
+    private readonly IModelPricing _pricing;
+    private readonly long _defaultMaxOutputTokens;
 
-    public ProviderResilience(IOptions<RuntimeConfig> config, TimeProvider time, ILoggerFactory loggerFactory)
+    public ProviderResilience(IOptions<RuntimeConfig> config, TimeProvider time, ILoggerFactory loggerFactory, IModelPricing pricing)
     {
         var runtime = config.Value;
+        _pricing = pricing;
+        _defaultMaxOutputTokens = runtime.DefaultMaxOutputTokens;
         Options = runtime.Resilience;
         Time = time;
         MaxResponseBodyBytes = runtime.Router.MaxResponseBodyBytes;
@@ -84,6 +89,10 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
 
     /// <summary>The subsystem's logger.</summary>
     public ILogger Logger => _logger;
+
+    /// <summary>The output limit to give a translated request that set none (Anthropic requires one): the model's maximum when known.</summary>
+    public long DefaultMaxOutputTokens(string model)
+        => _pricing.TryGetPrice(model, out var price) && price.MaxOutputTokens is { } max ? max : _defaultMaxOutputTokens;
 
     /// <inheritdoc />
     public IReadOnlyList<ProviderEndpointHealth> GetStates()
@@ -192,8 +201,8 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
 
         return (target, api) switch
         {
-            (LlmProvider.Anthropic, LlmApi.ChatCompletions) => TranslationSupport.IsAvailable ? LlmApi.Messages : LlmApi.Unknown,
-            (LlmProvider.OpenAI, LlmApi.Messages) => TranslationSupport.IsAvailable ? LlmApi.ChatCompletions : LlmApi.Unknown,
+            (LlmProvider.Anthropic, LlmApi.ChatCompletions) => LlmApi.Messages,
+            (LlmProvider.OpenAI, LlmApi.Messages) => LlmApi.ChatCompletions,
             (LlmProvider.OpenAI, LlmApi.ChatCompletions) => LlmApi.ChatCompletions, // from Anthropic's OpenAI-compatible route
             _ => LlmApi.Unknown,
         };
