@@ -27,10 +27,10 @@ public class HandlerChainBenchmark
     public void Setup()
     {
         var builder = AgentRuntime.CreateBuilder().WithBudget(1_000_000m).UseOpenAI("sk-bench");
-        builder.Services.AddHttpClient(IronRuntimeBuilder.UpstreamClientName).ConfigurePrimaryHttpMessageHandler(() => new InMemoryUpstream());
+        builder.Services.AddHttpClient(IronRuntimeBuilder.UpstreamClientName).ConfigurePrimaryHttpMessageHandler(() => new InMemoryUpstream(ResponseBody));
         _runtime = builder.Build();
         _governed = _runtime.CreateHttpClient("bench-agent");
-        _bare = new HttpClient(new InMemoryUpstream());
+        _bare = new HttpClient(new InMemoryUpstream(ResponseBody));
     }
 
     [GlobalCleanup]
@@ -56,21 +56,5 @@ public class HandlerChainBenchmark
         using var response = await client.SendAsync(request).ConfigureAwait(false);
         var body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
         return body.Length;
-    }
-
-    /// <summary>A provider that answers at once from memory, after reading the request body like a real one.</summary>
-    private sealed class InMemoryUpstream : HttpMessageHandler
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            if (request.Content is not null)
-            {
-                await request.Content.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
-            }
-
-            var content = new ByteArrayContent(ResponseBody);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            return new HttpResponseMessage(HttpStatusCode.OK) { Content = content, RequestMessage = request };
-        }
     }
 }
