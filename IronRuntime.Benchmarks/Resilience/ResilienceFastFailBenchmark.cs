@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using BenchmarkDotNet.Attributes;
 using IronRuntime.Benchmarks.Pipeline;
 using IronRuntime.Resilience;
@@ -14,12 +12,6 @@ namespace IronRuntime.Benchmarks.Resilience;
 [MemoryDiagnoser]
 public class ResilienceFastFailBenchmark
 {
-    private static readonly byte[] RequestBody = Encoding.UTF8.GetBytes(
-        """{"model":"gpt-4o-mini","max_completion_tokens":200,"messages":[{"role":"user","content":"Say hello in five words."}]}""");
-
-    private static readonly byte[] ResponseBody = Encoding.UTF8.GetBytes(
-        """{"id":"chatcmpl-1","object":"chat.completion","created":1741569952,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Hello!"},"finish_reason":"stop"}],"usage":{"prompt_tokens":25,"completion_tokens":7,"total_tokens":32}}""");
-
     private AgentRuntime _healthyRuntime = null!;
     private AgentRuntime _openRuntime = null!;
     private HttpClient _healthy = null!;
@@ -33,7 +25,7 @@ public class ResilienceFastFailBenchmark
         upstream.Fail = true;
         for (int i = 0; i < 2; i++)
         {
-            SendAsync(_open).GetAwaiter().GetResult();
+            ChatCallSample.SendAsync(_open).GetAwaiter().GetResult();
         }
 
         if (_openRuntime.GetProviderStates()[0].State != ProviderCircuitState.Open)
@@ -52,25 +44,14 @@ public class ResilienceFastFailBenchmark
     }
 
     [Benchmark(Baseline = true)]
-    public Task<int> HealthyCall() => SendAsync(_healthy);
+    public Task<int> HealthyCall() => ChatCallSample.SendAsync(_healthy);
 
     [Benchmark]
-    public Task<int> OpenCircuitFastFail() => SendAsync(_open);
-
-    private static async Task<int> SendAsync(HttpClient client)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "https://api.openai.com/v1/chat/completions")
-        {
-            Content = new ByteArrayContent(RequestBody) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
-        };
-        using var response = await client.SendAsync(request).ConfigureAwait(false);
-        var body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
-        return (int)response.StatusCode + body.Length;
-    }
+    public Task<int> OpenCircuitFastFail() => ChatCallSample.SendAsync(_open);
 
     private static (AgentRuntime Runtime, HttpClient Client, InMemoryUpstream Upstream) Create()
     {
-        var upstream = new InMemoryUpstream(ResponseBody);
+        var upstream = new InMemoryUpstream(ChatCallSample.ResponseBody);
         var builder = AgentRuntime.CreateBuilder().WithBudget(1_000_000m).UseOpenAI("sk-bench").ConfigureResilience(o =>
         {
             o.MinimumThroughput = 2;

@@ -193,14 +193,7 @@ internal static class ChatToMessagesRequest
         {
             foreach (var call in calls.EnumerateArray())
             {
-                var function = call.GetProperty("function");
-                w.WriteStartObject();
-                w.WriteString("type"u8, "tool_use"u8);
-                w.WriteString("id"u8, call.GetProperty("id").GetString());
-                w.WriteString("name"u8, function.GetProperty("name").GetString());
-                w.WritePropertyName("input"u8);
-                ChatToMessagesResponse.WriteInput(w, function.TryGetProperty("arguments", out var args) ? args.GetString() : null);
-                w.WriteEndObject();
+                ToolCalls.WriteToolUse(w, call);
             }
         }
     }

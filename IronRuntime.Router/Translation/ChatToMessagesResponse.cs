@@ -48,14 +48,7 @@ internal static class ChatToMessagesResponse
             {
                 foreach (var call in calls.EnumerateArray())
                 {
-                    var function = call.GetProperty("function");
-                    w.WriteStartObject();
-                    w.WriteString("type"u8, "tool_use"u8);
-                    w.WriteString("id"u8, call.GetProperty("id").GetString());
-                    w.WriteString("name"u8, function.GetProperty("name").GetString());
-                    w.WritePropertyName("input"u8);
-                    WriteInput(w, function.TryGetProperty("arguments", out var args) ? args.GetString() : null);
-                    w.WriteEndObject();
+                    ToolCalls.WriteToolUse(w, call);
                 }
             }
         }
@@ -67,29 +60,5 @@ internal static class ChatToMessagesResponse
         w.WriteEndObject();
         w.Flush();
         return output.WrittenSpan.ToArray();
-    }
-
-    /// <summary>Writes the tool input: the parsed arguments object, or <c>{}</c> when they are not one.</summary>
-    internal static void WriteInput(Utf8JsonWriter w, string? arguments)
-    {
-        if (!string.IsNullOrWhiteSpace(arguments))
-        {
-            try
-            {
-                using var args = JsonDocument.Parse(arguments);
-                if (args.RootElement.ValueKind == JsonValueKind.Object)
-                {
-                    args.RootElement.WriteTo(w);
-                    return;
-                }
-            }
-            catch (JsonException)
-            {
-                // Not an object: an empty input instead.
-            }
-        }
-
-        w.WriteStartObject();
-        w.WriteEndObject();
     }
 }

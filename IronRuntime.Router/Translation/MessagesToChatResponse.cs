@@ -68,14 +68,7 @@ internal static class MessagesToChatResponse
             {
                 if (block.TryGetProperty("type", out var t) && t.ValueEquals("tool_use"u8))
                 {
-                    w.WriteStartObject();
-                    w.WriteString("id"u8, block.GetProperty("id").GetString());
-                    w.WriteString("type"u8, "function"u8);
-                    w.WriteStartObject("function"u8);
-                    w.WriteString("name"u8, block.GetProperty("name").GetString());
-                    w.WriteString("arguments"u8, block.TryGetProperty("input", out var input) ? input.GetRawText() : "{}");
-                    w.WriteEndObject();
-                    w.WriteEndObject();
+                    ToolCalls.WriteChatToolCall(w, block);
                 }
             }
 

@@ -149,13 +149,18 @@ internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCall
         try
         {
             response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (!call.IsStreaming && response.IsSuccessStatusCode)
+            if (!call.IsStreaming && response.IsSuccessStatusCode && !(response.Content.Headers.ContentLength > owner.MaxResponseBodyBytes))
             {
-                byte[] body = await ResponseMeteringHandler.ReadLimitedAsync(response.Content, owner.MaxResponseBodyBytes, cancellationToken).ConfigureAwait(false);
-                var content = new ByteArrayContent(body);
-                ResponseMeteringHandler.CopyHeaders(response.Content, content);
-                response.Content.Dispose();
-                response.Content = content;
+                // Buffered inside the content itself: the metering above reads it from memory.
+                try
+                {
+                    await response.Content.LoadIntoBufferAsync(owner.MaxResponseBodyBytes, cancellationToken).ConfigureAwait(false);
+                }
+                catch (HttpRequestException ex) when (ex.InnerException is null)
+                {
+                    // Larger than the limit: not a provider failure; the metering answers 502 for it.
+                    throw new InvalidDataException(ex.Message, ex);
+                }
             }
 
             return Outcome.FromResult(response);
