@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using IronRuntime.Agents;
 using IronRuntime.Budget;
 using IronRuntime.Internal;
+using IronRuntime.Resilience;
 using IronRuntime.Router;
 using IronRuntime.State;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,7 @@ public sealed class AgentRuntime : IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly RuntimeConfig _config;
+    private readonly IProviderHealth _providerHealth;
     private int _disposed;
 
     internal AgentRuntime(
@@ -34,7 +36,8 @@ public sealed class AgentRuntime : IAsyncDisposable
         AgentMetricsCollector metrics,
         StateRecorder state,
         TimeProvider timeProvider,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        IProviderHealth providerHealth)
     {
         _config = config.Value;
         Router = router;
@@ -44,6 +47,8 @@ public sealed class AgentRuntime : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<AgentRuntime>();
         _ledger.ThresholdCrossed += OnThresholdCrossed;
+        _providerHealth = providerHealth;
+        _providerHealth.StateChanged += OnProviderStateChanged;
         if (_config.Budget is { } budget)
         {
             _ledger.SetLimit(null, budget);
@@ -60,6 +65,9 @@ public sealed class AgentRuntime : IAsyncDisposable
 
     /// <summary>Raised once per crossing of an alert threshold of the global or an agent's budget.</summary>
     public event EventHandler<BudgetAlert>? BudgetAlert;
+
+    /// <summary>Raised when a provider endpoint's circuit breaker changes state (opened, half-opened, closed).</summary>
+    public event EventHandler<ProviderStateChangedEventArgs>? ProviderStateChanged;
 
     /// <summary>The configuration in force.</summary>
     public RuntimeConfig Config => _config;
@@ -152,6 +160,10 @@ public sealed class AgentRuntime : IAsyncDisposable
     /// <returns>Limit, spent and reserved.</returns>
     public BudgetSnapshot GetBudget(string? agentId = null) => _ledger.GetSnapshot(agentId);
 
+    /// <summary>The circuit-breaker state of every provider endpoint the runtime calls.</summary>
+    /// <returns>A snapshot, the built-in endpoints (<c>openai</c>, <c>anthropic</c>) first.</returns>
+    public IReadOnlyList<ProviderEndpointHealth> GetProviderStates() => _providerHealth.GetStates();
+
     /// <summary>
     /// A client whose LLM calls are governed like an agent's, for application code outside any agent
     /// (attributed to <paramref name="agentId"/> when given).
@@ -177,6 +189,7 @@ public sealed class AgentRuntime : IAsyncDisposable
         }
 
         _ledger.ThresholdCrossed -= OnThresholdCrossed;
+        _providerHealth.StateChanged -= OnProviderStateChanged;
         if (OwnedServices is { } services)
         {
             await services.DisposeAsync().ConfigureAwait(false);
@@ -261,6 +274,8 @@ public sealed class AgentRuntime : IAsyncDisposable
             AgentStatusChanged?.Invoke(this, new AgentStatusChangedEventArgs(handle, to));
         }
     }
+
+    private void OnProviderStateChanged(object? sender, ProviderStateChangedEventArgs change) => ProviderStateChanged?.Invoke(this, change);
 
     private void OnThresholdCrossed(object? sender, BudgetAlert alert)
     {

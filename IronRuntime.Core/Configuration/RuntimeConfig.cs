@@ -62,6 +62,9 @@ public sealed class RuntimeConfig
     /// <summary>Detection of personal data and secrets: modes per direction, entity types, replacements, audit.</summary>
     public Pii.PiiOptions Pii { get; set; } = new();
 
+    /// <summary>Reliability: circuit breakers per provider endpoint, retries, timeouts and failover.</summary>
+    public Resilience.ResilienceOptions Resilience { get; set; } = new();
+
     /// <summary>The thresholds in force.</summary>
     internal IReadOnlyList<decimal> EffectiveAlertThresholds => AlertThresholds is { Length: > 0 } t ? t : [0.5m, 0.8m, 1.0m];
 }

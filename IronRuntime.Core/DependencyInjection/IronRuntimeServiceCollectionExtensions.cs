@@ -1,11 +1,13 @@
-using IronRuntime;
 using IronRuntime.Agents;
 using IronRuntime.Budget;
-using IronRuntime.Telemetry;
 using IronRuntime.Configuration;
 using IronRuntime.Pricing;
-using IronRuntime.State;
+using IronRuntime.Resilience.Internal;
+using IronRuntime.Resilience;
 using IronRuntime.Router;
+using IronRuntime.State;
+using IronRuntime.Telemetry;
+using IronRuntime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -35,14 +37,22 @@ public static class IronRuntimeServiceCollectionExtensions
     /// <summary>Adds IronRuntime with its <see cref="RuntimeConfig"/> bound from <paramref name="configuration"/> (the <c>IronRuntime</c> section).</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The <c>IronRuntime</c> section.</param>
-    /// <param name="configure">Optional further set-up.</param>
     /// <returns>The builder.</returns>
-    public static IronRuntimeBuilder AddIronRuntime(this IServiceCollection services, IConfiguration configuration, Action<IronRuntimeBuilder>? configure = null)
+    public static IronRuntimeBuilder AddIronRuntime(this IServiceCollection services, IConfiguration configuration)
+        => services.AddIronRuntime(configuration, static _ => { });
+
+    /// <summary>Adds IronRuntime with its <see cref="RuntimeConfig"/> bound from <paramref name="configuration"/>, then further set-up.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The <c>IronRuntime</c> section.</param>
+    /// <param name="configure">Further set-up through the builder (applied after the binding).</param>
+    /// <returns>The builder.</returns>
+    public static IronRuntimeBuilder AddIronRuntime(this IServiceCollection services, IConfiguration configuration, Action<IronRuntimeBuilder> configure)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(configure);
         var builder = services.AddIronRuntime();
         builder.BindConfiguration(configuration);
-        configure?.Invoke(builder);
+        configure(builder);
         return builder;
     }
 
@@ -59,6 +69,7 @@ public static class IronRuntimeServiceCollectionExtensions
         services.AddOptions<RuntimeConfig>().ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RuntimeConfig>, RuntimeConfigValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<RuntimeConfig>, RuntimeConfigEnvironmentDefaults>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RuntimeConfig>, ResilienceConfigValidator>());
 
         services.TryAddSingleton<IOptions<PricingOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<RuntimeConfig>>().Value.Pricing));
         services.TryAddSingleton<IModelPricing, PricingTable>();
@@ -74,6 +85,9 @@ public static class IronRuntimeServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, RuntimeMetrics>());
         IronRuntime.Pii.Internal.PiiServices.Add(services);
 
+        services.TryAddSingleton<ProviderResilience>();
+        services.TryAddSingleton<IProviderHealth>(sp => sp.GetRequiredService<ProviderResilience>());
+        services.TryAddSingleton<ProviderHealthCheck>();
         services.AddHttpClient(IronRuntimeBuilder.UpstreamClientName)
             .ConfigurePrimaryHttpMessageHandler(UpstreamHandlerFactory.CreatePrimaryHandler)
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
@@ -85,7 +99,8 @@ public static class IronRuntimeServiceCollectionExtensions
             sp.GetRequiredService<AgentMetricsCollector>(),
             sp.GetRequiredService<StateRecorder>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<IProviderHealth>()));
     }
 
     private sealed class IronRuntimeMarker;

@@ -10,14 +10,14 @@ namespace IronRuntime;
 /// <summary>Builds the provider hop and the router from the container.</summary>
 internal static class UpstreamHandlerFactory
 {
-    /// <summary>The pooled handler for provider calls: no proxy, redirects, cookies or decompression; explicit connect timeout.</summary>
-    public static HttpMessageHandler CreatePrimaryHandler() => new SocketsHttpHandler
+    /// <summary>The pooled handler for provider calls: no proxy, redirects, cookies or decompression; the configured connect timeout.</summary>
+    public static HttpMessageHandler CreatePrimaryHandler(IServiceProvider services) => new SocketsHttpHandler
     {
         UseProxy = false,
         AllowAutoRedirect = false,
         UseCookies = false,
         AutomaticDecompression = DecompressionMethods.None,
-        ConnectTimeout = TimeSpan.FromSeconds(10),
+        ConnectTimeout = services.GetRequiredService<IOptions<RuntimeConfig>>().Value.Resilience.ConnectTimeout,
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
         EnableMultipleHttp2Connections = true,
@@ -39,6 +39,7 @@ internal static class UpstreamHandlerFactory
             disposePrimary: simulated,
             time,
             services.GetRequiredService<ILoggerFactory>(),
-            services.GetService<ILlmContentFilter>());
+            services.GetService<ILlmContentFilter>(),
+            config.Resilience.Enabled ? services.GetRequiredService<Resilience.Internal.ProviderResilience>() : null);
     }
 }

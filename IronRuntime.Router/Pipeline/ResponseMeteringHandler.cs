@@ -55,7 +55,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
             SseContentFilter? filter = content is not null && call.Api != LlmApi.Embeddings && content.IsEnabled(call, LlmContentDirection.Response)
                 ? new SseContentFilter(content, call)
                 : null;
-            var metered = new StreamContent(new SseMeteringStream(upstream, call, completion, options.MaxStreamEventBytes, content: filter));
+            var metered = new StreamContent(new SseMeteringStream(upstream, call, completion, options.MaxStreamEventBytes, content: filter, timeouts: call.StreamTimeouts));
             CopyHeaders(response.Content, metered);
             response.Content = metered;
             return response;
@@ -155,7 +155,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
     private static bool IsEventStream(HttpContent content)
         => string.Equals(content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
 
-    private static void CopyHeaders(HttpContent from, HttpContent to)
+    internal static void CopyHeaders(HttpContent from, HttpContent to)
     {
         foreach (var header in from.Headers)
         {
@@ -166,7 +166,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
         }
     }
 
-    private static async Task<byte[]> ReadLimitedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    internal static async Task<byte[]> ReadLimitedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
         if (content.Headers.ContentLength > limit)
         {

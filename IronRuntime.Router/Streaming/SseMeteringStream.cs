@@ -35,6 +35,11 @@ namespace IronRuntime.Router.Streaming;
 /// With a <see cref="SseContentFilter"/> (a content policy is active for the answer), an event whose text the filter
 /// changes is handed out as the filter's rewritten bytes instead, and the stream ends after an error event when the
 /// filter blocks; unchanged events still go out as their raw bytes.
+/// With <see cref="StreamTimeouts"/>, a wait for upstream bytes longer than the idle limit, or past the whole call's
+/// deadline, ends the stream: the client receives one provider-shaped error event (type
+/// <c>iron_runtime_stream_timeout</c>) after the last complete event, then the end of the stream, and the call is
+/// completed as <see cref="LlmCallOutcome.Failed"/> with the usage received so far. One timer per stream, re-armed
+/// per upstream read; nothing is allocated per event.
 /// </para>
 /// <para>One reader at a time, as for any stream; <see cref="Stream.Dispose()"/> may race with a read.</para>
 /// </remarks>
@@ -46,6 +51,9 @@ internal sealed class SseMeteringStream : ReadOnlyStream
     /// <summary>The default size of the pipe's buffer segments.</summary>
     public const int DefaultPipeBufferSize = 16 * 1024;
 
+    /// <summary>The error type of the event a timed-out stream ends with.</summary>
+    public const string StreamTimeoutErrorType = "iron_runtime_stream_timeout";
+
     private const int MinimumReadSize = 2048;
 
     private readonly PipeReader _reader;
@@ -56,6 +64,8 @@ internal sealed class SseMeteringStream : ReadOnlyStream
     private readonly bool _removeInjectedUsage;
     private readonly Lock _lock = new();
     private readonly SseContentFilter? _content;
+    private readonly StreamTimeouts? _timeouts;
+    private readonly ITimer? _timer;
 
     private ReadOnlySequence<byte> _buffer;      // the unparsed rest of the held read result
     private ReadOnlySequence<byte> _pending;     // bytes of the current event still to hand out
@@ -69,6 +79,8 @@ internal sealed class SseMeteringStream : ReadOnlyStream
     private int _callCompleted;
     private State _state;
     private string? _failure;
+    private long _waitStart;
+    private int _timerFired;
 
     /// <summary>Creates the stream.</summary>
     /// <param name="upstream">The provider's response body; owned (disposed) by this stream.</param>
@@ -77,13 +89,15 @@ internal sealed class SseMeteringStream : ReadOnlyStream
     /// <param name="maxEventBytes">The largest event accepted, in bytes.</param>
     /// <param name="pipeBufferSize">The size of the pipe's buffer segments (tests use tiny ones).</param>
     /// <param name="content">The content filter of the answer, or null (owned: disposed with the stream).</param>
+    /// <param name="timeouts">The idle and whole-call limits, or null for none.</param>
     public SseMeteringStream(
         Stream upstream,
         LlmCall call,
         ILlmCallCompletion completion,
         int maxEventBytes = DefaultMaxEventBytes,
         int pipeBufferSize = DefaultPipeBufferSize,
-        SseContentFilter? content = null)
+        SseContentFilter? content = null,
+        StreamTimeouts? timeouts = null)
     {
         ArgumentNullException.ThrowIfNull(upstream);
         ArgumentNullException.ThrowIfNull(call);
@@ -102,6 +116,11 @@ internal sealed class SseMeteringStream : ReadOnlyStream
                 bufferSize: pipeBufferSize,
                 minimumReadSize: Math.Min(MinimumReadSize, pipeBufferSize),
                 leaveOpen: false));
+        if (timeouts is { IsEnabled: true })
+        {
+            _timeouts = timeouts;
+            _timer = timeouts.TimeProvider.CreateTimer(static state => ((SseMeteringStream)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
     }
 
     private enum State
@@ -329,6 +348,7 @@ internal sealed class SseMeteringStream : ReadOnlyStream
 
                 if (_endAfterPending)
                 {
+                    // A final error event (content blocked or unparseable, or a timeout) has been handed out.
                     OnContentEnded();
                     return written;
                 }
@@ -546,6 +566,13 @@ internal sealed class SseMeteringStream : ReadOnlyStream
 
     private void OnReadResult(in ReadResult result)
     {
+        if (result.IsCanceled && Interlocked.Exchange(ref _timerFired, 0) == 1 && _timeouts is { } timeouts
+            && timeouts.HasExpired(_waitStart, timeouts.TimeProvider.GetTimestamp(), out bool deadlinePassed))
+        {
+            OnTimedOut(timeouts, deadlinePassed);
+            return;
+        }
+
         _buffer = result.Buffer;
         _holdingRead = true;
         _upstreamCompleted = result.IsCompleted;
@@ -560,13 +587,55 @@ internal sealed class SseMeteringStream : ReadOnlyStream
         CompleteReader();
     }
 
-    /// <summary>The content filter ended the stream (blocked, or content it could not parse): the answer is not complete.</summary>
+    /// <summary>
+    /// The stream ended after a final error event (the content filter blocked or could not parse, or a timeout ran out):
+    /// the answer is not complete. Idempotent with respect to the call and the reader.
+    /// </summary>
     private void OnContentEnded()
     {
         _endAfterPending = false;
         TryTransition(State.Ended);
         CompleteCall(LlmCallOutcome.Failed);
         CompleteReader();
+    }
+
+    /// <summary>Ends the stream after a limit ran out: the call is settled with what was received, the client gets one error event.</summary>
+    private void OnTimedOut(StreamTimeouts timeouts, bool deadlinePassed)
+    {
+        string message = deadlinePassed
+            ? "The call exceeded its time limit while streaming; IronRuntime ended the stream."
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The provider sent nothing for {timeouts.IdleTimeout.TotalSeconds:0.###} s; IronRuntime ended the stream.");
+        CompleteCall(LlmCallOutcome.Failed);
+        CompleteReader();
+        _pending = new ReadOnlySequence<byte>(Errors.ProviderErrors.StreamErrorEvent(_call.AnthropicErrorShape, StreamTimeoutErrorType, message));
+        _endAfterPending = true;
+    }
+
+    private void OnTimer()
+    {
+        Volatile.Write(ref _timerFired, 1);
+        _reader.CancelPendingRead();
+    }
+
+    private void ArmTimer()
+    {
+        if (_timer is null)
+        {
+            return;
+        }
+
+        long now = _timeouts!.TimeProvider.GetTimestamp();
+        _waitStart = now;
+        TimeSpan due = _timeouts.DueIn(now);
+        if (due <= TimeSpan.Zero)
+        {
+            OnTimer();
+        }
+        else
+        {
+            _timer.Change(due, Timeout.InfiniteTimeSpan);
+        }
     }
 
     private void OnCancelled()
@@ -625,10 +694,13 @@ internal sealed class SseMeteringStream : ReadOnlyStream
             ObjectDisposedException.ThrowIf(_state == State.Disposed, this);
             _readInFlight = true;
         }
+
+        ArmTimer();
     }
 
     private void EndUpstreamRead()
     {
+        _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         lock (_lock)
         {
             _readInFlight = false;
@@ -660,6 +732,7 @@ internal sealed class SseMeteringStream : ReadOnlyStream
         _pending = default;
         _pendingTail = default;
         _content?.Dispose();
+        _timer?.Dispose();
         _reader.Complete();
     }
 }
