@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using IronRuntime.Agents;
 using IronRuntime.Agents.Processes;
 using IronRuntime.Internal;
@@ -24,6 +25,8 @@ public sealed partial class AgentRuntime
     /// <exception cref="ArgumentException">The id is taken, the file is not executable, or an extra environment value carries a real key.</exception>
     /// <exception cref="InvalidOperationException">The process could not be started.</exception>
     /// <remarks>Nothing is left behind when the start fails: no agent is registered and no process runs.</remarks>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
+        Justification = "The overloads differ in their first, required parameter (a file path, an agent delegate): no call can be ambiguous.")]
     public async Task<AgentHandle> StartAgentAsync(string path, ProcessAgentOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -1,10 +1,13 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using IronRuntime.Agents;
 using IronRuntime.Agents.Processes;
 using IronRuntime.Budget;
 using IronRuntime.Internal;
+using IronRuntime.Resilience;
 using IronRuntime.Router;
+using IronRuntime.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,6 +30,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly RuntimeConfig _config;
     private readonly BudgetDenialObserver _budgetDenials;
+    private readonly IProviderHealth _providerHealth;
     private int _disposed;
 
     internal AgentRuntime(
@@ -36,8 +40,10 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         IBudgetLedger ledger,
         AgentMetricsCollector metrics,
         BudgetDenialObserver budgetDenials,
+        StateRecorder state,
         TimeProvider timeProvider,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        IProviderHealth providerHealth)
     {
         _config = config.Value;
         Router = router;
@@ -50,9 +56,16 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         _logger = loggerFactory.CreateLogger<AgentRuntime>();
         _ledger.ThresholdCrossed += OnThresholdCrossed;
         _budgetDenials.BudgetDenied += OnBudgetDenied;
+        _providerHealth = providerHealth;
+        _providerHealth.StateChanged += OnProviderStateChanged;
         if (_config.Budget is { } budget)
         {
             _ledger.SetLimit(null, budget);
+        }
+
+        if (state.Store is { } store)
+        {
+            RestoreSpend(store);
         }
     }
 
@@ -61,6 +74,9 @@ public sealed partial class AgentRuntime : IAsyncDisposable
 
     /// <summary>Raised once per crossing of an alert threshold of the global or an agent's budget.</summary>
     public event EventHandler<BudgetAlert>? BudgetAlert;
+
+    /// <summary>Raised when a provider endpoint's circuit breaker changes state (opened, half-opened, closed).</summary>
+    public event EventHandler<ProviderStateChangedEventArgs>? ProviderStateChanged;
 
     /// <summary>The configuration in force.</summary>
     public RuntimeConfig Config => _config;
@@ -87,6 +103,8 @@ public sealed partial class AgentRuntime : IAsyncDisposable
     /// <param name="options">Id, name, budget; null for defaults.</param>
     /// <param name="cancellationToken">Cancels the start (not the agent).</param>
     /// <returns>The agent's handle.</returns>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
+        Justification = "The overloads differ in their first, required parameter (an agent delegate, a file path): no call can be ambiguous.")]
     public Task<AgentHandle> StartAgentAsync(Func<AgentContext, Task> agent, AgentOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(agent);
@@ -175,6 +193,10 @@ public sealed partial class AgentRuntime : IAsyncDisposable
     /// <returns>Limit, spent and reserved.</returns>
     public BudgetSnapshot GetBudget(string? agentId = null) => _ledger.GetSnapshot(agentId);
 
+    /// <summary>The circuit-breaker state of every provider endpoint the runtime calls.</summary>
+    /// <returns>A snapshot, the built-in endpoints (<c>openai</c>, <c>anthropic</c>) first.</returns>
+    public IReadOnlyList<ProviderEndpointHealth> GetProviderStates() => _providerHealth.GetStates();
+
     /// <summary>
     /// A client whose LLM calls are governed like an agent's, for application code outside any agent
     /// (attributed to <paramref name="agentId"/> when given).
@@ -201,6 +223,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
 
         _ledger.ThresholdCrossed -= OnThresholdCrossed;
         _budgetDenials.BudgetDenied -= OnBudgetDenied;
+        _providerHealth.StateChanged -= OnProviderStateChanged;
         if (OwnedServices is { } services)
         {
             await services.DisposeAsync().ConfigureAwait(false);
@@ -210,6 +233,30 @@ public sealed partial class AgentRuntime : IAsyncDisposable
     /// <summary>Stops every agent that has not ended (for disposal and host shutdown).</summary>
     internal Task StopAllAgentsAsync(CancellationToken cancellationToken)
         => Task.WhenAll(_agents.Values.Where(a => !a.HasEnded).Select(a => StopAgentAsync(a.AgentId, cancellationToken)));
+
+    /// <summary>Charges the budgets with the spend recorded by earlier runs, so limits hold across restarts.</summary>
+    private void RestoreSpend(IRuntimeStateStore store)
+    {
+        var (total, byAgent) = store.LoadSpend();
+        decimal attributed = 0m;
+        foreach (var (agentId, spent) in byAgent)
+        {
+            _ledger.TryReserve(agentId, 0m, 0m, 0, 0, out var reservation);
+            _ledger.Settle(reservation, spent);
+            attributed += spent;
+        }
+
+        if (total - attributed > 0m)
+        {
+            _ledger.TryReserve(null, 0m, 0m, 0, 0, out var reservation);
+            _ledger.Settle(reservation, total - attributed);
+        }
+
+        if (total > 0m)
+        {
+            CoreLog.SpendRestored(_logger, total, byAgent.Count);
+        }
+    }
 
     private AgentHandle Register(AgentOptions options, OutputBuffer? output = null)
     {
@@ -307,6 +354,8 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             }
         });
     }
+
+    private void OnProviderStateChanged(object? sender, ProviderStateChangedEventArgs change) => ProviderStateChanged?.Invoke(this, change);
 
     private void OnThresholdCrossed(object? sender, BudgetAlert alert)
     {

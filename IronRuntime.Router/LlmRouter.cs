@@ -13,9 +13,12 @@ namespace IronRuntime.Router;
 /// <list type="number">
 /// <item><description>caller attribution (per <see cref="CreateClient"/> client);</description></item>
 /// <item><description>provider routing: parse and validate the body, detect the provider, point the request at it and inject the real key;</description></item>
+/// <item><description>request content (<see cref="ILlmContentFilter"/>, e.g. PII): scan prompts, refuse or redact;</description></item>
+/// <item><description>upstream admission (with resilience): fail fast with 503 when every endpoint the call may use has an open circuit, before anything is reserved;</description></item>
 /// <item><description>request gate (<see cref="ILlmRequestGate"/>, e.g. the budget): admit with a lease, or answer in the provider's error shape;</description></item>
-/// <item><description>response metering: final body edits, usage from JSON bodies and SSE streams, completion of the call;</description></item>
-/// <item><description>the primary handler (pooled <c>SocketsHttpHandler</c>, resilience, or the simulated provider).</description></item>
+/// <item><description>response metering: final body edits, usage from JSON bodies and SSE streams, the content filter on the answer's text, completion of the call;</description></item>
+/// <item><description>resilience (when on): per-endpoint circuit breakers, retries before the first byte, timeouts, failover with translation;</description></item>
+/// <item><description>the primary handler (pooled <c>SocketsHttpHandler</c>, or the simulated provider).</description></item>
 /// </list>
 /// </remarks>
 public sealed class LlmRouter : IDisposable
@@ -32,7 +35,9 @@ public sealed class LlmRouter : IDisposable
         HttpMessageHandler primary,
         bool disposePrimary,
         TimeProvider timeProvider,
-        ILoggerFactory? loggerFactory)
+        ILoggerFactory? loggerFactory,
+        ILlmContentFilter? contentFilter = null,
+        IUpstreamResilience? resilience = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("IronRuntime.Router");
@@ -40,10 +45,28 @@ public sealed class LlmRouter : IDisposable
         Completion = completion;
         _disposePrimary = disposePrimary;
 
-        HttpMessageHandler inner = new ResponseMeteringHandler(options, completion, logger) { InnerHandler = primary };
+        HttpMessageHandler inner = primary;
+        if (resilience is not null)
+        {
+            var stage = resilience.CreateStage(completion);
+            stage.InnerHandler = inner;
+            inner = stage;
+        }
+
+        inner = new ResponseMeteringHandler(options, completion, logger, contentFilter) { InnerHandler = inner };
         if (gate is not null)
         {
             inner = new RequestGateHandler(gate, completion, logger) { InnerHandler = inner };
+        }
+
+        if (resilience is not null)
+        {
+            inner = new UpstreamAdmissionHandler(resilience, completion, logger) { InnerHandler = inner };
+        }
+
+        if (contentFilter is not null)
+        {
+            inner = new RequestContentHandler(contentFilter, completion, logger) { InnerHandler = inner };
         }
 
         _chain = new ProviderRoutingHandler(options, completion, timeProvider, logger) { InnerHandler = inner };

@@ -12,6 +12,12 @@ namespace IronRuntime.Budget;
 /// The router's request gate for money: prices the worst case of a call, reserves it against every budget that
 /// applies in one atomic step (or answers 402), and settles the actual cost when the call ends.
 /// </summary>
+/// <remarks>
+/// A call that may fail over (<see cref="LlmCall.FallbackModels"/>) is reserved once, at the dearest rates and the
+/// largest output limit among its models, and held across retries and failovers: the call can never be left without
+/// cover halfway, and the ledger needs no second step. It is settled at the price of the model that answered
+/// (<see cref="LlmCall.Model"/> when the call ends).
+/// </remarks>
 internal sealed class BudgetGate : ILlmRequestGate
 {
     /// <summary>Error type of a budget denial.</summary>
@@ -52,11 +58,23 @@ internal sealed class BudgetGate : ILlmRequestGate
             // Tracked in tokens only.
             _ledger.TryReserve(agentId, 0m, 0m, 0, 0, out var free);
             CoreLog.UnpricedModel(_logger, agentId, call.Model);
-            return ValueTask.FromResult(LlmGateDecision.Allow(new BudgetLease(_ledger, free, null)));
+            return ValueTask.FromResult(LlmGateDecision.Allow(new BudgetLease(_ledger, free, null, call.Model, _pricing)));
         }
 
         decimal inputUnit = Math.Max(price.InputPerToken, price.CacheWritePerToken ?? 0m);
         decimal outputUnit = Math.Max(price.OutputPerToken, price.ReasoningPerToken ?? 0m);
+        long? modelMaxOutput = price.MaxOutputTokens;
+        foreach (string fallback in call.FallbackModels)
+        {
+            // A fallback without a price is settled at the call's own price (see BudgetLease).
+            if (_pricing.TryGetPrice(fallback, out var other))
+            {
+                inputUnit = Math.Max(inputUnit, Math.Max(other.InputPerToken, other.CacheWritePerToken ?? 0m));
+                outputUnit = Math.Max(outputUnit, Math.Max(other.OutputPerToken, other.ReasoningPerToken ?? 0m));
+                modelMaxOutput = modelMaxOutput is { } max && other.MaxOutputTokens is { } otherMax ? Math.Max(max, otherMax) : modelMaxOutput ?? other.MaxOutputTokens;
+            }
+        }
+
         decimal fixedCost = call.InputTokenBound * inputUnit;
         long maxUnits, minUnits;
         if (call.Api == LlmApi.Embeddings)
@@ -69,7 +87,7 @@ internal sealed class BudgetGate : ILlmRequestGate
         }
         else
         {
-            maxUnits = price.MaxOutputTokens ?? _config.DefaultMaxOutputTokens;
+            maxUnits = modelMaxOutput ?? _config.DefaultMaxOutputTokens;
             minUnits = Math.Min(maxUnits, _config.MinimumImposedOutputTokens);
         }
 
@@ -80,7 +98,7 @@ internal sealed class BudgetGate : ILlmRequestGate
         }
 
         long? imposed = hasLimit && call.RequestedMaxOutputTokens is null && call.Api != LlmApi.Embeddings ? reservation.OutputTokens : null;
-        return ValueTask.FromResult(LlmGateDecision.Allow(new BudgetLease(_ledger, reservation, price), imposed));
+        return ValueTask.FromResult(LlmGateDecision.Allow(new BudgetLease(_ledger, reservation, price, call.Model, _pricing), imposed));
     }
 
     private string DenialMessage(string? agentId, LlmCall call, decimal needed, long outputTokens)
@@ -97,12 +115,21 @@ internal sealed class BudgetGate : ILlmRequestGate
             $"({call.InputTokenBound} input tokens at most, {outputTokens} output tokens).");
     }
 
-    /// <summary>Held by the router for one admitted call; settles the actual cost when it ends.</summary>
-    private sealed class BudgetLease(IBudgetLedger ledger, BudgetReservation reservation, ModelPrice? price) : ILlmCallLease
+    /// <summary>
+    /// Held by the router for one admitted call; settles the actual cost when it ends, at the price of the model that
+    /// answered (after a failover, the fallback's; the reserved model's when the fallback has no known price).
+    /// </summary>
+    private sealed class BudgetLease(IBudgetLedger ledger, BudgetReservation reservation, ModelPrice? price, string reservedModel, IModelPricing pricing) : ILlmCallLease
     {
         public void Complete(LlmCall call)
         {
-            decimal cost = price?.CostOf(call.Usage) ?? 0m;
+            var answered = price;
+            if (!string.Equals(call.Model, reservedModel, StringComparison.Ordinal) && pricing.TryGetPrice(call.Model, out var other))
+            {
+                answered = other;
+            }
+
+            decimal cost = answered?.CostOf(call.Usage) ?? 0m;
             ledger.Settle(reservation, cost);
         }
     }

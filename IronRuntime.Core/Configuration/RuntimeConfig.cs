@@ -56,6 +56,15 @@ public sealed class RuntimeConfig
     /// <summary>The pricing map: an optional user file in the LiteLLM format and per-model overrides.</summary>
     public PricingOptions Pricing { get; set; } = new();
 
+    /// <summary>Persistence of calls and spend across restarts.</summary>
+    public State.StateOptions State { get; set; } = new();
+
+    /// <summary>Detection of personal data and secrets: modes per direction, entity types, replacements, audit.</summary>
+    public Pii.PiiOptions Pii { get; set; } = new();
+
+    /// <summary>Reliability: circuit breakers per provider endpoint, retries, timeouts and failover.</summary>
+    public Resilience.ResilienceOptions Resilience { get; set; } = new();
+
     /// <summary>The thresholds in force.</summary>
     internal IReadOnlyList<decimal> EffectiveAlertThresholds => AlertThresholds is { Length: > 0 } t ? t : [0.5m, 0.8m, 1.0m];
 }

@@ -102,6 +102,18 @@ public sealed class IronRuntimeBuilder
         return Configure(c => c.Pricing.Overrides[model] = price);
     }
 
+    /// <summary>
+    /// Persists every call (usage, cost, outcome — never content) to a SQLite database and charges the spend recorded
+    /// there to the budgets at start-up, so limits hold across restarts.
+    /// </summary>
+    /// <param name="databasePath">The database file; created when missing.</param>
+    /// <returns>This builder.</returns>
+    public IronRuntimeBuilder UseSqliteState(string databasePath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(databasePath);
+        return Configure(c => c.State.DatabasePath = databasePath);
+    }
+
     /// <summary>Configures logging (standalone runtimes only; in a host, configure the host's logging).</summary>
     /// <param name="configure">The logging set-up.</param>
     /// <returns>This builder.</returns>

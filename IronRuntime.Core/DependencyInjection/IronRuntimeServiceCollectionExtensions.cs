@@ -1,10 +1,13 @@
-using IronRuntime;
 using IronRuntime.Agents;
 using IronRuntime.Budget;
-using IronRuntime.Telemetry;
 using IronRuntime.Configuration;
 using IronRuntime.Pricing;
+using IronRuntime.Resilience.Internal;
+using IronRuntime.Resilience;
 using IronRuntime.Router;
+using IronRuntime.State;
+using IronRuntime.Telemetry;
+using IronRuntime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -24,6 +27,8 @@ public static class IronRuntimeServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Optional set-up through the builder.</param>
     /// <returns>The builder, for further set-up.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027:API with optional parameter(s) should have the most parameters amongst its public overloads",
+        Justification = "The configuration overloads take a required IConfiguration first; no call can be ambiguous.")]
     public static IronRuntimeBuilder AddIronRuntime(this IServiceCollection services, Action<IronRuntimeBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -36,14 +41,22 @@ public static class IronRuntimeServiceCollectionExtensions
     /// <summary>Adds IronRuntime with its <see cref="RuntimeConfig"/> bound from <paramref name="configuration"/> (the <c>IronRuntime</c> section).</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The <c>IronRuntime</c> section.</param>
-    /// <param name="configure">Optional further set-up.</param>
     /// <returns>The builder.</returns>
-    public static IronRuntimeBuilder AddIronRuntime(this IServiceCollection services, IConfiguration configuration, Action<IronRuntimeBuilder>? configure = null)
+    public static IronRuntimeBuilder AddIronRuntime(this IServiceCollection services, IConfiguration configuration)
+        => services.AddIronRuntime(configuration, static _ => { });
+
+    /// <summary>Adds IronRuntime with its <see cref="RuntimeConfig"/> bound from <paramref name="configuration"/>, then further set-up.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The <c>IronRuntime</c> section.</param>
+    /// <param name="configure">Further set-up through the builder (applied after the binding).</param>
+    /// <returns>The builder.</returns>
+    public static IronRuntimeBuilder AddIronRuntime(this IServiceCollection services, IConfiguration configuration, Action<IronRuntimeBuilder> configure)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(configure);
         var builder = services.AddIronRuntime();
         builder.BindConfiguration(configuration);
-        configure?.Invoke(builder);
+        configure(builder);
         return builder;
     }
 
@@ -60,6 +73,7 @@ public static class IronRuntimeServiceCollectionExtensions
         services.AddOptions<RuntimeConfig>().ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RuntimeConfig>, RuntimeConfigValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<RuntimeConfig>, RuntimeConfigEnvironmentDefaults>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RuntimeConfig>, ResilienceConfigValidator>());
 
         services.TryAddSingleton<IOptions<PricingOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<RuntimeConfig>>().Value.Pricing));
         services.TryAddSingleton<IModelPricing, PricingTable>();
@@ -69,9 +83,18 @@ public static class IronRuntimeServiceCollectionExtensions
         services.TryAddSingleton<AgentMetricsCollector>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, AgentMetricsCollector>(sp => sp.GetRequiredService<AgentMetricsCollector>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, CallLogObserver>());
+        services.TryAddSingleton<StateRecorder>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, StateRecorder>(sp => sp.GetRequiredService<StateRecorder>()));
+        services.AddMetrics();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, RuntimeMetrics>());
+        IronRuntime.Pii.Internal.PiiServices.Add(services);
 
         services.TryAddSingleton<BudgetDenialObserver>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, BudgetDenialObserver>(sp => sp.GetRequiredService<BudgetDenialObserver>()));
+
+        services.TryAddSingleton<ProviderResilience>();
+        services.TryAddSingleton<IProviderHealth>(sp => sp.GetRequiredService<ProviderResilience>());
+        services.TryAddSingleton<ProviderHealthCheck>();
 
         // No IHttpClientFactory loggers on the provider hop: at Trace they put the raw request headers — the real
         // keys — into the log state (only the message text is redacted). The router logs every call itself.
@@ -91,8 +114,10 @@ public static class IronRuntimeServiceCollectionExtensions
             sp.GetRequiredService<IBudgetLedger>(),
             sp.GetRequiredService<AgentMetricsCollector>(),
             sp.GetRequiredService<BudgetDenialObserver>(),
+            sp.GetRequiredService<StateRecorder>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<IProviderHealth>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IronRuntimeHostedService>());
     }
 

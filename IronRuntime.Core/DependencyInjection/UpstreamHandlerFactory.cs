@@ -11,18 +11,18 @@ namespace IronRuntime;
 internal static class UpstreamHandlerFactory
 {
     /// <summary>
-    /// The pooled handler for provider calls: no proxy, redirects, cookies or decompression; explicit connect timeout;
+    /// The pooled handler for provider calls: no proxy, redirects, cookies or decompression; the configured connect timeout;
     /// no draining of an answer the client stopped reading (the connection closes at once, so the provider stops
     /// generating tokens nobody reads).
     /// </summary>
-    public static HttpMessageHandler CreatePrimaryHandler() => new SocketsHttpHandler
+    public static HttpMessageHandler CreatePrimaryHandler(IServiceProvider services) => new SocketsHttpHandler
     {
         MaxResponseDrainSize = 0,
         UseProxy = false,
         AllowAutoRedirect = false,
         UseCookies = false,
         AutomaticDecompression = DecompressionMethods.None,
-        ConnectTimeout = TimeSpan.FromSeconds(10),
+        ConnectTimeout = services.GetRequiredService<IOptions<RuntimeConfig>>().Value.Resilience.ConnectTimeout,
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
         EnableMultipleHttp2Connections = true,
@@ -43,6 +43,8 @@ internal static class UpstreamHandlerFactory
             primary,
             disposePrimary: simulated,
             time,
-            services.GetRequiredService<ILoggerFactory>());
+            services.GetRequiredService<ILoggerFactory>(),
+            services.GetService<ILlmContentFilter>(),
+            config.Resilience.Enabled ? services.GetRequiredService<Resilience.Internal.ProviderResilience>() : null);
     }
 }

@@ -26,21 +26,30 @@ internal static partial class CoreLog
     [LoggerMessage(2006, LogLevel.Warning, "Agent {AgentId} did not stop within {TimeoutMs} ms of being asked; it was abandoned.")]
     public static partial void AgentStopTimedOut(ILogger logger, string agentId, double timeoutMs);
 
-    [LoggerMessage(2007, LogLevel.Information, "Agent {AgentId} ({Name}) started as process {ProcessId}: {Program}.")]
+    [LoggerMessage(2007, LogLevel.Warning, "The state store's queue is full: {Dropped} call records have been dropped so far.")]
+    public static partial void StateRecordsDropped(ILogger logger, long dropped);
+
+    [LoggerMessage(2008, LogLevel.Error, "Writing {Count} call records to the state store failed.")]
+    public static partial void StateWriteFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(2009, LogLevel.Information, "Restored ${Total} of recorded spend from the state store ({Agents} agents).")]
+    public static partial void SpendRestored(ILogger logger, decimal total, int agents);
+
+    [LoggerMessage(2010, LogLevel.Information, "Agent {AgentId} ({Name}) started as process {ProcessId}: {Program}.")]
     public static partial void AgentProcessStarted(ILogger logger, string agentId, string name, int processId, string program);
 
-    [LoggerMessage(2008, LogLevel.Debug, "Agent {AgentId} {Stream}: {Line}")]
+    [LoggerMessage(2011, LogLevel.Debug, "Agent {AgentId} {Stream}: {Line}")]
     public static partial void AgentOutput(ILogger logger, string agentId, string stream, string line);
 
-    [LoggerMessage(2009, LogLevel.Warning, "Agent {AgentId} did not exit within {TimeoutMs} ms of being asked to stop; its process tree was killed.")]
+    [LoggerMessage(2012, LogLevel.Warning, "Agent {AgentId} did not exit within {TimeoutMs} ms of being asked to stop; its process tree was killed.")]
     public static partial void AgentKilled(ILogger logger, string agentId, double timeoutMs);
 
-    [LoggerMessage(2010, LogLevel.Warning, "Agent {AgentId} was denied a call for budget; stopping it as its options ask.")]
+    [LoggerMessage(2013, LogLevel.Warning, "Agent {AgentId} was denied a call for budget; stopping it as its options ask.")]
     public static partial void AgentBudgetStop(ILogger logger, string agentId);
 
-    [LoggerMessage(2011, LogLevel.Error, "Stopping agent {AgentId} failed.")]
+    [LoggerMessage(2014, LogLevel.Error, "Stopping agent {AgentId} failed.")]
     public static partial void AgentStopFailed(ILogger logger, Exception exception, string agentId);
 
-    [LoggerMessage(2012, LogLevel.Error, "A handler of the AgentStatusChanged event threw for agent {AgentId}.")]
+    [LoggerMessage(2015, LogLevel.Error, "A handler of the AgentStatusChanged event threw for agent {AgentId}.")]
     public static partial void StatusHandlerFailed(ILogger logger, Exception exception, string agentId);
 }

@@ -33,6 +33,20 @@ internal static class ProviderErrors
         return response;
     }
 
+    /// <summary>The error type of a call no provider endpoint could take.</summary>
+    public const string ProviderUnavailableType = "iron_runtime_provider_unavailable";
+
+    /// <summary>503 with <c>Retry-After</c> (whole seconds, at least 1) for a call whose provider endpoint is unavailable.</summary>
+    public static HttpResponseMessage ProviderUnavailable(bool anthropicShape, Pipeline.UpstreamUnavailable unavailable, HttpRequestMessage? request = null)
+    {
+        long seconds = Math.Max(1L, (long)Math.Ceiling(unavailable.RetryAfter.TotalSeconds));
+        string message = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{unavailable.Provider} (endpoint '{unavailable.Endpoint}') is unavailable: IronRuntime's circuit breaker for it is open after repeated failures. Retry after {seconds} s.");
+        var response = Create(anthropicShape, HttpStatusCode.ServiceUnavailable, ProviderUnavailableType, "provider_unavailable", message, request);
+        response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(seconds));
+        return response;
+    }
+
     /// <summary>The JSON error body.</summary>
     public static byte[] Body(bool anthropicShape, string type, string? code, string message)
     {

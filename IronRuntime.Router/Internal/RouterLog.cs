@@ -20,6 +20,9 @@ internal static partial class RouterLog
     [LoggerMessage(1004, LogLevel.Error, "A call lease or observer threw while completing the call by {Caller}.")]
     public static partial void CompletionHookFailed(ILogger logger, Exception exception, string? caller);
 
+    [LoggerMessage(1005, LogLevel.Information, "LLM call by {Caller} to model {Model} failed fast: endpoint {Endpoint} is unavailable for {RetryAfterSeconds} s (circuit open).")]
+    public static partial void CallUnavailable(ILogger logger, string? caller, string model, string endpoint, double retryAfterSeconds);
+
     [LoggerMessage(1010, LogLevel.Information, "IronRuntime proxy listening on {Address}.")]
     public static partial void ProxyStarted(ILogger logger, Uri address);
 

@@ -20,14 +20,32 @@ public sealed class LlmCall
     /// <summary>Who made the call (for the runtime: the agent id), or <see langword="null"/> when unattributed.</summary>
     public string? CallerId { get; }
 
-    /// <summary>The provider the call goes to.</summary>
+    /// <summary>The provider the call goes to (after a failover: the provider that answered).</summary>
     public LlmProvider Provider { get; internal set; }
 
     /// <summary>The provider API used.</summary>
     public LlmApi Api { get; internal set; }
 
-    /// <summary>The model as sent upstream (any <c>openai/</c> or <c>anthropic/</c> prefix removed).</summary>
+    /// <summary>
+    /// The model as sent upstream (any <c>openai/</c> or <c>anthropic/</c> prefix removed). After a failover it is
+    /// the model of the target that answered, so the call is priced at what really served it.
+    /// </summary>
     public string Model { get; internal set; } = string.Empty;
+
+    /// <summary>
+    /// The models of the fallback targets this call may fail over to, in order; empty when it has none. A gate that
+    /// reserves money should cover the dearest of <see cref="Model"/> and these.
+    /// </summary>
+    public IReadOnlyList<string> FallbackModels { get; internal set; } = [];
+
+    /// <summary>
+    /// The name of the provider endpoint that answered (<c>openai</c>, <c>anthropic</c>, or a configured endpoint),
+    /// or <see langword="null"/> when no endpoint was tried.
+    /// </summary>
+    public string? Endpoint { get; internal set; }
+
+    /// <summary>How many times the call was sent upstream, retries and failovers included.</summary>
+    public int Attempts { get; internal set; }
 
     /// <summary>Whether the client asked for a server-sent-events stream.</summary>
     public bool IsStreaming { get; internal set; }
@@ -74,6 +92,9 @@ public sealed class LlmCall
     /// <summary>The body as it will be sent upstream.</summary>
     internal ReadOnlyMemory<byte> Body { get; set; }
 
+    /// <summary>The call's trace activity, when someone listens.</summary>
+    internal System.Diagnostics.Activity? Activity { get; set; }
+
     /// <summary>The parsed request.</summary>
     internal Requests.LlmRequestInfo? Request { get; set; }
 
@@ -82,6 +103,12 @@ public sealed class LlmCall
 
     /// <summary>Whether the router asked the provider for streamed usage the client did not ask for.</summary>
     internal bool InjectedStreamUsage { get; set; }
+
+    /// <summary>The targets the resilience stage may send the call to, chosen before the gate; null without resilience.</summary>
+    internal object? Targets { get; set; }
+
+    /// <summary>The idle and whole-call limits of a streamed answer, set by the resilience stage; null for none.</summary>
+    internal Streaming.StreamTimeouts? StreamTimeouts { get; set; }
 
     /// <summary>Marks the call complete; true only for the first caller.</summary>
     internal bool TryMarkCompleted() => Interlocked.Exchange(ref _completed, 1) == 0;

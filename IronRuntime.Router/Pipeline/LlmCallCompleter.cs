@@ -1,4 +1,5 @@
 using IronRuntime.Router.Internal;
+using IronRuntime.Router.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace IronRuntime.Router.Pipeline;
@@ -45,6 +46,11 @@ internal sealed class LlmCallCompleter : ILlmCallCompletion
             {
                 RouterLog.CompletionHookFailed(_logger, ex, call.CallerId);
             }
+        }
+
+        if (call.Activity is { } activity)
+        {
+            RouterActivity.Stop(activity, call);
         }
 
         if (_logger.IsEnabled(LogLevel.Debug))

@@ -23,4 +23,7 @@ public enum LlmCallOutcome
 
     /// <summary>The client cancelled or stopped reading before the end.</summary>
     Cancelled = 6,
+
+    /// <summary>No provider endpoint could take the call (its circuit breakers were open); it was not sent.</summary>
+    Unavailable = 7,
 }

@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Net;
-using System.Net.Http.Headers;
 using IronRuntime.Router.Errors;
 using IronRuntime.Router.Internal;
 using IronRuntime.Router.Providers;
 using IronRuntime.Router.Requests;
+using IronRuntime.Router.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace IronRuntime.Router.Pipeline;
@@ -30,8 +30,8 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
         _completion = completion;
         _timeProvider = timeProvider;
         _logger = logger;
-        _openAIBase = WithTrailingSlash(options.OpenAI.BaseUrl ?? LlmRouterOptions.DefaultOpenAIBaseUrl);
-        _anthropicBase = WithTrailingSlash(options.Anthropic.BaseUrl ?? LlmRouterOptions.DefaultAnthropicBaseUrl);
+        _openAIBase = ProviderUpstream.NormalizeBase(options.OpenAI.BaseUrl ?? LlmRouterOptions.DefaultOpenAIBaseUrl);
+        _anthropicBase = ProviderUpstream.NormalizeBase(options.Anthropic.BaseUrl ?? LlmRouterOptions.DefaultAnthropicBaseUrl);
     }
 
     /// <summary>Response header naming the output limit the runtime imposed on a request that set none.</summary>
@@ -108,8 +108,9 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
         call.Body = body;
         var baseUri = provider == LlmProvider.Anthropic ? _anthropicBase : _openAIBase;
         request.RequestUri = new Uri(baseUri, upstreamPath + request.RequestUri?.Query);
-        InjectCredentials(request, provider, api);
+        ProviderUpstream.InjectCredentials(request.Headers, provider, api, provider == LlmProvider.Anthropic ? _options.Anthropic.ApiKey : _options.OpenAI.ApiKey);
         request.Options.Set(LlmCall.OptionsKey, call);
+        call.Activity = RouterActivity.Start(call);
 
         try
         {
@@ -149,41 +150,6 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
         LlmProvider.OpenAI => api is LlmApi.ChatCompletions or LlmApi.Responses or LlmApi.Embeddings,
         _ => false,
     };
-
-    private void InjectCredentials(HttpRequestMessage request, LlmProvider provider, LlmApi api)
-    {
-        var headers = request.Headers;
-        headers.Authorization = null;
-        headers.Remove("x-api-key");
-        headers.Remove("api-key");
-        if (provider == LlmProvider.Anthropic)
-        {
-            string? key = _options.Anthropic.ApiKey;
-            if (api == LlmApi.ChatCompletions)
-            {
-                if (!string.IsNullOrEmpty(key))
-                {
-                    headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-                }
-            }
-            else
-            {
-                if (!string.IsNullOrEmpty(key))
-                {
-                    headers.TryAddWithoutValidation("x-api-key", key);
-                }
-
-                if (!headers.Contains("anthropic-version"))
-                {
-                    headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
-                }
-            }
-        }
-        else if (!string.IsNullOrEmpty(_options.OpenAI.ApiKey))
-        {
-            headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.OpenAI.ApiKey);
-        }
-    }
 
     private static async ValueTask<(byte[]? Body, bool TooLarge)> ReadBodyAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
@@ -234,17 +200,5 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
-    }
-
-    /// <summary>The base the routes are appended to: a trailing slash, and any <c>/v1</c> suffix removed (routes carry it).</summary>
-    private static Uri WithTrailingSlash(Uri uri)
-    {
-        string text = uri.AbsoluteUri.TrimEnd('/');
-        if (text.EndsWith("/v1", StringComparison.OrdinalIgnoreCase))
-        {
-            text = text[..^3];
-        }
-
-        return new Uri(text + "/");
     }
 }

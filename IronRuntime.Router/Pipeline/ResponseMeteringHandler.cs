@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using IronRuntime.Router.Content;
 using IronRuntime.Router.Errors;
 using IronRuntime.Router.Internal;
 using IronRuntime.Router.Requests;
@@ -12,9 +13,9 @@ namespace IronRuntime.Router.Pipeline;
 /// <summary>
 /// Last stage before the provider: applies the body edits (model prefix, streamed usage, imposed output limit),
 /// then meters the answer — usage from a JSON body, or from an SSE stream passed through event by event — and
-/// completes the call.
+/// completes the call. With an <see cref="ILlmContentFilter"/> enabled for the answer, its text is filtered too.
 /// </summary>
-internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCallCompletion completion, ILogger logger) : DelegatingHandler
+internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCallCompletion completion, ILogger logger, ILlmContentFilter? content = null) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -51,7 +52,10 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
         if (IsEventStream(response.Content))
         {
             var upstream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var metered = new StreamContent(new SseMeteringStream(upstream, call, completion, options.MaxStreamEventBytes));
+            SseContentFilter? filter = content is not null && call.Api != LlmApi.Embeddings && content.IsEnabled(call, LlmContentDirection.Response)
+                ? new SseContentFilter(content, call)
+                : null;
+            var metered = new StreamContent(new SseMeteringStream(upstream, call, completion, options.MaxStreamEventBytes, content: filter, timeouts: call.StreamTimeouts));
             CopyHeaders(response.Content, metered);
             response.Content = metered;
             return response;
@@ -90,12 +94,43 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
         call.Usage = usage;
         call.UsageReported = true;
         call.ResponseModel = model;
-        var content = new ByteArrayContent(body);
-        CopyHeaders(response.Content, content);
+        if (content is not null && call.Api != LlmApi.Embeddings && content.IsEnabled(call, LlmContentDirection.Response))
+        {
+            var rewriter = new JsonContentRewriter();
+            JsonTextScope scope = call.Api switch
+            {
+                LlmApi.ChatCompletions => JsonTextScope.ChatResponse,
+                LlmApi.Responses => JsonTextScope.ResponsesResponse,
+                _ => JsonTextScope.MessagesResponse,
+            };
+            switch (rewriter.Rewrite(body, scope, content, call, LlmContentDirection.Response, repeats: false))
+            {
+                case ContentRewrite.Rewritten:
+                    body = rewriter.Output.WrittenSpan.ToArray();
+                    break;
+                case ContentRewrite.Blocked:
+                    response.Dispose();
+                    return Blocked(request, call, ContentErrors.BlockedMessage(LlmContentDirection.Response, rewriter.BlockedEntityTypes), ContentErrors.BlockedCode);
+                case ContentRewrite.Unparsed when content.FailClosed(call, LlmContentDirection.Response):
+                    response.Dispose();
+                    return Blocked(request, call, "IronRuntime could not parse the answer's text, so it did not pass it on unscanned.", ContentErrors.UnparsedCode);
+            }
+        }
+
+        var replaced = new ByteArrayContent(body);
+        CopyHeaders(response.Content, replaced);
         response.Content.Dispose();
-        response.Content = content;
+        response.Content = replaced;
         completion.Complete(call, LlmCallOutcome.Succeeded);
         return response;
+    }
+
+    private HttpResponseMessage Blocked(HttpRequestMessage request, LlmCall call, string message, string code)
+    {
+        call.StatusCode = (int)HttpStatusCode.UnprocessableEntity;
+        RouterLog.CallFailed(logger, null, call.CallerId, call.Provider, message);
+        completion.Complete(call, LlmCallOutcome.Failed);
+        return ProviderErrors.Create(call.AnthropicErrorShape, HttpStatusCode.UnprocessableEntity, ContentErrors.BlockedType, code, message, request);
     }
 
     private HttpResponseMessage Fail(HttpRequestMessage request, LlmCall call, string message)
@@ -120,7 +155,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
     private static bool IsEventStream(HttpContent content)
         => string.Equals(content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
 
-    private static void CopyHeaders(HttpContent from, HttpContent to)
+    internal static void CopyHeaders(HttpContent from, HttpContent to)
     {
         foreach (var header in from.Headers)
         {
@@ -131,7 +166,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
         }
     }
 
-    private static async Task<byte[]> ReadLimitedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    internal static async Task<byte[]> ReadLimitedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
         if (content.Headers.ContentLength > limit)
         {

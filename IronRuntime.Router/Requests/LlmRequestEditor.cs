@@ -10,7 +10,7 @@ namespace IronRuntime.Router.Requests;
 /// </summary>
 internal static class LlmRequestEditor
 {
-    /// <summary>Returns the body to send upstream for <paramref name="call"/>, or the original when nothing changes.</summary>
+    /// <summary>Returns the body to send upstream, or the original when nothing changes.</summary>
     public static ReadOnlyMemory<byte> Apply(ReadOnlyMemory<byte> body, LlmRequestInfo info, string upstreamModel, LlmApi api, bool injectStreamUsage, long? imposedMaxOutputTokens)
     {
         var edits = new Edit[3];

@@ -1,3 +1,5 @@
+using IronRuntime.Router.Internal;
+
 namespace IronRuntime.Router.Simulation;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace IronRuntime.Router.Simulation;
 /// A read returns bytes of one frame at most. The frames may live in a reused buffer (see
 /// <see cref="ProviderWireWriter.StreamEvents(ProviderReply)"/>): the stream copies each one out before asking for the next.
 /// </remarks>
-internal sealed class EventReadStream : Stream
+internal sealed class EventReadStream : ReadOnlyStream
 {
     private IEnumerator<ReadOnlyMemory<byte>>? _frames;
     private ReadOnlyMemory<byte> _current;
@@ -23,22 +25,6 @@ internal sealed class EventReadStream : Stream
 
     /// <inheritdoc/>
     public override bool CanRead => !_disposed;
-
-    /// <inheritdoc/>
-    public override bool CanSeek => false;
-
-    /// <inheritdoc/>
-    public override bool CanWrite => false;
-
-    /// <inheritdoc/>
-    public override long Length => throw new NotSupportedException();
-
-    /// <inheritdoc/>
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <inheritdoc/>
     public override int Read(byte[] buffer, int offset, int count)
@@ -96,20 +82,6 @@ internal sealed class EventReadStream : Stream
 
         return ValueTask.FromResult(Read(buffer.Span));
     }
-
-    /// <inheritdoc/>
-    public override void Flush()
-    {
-    }
-
-    /// <inheritdoc/>
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    /// <inheritdoc/>
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    /// <inheritdoc/>
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using IronRuntime.Router.Content;
+using IronRuntime.Router.Internal;
 
 namespace IronRuntime.Router.Streaming;
 
@@ -29,15 +31,28 @@ namespace IronRuntime.Router.Streaming;
 /// <see cref="IOException"/>); <see cref="LlmCallOutcome.Cancelled"/> when the reader cancels a read or disposes the
 /// stream earlier. A call cut short is settled with <see cref="SseUsageAccumulator.EstimatedUsage"/>.
 /// </para>
+/// <para>
+/// With a <see cref="SseContentFilter"/> (a content policy is active for the answer), an event whose text the filter
+/// changes is handed out as the filter's rewritten bytes instead, and the stream ends after an error event when the
+/// filter blocks; unchanged events still go out as their raw bytes.
+/// With <see cref="StreamTimeouts"/>, a wait for upstream bytes longer than the idle limit, or past the whole call's
+/// deadline, ends the stream: the client receives one provider-shaped error event (type
+/// <c>iron_runtime_stream_timeout</c>) after the last complete event, then the end of the stream, and the call is
+/// completed as <see cref="LlmCallOutcome.Failed"/> with the usage received so far. One timer per stream, re-armed
+/// per upstream read; nothing is allocated per event.
+/// </para>
 /// <para>One reader at a time, as for any stream; <see cref="Stream.Dispose()"/> may race with a read.</para>
 /// </remarks>
-internal sealed class SseMeteringStream : Stream
+internal sealed class SseMeteringStream : ReadOnlyStream
 {
     /// <summary>The default cap on the size of one event: 16 MiB.</summary>
     public const int DefaultMaxEventBytes = SseEventReader.DefaultMaxEventBytes;
 
     /// <summary>The default size of the pipe's buffer segments.</summary>
     public const int DefaultPipeBufferSize = 16 * 1024;
+
+    /// <summary>The error type of the event a timed-out stream ends with.</summary>
+    public const string StreamTimeoutErrorType = "iron_runtime_stream_timeout";
 
     private const int MinimumReadSize = 2048;
 
@@ -48,6 +63,9 @@ internal sealed class SseMeteringStream : Stream
     private readonly SseUsageAccumulator _usage;
     private readonly bool _removeInjectedUsage;
     private readonly Lock _lock = new();
+    private readonly SseContentFilter? _content;
+    private readonly StreamTimeouts? _timeouts;
+    private readonly ITimer? _timer;
 
     private ReadOnlySequence<byte> _buffer;      // the unparsed rest of the held read result
     private ReadOnlySequence<byte> _pending;     // bytes of the current event still to hand out
@@ -57,9 +75,12 @@ internal sealed class SseMeteringStream : Stream
     private bool _droppedPrevious;
     private bool _readInFlight;
     private bool _readerCompleted;
+    private bool _endAfterPending;
     private int _callCompleted;
     private State _state;
     private string? _failure;
+    private long _waitStart;
+    private int _timerFired;
 
     /// <summary>Creates the stream.</summary>
     /// <param name="upstream">The provider's response body; owned (disposed) by this stream.</param>
@@ -67,12 +88,16 @@ internal sealed class SseMeteringStream : Stream
     /// <param name="completion">Completes the call when the stream ends.</param>
     /// <param name="maxEventBytes">The largest event accepted, in bytes.</param>
     /// <param name="pipeBufferSize">The size of the pipe's buffer segments (tests use tiny ones).</param>
+    /// <param name="content">The content filter of the answer, or null (owned: disposed with the stream).</param>
+    /// <param name="timeouts">The idle and whole-call limits, or null for none.</param>
     public SseMeteringStream(
         Stream upstream,
         LlmCall call,
         ILlmCallCompletion completion,
         int maxEventBytes = DefaultMaxEventBytes,
-        int pipeBufferSize = DefaultPipeBufferSize)
+        int pipeBufferSize = DefaultPipeBufferSize,
+        SseContentFilter? content = null,
+        StreamTimeouts? timeouts = null)
     {
         ArgumentNullException.ThrowIfNull(upstream);
         ArgumentNullException.ThrowIfNull(call);
@@ -81,6 +106,7 @@ internal sealed class SseMeteringStream : Stream
 
         _call = call;
         _completion = completion;
+        _content = content;
         _events = new SseEventReader(maxEventBytes);
         _usage = new SseUsageAccumulator(call.Api);
         _removeInjectedUsage = call.InjectedStreamUsage && call.Api == LlmApi.ChatCompletions;
@@ -90,6 +116,11 @@ internal sealed class SseMeteringStream : Stream
                 bufferSize: pipeBufferSize,
                 minimumReadSize: Math.Min(MinimumReadSize, pipeBufferSize),
                 leaveOpen: false));
+        if (timeouts is { IsEnabled: true })
+        {
+            _timeouts = timeouts;
+            _timer = timeouts.TimeProvider.CreateTimer(static state => ((SseMeteringStream)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
     }
 
     private enum State
@@ -103,22 +134,6 @@ internal sealed class SseMeteringStream : Stream
 
     /// <inheritdoc />
     public override bool CanRead => _state != State.Disposed;
-
-    /// <inheritdoc />
-    public override bool CanSeek => false;
-
-    /// <inheritdoc />
-    public override bool CanWrite => false;
-
-    /// <inheritdoc />
-    public override long Length => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <inheritdoc />
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -203,20 +218,6 @@ internal sealed class SseMeteringStream : Stream
         Span<byte> one = stackalloc byte[1];
         return Read(one) == 0 ? -1 : one[0];
     }
-
-    /// <inheritdoc />
-    public override void Flush()
-    {
-    }
-
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
@@ -344,6 +345,13 @@ internal sealed class SseMeteringStream : Stream
                 {
                     return written; // the caller's buffer is full
                 }
+
+                if (_endAfterPending)
+                {
+                    // A final error event (content blocked or unparseable, or a timeout) has been handed out.
+                    OnContentEnded();
+                    return written;
+                }
             }
 
             if (!_holdingRead)
@@ -371,6 +379,12 @@ internal sealed class SseMeteringStream : Stream
 
             if (_upstreamCompleted)
             {
+                if (_content is not null && _content.FlushAtEnd())
+                {
+                    _pending = new ReadOnlySequence<byte>(_content.Output);
+                    continue; // text a scanner still held goes out before the end
+                }
+
                 OnUpstreamEnded();
                 return 0;
             }
@@ -418,8 +432,19 @@ internal sealed class SseMeteringStream : Stream
         }
 
         _droppedPrevious = false;
-        SseEventFacts facts = evt.HasData ? Meter(evt) : default;
+        if (_content is not null && evt.HasData)
+        {
+            OnFilteredEvent(evt);
+            return;
+        }
 
+        SseEventFacts facts = evt.HasData ? Meter(evt) : default;
+        Forward(evt, facts);
+    }
+
+    /// <summary>Hands out the event as is, or without the injected usage (cut or dropped).</summary>
+    private void Forward(in SseEvent evt, in SseEventFacts facts)
+    {
         if (_removeInjectedUsage && evt.DataLineCount == 1)
         {
             if (facts.IsUsageOnlyChunk)
@@ -448,18 +473,60 @@ internal sealed class SseMeteringStream : Stream
         _pending = evt.Raw;
     }
 
-    private SseEventFacts Meter(in SseEvent evt)
+    /// <summary>The path with a content filter: meter, then let the filter keep, rewrite or end.</summary>
+    private void OnFilteredEvent(in SseEvent evt)
     {
-        SseEventFacts facts;
-        if (evt.TryGetContiguousData(out ReadOnlySpan<byte> data) && (!evt.HasName || evt.Name.IsSingleSegment))
+        Span<byte> nameCopy = stackalloc byte[64];
+        ReadOnlySpan<byte> name = evt.Name.IsSingleSegment ? evt.Name.FirstSpan : CopyName(evt, nameCopy);
+        byte[]? rented = null;
+        try
         {
-            facts = _usage.Feed(evt.Name.FirstSpan, data);
-        }
-        else
-        {
-            facts = MeterCopied(evt);
-        }
+            ReadOnlySpan<byte> data;
+            if (!evt.TryGetContiguousData(out data))
+            {
+                rented = ArrayPool<byte>.Shared.Rent(checked((int)evt.DataLength));
+                data = rented.AsSpan(0, evt.CopyDataTo(rented));
+            }
 
+            SseEventFacts facts = Meter(name, data);
+            bool single = _removeInjectedUsage && evt.DataLineCount == 1;
+            bool drop = single && facts.IsUsageOnlyChunk;
+            int cutLength = single && !drop ? facts.UsageCutLength : 0;
+            switch (_content!.OnEvent(evt, name, data, facts.UsageCutStart, cutLength, drop))
+            {
+                case SseFilterAction.PassRaw:
+                    Forward(evt, facts);
+                    break;
+                case SseFilterAction.End:
+                    _pending = new ReadOnlySequence<byte>(_content.Output);
+                    _droppedPrevious = true;
+                    _endAfterPending = true;
+                    break;
+                default:
+                    _pending = new ReadOnlySequence<byte>(_content.Output);
+                    _droppedPrevious = true;
+                    break;
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static ReadOnlySpan<byte> CopyName(in SseEvent evt, Span<byte> destination)
+    {
+        int length = (int)Math.Min(evt.Name.Length, destination.Length);
+        evt.Name.Slice(0, length).CopyTo(destination);
+        return destination[..length];
+    }
+
+    private SseEventFacts Meter(ReadOnlySpan<byte> name, ReadOnlySpan<byte> data)
+    {
+        SseEventFacts facts = _usage.Feed(name, data);
         if (facts.UsageUpdated)
         {
             _call.Usage = _usage.Usage;
@@ -474,19 +541,22 @@ internal sealed class SseMeteringStream : Stream
         return facts;
     }
 
+    private SseEventFacts Meter(in SseEvent evt)
+        => evt.TryGetContiguousData(out ReadOnlySpan<byte> data) && (!evt.HasName || evt.Name.IsSingleSegment)
+            ? Meter(evt.Name.FirstSpan, data)
+            : MeterCopied(evt);
+
     /// <summary>The rare path: data over several lines or segments is joined into a pooled buffer first.</summary>
     private SseEventFacts MeterCopied(in SseEvent evt)
     {
         Span<byte> name = stackalloc byte[64];
-        int nameLength = (int)Math.Min(evt.Name.Length, name.Length);
-        evt.Name.Slice(0, nameLength).CopyTo(name);
-
+        ReadOnlySpan<byte> eventName = CopyName(evt, name);
         int length = checked((int)evt.DataLength);
         byte[] rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
             int copied = evt.CopyDataTo(rented);
-            return _usage.Feed(name[..nameLength], rented.AsSpan(0, copied));
+            return Meter(eventName, rented.AsSpan(0, copied));
         }
         finally
         {
@@ -496,6 +566,13 @@ internal sealed class SseMeteringStream : Stream
 
     private void OnReadResult(in ReadResult result)
     {
+        if (result.IsCanceled && Interlocked.Exchange(ref _timerFired, 0) == 1 && _timeouts is { } timeouts
+            && timeouts.HasExpired(_waitStart, timeouts.TimeProvider.GetTimestamp(), out bool deadlinePassed))
+        {
+            OnTimedOut(timeouts, deadlinePassed);
+            return;
+        }
+
         _buffer = result.Buffer;
         _holdingRead = true;
         _upstreamCompleted = result.IsCompleted;
@@ -508,6 +585,57 @@ internal sealed class SseMeteringStream : Stream
         TryTransition(State.Ended);
         CompleteCall(_usage.SawTerminalEvent && !partialEvent ? LlmCallOutcome.Succeeded : LlmCallOutcome.Failed);
         CompleteReader();
+    }
+
+    /// <summary>
+    /// The stream ended after a final error event (the content filter blocked or could not parse, or a timeout ran out):
+    /// the answer is not complete. Idempotent with respect to the call and the reader.
+    /// </summary>
+    private void OnContentEnded()
+    {
+        _endAfterPending = false;
+        TryTransition(State.Ended);
+        CompleteCall(LlmCallOutcome.Failed);
+        CompleteReader();
+    }
+
+    /// <summary>Ends the stream after a limit ran out: the call is settled with what was received, the client gets one error event.</summary>
+    private void OnTimedOut(StreamTimeouts timeouts, bool deadlinePassed)
+    {
+        string message = deadlinePassed
+            ? "The call exceeded its time limit while streaming; IronRuntime ended the stream."
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The provider sent nothing for {timeouts.IdleTimeout.TotalSeconds:0.###} s; IronRuntime ended the stream.");
+        CompleteCall(LlmCallOutcome.Failed);
+        CompleteReader();
+        _pending = new ReadOnlySequence<byte>(Errors.ProviderErrors.StreamErrorEvent(_call.AnthropicErrorShape, StreamTimeoutErrorType, message));
+        _endAfterPending = true;
+    }
+
+    private void OnTimer()
+    {
+        Volatile.Write(ref _timerFired, 1);
+        _reader.CancelPendingRead();
+    }
+
+    private void ArmTimer()
+    {
+        if (_timer is null)
+        {
+            return;
+        }
+
+        long now = _timeouts!.TimeProvider.GetTimestamp();
+        _waitStart = now;
+        TimeSpan due = _timeouts.DueIn(now);
+        if (due <= TimeSpan.Zero)
+        {
+            OnTimer();
+        }
+        else
+        {
+            _timer.Change(due, Timeout.InfiniteTimeSpan);
+        }
     }
 
     private void OnCancelled()
@@ -566,10 +694,13 @@ internal sealed class SseMeteringStream : Stream
             ObjectDisposedException.ThrowIf(_state == State.Disposed, this);
             _readInFlight = true;
         }
+
+        ArmTimer();
     }
 
     private void EndUpstreamRead()
     {
+        _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         lock (_lock)
         {
             _readInFlight = false;
@@ -600,6 +731,8 @@ internal sealed class SseMeteringStream : Stream
         _buffer = default;
         _pending = default;
         _pendingTail = default;
+        _content?.Dispose();
+        _timer?.Dispose();
         _reader.Complete();
     }
 }

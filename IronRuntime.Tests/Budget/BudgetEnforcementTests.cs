@@ -30,7 +30,7 @@ public sealed class BudgetEnforcementTests
     }
 
     [Test]
-    [Repeat(5)]
+    [Repeat(10)]
     public async Task ConcurrentRequests_BudgetFitsK_ExactlyKSucceedAndSpendNeverExceedsLimit()
     {
         const int total = 200, fits = 37, maxTokens = 500;

@@ -141,14 +141,16 @@ public sealed class BadInputTests
     [Test]
     public async Task ProviderError_PassesThroughAndReleasesReservation()
     {
-        _h.Fake.FailNext(1, 500);
+        // A 4xx is the caller's problem: not retried, passed through (5xx are retried: see Resilience/RetryTests).
+        _h.Fake.FailNext(1, 403);
         using var http = _h.Runtime.CreateHttpClient("a1");
 
         using var response = await http.PostAsync(ChatUrl, Json("""{"model":"gpt-4o-mini","max_tokens":50,"messages":[]}"""));
 
         Assert.Multiple(() =>
         {
-            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.InternalServerError));
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(_h.Fake.ArrivedCount, Is.EqualTo(1));
             Assert.That(_h.Runtime.GetBudget().Reserved, Is.Zero);
             Assert.That(_h.Runtime.GetBudget().Spent, Is.Zero);
             Assert.That(_h.Runtime.GetMetrics("a1").Errors, Is.EqualTo(1));

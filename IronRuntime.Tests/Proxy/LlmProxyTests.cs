@@ -269,26 +269,31 @@ public sealed class LlmProxyTests
         await AssertServesAsync();
     }
 
-    [Test]
-    public async Task UpstreamUnreachable_Is502InProviderShape()
+    [TestCase(false, "iron_runtime_upstream_error")]
+    [TestCase(true, "iron_runtime_provider_unreachable")]
+    public async Task UpstreamUnreachable_Is502InProviderShape(bool resilience, string errorType)
     {
         using var closed = new TcpListener(System.Net.IPAddress.Loopback, 0);
         closed.Start();
         int port = ((IPEndPoint)closed.LocalEndpoint).Port;
         closed.Stop();
-        await using var h = await RuntimeHarness.StartAsync(b => b.UseOpenAI(FakeProvider.OpenAIKey, new Uri($"http://127.0.0.1:{port}/")));
+        await using var h = await RuntimeHarness.StartAsync(b => b
+            .UseOpenAI(FakeProvider.OpenAIKey, new Uri($"http://127.0.0.1:{port}/"))
+            .Configure(c => { c.Resilience.Enabled = resilience; c.Resilience.MaxRetryAttempts = 0; }));
         await h.Runtime.Proxy.StartAsync();
         using var http = ProxyClient.Create(h.Runtime.Proxy);
 
+        // Without resilience the router's call throws and the proxy answers; with it, the resilience stage answers.
         using var response = await http.SendAsync(ProxyClient.Post("/v1/chat/completions", ProxyClient.ChatBody, h.Runtime.Proxy.IssueToken("a1")));
-        string body = await response.Content.ReadAsStringAsync();
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
         Assert.Multiple(() =>
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadGateway));
-            Assert.That(body, Does.Contain("iron_runtime_upstream_error"));
+            Assert.That(doc.RootElement.GetProperty("error").GetProperty("type").GetString(), Is.EqualTo(errorType));
             Assert.That(h.Runtime.GetMetrics("a1").Errors, Is.EqualTo(1));
         });
+        await AssertServesAsync();
     }
 
     [Test]

@@ -73,7 +73,7 @@ return failed == 0 ? 0 : 1;
 
 // Uses the official OpenAI .NET SDK with the runtime's HttpClient as transport; the key is a placeholder:
 // the runtime injects the real one.
-static async Task WriterAsync(AgentContext ctx)
+async Task WriterAsync(AgentContext ctx)
 {
     var client = new ChatClient("gpt-4o-mini", new ApiKeyCredential("agent-placeholder"),
         new OpenAIClientOptions { Transport = new HttpClientPipelineTransport(ctx.HttpClient) });
@@ -81,7 +81,7 @@ static async Task WriterAsync(AgentContext ctx)
     ChatCompletion reply = await client.CompleteChatAsync(
         [new UserChatMessage("Write one sentence about budgets for AI agents.")],
         new ChatCompletionOptions { MaxOutputTokenCount = 60 }, ctx.StoppingToken);
-    Console.WriteLine($"[writer]  {Trim(reply.Content[0].Text)}  ({reply.Usage.InputTokenCount} in / {reply.Usage.OutputTokenCount} out)");
+    Console.WriteLine($"[writer]  {Trim(reply.Content[0].Text)}  ({reply.Usage.InputTokenCount} in / {reply.Usage.OutputTokenCount} out){Spent(ctx)}");
 
     var streamed = new StringBuilder();
     await foreach (var update in client.CompleteChatStreamingAsync(
@@ -94,11 +94,11 @@ static async Task WriterAsync(AgentContext ctx)
         }
     }
 
-    Console.WriteLine($"[writer]  streamed: {Trim(streamed.ToString())}");
+    Console.WriteLine($"[writer]  streamed: {Trim(streamed.ToString())}{Spent(ctx)}");
 }
 
 // Speaks the Anthropic Messages wire format directly over the runtime's HttpClient, streaming.
-static async Task AnalystAsync(AgentContext ctx)
+async Task AnalystAsync(AgentContext ctx)
 {
     using var request = new HttpRequestMessage(HttpMethod.Post, "https://api.anthropic.com/v1/messages")
     {
@@ -124,11 +124,11 @@ static async Task AnalystAsync(AgentContext ctx)
         }
     }
 
-    Console.WriteLine($"[analyst] streamed: {Trim(text.ToString())}");
+    Console.WriteLine($"[analyst] streamed: {Trim(text.ToString())}{Spent(ctx)}");
 }
 
 // Keeps calling an expensive model until its small budget refuses the call with HTTP 402.
-static async Task SpenderAsync(AgentContext ctx)
+async Task SpenderAsync(AgentContext ctx)
 {
     var client = new ChatClient("gpt-4o", new ApiKeyCredential("agent-placeholder"),
         new OpenAIClientOptions { Transport = new HttpClientPipelineTransport(ctx.HttpClient) });
@@ -139,7 +139,7 @@ static async Task SpenderAsync(AgentContext ctx)
             ChatCompletion reply = await client.CompleteChatAsync(
                 [new UserChatMessage($"Give me fact number {i} about cost control.")],
                 new ChatCompletionOptions { MaxOutputTokenCount = 40 }, ctx.StoppingToken);
-            Console.WriteLine($"[spender] call {i}: {reply.Usage.InputTokenCount} in / {reply.Usage.OutputTokenCount} out");
+            Console.WriteLine($"[spender] call {i}: {reply.Usage.InputTokenCount} in / {reply.Usage.OutputTokenCount} out{Spent(ctx)}");
         }
         catch (ClientResultException ex) when (ex.Status == 402)
         {
@@ -149,6 +149,13 @@ static async Task SpenderAsync(AgentContext ctx)
             return;
         }
     }
+}
+
+// The agent's spend so far, from the runtime's metrics.
+string Spent(AgentContext ctx)
+{
+    var m = runtime.GetMetrics(ctx.AgentId);
+    return $"  — spent ${m.BudgetSpent:0.########} of ${m.BudgetLimit}";
 }
 
 static string Trim(string text)

@@ -10,7 +10,8 @@ namespace IronRuntime.Pricing.Internal;
 /// <list type="number">
 /// <item><description>strip a leading <c>openai/</c> or <c>anthropic/</c> provider prefix;</description></item>
 /// <item><description>for a fine-tuned id <c>ft:BASE:org:suffix:id</c>, try <c>ft:BASE</c> (how LiteLLM keys
-/// fine-tune prices), then continue with <c>BASE</c>;</description></item>
+/// fine-tune prices) and stop there: fine-tuned inference is billed above the base model, so the base price
+/// would undercharge;</description></item>
 /// <item><description>strip a trailing date <c>-YYYY-MM-DD</c> or <c>-YYYYMMDD</c>;</description></item>
 /// <item><description>strip a trailing <c>-latest</c>.</description></item>
 /// </list>
@@ -45,16 +46,7 @@ internal static class ModelIdFallback
                 }
             }
 
-            if (baseModel.IsEmpty)
-            {
-                return null;
-            }
-
-            id = baseModel;
-            if (prices.TryGetValue(id, out price))
-            {
-                return price;
-            }
+            return null;
         }
 
         if (TryStripDate(ref id) && prices.TryGetValue(id, out price))

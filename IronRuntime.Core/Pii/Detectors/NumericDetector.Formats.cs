@@ -1,0 +1,177 @@
+namespace IronRuntime.Pii.Detectors;
+
+internal sealed partial class NumericDetector
+{
+    /// <summary>US SSN: 3-2-4 digits joined by dashes or spaces; area not 000, 666 or 900–999, group not 00, serial not 0000.</summary>
+    private static int Ssn(ReadOnlySpan<byte> text, in NumericRun run)
+    {
+        if (run.Plus || run.Count < 3 || run.Length(0) != 3 || run.Length(1) != 2 || run.Length(2) != 4
+            || run.GapAfter(0) != run.GapAfter(1) || run.GapAfter(0) is not (NumericGap.Dash or NumericGap.Space) || !run.CanEndAfter(3))
+        {
+            return 0;
+        }
+
+        int area = Number(text, run.Start(0), 3);
+        int group = Number(text, run.Start(1), 2);
+        int serial = Number(text, run.Start(2), 4);
+        return area is 0 or 666 or >= 900 || group == 0 || serial == 0 ? 0 : 3;
+    }
+
+    /// <summary>
+    /// Payment card: 13–19 digits passing Luhn with a plausible first digit (2–6), written as one run or in groups of
+    /// four (the last 1–4) or 4-6-5 / 4-6-4, joined by one kind of separator (space or dash). Longest first.
+    /// </summary>
+    private static int Card(ReadOnlySpan<byte> text, in NumericRun run)
+    {
+        if (run.Plus || text[run.Start(0)] is < (byte)'2' or > (byte)'6')
+        {
+            return 0;
+        }
+
+        if (run.Length(0) >= 13)
+        {
+            return run.Length(0) <= 19 && run.CanEndAfter(1) && Luhn(text, run, 1) ? 1 : 0;
+        }
+
+        if (run.Length(0) != 4 || run.Count < 2)
+        {
+            return 0;
+        }
+
+        NumericGap separator = run.GapAfter(0);
+        if (separator is not (NumericGap.Space or NumericGap.Dash))
+        {
+            return 0;
+        }
+
+        int same = 1;
+        while (same < run.Count - 1 && run.GapAfter(same) == separator)
+        {
+            same++;
+        }
+
+        // Every group joined by the same separator belongs to the number: 4111 1111 1111 1111 1111 is not a card.
+        int groups = same + 1;
+        int digits = run.Digits(groups);
+        return groups is >= 3 and <= 6 && digits is >= 13 and <= 19 && GroupsFit(run, groups) && run.CanEndAfter(groups) && Luhn(text, run, groups)
+            ? groups
+            : 0;
+    }
+
+    private static bool GroupsFit(in NumericRun run, int groups)
+    {
+        if (groups == 3 && run.Length(1) == 6 && run.Length(2) is 4 or 5)
+        {
+            return true; // Amex 4-6-5, Diners 4-6-4
+        }
+
+        for (int g = 1; g < groups - 1; g++)
+        {
+            if (run.Length(g) != 4)
+            {
+                return false;
+            }
+        }
+
+        return run.Length(groups - 1) is >= 1 and <= 4;
+    }
+
+    private static bool Luhn(ReadOnlySpan<byte> text, in NumericRun run, int groups)
+        => Internal.PiiChecksums.Luhn(text[run.Start(0)..run.End(groups - 1)]);
+
+    /// <summary>
+    /// Phone: with a leading <c>+</c>, 8–15 digits in groups (spaces, dashes, dots, parentheses); otherwise North
+    /// American: optional 1, area code (bare or in parentheses), exchange and line (3-3-4) with separators, area code
+    /// and exchange starting 2–9. Bare digit runs without <c>+</c> are not phones (order numbers).
+    /// </summary>
+    private static int Phone(ReadOnlySpan<byte> text, in NumericRun run)
+    {
+        if (run.Plus)
+        {
+            if (text[run.Start(0)] == '0')
+            {
+                return 0;
+            }
+
+            int best = 0;
+            int digits = 0;
+            for (int g = 0; g < run.Count; g++)
+            {
+                if (run.Length(g) > 8 && run.Count > 1)
+                {
+                    break;
+                }
+
+                digits += run.Length(g);
+                if (digits > 15)
+                {
+                    break;
+                }
+
+                if (digits >= 8 && run.CanEndAfter(g + 1))
+                {
+                    best = g + 1;
+                }
+
+                if (g + 1 < run.Count && run.GapAfter(g) is NumericGap.Other or NumericGap.End)
+                {
+                    break;
+                }
+            }
+
+            return best;
+        }
+
+        bool areaInParens = run.OpenParen && run.GapAfter(0) == NumericGap.ParenClose;
+        int area = 0;
+        if (!areaInParens && run.Count >= 4 && run.Length(0) == 1 && text[run.Start(0)] == '1'
+            && run.GapAfter(0) is NumericGap.Space or NumericGap.Dash or NumericGap.Dot or NumericGap.ParenOpen)
+        {
+            area = 1;
+        }
+
+        if (run.Count < area + 3 || run.Length(area) != 3 || run.Length(area + 1) != 3 || run.Length(area + 2) != 4
+            || text[run.Start(area)] < '2' || text[run.Start(area + 1)] < '2')
+        {
+            return 0;
+        }
+
+        bool parenthesised = area == 0 ? areaInParens : run.GapAfter(0) == NumericGap.ParenOpen;
+        NumericGap first = run.GapAfter(area);
+        bool firstOk = parenthesised ? first == NumericGap.ParenClose : first is NumericGap.Space or NumericGap.Dash or NumericGap.Dot;
+        bool secondOk = run.GapAfter(area + 1) is NumericGap.Space or NumericGap.Dash or NumericGap.Dot;
+        return firstOk && secondOk && run.CanEndAfter(area + 3) ? area + 3 : 0;
+    }
+
+    /// <summary>IPv4: four dot-separated decimal octets 0–255 without leading zeros, not followed by another dot and digit.</summary>
+    private static int IPv4(ReadOnlySpan<byte> text, in NumericRun run)
+    {
+        if (run.Plus || run.Count < 4 || !run.CanEndAfter(4))
+        {
+            return 0;
+        }
+
+        for (int g = 0; g < 4; g++)
+        {
+            int length = run.Length(g);
+            if (length > 3 || (length > 1 && text[run.Start(g)] == '0') || Number(text, run.Start(g), length) > 255
+                || (g < 3 && run.GapAfter(g) != NumericGap.Dot))
+            {
+                return 0;
+            }
+        }
+
+        return 4;
+    }
+
+    private static int Number(ReadOnlySpan<byte> text, int start, int length)
+    {
+        int value = 0;
+        for (int i = start; i < start + length; i++)
+        {
+            value = (value * 10) + (text[i] - '0');
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,235 @@
+using IronRuntime.Pii.Internal;
+
+namespace IronRuntime.Pii.Detectors;
+
+/// <summary>
+/// Phone numbers, US SSNs, payment cards and IPv4 addresses: every digit run at a word boundary is read once into
+/// groups and gaps (<see cref="NumericRun"/>), then each enabled format is checked; the longest valid value wins.
+/// </summary>
+/// <remarks>
+/// A digit that follows another digit group across one or two separators continues that run and never starts one,
+/// so <c>415-555-0132 5</c> is the phone and a lone 5. Whitespace is not a safe cut: while a run reaches the end of
+/// the text it is pending.
+/// </remarks>
+internal sealed partial class NumericDetector : PiiDetector
+{
+    private const int MaxRunBytes = 48;
+
+    private readonly bool _phone;
+    private readonly bool _ssn;
+    private readonly bool _card;
+    private readonly bool _ipv4;
+    private readonly string _pendingType;
+
+    public NumericDetector(bool phone, bool ssn, bool card, bool ipv4)
+    {
+        _phone = phone;
+        _ssn = ssn;
+        _card = card;
+        _ipv4 = ipv4;
+        var types = new List<string>();
+        if (ssn)
+        {
+            types.Add(PiiEntityTypes.Ssn);
+        }
+
+        if (card)
+        {
+            types.Add(PiiEntityTypes.CreditCard);
+        }
+
+        if (phone)
+        {
+            types.Add(PiiEntityTypes.Phone);
+        }
+
+        if (ipv4)
+        {
+            types.Add(PiiEntityTypes.IpAddress);
+        }
+
+        EntityTypes = types;
+        _pendingType = types.Count > 0 ? types[0] : PiiEntityTypes.Phone;
+    }
+
+    public override IReadOnlyList<string> EntityTypes { get; }
+
+    public override ReadOnlySpan<byte> Triggers => "0123456789"u8;
+
+    public override PiiCandidate Match(in ScanInput input, int floor, int trigger)
+    {
+        int before = input.At(trigger - 1);
+        if (PiiAscii.IsWord(before) || ContinuesRun(input, trigger))
+        {
+            return PiiCandidate.None;
+        }
+
+        var run = default(NumericRun);
+        int start = trigger;
+        if (before is '+' or '(' && trigger - 1 >= floor)
+        {
+            start = trigger - 1;
+            run.Plus = before == '+';
+            run.OpenParen = before == '(';
+            if (PiiAscii.IsWord(input.At(start - 1)))
+            {
+                return PiiCandidate.None;
+            }
+        }
+
+        if (!Read(input, trigger, ref run, out bool pending))
+        {
+            return PiiCandidate.None;
+        }
+
+        if (pending)
+        {
+            return PiiCandidate.NeedMore(start, _pendingType);
+        }
+
+        // Only a phone takes the '+' or an area code's '(' into the value; for the rest a '(' is punctuation.
+        int bestEnd = -1;
+        string? bestType = null;
+        Consider(_ssn ? Ssn(input.Text, run) : 0, PiiEntityTypes.Ssn, run, ref bestEnd, ref bestType);
+        Consider(_card ? Card(input.Text, run) : 0, PiiEntityTypes.CreditCard, run, ref bestEnd, ref bestType);
+        Consider(_phone ? Phone(input.Text, run) : 0, PiiEntityTypes.Phone, run, ref bestEnd, ref bestType);
+        Consider(_ipv4 ? IPv4(input.Text, run) : 0, PiiEntityTypes.IpAddress, run, ref bestEnd, ref bestType);
+        if (bestType is null)
+        {
+            return PiiCandidate.None;
+        }
+
+        bool takesPrefix = bestType == PiiEntityTypes.Phone && (run.Plus || (run.OpenParen && run.GapAfter(0) == NumericGap.ParenClose));
+        return PiiCandidate.Match(takesPrefix ? start : trigger, bestEnd, bestType);
+    }
+
+    public override int TailHold(in ScanInput input, int floor)
+    {
+        int last = input.Length - 1;
+        if (last >= floor && input.Text[last] is (byte)'+' or (byte)'(' && !PiiAscii.IsWord(input.At(last - 1)))
+        {
+            return last;
+        }
+
+        return input.Length;
+    }
+
+    private static void Consider(int groups, string type, in NumericRun run, ref int bestEnd, ref string? bestType)
+    {
+        if (groups > 0 && run.End(groups - 1) > bestEnd)
+        {
+            bestEnd = run.End(groups - 1);
+            bestType = type;
+        }
+    }
+
+    /// <summary>
+    /// Whether the digit at <paramref name="trigger"/> continues a run that started earlier: it follows a digit across a
+    /// gap the run grammar accepts (the same rule <see cref="Read"/> applies going forward).
+    /// </summary>
+    private static bool ContinuesRun(in ScanInput input, int trigger)
+    {
+        int b1 = input.At(trigger - 1);
+        if (!IsSeparator(b1))
+        {
+            return false;
+        }
+
+        int b2 = input.At(trigger - 2);
+        if (PiiAscii.IsDigit(b2))
+        {
+            return b1 != ')' || OpenedByParen(input, trigger - 2);
+        }
+
+        if (!IsSeparator(b2) || !PiiAscii.IsDigit(input.At(trigger - 3)))
+        {
+            return false;
+        }
+
+        return (b2, b1) switch
+        {
+            (' ', '(') => true,
+            (')', ' ') or (')', '-') => OpenedByParen(input, trigger - 3),
+            _ => false,
+        };
+    }
+
+    /// <summary>Whether the digit group ending at <paramref name="lastDigit"/> is opened by '(' (an area code: at most 4 digits back).</summary>
+    private static bool OpenedByParen(in ScanInput input, int lastDigit)
+    {
+        int i = lastDigit;
+        while (lastDigit - i < 4 && PiiAscii.IsDigit(input.At(i)))
+        {
+            i--;
+        }
+
+        return input.At(i) == '(';
+    }
+
+    private static bool IsSeparator(int b) => b is ' ' or '-' or '.' or '(' or ')';
+
+    /// <summary>Reads the run from its first digit. False when it is glued to a word; <paramref name="pending"/> when it reaches the end of open text.</summary>
+    private static bool Read(in ScanInput input, int first, ref NumericRun run, out bool pending)
+    {
+        ReadOnlySpan<byte> text = input.Text;
+        pending = false;
+        int p = first;
+        while (true)
+        {
+            int q = p;
+            while (q < text.Length && PiiAscii.IsDigit(text[q]))
+            {
+                q++;
+            }
+
+            if (q == text.Length && !input.IsFinal)
+            {
+                pending = true;
+                return true;
+            }
+
+            run.Add(p, q - p);
+            if (run.Count == NumericRun.MaxGroups || q - first > MaxRunBytes)
+            {
+                // Too long to be any format: decided by the groups read (what follows is not a valid end).
+                run.SetGap(run.Count - 1, NumericGap.Other);
+                return true;
+            }
+
+            // A ')' only closes a group that '(' opened; otherwise it ends the run.
+            bool parenGroup = run.Count == 1 ? run.OpenParen : run.GapAfter(run.Count - 2) == NumericGap.ParenOpen;
+            int r = q;
+            while (r < text.Length && r - q < 2 && IsSeparator(text[r]) && (text[r] != ')' || (parenGroup && r == q)))
+            {
+                r++;
+            }
+
+            if (r == text.Length && !input.IsFinal && r > q)
+            {
+                pending = true;
+                return true;
+            }
+
+            NumericGap gap = r > q && r < text.Length && PiiAscii.IsDigit(text[r]) ? Classify(text[q..r]) : NumericGap.End;
+            if (gap is not (NumericGap.End or NumericGap.Other))
+            {
+                run.SetGap(run.Count - 1, gap);
+                p = r;
+                continue;
+            }
+
+            // The run ends after this group; a word character glued to it means it is part of something else.
+            return !PiiAscii.IsWord(q < text.Length ? text[q] : -1);
+        }
+    }
+
+    private static NumericGap Classify(ReadOnlySpan<byte> gap) => gap switch
+    {
+        [(byte)' '] => NumericGap.Space,
+        [(byte)'-'] => NumericGap.Dash,
+        [(byte)'.'] => NumericGap.Dot,
+        [(byte)')'] or [(byte)')', (byte)' '] or [(byte)')', (byte)'-'] => NumericGap.ParenClose,
+        [(byte)'('] or [(byte)' ', (byte)'('] => NumericGap.ParenOpen,
+        _ => NumericGap.Other,
+    };
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace IronRuntime.Pii.Internal;
+
+/// <summary>Checks <see cref="RuntimeConfig.Pii"/>, with the actual values in the messages.</summary>
+internal sealed class PiiOptionsValidator : IValidateOptions<RuntimeConfig>
+{
+    public ValidateOptionsResult Validate(string? name, RuntimeConfig options)
+    {
+        PiiOptions pii = options.Pii;
+        var failures = new List<string>();
+        if (!Enum.IsDefined(pii.RequestMode) || !Enum.IsDefined(pii.ResponseMode))
+        {
+            failures.Add($"IronRuntime:Pii:RequestMode and ResponseMode must be Off, Detect, Redact or Block; they are {pii.RequestMode} and {pii.ResponseMode}.");
+        }
+
+        if (pii.MaxHoldBackBytes is < 256 or > 16 * 1024 * 1024)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"IronRuntime:Pii:MaxHoldBackBytes must be between 256 and 16777216; it is {pii.MaxHoldBackBytes}."));
+        }
+
+        if (pii.AuditCapacity is < 1 or > 1_000_000)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"IronRuntime:Pii:AuditCapacity must be between 1 and 1000000; it is {pii.AuditCapacity}."));
+        }
+
+        if (pii.AuditHashKey is { Length: > 0 } key)
+        {
+            Span<byte> decoded = stackalloc byte[key.Length];
+            if (!Convert.TryFromBase64String(key, decoded, out int length) || length < 16)
+            {
+                failures.Add("IronRuntime:Pii:AuditHashKey must be Base64 of at least 16 bytes.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,293 @@
+using System.Collections.Concurrent;
+using IronRuntime.Pricing;
+using IronRuntime.Router;
+using IronRuntime.Router.Pipeline;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace IronRuntime.Resilience.Internal;
+
+/// <summary>
+/// The resilience subsystem: the provider endpoints with one Polly pipeline each (retry → circuit breaker → attempt
+/// timeout), the failover routes, the check before the gate, and the state of every breaker.
+/// </summary>
+internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
+{
+    private const int MaxCachedRoutes = 1024;
+
+    private readonly ProviderEndpoint[] _endpoints;
+    private readonly Dictionary<string, ProviderEndpoint> _byName;
+    private readonly ProviderEndpoint _openAI;
+    private readonly ProviderEndpoint _anthropic;
+    private readonly Dictionary<string, FailoverTarget[]> _failover;
+    private readonly ConcurrentDictionary<(LlmProvider Provider, LlmApi Api, string Model), CallRoute> _routes = new();
+    private readonly CallRoute[] _directRoutes;
+    private readonly ILogger _logger;
+    private readonly IModelPricing _pricing;
+    private readonly long _defaultMaxOutputTokens;
+
+    public ProviderResilience(IOptions<RuntimeConfig> config, TimeProvider time, ILoggerFactory loggerFactory, IModelPricing pricing)
+    {
+        var runtime = config.Value;
+        _pricing = pricing;
+        _defaultMaxOutputTokens = runtime.DefaultMaxOutputTokens;
+        Options = runtime.Resilience;
+        Time = time;
+        MaxResponseBodyBytes = runtime.Router.MaxResponseBodyBytes;
+        _logger = loggerFactory.CreateLogger("IronRuntime.Resilience");
+
+        _openAI = new ProviderEndpoint(ResilienceOptions.OpenAIEndpoint, LlmProvider.OpenAI, runtime.Router.OpenAI.BaseUrl ?? LlmRouterOptions.DefaultOpenAIBaseUrl, runtime.Router.OpenAI.ApiKey);
+        _anthropic = new ProviderEndpoint(ResilienceOptions.AnthropicEndpoint, LlmProvider.Anthropic, runtime.Router.Anthropic.BaseUrl ?? LlmRouterOptions.DefaultAnthropicBaseUrl, runtime.Router.Anthropic.ApiKey);
+        var endpoints = new List<ProviderEndpoint> { _openAI, _anthropic };
+        foreach (var (name, named) in Options.Endpoints)
+        {
+            string? key = named.ApiKey ?? (named.Provider == LlmProvider.Anthropic ? runtime.Router.Anthropic.ApiKey : runtime.Router.OpenAI.ApiKey);
+            endpoints.Add(new ProviderEndpoint(name, named.Provider, named.BaseUrl!, key));
+        }
+
+        _endpoints = [.. endpoints];
+        _byName = _endpoints.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
+        foreach (var endpoint in _endpoints)
+        {
+            endpoint.Pipeline = BuildEndpointPipeline(endpoint);
+        }
+
+        TotalPipeline = Options.TotalTimeout == Timeout.InfiniteTimeSpan
+            ? ResiliencePipeline<HttpResponseMessage>.Empty
+            : new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }.AddTimeout(Options.TotalTimeout).Build();
+        _failover = Options.Failover.Where(f => f.Value is { Count: > 0 }).ToDictionary(f => f.Key, f => f.Value.ToArray(), StringComparer.OrdinalIgnoreCase);
+
+        _directRoutes = new CallRoute[3 * 5];
+        foreach (var provider in Enum.GetValues<LlmProvider>())
+        {
+            foreach (var api in Enum.GetValues<LlmApi>())
+            {
+                var endpoint = provider == LlmProvider.Anthropic ? _anthropic : _openAI;
+                _directRoutes[((int)provider * 5) + (int)api] = new CallRoute([new CallTarget(endpoint, null, api, api, IsOriginal: true)], null);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public event EventHandler<ProviderStateChangedEventArgs>? StateChanged;
+
+    /// <summary>The options in force.</summary>
+    public ResilienceOptions Options { get; }
+
+    /// <summary>The runtime's clock.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>The largest non-streaming answer read, in bytes.</summary>
+    public int MaxResponseBodyBytes { get; }
+
+    /// <summary>The whole-call timeout around the attempts (empty when off).</summary>
+    public ResiliencePipeline<HttpResponseMessage> TotalPipeline { get; }
+
+    /// <summary>The subsystem's logger.</summary>
+    public ILogger Logger => _logger;
+
+    /// <summary>The output limit to give a translated request that set none (Anthropic requires one): the model's maximum when known.</summary>
+    public long DefaultMaxOutputTokens(string model)
+        => _pricing.TryGetPrice(model, out var price) && price.MaxOutputTokens is { } max ? max : _defaultMaxOutputTokens;
+
+    /// <inheritdoc />
+    public IReadOnlyList<ProviderEndpointHealth> GetStates()
+    {
+        var states = new ProviderEndpointHealth[_endpoints.Length];
+        for (int i = 0; i < states.Length; i++)
+        {
+            states[i] = _endpoints[i].GetHealth(Time);
+        }
+
+        return states;
+    }
+
+    /// <inheritdoc />
+    public bool TryAdmit(LlmCall call, out UpstreamUnavailable unavailable)
+    {
+        var route = Resolve(call);
+        var targets = route.Targets;
+        int available = 0;
+        TimeSpan soonest = TimeSpan.MaxValue;
+        foreach (var target in targets)
+        {
+            if (target.Endpoint.IsAvailable(Time, out var retryAfter))
+            {
+                available++;
+            }
+            else if (retryAfter < soonest)
+            {
+                soonest = retryAfter;
+            }
+        }
+
+        if (available == 0)
+        {
+            unavailable = new UpstreamUnavailable(targets[0].Endpoint.Name, targets[0].Endpoint.Provider, soonest);
+            return false;
+        }
+
+        if (available < targets.Length)
+        {
+            route = new CallRoute([.. targets.Where(t => t.Endpoint.IsAvailable(Time, out _))], call.Model);
+        }
+
+        call.Targets = route;
+        call.FallbackModels = route.FallbackModels;
+        unavailable = default;
+        return true;
+    }
+
+    /// <inheritdoc />
+    public DelegatingHandler CreateStage(ILlmCallCompletion completion) => new ResilienceStage(this, completion);
+
+    private CallRoute Resolve(LlmCall call)
+    {
+        if (_failover.Count == 0)
+        {
+            return _directRoutes[((int)call.Provider * 5) + (int)call.Api];
+        }
+
+        var key = (call.Provider, call.Api, call.Model);
+        if (_routes.TryGetValue(key, out var route))
+        {
+            return route;
+        }
+
+        route = BuildRoute(call.Provider, call.Api, call.Model);
+        if (_routes.Count < MaxCachedRoutes)
+        {
+            _routes.TryAdd(key, route);
+        }
+
+        return route;
+    }
+
+    private CallRoute BuildRoute(LlmProvider provider, LlmApi api, string model)
+    {
+        var primary = provider == LlmProvider.Anthropic ? _anthropic : _openAI;
+        var targets = new List<CallTarget> { new(primary, null, api, api, IsOriginal: true) };
+        if (_failover.TryGetValue(model, out var fallbacks) || _failover.TryGetValue(ResilienceOptions.AnyModel, out fallbacks))
+        {
+            foreach (var fallback in fallbacks)
+            {
+                var endpoint = _byName[fallback.Endpoint];
+                string? targetModel = string.IsNullOrEmpty(fallback.Model) || string.Equals(fallback.Model, model, StringComparison.Ordinal) ? null : fallback.Model;
+                LlmApi targetApi = TargetApi(endpoint.Provider, provider, api);
+                bool duplicate = targets.Exists(t => t.Endpoint == endpoint && t.Model == targetModel);
+                if (targetApi == LlmApi.Unknown || duplicate || (targetApi != api && targetModel is null))
+                {
+                    continue;
+                }
+
+                targets.Add(new CallTarget(endpoint, targetModel, targetApi, api, IsOriginal: false));
+            }
+        }
+
+        return new CallRoute([.. targets], model);
+    }
+
+    /// <summary>The API a call of <paramref name="api"/> speaks at an endpoint of <paramref name="target"/>; Unknown when it cannot go there.</summary>
+    private static LlmApi TargetApi(LlmProvider target, LlmProvider source, LlmApi api)
+    {
+        if (target == source)
+        {
+            return api;
+        }
+
+        return (target, api) switch
+        {
+            (LlmProvider.Anthropic, LlmApi.ChatCompletions) => LlmApi.Messages,
+            (LlmProvider.OpenAI, LlmApi.Messages) => LlmApi.ChatCompletions,
+            (LlmProvider.OpenAI, LlmApi.ChatCompletions) => LlmApi.ChatCompletions, // from Anthropic's OpenAI-compatible route
+            _ => LlmApi.Unknown,
+        };
+    }
+
+    private ResiliencePipeline<HttpResponseMessage> BuildEndpointPipeline(ProviderEndpoint endpoint)
+    {
+        var o = Options;
+        var time = Time;
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time, Name = "IronRuntime.Upstream", InstanceName = endpoint.Name };
+        if (o.MaxRetryAttempts > 0)
+        {
+            TimeSpan maxDelay = o.MaxRetryDelay;
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = o.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = o.RetryBaseDelay,
+                MaxDelay = maxDelay,
+                ShouldHandle = args => new ValueTask<bool>(UpstreamFailures.IsRetryable(args.Outcome, maxDelay, time)),
+                DelayGenerator = args => new ValueTask<TimeSpan?>(UpstreamFailures.RetryAfter(args.Outcome.Result, time)),
+                OnRetry = args =>
+                {
+                    ResilienceLog.Retrying(_logger, endpoint.Name, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, UpstreamFailures.Describe(args.Outcome));
+                    return default;
+                },
+            });
+        }
+
+        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+        {
+            FailureRatio = o.FailureRatio,
+            SamplingDuration = o.SamplingDuration,
+            MinimumThroughput = o.MinimumThroughput,
+            BreakDuration = o.BreakDuration,
+            ShouldHandle = args => new ValueTask<bool>(UpstreamFailures.IsFailure(args.Outcome)),
+            OnOpened = args =>
+            {
+                var now = time.GetUtcNow();
+                var previous = endpoint.Transition(ProviderCircuitState.Open, now + args.BreakDuration);
+                ResilienceLog.CircuitOpened(_logger, endpoint.Provider, endpoint.Name, args.BreakDuration.TotalSeconds, UpstreamFailures.Describe(args.Outcome));
+                Raise(endpoint, previous, ProviderCircuitState.Open, now, args.BreakDuration);
+                return default;
+            },
+            OnHalfOpened = args =>
+            {
+                var now = time.GetUtcNow();
+                var previous = endpoint.Transition(ProviderCircuitState.HalfOpen, now + o.BreakDuration);
+                ResilienceLog.CircuitHalfOpened(_logger, endpoint.Provider, endpoint.Name);
+                Raise(endpoint, previous, ProviderCircuitState.HalfOpen, now, null);
+                return default;
+            },
+            OnClosed = args =>
+            {
+                var now = time.GetUtcNow();
+                var previous = endpoint.Transition(ProviderCircuitState.Closed, DateTimeOffset.MinValue);
+                ResilienceLog.CircuitClosed(_logger, endpoint.Provider, endpoint.Name);
+                Raise(endpoint, previous, ProviderCircuitState.Closed, now, null);
+                return default;
+            },
+        });
+
+        if (o.FirstByteTimeout != Timeout.InfiniteTimeSpan)
+        {
+            builder.AddTimeout(new TimeoutStrategyOptions { Timeout = o.FirstByteTimeout });
+        }
+
+        return builder.Build();
+    }
+
+    private void Raise(ProviderEndpoint endpoint, ProviderCircuitState previous, ProviderCircuitState state, DateTimeOffset now, TimeSpan? breakDuration)
+    {
+        if (StateChanged is not { } handler)
+        {
+            return;
+        }
+
+        try
+        {
+            handler(this, new ProviderStateChangedEventArgs(endpoint.Name, endpoint.Provider, previous, state, now, breakDuration));
+        }
+        catch (Exception ex)
+        {
+            ResilienceLog.StateHandlerFailed(_logger, ex);
+        }
+    }
+}

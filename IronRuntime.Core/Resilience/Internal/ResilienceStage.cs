@@ -1,0 +1,276 @@
+using System.Net;
+using System.Net.Http.Headers;
+using IronRuntime.Router;
+using IronRuntime.Router.Errors;
+using IronRuntime.Router.Pipeline;
+using IronRuntime.Router.Providers;
+using IronRuntime.Router.Requests;
+using IronRuntime.Router.Streaming;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace IronRuntime.Resilience.Internal;
+
+/// <summary>
+/// The router's stage above the primary handler: sends a call to its targets in order — each through its endpoint's
+/// pipeline (retry → circuit breaker → attempt timeout) — within the whole-call timeout, and hands the first usable
+/// answer up. Everything happens before the first response byte reaches the agent: a non-streaming answer is read
+/// whole inside the attempt, a stream is handed up once its headers have arrived.
+/// </summary>
+internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCallCompletion completion) : DelegatingHandler
+{
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!request.Options.TryGetValue(LlmCall.OptionsKey, out var call) || call.Targets is not CallRoute route)
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        Outcome<HttpResponseMessage> outcome;
+        try
+        {
+            outcome = await owner.TotalPipeline.ExecuteOutcomeAsync(
+                static (ctx, state) => state.Stage.SendToTargetsAsync(state.Request, state.Call, state.Route, ctx.CancellationToken),
+                context,
+                new StageState(this, request, call, route)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+
+        if (outcome.Exception is TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
+        {
+            ResilienceLog.CallTimedOut(owner.Logger, call.CallerId, owner.Options.TotalTimeout.TotalSeconds);
+            return Failed(request, call, HttpStatusCode.GatewayTimeout, "iron_runtime_provider_timeout", "provider_timeout",
+                $"The call did not get an answer from {call.Provider} within its time limit of {owner.Options.TotalTimeout.TotalSeconds:0.###} s.");
+        }
+
+        outcome.ThrowIfException();
+        return outcome.Result!;
+    }
+
+    private async ValueTask<Outcome<HttpResponseMessage>> SendToTargetsAsync(HttpRequestMessage request, LlmCall call, CallRoute route, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage? lastResponse = null;
+        CallTarget? lastTarget = null;
+        Outcome<HttpResponseMessage> lastFailure = default;
+        UpstreamUnavailable? unavailable = null;
+        var targets = route.Targets;
+        try
+        {
+            for (int i = 0; i < targets.Length; i++)
+            {
+                var target = targets[i];
+                bool hasNext = i + 1 < targets.Length;
+                if (!target.Endpoint.IsAvailable(owner.Time, out var retryAfter))
+                {
+                    unavailable ??= new UpstreamUnavailable(target.Endpoint.Name, target.Endpoint.Provider, retryAfter);
+                    LogFailover(call, target, hasNext ? targets[i + 1] : null, "its circuit is open");
+                    continue;
+                }
+
+                var attempt = target.IsOriginal ? request : BuildRequest(request, call, target);
+                var outcome = await SendToTargetAsync(attempt, call, target, cancellationToken).ConfigureAwait(false);
+                if (outcome.Exception is BrokenCircuitException)
+                {
+                    unavailable ??= new UpstreamUnavailable(target.Endpoint.Name, target.Endpoint.Provider, owner.Options.BreakDuration);
+                    LogFailover(call, target, hasNext ? targets[i + 1] : null, "its circuit is open");
+                    continue;
+                }
+
+                bool failed = UpstreamFailures.IsFailure(outcome);
+                if (!failed)
+                {
+                    if (outcome.Exception is not null)
+                    {
+                        return outcome; // cancelled, or not a provider failure: the caller's problem
+                    }
+
+                    return Outcome.FromResult(await FinishAsync(outcome.Result!, call, target, cancellationToken).ConfigureAwait(false));
+                }
+
+                LogFailover(call, target, hasNext ? targets[i + 1] : null, UpstreamFailures.Describe(outcome));
+                lastResponse?.Dispose();
+                lastResponse = outcome.Result;
+                lastTarget = target;
+                lastFailure = outcome;
+            }
+
+            if (lastResponse is not null)
+            {
+                var response = lastResponse;
+                lastResponse = null;
+                return Outcome.FromResult(await FinishAsync(response, call, lastTarget!, cancellationToken).ConfigureAwait(false));
+            }
+
+            if (lastFailure.Exception is { } error)
+            {
+                return Outcome.FromResult(Unreachable(request, call, lastTarget!, error));
+            }
+
+            call.StatusCode = (int)HttpStatusCode.ServiceUnavailable;
+            completion.Complete(call, LlmCallOutcome.Unavailable);
+            return Outcome.FromResult(ProviderErrors.ProviderUnavailable(call.AnthropicErrorShape, unavailable!.Value, request));
+        }
+        catch (Exception ex)
+        {
+            lastResponse?.Dispose();
+            return Outcome.FromException<HttpResponseMessage>(ex);
+        }
+    }
+
+    /// <summary>One target: its endpoint's pipeline around the attempts.</summary>
+    private async ValueTask<Outcome<HttpResponseMessage>> SendToTargetAsync(HttpRequestMessage attempt, LlmCall call, CallTarget target, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            return await target.Endpoint.Pipeline.ExecuteOutcomeAsync(
+                static (ctx, state) => state.Stage.AttemptAsync(state.Request, state.Call, ctx.CancellationToken),
+                context,
+                new StageState(this, attempt, call, null!)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>One attempt: send, and read a non-streaming answer whole so that a body cut short is still retryable.</summary>
+    private async ValueTask<Outcome<HttpResponseMessage>> AttemptAsync(HttpRequestMessage request, LlmCall call, CancellationToken cancellationToken)
+    {
+        call.Attempts++;
+        HttpResponseMessage? response = null;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (!call.IsStreaming && response.IsSuccessStatusCode && !(response.Content.Headers.ContentLength > owner.MaxResponseBodyBytes))
+            {
+                // Buffered inside the content itself: the metering above reads it from memory.
+                try
+                {
+                    await response.Content.LoadIntoBufferAsync(owner.MaxResponseBodyBytes, cancellationToken).ConfigureAwait(false);
+                }
+                catch (HttpRequestException ex) when (ex.InnerException is null)
+                {
+                    // Larger than the limit: not a provider failure; the metering answers 502 for it.
+                    throw new InvalidDataException(ex.Message, ex);
+                }
+            }
+
+            return Outcome.FromResult(response);
+        }
+        catch (Exception ex)
+        {
+            response?.Dispose();
+            return Outcome.FromException<HttpResponseMessage>(ex);
+        }
+    }
+
+    /// <summary>The answer chosen: the call now belongs to the target that gave it.</summary>
+    private async ValueTask<HttpResponseMessage> FinishAsync(HttpResponseMessage response, LlmCall call, CallTarget target, CancellationToken cancellationToken)
+    {
+        call.Endpoint = target.Endpoint.Name;
+        call.Provider = target.Endpoint.Provider;
+        if (target.Model is { } model)
+        {
+            call.Model = model;
+        }
+
+        if (call.IsStreaming && response.IsSuccessStatusCode)
+        {
+            var timeouts = new StreamTimeouts(owner.Time, owner.Options.StreamIdleTimeout, Deadline(call));
+            if (timeouts.IsEnabled)
+            {
+                call.StreamTimeouts = timeouts;
+            }
+        }
+
+        if (target.Translates)
+        {
+            response = await TranslateAsync(response, call, target, cancellationToken).ConfigureAwait(false);
+        }
+
+        return response;
+    }
+
+    private long Deadline(LlmCall call)
+    {
+        var total = owner.Options.TotalTimeout;
+        if (total == Timeout.InfiniteTimeSpan)
+        {
+            return long.MaxValue;
+        }
+
+        return call.StartTimestamp + (long)(total.TotalSeconds * owner.Time.TimestampFrequency);
+    }
+
+    /// <summary>A request for a target other than the one the call was routed to: its address, key, model and format.</summary>
+    private HttpRequestMessage BuildRequest(HttpRequestMessage original, LlmCall call, CallTarget target)
+    {
+        byte[] body = target.Translates
+            ? TranslateRequest(call, target)
+            : RequestModelRewriter.WithModel(call.Body.Span, target.Model ?? call.Model);
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = JsonContentType;
+        var request = new HttpRequestMessage(original.Method, target.Endpoint.UriFor(target.Api))
+        {
+            Version = original.Version,
+            VersionPolicy = original.VersionPolicy,
+            Content = content,
+        };
+
+        foreach (var header in original.Headers)
+        {
+            if (!target.Translates || !IsProviderSpecific(header.Key))
+            {
+                request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+
+        var options = (IDictionary<string, object?>)request.Options;
+        foreach (var option in original.Options)
+        {
+            options[option.Key] = option.Value;
+        }
+
+        ProviderUpstream.InjectCredentials(request.Headers, target.Endpoint.Provider, target.Api, target.Endpoint.ApiKey);
+        return request;
+    }
+
+    private static bool IsProviderSpecific(string header)
+        => header.StartsWith("anthropic-", StringComparison.OrdinalIgnoreCase)
+           || header.StartsWith("openai-", StringComparison.OrdinalIgnoreCase);
+
+    private HttpResponseMessage Unreachable(HttpRequestMessage request, LlmCall call, CallTarget target, Exception error)
+    {
+        ResilienceLog.EndpointFailed(owner.Logger, call.CallerId, target.Endpoint.Name, call.Attempts, error.Message);
+        return error is TimeoutRejectedException
+            ? Failed(request, call, HttpStatusCode.GatewayTimeout, "iron_runtime_provider_timeout", "provider_timeout",
+                $"{target.Endpoint.Provider} (endpoint '{target.Endpoint.Name}') did not start answering within {owner.Options.FirstByteTimeout.TotalSeconds:0.###} s, after {call.Attempts} attempt(s).")
+            : Failed(request, call, HttpStatusCode.BadGateway, "iron_runtime_provider_unreachable", "provider_unreachable",
+                $"{target.Endpoint.Provider} (endpoint '{target.Endpoint.Name}') could not be reached after {call.Attempts} attempt(s): {error.Message}");
+    }
+
+    private HttpResponseMessage Failed(HttpRequestMessage request, LlmCall call, HttpStatusCode status, string type, string code, string message)
+    {
+        call.StatusCode = (int)status;
+        completion.Complete(call, LlmCallOutcome.Failed);
+        return ProviderErrors.Create(call.AnthropicErrorShape, status, type, code, message, request);
+    }
+
+    private void LogFailover(LlmCall call, CallTarget from, CallTarget? to, string reason)
+    {
+        if (to is not null)
+        {
+            ResilienceLog.FailingOver(owner.Logger, call.CallerId, from.Endpoint.Name, to.Endpoint.Name, to.Model ?? call.Model, reason);
+        }
+    }
+
+    private readonly record struct StageState(ResilienceStage Stage, HttpRequestMessage Request, LlmCall Call, CallRoute Route);
+}

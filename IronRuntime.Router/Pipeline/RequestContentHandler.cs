@@ -1,0 +1,55 @@
+using System.Net;
+using IronRuntime.Router.Content;
+using IronRuntime.Router.Errors;
+using IronRuntime.Router.Internal;
+using IronRuntime.Router.Requests;
+using Microsoft.Extensions.Logging;
+
+namespace IronRuntime.Router.Pipeline;
+
+/// <summary>
+/// Between routing and the gate (only when an <see cref="ILlmContentFilter"/> is registered): scans the prompt text of
+/// the request body, refuses the call when the filter blocks, or continues with the redacted body.
+/// </summary>
+internal sealed class RequestContentHandler(ILlmContentFilter filter, ILlmCallCompletion completion, ILogger logger) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!request.Options.TryGetValue(LlmCall.OptionsKey, out var call) || call.Request is null || !filter.IsEnabled(call, LlmContentDirection.Request))
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var rewriter = new JsonContentRewriter();
+        switch (rewriter.Rewrite(call.Body.Span, JsonTextScope.Request, filter, call, LlmContentDirection.Request, repeats: false))
+        {
+            case ContentRewrite.Blocked:
+                return Refuse(request, call, ContentErrors.BlockedMessage(LlmContentDirection.Request, rewriter.BlockedEntityTypes), ContentErrors.BlockedCode);
+            case ContentRewrite.Unparsed when filter.FailClosed(call, LlmContentDirection.Request):
+                return Refuse(request, call, "IronRuntime could not parse the request's text, so it refused to send it unscanned.", ContentErrors.UnparsedCode);
+            case ContentRewrite.Rewritten:
+                byte[] body = rewriter.Output.WrittenSpan.ToArray();
+                if (!LlmRequestReader.TryRead(body, call.Api, out var info, out string? error))
+                {
+                    return Refuse(request, call, "IronRuntime could not redact the request: " + error, ContentErrors.UnparsedCode);
+                }
+
+                long grown = Math.Max(0, body.Length - call.Body.Length);
+                call.Request = info;
+                call.Body = body;
+                call.RequestBodyBytes = body.Length;
+                call.InputTokenBound += grown;
+                break;
+        }
+
+        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    private HttpResponseMessage Refuse(HttpRequestMessage request, LlmCall call, string message, string code)
+    {
+        call.StatusCode = (int)HttpStatusCode.UnprocessableEntity;
+        RouterLog.CallDenied(logger, call.CallerId, call.Model, call.StatusCode, ContentErrors.BlockedType, message);
+        completion.Complete(call, LlmCallOutcome.Denied);
+        return ProviderErrors.Create(call.AnthropicErrorShape, HttpStatusCode.UnprocessableEntity, ContentErrors.BlockedType, code, message, request);
+    }
+}

@@ -1,0 +1,26 @@
+using IronRuntime.Router.Errors;
+using IronRuntime.Router.Internal;
+using Microsoft.Extensions.Logging;
+
+namespace IronRuntime.Router.Pipeline;
+
+/// <summary>
+/// The stage before the request gate when resilience is on: a call whose every provider endpoint has an open circuit
+/// breaker fails fast with 503 and <c>Retry-After</c>, before the gate reserves anything.
+/// </summary>
+internal sealed class UpstreamAdmissionHandler(IUpstreamResilience resilience, ILlmCallCompletion completion, ILogger logger) : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!request.Options.TryGetValue(LlmCall.OptionsKey, out var call) || call.Api == LlmApi.Unknown
+            || resilience.TryAdmit(call, out var unavailable))
+        {
+            return base.SendAsync(request, cancellationToken);
+        }
+
+        call.StatusCode = 503;
+        RouterLog.CallUnavailable(logger, call.CallerId, call.Model, unavailable.Endpoint, unavailable.RetryAfter.TotalSeconds);
+        completion.Complete(call, LlmCallOutcome.Unavailable);
+        return Task.FromResult(ProviderErrors.ProviderUnavailable(call.AnthropicErrorShape, unavailable, request));
+    }
+}

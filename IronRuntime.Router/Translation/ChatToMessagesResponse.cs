@@ -1,0 +1,64 @@
+using System.Buffers;
+using System.Text.Json;
+using IronRuntime.Router.Usage;
+
+namespace IronRuntime.Router.Translation;
+
+/// <summary>An OpenAI <c>chat.completion</c> as an Anthropic Messages answer: text and tool-use blocks, stop reason and usage.</summary>
+internal static class ChatToMessagesResponse
+{
+    /// <summary>Translates <paramref name="chatBody"/>.</summary>
+    /// <param name="chatBody">The Chat Completions answer.</param>
+    /// <returns>The Messages answer.</returns>
+    /// <exception cref="JsonException">The body is not a Chat Completions answer.</exception>
+    public static byte[] Translate(ReadOnlySpan<byte> chatBody)
+    {
+        if (!UsageJsonReader.TryRead(chatBody, LlmApi.ChatCompletions, out TokenUsage usage))
+        {
+            throw new JsonException("The answer is not a Chat Completions answer with usage.");
+        }
+
+        using var doc = JsonDocument.Parse(chatBody.ToArray());
+        var root = doc.RootElement;
+        var output = new ArrayBufferWriter<byte>(chatBody.Length + 256);
+        using var w = new Utf8JsonWriter(output);
+        w.WriteStartObject();
+        w.WriteString("id"u8, root.TryGetProperty("id", out var id) ? id.GetString() : string.Empty);
+        w.WriteString("type"u8, "message"u8);
+        w.WriteString("role"u8, "assistant"u8);
+        w.WriteString("model"u8, root.TryGetProperty("model", out var model) ? model.GetString() : string.Empty);
+        w.WriteStartArray("content"u8);
+        string? finish = null;
+        if (root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0)
+        {
+            var choice = choices[0];
+            finish = choice.TryGetProperty("finish_reason", out var f) ? f.GetString() : null;
+            var message = choice.GetProperty("message");
+            string? text = message.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            text ??= message.TryGetProperty("refusal", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+            if (!string.IsNullOrEmpty(text))
+            {
+                w.WriteStartObject();
+                w.WriteString("type"u8, "text"u8);
+                w.WriteString("text"u8, text);
+                w.WriteEndObject();
+            }
+
+            if (message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var call in calls.EnumerateArray())
+                {
+                    ToolCalls.WriteToolUse(w, call);
+                }
+            }
+        }
+
+        w.WriteEndArray();
+        w.WriteString("stop_reason"u8, StopReasons.ToAnthropic(finish));
+        w.WriteNull("stop_sequence"u8);
+        WireUsage.WriteAnthropic(w, usage);
+        w.WriteEndObject();
+        w.Flush();
+        return output.WrittenSpan.ToArray();
+    }
+}

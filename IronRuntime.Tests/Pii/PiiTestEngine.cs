@@ -1,0 +1,58 @@
+using System.Buffers;
+using System.Text;
+using IronRuntime.Pii;
+using IronRuntime.Pii.Internal;
+using IronRuntime.Router;
+
+namespace IronRuntime.Tests.Pii;
+
+/// <summary>The built-in engine with every detector on, and helpers to redact text whole or streamed.</summary>
+internal static class PiiTestEngine
+{
+    public static PiiEngine Default { get; } = new(new PiiOptions(), []);
+
+    /// <summary>The values found in <paramref name="text"/>, as (type, value).</summary>
+    public static List<(string Type, string Value)> Find(string text, IPiiEngine? engine = null)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
+        var matches = new List<PiiMatch>();
+        (engine ?? Default).Scan(bytes, default, isFinal: true, matches);
+        return [.. matches.Select(m => (m.EntityType, Encoding.UTF8.GetString(bytes, m.Start, m.Length)))];
+    }
+
+    /// <summary>The text with every value replaced by <c>[TYPE]</c>, scanned whole.</summary>
+    public static string RedactWhole(string text, IPiiEngine? engine = null) => RedactStreamed([text], engine);
+
+    /// <summary>The text cut into <paramref name="pieces"/> (UTF-8 byte pieces joined back), streamed through one scanner.</summary>
+    public static string RedactStreamed(IEnumerable<string> pieces, IPiiEngine? engine = null)
+        => RedactStreamedBytes(pieces.Select(Encoding.UTF8.GetBytes), engine);
+
+    public static string RedactStreamedBytes(IEnumerable<byte[]> pieces, IPiiEngine? engine = null, int maxHold = 16 * 1024)
+    {
+        using var scanner = NewScanner(engine, maxHold);
+        var output = new ArrayBufferWriter<byte>();
+        foreach (byte[] piece in pieces)
+        {
+            Feed(scanner, piece, false, output);
+        }
+
+        Feed(scanner, [], true, output);
+        return Encoding.UTF8.GetString(output.WrittenSpan);
+    }
+
+    public static PiiTextScanner NewScanner(IPiiEngine? engine = null, int maxHold = 16 * 1024, PiiMode mode = PiiMode.Redact)
+        => new(engine ?? Default, new PiiReplacer(new PiiOptions(), null), null, new LlmCall("test", 0), LlmContentDirection.Response, mode, maxHold);
+
+    public static void Feed(ILlmTextScanner scanner, ReadOnlySpan<byte> piece, bool final, ArrayBufferWriter<byte> output)
+    {
+        var status = scanner.Scan(piece, final, output);
+        if (status == LlmTextScanStatus.Unchanged)
+        {
+            output.Write(piece);
+        }
+        else if (status == LlmTextScanStatus.Blocked)
+        {
+            throw new InvalidOperationException("blocked");
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using System.Diagnostics;
+
+namespace IronRuntime.Tests.Samples;
+
+/// <summary>The README's first command: the demo runs agents against the simulated provider and exits 0.</summary>
+public sealed class DemoTests
+{
+    [Test]
+    public async Task Demo_WithoutProviderKeys_RunsAgentsShowsARefusalAndExitsZero()
+    {
+        // The test assembly lives in IronRuntime.Tests/bin/<Configuration>/net10.0/; the demo is built by the solution.
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory);
+        string configuration = testBin.Parent!.Name;
+        string root = testBin.Parent!.Parent!.Parent!.Parent!.FullName;
+        string demo = Path.Combine(root, "samples", "IronRuntime.Demo", "bin", configuration, "net10.0", "IronRuntime.Demo.dll");
+        Assume.That(File.Exists(demo), Is.True, $"build the solution first ({demo})");
+
+        var start = new ProcessStartInfo("dotnet", [demo]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment.Remove("OPENAI_API_KEY");
+        start.Environment.Remove("ANTHROPIC_API_KEY");
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(cts.Token);
+        string output = await stdout;
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(process.ExitCode, Is.EqualTo(0), output + await stderr);
+            Assert.That(output, Does.Contain("simulated provider"));
+            Assert.That(output, Does.Contain("refused with 402"));
+            Assert.That(output, Does.Contain("[writer]").And.Contain("[analyst]").And.Contain("[spender]"));
+            Assert.That(output, Does.Match(@"writer\s+Exited"));
+        });
+    }
+}
