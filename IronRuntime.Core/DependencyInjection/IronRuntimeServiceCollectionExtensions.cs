@@ -85,6 +85,8 @@ public static class IronRuntimeServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, CallLogObserver>());
         services.TryAddSingleton<StateRecorder>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, StateRecorder>(sp => sp.GetRequiredService<StateRecorder>()));
+        services.TryAddSingleton<IronRuntime.Dashboard.RuntimeEventStream>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, IronRuntime.Dashboard.RuntimeEventStream>(sp => sp.GetRequiredService<IronRuntime.Dashboard.RuntimeEventStream>()));
         services.AddMetrics();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, RuntimeMetrics>());
         IronRuntime.Pii.Internal.PiiServices.Add(services);

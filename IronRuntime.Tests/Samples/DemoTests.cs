@@ -13,7 +13,7 @@ public sealed class DemoTests
         string configuration = testBin.Parent!.Name;
         string root = testBin.Parent!.Parent!.Parent!.Parent!.FullName;
         string demo = Path.Combine(root, "samples", "IronRuntime.Demo", "bin", configuration, "net10.0", "IronRuntime.Demo.dll");
-        Assume.That(File.Exists(demo), Is.True, $"build the solution first ({demo})");
+        Assert.That(File.Exists(demo), Is.True, $"the demo is built with the tests ({demo})");
 
         var start = new ProcessStartInfo("dotnet", [demo]) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment.Remove("OPENAI_API_KEY");
