@@ -81,49 +81,54 @@ public static class IronRuntimeDashboardEndpoints
         stream.Attach(runtime);
         using var subscription = stream.Subscribe();
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var aborted = context.RequestAborted;
 
-        // Watch for the client closing while we send.
-        var closed = WatchForCloseAsync(socket, aborted);
+        // Stop sending when the client closes (or the connection drops).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var watcher = WatchForCloseAsync(socket, stop);
         try
         {
-            await foreach (var message in subscription.Reader.ReadAllAsync(aborted).ConfigureAwait(false))
+            await foreach (var message in subscription.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
             {
-                if (closed.IsCompleted || socket.State != WebSocketState.Open)
-                {
-                    break;
-                }
-
-                await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, aborted).ConfigureAwait(false);
+                await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, stop.Token).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
         {
-            // The dashboard went away.
+            // The dashboard went away or closed.
         }
 
         if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
-            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (WebSocketException)
+            {
+            }
         }
+
+        await watcher.ConfigureAwait(false);
     }
 
-    private static async Task WatchForCloseAsync(WebSocket socket, CancellationToken cancellationToken)
+    private static async Task WatchForCloseAsync(WebSocket socket, CancellationTokenSource stop)
     {
         var buffer = new byte[256];
         try
         {
             while (socket.State == WebSocketState.Open)
             {
-                var result = await socket.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
+                var result = await socket.ReceiveAsync(buffer, stop.Token).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    return;
+                    break;
                 }
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
         {
         }
+
+        await stop.CancelAsync().ConfigureAwait(false);
     }
 }
