@@ -86,4 +86,28 @@ public static class ProviderClients
             ? new AnthropicClient { ApiKey = key, BaseUrl = baseUrl, MaxRetries = 0 }
             : new AnthropicClient { ApiKey = key, BaseUrl = baseUrl, MaxRetries = 0, HttpClient = httpClient };
     }
+
+    /// <summary>The text of an Anthropic answer, read from the streamed deltas or from the message.</summary>
+    public static async Task<string> ReadMessageTextAsync(AnthropicClient client, Anthropic.Models.Messages.MessageCreateParams request, bool streaming)
+    {
+        var text = new System.Text.StringBuilder();
+        if (streaming)
+        {
+            await foreach (var e in client.Messages.CreateStreaming(request))
+            {
+                if (e.TryPickContentBlockDelta(out var delta) && delta!.Delta.TryPickText(out var t))
+                {
+                    text.Append(t!.Text);
+                }
+            }
+        }
+        else
+        {
+            var message = await client.Messages.Create(request);
+            message.Content[0].TryPickText(out var block);
+            text.Append(block!.Text);
+        }
+
+        return text.ToString();
+    }
 }

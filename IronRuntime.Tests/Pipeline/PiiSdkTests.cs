@@ -122,23 +122,7 @@ public sealed class PiiSdkTests
         using var http = _h.Runtime.CreateHttpClient("a3");
         var client = ProviderClients.Anthropic(RuntimeHarness.AnthropicBaseUrl, http, AgentKey);
         var request = new MessageCreateParams { Model = ProviderClients.AnthropicModel, MaxTokens = 400, Messages = [new UserMessageParam("Who?")] };
-        var text = new StringBuilder();
-        if (streaming)
-        {
-            await foreach (var e in client.Messages.CreateStreaming(request))
-            {
-                if (e.TryPickContentBlockDelta(out var delta) && delta!.Delta.TryPickText(out var t))
-                {
-                    text.Append(t!.Text);
-                }
-            }
-        }
-        else
-        {
-            var message = await client.Messages.Create(request);
-            message.Content[0].TryPickText(out var block);
-            text.Append(block!.Text);
-        }
+        var text = new StringBuilder(await ProviderClients.ReadMessageTextAsync(client, request, streaming));
 
         AssertRedactedAndCounted(text.ToString(), "a3");
     }
