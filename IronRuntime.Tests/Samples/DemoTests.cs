@@ -32,6 +32,8 @@ public sealed class DemoTests
             Assert.That(output, Does.Contain("refused with 402"));
             Assert.That(output, Does.Contain("[writer]").And.Contain("[analyst]").And.Contain("[spender]"));
             Assert.That(output, Does.Match(@"writer\s+Exited"));
+            Assert.That(output, Does.Contain("[researcher] my API key is an IronRuntime token: True"), "the child process got a token, not a key");
+            Assert.That(output, Does.Match(@"researcher\s+Exited\s+1\s"));
         });
     }
 }

@@ -1,4 +1,4 @@
-// IronRuntime demo: three in-process agents share a small budget; every LLM call they make is priced,
+// IronRuntime demo: three in-process agents and one Python child process share a small budget; every LLM call they make is priced,
 // attributed and held to its budget. Uses the real providers when OPENAI_API_KEY / ANTHROPIC_API_KEY are set,
 // the built-in simulated provider otherwise.
 using System.ClientModel;
@@ -52,9 +52,33 @@ if (simulated || hasOpenAI)
     agents.Add(await runtime.StartAgentAsync(SpenderAsync, new AgentOptions { AgentId = "spender", Budget = 0.002m }));
 }
 
+// A Python program as a child process: unmodified, governed through the runtime's loopback proxy.
+string script = Path.Combine(AppContext.BaseDirectory, "agents", "researcher.py");
+AgentHandle? researcher = null;
+if (simulated || hasOpenAI)
+{
+    try
+    {
+        researcher = await runtime.StartAgentAsync(script, new ProcessAgentOptions { AgentId = "researcher", Budget = 0.01m });
+        agents.Add(researcher);
+    }
+    catch (Exception ex) when (ex is InvalidOperationException or FileNotFoundException)
+    {
+        Console.WriteLine($"[researcher] skipped: {ex.Message}");
+    }
+}
+
 foreach (var agent in agents)
 {
     await agent.WaitForExitAsync();
+}
+
+if (researcher is not null)
+{
+    foreach (var line in researcher.GetRecentOutput())
+    {
+        Console.WriteLine($"[researcher] {(line.IsError ? "stderr: " : "")}{line.Text}");
+    }
 }
 
 Console.WriteLine();
