@@ -11,6 +11,10 @@ public interface IRuntimeStateStore
     /// <param name="record">The record.</param>
     void Append(CallRecord record);
 
+    /// <summary>Queues a PII/secret detection audit record (it never carries the detected value); never blocks.</summary>
+    /// <param name="auditEvent">The audit event.</param>
+    void AppendAudit(Pii.PiiAuditEvent auditEvent);
+
     /// <summary>The spend recorded so far: the total, and per agent.</summary>
     /// <returns>Total spend in USD and spend per agent id.</returns>
     (decimal Total, IReadOnlyDictionary<string, decimal> ByAgent) LoadSpend();

@@ -15,7 +15,7 @@ internal sealed class SqliteRuntimeStateStore : IRuntimeStateStore, IAsyncDispos
     private const int BatchSize = 512;
     private const string GlobalAccount = "";
 
-    private readonly Channel<CallRecord> _queue;
+    private readonly Channel<object> _queue;
     private readonly SqliteConnection _connection;
     private readonly ILogger _logger;
     private readonly Task _writer;
@@ -55,6 +55,15 @@ internal sealed class SqliteRuntimeStateStore : IRuntimeStateStore, IAsyncDispos
                 duration_ms REAL NOT NULL);
             CREATE INDEX IF NOT EXISTS calls_agent ON calls(agent_id);
             CREATE TABLE IF NOT EXISTS spend (account TEXT PRIMARY KEY, total TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS pii_audit (
+                id INTEGER PRIMARY KEY,
+                ts TEXT NOT NULL,
+                agent_id TEXT,
+                direction TEXT NOT NULL,
+                entity_type TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                value_hash TEXT NOT NULL,
+                mode TEXT NOT NULL);
             """);
         using (var read = _connection.CreateCommand())
         {
@@ -66,7 +75,7 @@ internal sealed class SqliteRuntimeStateStore : IRuntimeStateStore, IAsyncDispos
             }
         }
 
-        _queue = Channel.CreateBounded<CallRecord>(new BoundedChannelOptions(queueCapacity)
+        _queue = Channel.CreateBounded<object>(new BoundedChannelOptions(queueCapacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.DropWrite,
@@ -80,6 +89,17 @@ internal sealed class SqliteRuntimeStateStore : IRuntimeStateStore, IAsyncDispos
     public void Append(CallRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
+        Enqueue(record);
+    }
+
+    public void AppendAudit(Pii.PiiAuditEvent auditEvent)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        Enqueue(auditEvent);
+    }
+
+    private void Enqueue(object record)
+    {
         if (_queue.Writer.TryWrite(record))
         {
             Interlocked.Increment(ref _enqueued);
@@ -117,7 +137,7 @@ internal sealed class SqliteRuntimeStateStore : IRuntimeStateStore, IAsyncDispos
 
     private async Task WriteLoopAsync()
     {
-        var batch = new List<CallRecord>(BatchSize);
+        var batch = new List<object>(BatchSize);
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (batch.Count < BatchSize && _queue.Reader.TryRead(out var record))
@@ -139,9 +159,11 @@ internal sealed class SqliteRuntimeStateStore : IRuntimeStateStore, IAsyncDispos
         }
     }
 
-    private void WriteBatch(List<CallRecord> batch)
+    private void WriteBatch(List<object> records)
     {
         using var transaction = _connection.BeginTransaction();
+        var batch = records.OfType<CallRecord>().ToList();
+        WriteAudits(records.OfType<Pii.PiiAuditEvent>(), transaction);
         using var insert = _connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
@@ -193,6 +215,29 @@ internal sealed class SqliteRuntimeStateStore : IRuntimeStateStore, IAsyncDispos
         }
 
         transaction.Commit();
+    }
+
+    private void WriteAudits(IEnumerable<Pii.PiiAuditEvent> audits, SqliteTransaction transaction)
+    {
+        using var insert = _connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO pii_audit (ts, agent_id, direction, entity_type, position, value_hash, mode)
+            VALUES ($ts, $agent, $direction, $type, $position, $hash, $mode)
+            """;
+        var p = new[] { "$ts", "$agent", "$direction", "$type", "$position", "$hash", "$mode" }
+            .Select(name => insert.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
+        foreach (var a in audits)
+        {
+            p[0].Value = a.Timestamp.ToString("O", CultureInfo.InvariantCulture);
+            p[1].Value = (object?)a.AgentId ?? DBNull.Value;
+            p[2].Value = a.Direction.ToString();
+            p[3].Value = a.EntityType;
+            p[4].Value = a.Position;
+            p[5].Value = a.ValueHash;
+            p[6].Value = a.Mode.ToString();
+            insert.ExecuteNonQuery();
+        }
     }
 
     private void Execute(string sql)

@@ -64,6 +64,43 @@ public sealed class SqliteStateTests
     }
 
     [Test]
+    public async Task PiiDetections_AreAuditedInSqliteWithoutTheValue()
+    {
+        string db = Path.Combine(_dir, "state.db");
+        const string email = "jane.roe@example.com";
+        await using (var h = await RuntimeHarness.StartAsync(b => b.UseSqliteState(db).WithPii(p => p.ResponseMode = IronRuntime.Pii.PiiMode.Redact)))
+        {
+            h.Fake.ReplyText = $"Write to {email} today.";
+            using var http = h.Runtime.CreateHttpClient("auditor");
+            using var r = await http.PostAsync("/v1/chat/completions", Json(Body));
+            Assert.That(await r.Content.ReadAsStringAsync(), Does.Contain("[EMAIL]").And.Not.Contain(email));
+        }
+
+        using var connection = new SqliteConnection($"Data Source={db};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT agent_id, direction, entity_type, value_hash, mode FROM pii_audit";
+        var rows = new List<string[]>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                rows.Add([reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4)]);
+            }
+        }
+
+        byte[] file = await File.ReadAllBytesAsync(db);
+        Assert.Multiple(() =>
+        {
+            Assert.That(rows, Has.Count.EqualTo(1));
+            Assert.That(rows[0][..3], Is.EqualTo(new[] { "auditor", "Response", "EMAIL" }));
+            Assert.That(rows[0][3], Is.Not.Empty.And.Not.Contain("jane"));
+            Assert.That(rows[0][4], Is.EqualTo("Redact"));
+            Assert.That(Encoding.UTF8.GetString(file), Does.Not.Contain(email), "the raw value is never stored");
+        });
+    }
+
+    [Test]
     public async Task Restart_ChargesRecordedSpendToBudgets()
     {
         string db = Path.Combine(_dir, "state.db");

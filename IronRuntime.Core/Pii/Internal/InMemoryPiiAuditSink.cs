@@ -3,18 +3,23 @@ using Microsoft.Extensions.Options;
 
 namespace IronRuntime.Pii.Internal;
 
-/// <summary>The default audit sink: the latest events in a bounded in-memory ring, each also logged (without its value).</summary>
+/// <summary>
+/// The default audit sink: the latest events in a bounded in-memory ring, each also logged (without its value) and,
+/// when the runtime keeps state (<see cref="State.StateOptions.DatabasePath"/>), persisted to the state store.
+/// </summary>
 internal sealed class InMemoryPiiAuditSink : IPiiAuditSink
 {
     private readonly PiiAuditEvent?[] _ring;
     private readonly Lock _lock = new();
     private readonly ILogger _logger;
+    private readonly State.IRuntimeStateStore? _store;
     private long _written;
 
-    public InMemoryPiiAuditSink(IOptions<PiiOptions> options, ILogger<InMemoryPiiAuditSink> logger)
+    public InMemoryPiiAuditSink(IOptions<PiiOptions> options, ILogger<InMemoryPiiAuditSink> logger, State.StateRecorder state)
     {
         _ring = new PiiAuditEvent?[options.Value.AuditCapacity];
         _logger = logger;
+        _store = state.Store;
     }
 
     public void Write(PiiAuditEvent auditEvent)
@@ -26,6 +31,7 @@ internal sealed class InMemoryPiiAuditSink : IPiiAuditSink
             _written++;
         }
 
+        _store?.AppendAudit(auditEvent);
         PiiLog.Detected(_logger, auditEvent.EntityType, auditEvent.Direction, auditEvent.AgentId, auditEvent.Position, auditEvent.ValueHash, auditEvent.Mode);
     }
 
