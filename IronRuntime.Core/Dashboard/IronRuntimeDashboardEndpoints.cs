@@ -13,7 +13,8 @@ public static class IronRuntimeDashboardEndpoints
 {
     /// <summary>
     /// Maps the dashboard: <c>GET {prefix}/agents</c>, <c>GET {prefix}/agents/{id}</c>,
-    /// <c>POST {prefix}/agents/{id}/stop</c>, <c>GET {prefix}/metrics</c>, <c>GET {prefix}/providers</c> (JSON), and
+    /// <c>POST {prefix}/agents/{id}/stop</c>, <c>GET {prefix}/metrics</c>, <c>GET {prefix}/providers</c>,
+    /// <c>GET {prefix}/audit?agentId=</c> (recent PII audit events, never values) (JSON), and
     /// <c>GET {prefix}/events</c>, a WebSocket stream of JSON events (<c>call.completed</c>, <c>agent.status</c>,
     /// <c>budget.alert</c>, <c>provider.state</c>; never prompt or response content). Call
     /// <c>app.UseWebSockets()</c> before it, and secure the returned group (for example
@@ -50,6 +51,16 @@ public static class IronRuntimeDashboardEndpoints
             Provider = p.Provider.ToString(),
             State = p.State.ToString(),
             RetryAfterSeconds = p.RetryAfter?.TotalSeconds,
+        })));
+        group.MapGet("/audit", (IronRuntime.Pii.IPiiAuditLog audit, string? agentId) => Results.Json(audit.GetRecent(agentId).Select(e => new
+        {
+            e.Timestamp,
+            e.AgentId,
+            Direction = e.Direction.ToString(),
+            e.EntityType,
+            e.Position,
+            e.ValueHash,
+            Mode = e.Mode.ToString(),
         })));
         group.Map("/events", StreamEventsAsync);
         return group;

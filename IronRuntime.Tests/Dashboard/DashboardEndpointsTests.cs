@@ -32,6 +32,7 @@ public sealed class DashboardEndpointsTests
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddIronRuntime(b => b
             .WithBudget(1m)
+            .WithPii(p => p.ResponseMode = IronRuntime.Pii.PiiMode.Redact)
             .UseOpenAI(FakeProvider.OpenAIKey, _fake.BaseUri)
             .UseAnthropic(FakeProvider.AnthropicKey, _fake.BaseUri));
         _app = builder.Build();
@@ -122,6 +123,30 @@ public sealed class DashboardEndpointsTests
         {
             d.Dispose();
         }
+    }
+
+    [Test]
+    public async Task Audit_ListsRecentPiiDetectionsWithoutValues()
+    {
+        _fake.ReplyText = "Call me at jane.roe@example.com please.";
+        using (var c = Runtime.CreateHttpClient("talker"))
+        using (var r = await c.PostAsync("/v1/chat/completions", new StringContent(
+            """{"model":"gpt-4o-mini","max_tokens":20,"messages":[]}""", Encoding.UTF8, "application/json")))
+        {
+            Assert.That(await r.Content.ReadAsStringAsync(), Does.Contain("[EMAIL]"));
+        }
+
+        string json = await _http.GetStringAsync("/ironruntime/audit?agentId=talker");
+        using var audit = JsonDocument.Parse(json);
+        var events = audit.RootElement.EnumerateArray().ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(events, Has.Count.EqualTo(1));
+            Assert.That(events[0].GetProperty("entityType").GetString(), Is.EqualTo("EMAIL"));
+            Assert.That(events[0].GetProperty("agentId").GetString(), Is.EqualTo("talker"));
+            Assert.That(json, Does.Not.Contain("jane"));
+        });
     }
 
     [Test]

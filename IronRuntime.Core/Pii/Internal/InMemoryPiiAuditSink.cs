@@ -7,7 +7,7 @@ namespace IronRuntime.Pii.Internal;
 /// The default audit sink: the latest events in a bounded in-memory ring, each also logged (without its value) and,
 /// when the runtime keeps state (<see cref="State.StateOptions.DatabasePath"/>), persisted to the state store.
 /// </summary>
-internal sealed class InMemoryPiiAuditSink : IPiiAuditSink
+internal sealed class InMemoryPiiAuditSink : IPiiAuditSink, IPiiAuditLog
 {
     private readonly PiiAuditEvent?[] _ring;
     private readonly Lock _lock = new();
@@ -49,5 +49,11 @@ internal sealed class InMemoryPiiAuditSink : IPiiAuditSink
 
             return events;
         }
+    }
+
+    public IReadOnlyList<PiiAuditEvent> GetRecent(string? agentId = null)
+    {
+        var events = Snapshot();
+        return agentId is null ? events : [.. events.Where(e => string.Equals(e.AgentId, agentId, StringComparison.Ordinal))];
     }
 }

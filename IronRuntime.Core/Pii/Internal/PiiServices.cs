@@ -14,7 +14,9 @@ internal static class PiiServices
         services.TryAddSingleton<IOptions<PiiOptions>>(sp => Options.Create(sp.GetRequiredService<IOptions<RuntimeConfig>>().Value.Pii));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RuntimeConfig>, PiiOptionsValidator>());
         services.TryAddSingleton<IPiiEngine>(sp => new PiiEngine(sp.GetRequiredService<IOptions<PiiOptions>>().Value, sp.GetServices<PiiCustomDetector>()));
-        services.TryAddSingleton<IPiiAuditSink, InMemoryPiiAuditSink>();
+        services.TryAddSingleton<InMemoryPiiAuditSink>();
+        services.TryAddSingleton<IPiiAuditSink>(sp => sp.GetRequiredService<InMemoryPiiAuditSink>());
+        services.TryAddSingleton<IPiiAuditLog>(sp => sp.GetRequiredService<InMemoryPiiAuditSink>());
         services.TryAddSingleton<PiiMetrics>();
         services.TryAddSingleton<ILlmContentFilter, PiiContentFilter>();
     }
