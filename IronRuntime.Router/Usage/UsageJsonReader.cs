@@ -152,51 +152,11 @@ internal static class UsageJsonReader
             switch (dialect)
             {
                 case UsageDialect.OpenAIChat:
-                    if (reader.ValueTextEquals("prompt_tokens"u8))
-                    {
-                        ReadCount(ref reader, ref parts, UsageFields.Input);
-                    }
-                    else if (reader.ValueTextEquals("completion_tokens"u8))
-                    {
-                        ReadCount(ref reader, ref parts, UsageFields.Output);
-                    }
-                    else if (reader.ValueTextEquals("prompt_tokens_details"u8))
-                    {
-                        ReadDetail(ref reader, "cached_tokens"u8, ref parts, UsageFields.CachedInput);
-                    }
-                    else if (reader.ValueTextEquals("completion_tokens_details"u8))
-                    {
-                        ReadDetail(ref reader, "reasoning_tokens"u8, ref parts, UsageFields.Reasoning);
-                    }
-                    else
-                    {
-                        reader.Skip();
-                    }
-
+                    ReadOpenAIMember(ref reader, ref parts, "prompt_tokens"u8, "completion_tokens"u8, "prompt_tokens_details"u8, "completion_tokens_details"u8);
                     break;
 
                 case UsageDialect.OpenAIResponses:
-                    if (reader.ValueTextEquals("input_tokens"u8))
-                    {
-                        ReadCount(ref reader, ref parts, UsageFields.Input);
-                    }
-                    else if (reader.ValueTextEquals("output_tokens"u8))
-                    {
-                        ReadCount(ref reader, ref parts, UsageFields.Output);
-                    }
-                    else if (reader.ValueTextEquals("input_tokens_details"u8))
-                    {
-                        ReadDetail(ref reader, "cached_tokens"u8, ref parts, UsageFields.CachedInput);
-                    }
-                    else if (reader.ValueTextEquals("output_tokens_details"u8))
-                    {
-                        ReadDetail(ref reader, "reasoning_tokens"u8, ref parts, UsageFields.Reasoning);
-                    }
-                    else
-                    {
-                        reader.Skip();
-                    }
-
+                    ReadOpenAIMember(ref reader, ref parts, "input_tokens"u8, "output_tokens"u8, "input_tokens_details"u8, "output_tokens_details"u8);
                     break;
 
                 default:
@@ -226,6 +186,40 @@ internal static class UsageJsonReader
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// One member of an OpenAI usage object. Chat Completions and Responses differ only in names:
+    /// <c>prompt_tokens</c>/<c>input_tokens</c>, <c>completion_tokens</c>/<c>output_tokens</c> and their details.
+    /// </summary>
+    private static void ReadOpenAIMember(
+        ref Utf8JsonReader reader,
+        ref UsageParts parts,
+        ReadOnlySpan<byte> input,
+        ReadOnlySpan<byte> output,
+        ReadOnlySpan<byte> inputDetails,
+        ReadOnlySpan<byte> outputDetails)
+    {
+        if (reader.ValueTextEquals(input))
+        {
+            ReadCount(ref reader, ref parts, UsageFields.Input);
+        }
+        else if (reader.ValueTextEquals(output))
+        {
+            ReadCount(ref reader, ref parts, UsageFields.Output);
+        }
+        else if (reader.ValueTextEquals(inputDetails))
+        {
+            ReadDetail(ref reader, "cached_tokens"u8, ref parts, UsageFields.CachedInput);
+        }
+        else if (reader.ValueTextEquals(outputDetails))
+        {
+            ReadDetail(ref reader, "reasoning_tokens"u8, ref parts, UsageFields.Reasoning);
+        }
+        else
+        {
+            reader.Skip();
+        }
     }
 
     private static bool MoveToObjectMember(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
