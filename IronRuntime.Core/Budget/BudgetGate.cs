@@ -114,23 +114,4 @@ internal sealed class BudgetGate : ILlmRequestGate
             $"(${binding.Reserved:0.######} held by calls in flight); this call to '{call.Model}' needs up to ${needed:0.######} " +
             $"({call.InputTokenBound} input tokens at most, {outputTokens} output tokens).");
     }
-
-    /// <summary>
-    /// Held by the router for one admitted call; settles the actual cost when it ends, at the price of the model that
-    /// answered (after a failover, the fallback's; the reserved model's when the fallback has no known price).
-    /// </summary>
-    private sealed class BudgetLease(IBudgetLedger ledger, BudgetReservation reservation, ModelPrice? price, string reservedModel, IModelPricing pricing) : ILlmCallLease
-    {
-        public void Complete(LlmCall call)
-        {
-            var answered = price;
-            if (!string.Equals(call.Model, reservedModel, StringComparison.Ordinal) && pricing.TryGetPrice(call.Model, out var other))
-            {
-                answered = other;
-            }
-
-            decimal cost = answered?.CostOf(call.Usage) ?? 0m;
-            ledger.Settle(reservation, cost);
-        }
-    }
 }

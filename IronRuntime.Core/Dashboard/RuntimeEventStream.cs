@@ -90,7 +90,7 @@ internal sealed class RuntimeEventStream : ILlmCallObserver
             return;
         }
 
-        decimal cost = _pricing.TryGetPrice(call.Model, out var price) ? price.CostOf(call.Usage) : 0m;
+        decimal cost = Budget.CallCost.Of(call, _pricing);
         Publish(w =>
         {
             w.WriteString("type"u8, "call.completed"u8);

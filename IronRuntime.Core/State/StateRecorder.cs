@@ -37,7 +37,7 @@ internal sealed class StateRecorder : ILlmCallObserver, IAsyncDisposable
             return;
         }
 
-        decimal cost = _pricing.TryGetPrice(call.Model, out var price) ? price.CostOf(call.Usage) : 0m;
+        decimal cost = Budget.CallCost.Of(call, _pricing);
         Store.Append(new CallRecord(_timeProvider.GetUtcNow(), call.CallerId, call.Provider, call.Model, call.Outcome,
             call.StatusCode, call.Usage, cost, call.Duration.TotalMilliseconds));
     }

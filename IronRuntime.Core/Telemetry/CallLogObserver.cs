@@ -18,7 +18,7 @@ internal sealed class CallLogObserver(IOptions<RuntimeConfig> config, IModelPric
             return;
         }
 
-        decimal cost = pricing.TryGetPrice(call.Model, out var price) ? price.CostOf(call.Usage) : 0m;
+        decimal cost = Budget.CallCost.Of(call, pricing);
         CoreLog.CallSummary(logger, call.CallerId, call.Provider, call.Model, call.Outcome, call.StatusCode,
             call.Usage.InputTokens, call.Usage.OutputTokens, cost, call.Duration.TotalMilliseconds);
     }

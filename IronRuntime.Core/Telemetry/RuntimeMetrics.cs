@@ -46,9 +46,9 @@ internal sealed class RuntimeMetrics : ILlmCallObserver
         {
             _tokens.Record(call.Usage.InputTokens, provider, model, operation, new KeyValuePair<string, object?>("gen_ai.token.type", "input"));
             _tokens.Record(call.Usage.OutputTokens, provider, model, operation, new KeyValuePair<string, object?>("gen_ai.token.type", "output"));
-            if (_cost.Enabled && _pricing.TryGetPrice(call.Model, out var price))
+            if (_cost.Enabled)
             {
-                _cost.Add((double)price.CostOf(call.Usage), provider, model);
+                _cost.Add((double)Budget.CallCost.Of(call, _pricing), provider, model);
             }
         }
     }

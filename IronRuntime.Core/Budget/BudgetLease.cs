@@ -1,0 +1,27 @@
+using IronRuntime.Pricing;
+using IronRuntime.Router;
+
+namespace IronRuntime.Budget;
+
+/// <summary>
+/// Held by the router for one admitted call; settles the actual cost when it ends, at the price of the model that
+/// answered (after a failover, the fallback's; the reserved model's when the fallback has no known price).
+/// </summary>
+internal sealed class BudgetLease(IBudgetLedger ledger, BudgetReservation reservation, ModelPrice? price, string reservedModel, IModelPricing pricing) : ILlmCallLease
+{
+    /// <summary>The cost settled, once the call has ended; null before.</summary>
+    public decimal? Cost { get; private set; }
+
+    public void Complete(LlmCall call)
+    {
+        var answered = price;
+        if (!string.Equals(call.Model, reservedModel, StringComparison.Ordinal) && pricing.TryGetPrice(call.Model, out var other))
+        {
+            answered = other;
+        }
+
+        decimal cost = answered?.CostOf(call.Usage) ?? 0m;
+        ledger.Settle(reservation, cost);
+        Cost = cost;
+    }
+}
