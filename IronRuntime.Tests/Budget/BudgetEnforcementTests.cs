@@ -46,7 +46,7 @@ public sealed class BudgetEnforcementTests
 
         var calls = Enumerable.Range(0, total).Select(_ => http.PostAsync(ChatUrl, Json(ChatBody(maxTokens)))).ToArray();
         await h.Fake.WaitForArrivalsAsync(fits);
-        await WaitUntilAsync(() => calls.Count(c => c.IsCompleted) == total - fits);
+        await Eventually.UntilAsync(() => calls.Count(c => c.IsCompleted) == total - fits, TimeSpan.FromSeconds(30));
         Assert.That(h.Runtime.GetBudget().Reserved, Is.LessThanOrEqualTo(limit));
         h.Fake.ReleaseHeld();
         var responses = await Task.WhenAll(calls);
@@ -226,14 +226,5 @@ public sealed class BudgetEnforcementTests
 
         Assert.That(alerts.Select(a => a.Threshold), Is.EqualTo(new[] { 0.5m, 1.0m }));
         Assert.That(alerts.All(a => a.AgentId is null), Is.True);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            await Task.Delay(5, cts.Token);
-        }
     }
 }

@@ -1,10 +1,11 @@
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
+using System.Net;
 using System.Text.Json;
+using System.Text;
 using IronRuntime.Budget;
 using IronRuntime.Resilience;
 using IronRuntime.Router;
+using IronRuntime.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -95,15 +96,7 @@ internal static class ResilienceTestSupport
     }
 
     /// <summary>Waits (in real time, bounded) until <paramref name="condition"/> holds.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (int i = 0; i < 500 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.That(condition(), Is.True, "condition not reached within 5 s");
-    }
+    public static Task WaitUntilAsync(Func<bool> condition) => Eventually.UntilAsync(condition, TimeSpan.FromSeconds(5));
 }
 
 /// <summary>Counts the calls a request gate let in.</summary>
