@@ -12,7 +12,8 @@ namespace Microsoft.AspNetCore.Builder;
 public static class IronRuntimeDashboardEndpoints
 {
     /// <summary>
-    /// Maps the dashboard: <c>GET {prefix}/agents</c>, <c>GET {prefix}/agents/{id}</c>,
+    /// Maps the dashboard: <c>GET {prefix}/agents</c> (<c>?past=true</c>: every run, earlier runtimes' included, see
+    /// <see cref="AgentRuntime.ListAgentHistory"/>), <c>GET {prefix}/agents/{id}</c>,
     /// <c>POST {prefix}/agents/{id}/stop</c>, <c>GET {prefix}/metrics</c>, <c>GET {prefix}/providers</c>,
     /// <c>GET {prefix}/audit?agentId=</c> (recent PII audit events, never values) (JSON), and
     /// <c>GET {prefix}/events</c>, a WebSocket stream of JSON events (<c>call.completed</c>, <c>agent.status</c>,
@@ -27,7 +28,20 @@ public static class IronRuntimeDashboardEndpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var group = endpoints.MapGroup(prefix);
-        group.MapGet("/agents", (AgentRuntime runtime) => Results.Json(runtime.ListAgents().Select(a => Describe(runtime, a))));
+        group.MapGet("/agents", (AgentRuntime runtime, bool? past) => past == true
+            ? Results.Json(runtime.ListAgentHistory().Select(r => new
+            {
+                r.AgentId,
+                r.Name,
+                Kind = r.Kind.ToString(),
+                Status = r.Status.ToString(),
+                r.StartedAt,
+                r.EndedAt,
+                r.ExitCode,
+                r.Fault,
+                r.Interrupted,
+            }))
+            : Results.Json(runtime.ListAgents().Select(a => Describe(runtime, a))));
         group.MapGet("/agents/{id}", (AgentRuntime runtime, string id) =>
             runtime.GetAgent(id) is { } agent ? Results.Json(Describe(runtime, agent)) : Results.NotFound(new { error = $"No agent with id '{id}'." }));
         group.MapPost("/agents/{id}/stop", async (AgentRuntime runtime, string id, CancellationToken cancellationToken) =>
@@ -70,6 +84,7 @@ public static class IronRuntimeDashboardEndpoints
     {
         agent.AgentId,
         agent.Name,
+        Kind = agent.Kind.ToString(),
         Status = agent.Status.ToString(),
         agent.StartedAt,
         agent.EndedAt,
