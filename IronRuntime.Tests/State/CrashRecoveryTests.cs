@@ -42,7 +42,7 @@ public sealed class CrashRecoveryTests
     }
 
     [Test]
-    [CancelAfter(170_000)]
+    [CancelAfter(300_000)] // about 20 s on an idle machine; minutes when the CPU is shared
     public async Task SigkillUnderLoad_TwentyRounds_SpentCoversEveryBilledCallAndAtMostTheCallsInFlight(CancellationToken cancellationToken)
     {
         Assume.That(OperatingSystem.IsWindows(), Is.False, "SIGKILL");
