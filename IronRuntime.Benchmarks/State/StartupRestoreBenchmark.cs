@@ -1,6 +1,5 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using IronRuntime.State;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,7 +12,6 @@ namespace IronRuntime.Benchmarks.State;
 /// summing the call records at start, as a store without kept totals must.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 10, invocationCount: 1)]
 public class StartupRestoreBenchmark
 {
     private const int Records = 1_000_000;
