@@ -22,7 +22,7 @@ public sealed partial class AgentRuntime
     /// <returns>The agent's handle, once its process runs.</returns>
     /// <exception cref="FileNotFoundException">The file or its interpreter does not exist.</exception>
     /// <exception cref="DirectoryNotFoundException">The working directory does not exist.</exception>
-    /// <exception cref="ArgumentException">The id is taken, the file is not executable, or an extra environment value carries a real key.</exception>
+    /// <exception cref="ArgumentException">The id is taken, the file is not executable, or an extra environment value, an argument or the interpreter carries a real key.</exception>
     /// <exception cref="InvalidOperationException">The process could not be started.</exception>
     /// <remarks>Nothing is left behind when the start fails: no agent is registered and no process runs.</remarks>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
@@ -37,6 +37,7 @@ public sealed partial class AgentRuntime
         var command = AgentCommand.Resolve(path, options);
         string[] secrets = RealKeys();
         AgentEnvironment.EnsureNoSecrets(options.Environment, secrets);
+        AgentEnvironment.EnsureNoSecrets(options.Arguments, options.Interpreter, secrets);
         await Proxy.StartAsync(cancellationToken).ConfigureAwait(false);
 
         var handle = Register(options, new OutputBuffer(options.OutputLinesKept));

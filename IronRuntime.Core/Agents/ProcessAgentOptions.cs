@@ -10,7 +10,10 @@ public sealed class ProcessAgentOptions : AgentOptions
     /// </summary>
     public string? Interpreter { get; set; }
 
-    /// <summary>Arguments passed to the agent after the file name.</summary>
+    /// <summary>
+    /// Arguments passed to the agent after the file name. An argument that contains a real provider key is refused:
+    /// a command line is readable by every user of the machine.
+    /// </summary>
     public IList<string> Arguments { get; } = [];
 
     /// <summary>The working directory; null for the directory of the agent's file.</summary>
