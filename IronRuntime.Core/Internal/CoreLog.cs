@@ -52,4 +52,13 @@ internal static partial class CoreLog
 
     [LoggerMessage(2015, LogLevel.Error, "A handler of the AgentStatusChanged event threw for agent {AgentId}.")]
     public static partial void StatusHandlerFailed(ILogger logger, Exception exception, string agentId);
+
+    [LoggerMessage(2016, LogLevel.Information, "Process agents: the host process is now {What}.")]
+    public static partial void HostHardened(ILogger logger, string what);
+
+    [LoggerMessage(2017, LogLevel.Warning, "Process agents: prctl({Option}) failed with errno {Errno}; the host is not hardened that way.")]
+    public static partial void HostHardeningFailed(ILogger logger, string option, int errno);
+
+    [LoggerMessage(2018, LogLevel.Warning, "Agent {AgentId}: processes it started were still alive after being killed repeatedly.")]
+    public static partial void AgentProcessesSurvived(ILogger logger, string agentId);
 }
