@@ -74,13 +74,13 @@ public sealed class ProcessAgentContainmentTests
     public async Task DaemonEndsByItselfWhileTheAgentRuns_IsReaped_NoZombieLeft()
     {
         await using var h = await RuntimeHarness.StartAsync();
-        var agent = await h.Runtime.StartAgentAsync(ProcessAgents.PythonAgent, ProcessAgents.Python("escape", "stay", "3"));
+        var agent = await h.Runtime.StartAgentAsync(ProcessAgents.PythonAgent, ProcessAgents.Python("escape", "stay", "5"));
         int escapee = await EscapeeOfAsync(agent);
         try
         {
             // Adopted by the runtime (its subreaper), the daemon would stay a zombie for as long as the host runs unless
             // the runtime reaps it; the agent itself keeps running meanwhile.
-            await Eventually.UntilAsync(() => !UnixProcesses.Exists(escapee), TimeSpan.FromSeconds(20), $"the daemon {escapee} to exit and be reaped");
+            await Eventually.UntilAsync(() => !UnixProcesses.Exists(escapee), TimeSpan.FromSeconds(40), $"the daemon {escapee} to exit and be reaped");
             Assert.That(agent.Status, Is.EqualTo(AgentStatus.Running));
         }
         finally
