@@ -294,7 +294,8 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            CoreLog.AgentFailed(_logger, ex, handle.AgentId);
+            // The agent's own code failed (not the runtime): a Warning with the exception, before the handle ends.
+            CoreLog.AgentThrew(_logger, ex, handle.AgentId, ex.GetType().Name, ex.Message);
             End(handle, AgentStatus.Failed, null, ex);
         }
     }

@@ -52,4 +52,7 @@ internal static partial class CoreLog
 
     [LoggerMessage(2015, LogLevel.Error, "A handler of the AgentStatusChanged event threw for agent {AgentId}.")]
     public static partial void StatusHandlerFailed(ILogger logger, Exception exception, string agentId);
+
+    [LoggerMessage(2016, LogLevel.Warning, "Agent {AgentId} failed: its code threw {ExceptionType}: {Reason}")]
+    public static partial void AgentThrew(ILogger logger, Exception exception, string agentId, string exceptionType, string reason);
 }
