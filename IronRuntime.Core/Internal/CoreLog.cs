@@ -55,4 +55,13 @@ internal static partial class CoreLog
 
     [LoggerMessage(2016, LogLevel.Warning, "Agent {AgentId} failed: its code threw {ExceptionType}: {Reason}")]
     public static partial void AgentThrew(ILogger logger, Exception exception, string agentId, string exceptionType, string reason);
+
+    [LoggerMessage(2019, LogLevel.Information, "Process agents: the host process is now {What}.")]
+    public static partial void HostHardened(ILogger logger, string what);
+
+    [LoggerMessage(2020, LogLevel.Warning, "Process agents: prctl({Option}) failed with errno {Errno}; the host is not hardened that way.")]
+    public static partial void HostHardeningFailed(ILogger logger, string option, int errno);
+
+    [LoggerMessage(2021, LogLevel.Warning, "Agent {AgentId}: processes it started were still alive after being killed repeatedly.")]
+    public static partial void AgentProcessesSurvived(ILogger logger, string agentId);
 }
