@@ -9,6 +9,9 @@ namespace IronRuntime.Budget;
 /// </summary>
 internal sealed class BudgetLease(IBudgetLedger ledger, BudgetReservation reservation, ModelPrice? price, string reservedModel, IModelPricing pricing) : ILlmCallLease
 {
+    /// <summary>The id of the reservation in the state store when it was made durable; 0 when not.</summary>
+    public long DurableId { get; init; }
+
     /// <summary>The cost settled, once the call has ended; null before.</summary>
     public decimal? Cost { get; private set; }
 
