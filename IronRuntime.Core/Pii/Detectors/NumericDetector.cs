@@ -136,7 +136,7 @@ internal sealed partial class NumericDetector : PiiDetector
         int b2 = input.At(trigger - 2);
         if (PiiAscii.IsDigit(b2))
         {
-            return b1 != ')' || OpenedByParen(input, trigger - 2);
+            return (b1 != ')' || OpenedByParen(input, trigger - 2));
         }
 
         if (!IsSeparator(b2) || !PiiAscii.IsDigit(input.At(trigger - 3)))
@@ -216,7 +216,7 @@ internal sealed partial class NumericDetector : PiiDetector
                 continue;
             }
 
-            // The run ends after this group; a word character glued to it means it is part of something else.
+            // The run ends after this group; a word character (of any script) glued to it means it is part of something else.
             return !input.IsWordAt(q);
         }
     }

@@ -48,6 +48,12 @@ internal readonly ref struct ScanInput
             return PiiAscii.IsAsciiWord(b);
         }
 
+        return !TryRuneBefore(index, out Rune rune, out _) || IsWordRune(rune);
+    }
+
+    /// <summary>Decodes the non-ASCII character that ends just before <paramref name="index"/> (in the text or the context before it).</summary>
+    public bool TryRuneBefore(int index, out Rune rune, out int length)
+    {
         Span<byte> bytes = stackalloc byte[4];
         int n = 0;
         while (n < 4 && At(index - 1 - n) is >= 0x80 and var c)
@@ -60,7 +66,7 @@ internal readonly ref struct ScanInput
             }
         }
 
-        return Rune.DecodeLastFromUtf8(bytes[(4 - n)..], out Rune rune, out _) != OperationStatus.Done || IsWordRune(rune);
+        return Rune.DecodeLastFromUtf8(bytes[(4 - n)..], out rune, out length) == OperationStatus.Done;
     }
 
     /// <summary>Whether the character that starts at <paramref name="index"/> is a word character (see <see cref="IsWordBefore"/>); false past the end.</summary>
