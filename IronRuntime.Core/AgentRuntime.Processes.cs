@@ -46,7 +46,7 @@ public sealed partial class AgentRuntime
         await Proxy.StartAsync(cancellationToken).ConfigureAwait(false);
         HostHardening.Apply(_config.ProcessHardening, _logger); // before the first agent can look at the host
 
-        var handle = Register(options, new OutputBuffer(options.OutputLinesKept));
+        var handle = Register(options, AgentKind.Process, new OutputBuffer(options.OutputLinesKept));
         var agentLogger = _loggerFactory.CreateLogger("IronRuntime.Agent." + handle.Name);
         string token = Proxy.IssueToken(handle.AgentId);
         AgentProcess process;
@@ -142,7 +142,11 @@ public sealed partial class AgentRuntime
     /// <summary>Forgets an agent whose start failed, as if it had never been registered.</summary>
     private void Unregister(AgentHandle handle, AgentOptions options)
     {
-        _agents.TryRemove(handle.AgentId, out _);
+        _agents.TryRemove(new KeyValuePair<string, AgentHandle>(handle.AgentId, handle));
+        lock (_runs)
+        {
+            _runs.Remove(handle);
+        }
         if ((options.Budget ?? _config.DefaultAgentBudget) is not null)
         {
             _ledger.SetLimit(handle.AgentId, null);

@@ -12,7 +12,8 @@ namespace Microsoft.AspNetCore.Builder;
 public static class IronRuntimeDashboardEndpoints
 {
     /// <summary>
-    /// Maps the dashboard: <c>GET {prefix}/agents</c>, <c>GET {prefix}/agents/{id}</c>,
+    /// Maps the dashboard: <c>GET {prefix}/agents</c> (<c>?past=true</c>: every run, earlier runtimes' included, see
+    /// <see cref="AgentRuntime.ListAgentHistory"/>), <c>GET {prefix}/agents/{id}</c>,
     /// <c>POST {prefix}/agents/{id}/stop</c>, <c>GET {prefix}/metrics</c>, <c>GET {prefix}/providers</c>,
     /// <c>GET {prefix}/audit?agentId=</c> (recent PII audit events, never values) (JSON), and
     /// <c>GET {prefix}/events</c>, a WebSocket stream of JSON events (<c>call.completed</c>, <c>agent.status</c>,
@@ -40,8 +41,21 @@ public static class IronRuntimeDashboardEndpoints
             group.RequireAuthorization(policy);
         }
 
-        group.MapGet("/agents", (HttpContext context, AgentRuntime runtime) =>
-            guard.Check(context) ?? Results.Json(runtime.ListAgents().Select(a => Describe(runtime, a))));
+        group.MapGet("/agents", (HttpContext context, AgentRuntime runtime, bool? past) =>
+            guard.Check(context) ?? (past == true
+                ? Results.Json(runtime.ListAgentHistory().Select(r => new
+                {
+                    r.AgentId,
+                    r.Name,
+                    Kind = r.Kind.ToString(),
+                    Status = r.Status.ToString(),
+                    r.StartedAt,
+                    r.EndedAt,
+                    r.ExitCode,
+                    r.Fault,
+                    r.Interrupted,
+                }))
+                : Results.Json(runtime.ListAgents().Select(a => Describe(runtime, a)))));
         group.MapGet("/agents/{id}", (HttpContext context, AgentRuntime runtime, string id) =>
             guard.Check(context) ?? (runtime.GetAgent(id) is { } agent ? Results.Json(Describe(runtime, agent)) : NoSuchAgent(id)));
         group.MapPost("/agents/{id}/stop", async (HttpContext context, AgentRuntime runtime, string id, CancellationToken cancellationToken) =>
@@ -96,6 +110,7 @@ public static class IronRuntimeDashboardEndpoints
     {
         agent.AgentId,
         agent.Name,
+        Kind = agent.Kind.ToString(),
         Status = agent.Status.ToString(),
         agent.StartedAt,
         agent.EndedAt,
