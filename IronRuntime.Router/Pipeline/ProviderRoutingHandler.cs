@@ -92,9 +92,9 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
                 return Reject(request, call, HttpStatusCode.BadRequest, "invalid_request_error", "invalid_body", "The request body is not valid UTF-8.");
             }
 
-            if (!LlmRequestReader.TryRead(body, api, out var info, out string? error))
+            if (!LlmRequestReader.TryRead(body, api, out var info, out string? error, out string? param))
             {
-                return Reject(request, call, HttpStatusCode.BadRequest, "invalid_request_error", "invalid_body", error!);
+                return Reject(request, call, HttpStatusCode.BadRequest, "invalid_request_error", "invalid_body", error!, param);
             }
 
             provider = ProviderDetector.DetectByModel(info.Model, out upstreamModel);
@@ -113,6 +113,7 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
             call.Model = upstreamModel;
             call.IsStreaming = info.Stream;
             call.RequestedMaxOutputTokens = info.MaxOutputTokens;
+            call.Billing = info.Billing;
             call.RequestBodyBytes = body.Length;
             call.InputTokenBound = body.Length + 64L + ((long)info.ImageParts * _options.ImageTokenBound) + ((long)info.FileParts * _options.FileTokenBound);
             call.InjectedStreamUsage = api == LlmApi.ChatCompletions && info.Stream && !info.IncludeUsage;
@@ -157,12 +158,12 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
         }
     }
 
-    private HttpResponseMessage Reject(HttpRequestMessage request, LlmCall call, HttpStatusCode status, string type, string code, string message)
+    private HttpResponseMessage Reject(HttpRequestMessage request, LlmCall call, HttpStatusCode status, string type, string code, string message, string? param = null)
     {
         call.StatusCode = (int)status;
         RouterLog.RequestRejected(_logger, call.CallerId, request.RequestUri?.AbsolutePath, (int)status, message);
         _completion.Complete(call, LlmCallOutcome.Rejected);
-        return ProviderErrors.Create(call.AnthropicErrorShape, status, type, code, message, request);
+        return ProviderErrors.Create(call.AnthropicErrorShape, status, type, code, message, request, param);
     }
 
     private static bool Supports(LlmProvider provider, LlmApi api) => provider switch

@@ -44,6 +44,18 @@ public sealed class LlmRouterOptions
     public int FileTokenBound { get; set; } = 100_000;
 
     /// <summary>
+    /// Most calls in flight at once through the router, in process and from the proxy together; beyond it a new call
+    /// gets 503 with <c>Retry-After</c> (<c>iron_runtime_overloaded</c>) while the open ones go on. A stream counts until
+    /// it ends. Null (the default): no limit but the proxy's open-file capacity.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int? MaxConcurrentCalls { get; set; }
+
+    /// <summary>Most calls in flight at once for one caller (agent); beyond it, the same 503. Null (the default): no limit.</summary>
+    [Range(1, int.MaxValue)]
+    public int? MaxConcurrentCallsPerCaller { get; set; }
+
+    /// <summary>
     /// Answer every call from a built-in simulated provider (deterministic replies, realistic usage, no network)
     /// instead of the real providers. For development, demos and CI.
     /// </summary>

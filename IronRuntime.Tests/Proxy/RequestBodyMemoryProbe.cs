@@ -7,7 +7,7 @@ using IronRuntime.Router;
 namespace IronRuntime.Tests.Proxy;
 
 /// <summary>
-/// Runs in a child process (see <see cref="Program"/>): a runtime's proxy receives concurrent chunked bodies far over
+/// Runs in a child process (see <see cref="Support.ChildHostProgram"/>): a runtime's proxy receives concurrent chunked bodies far over
 /// its limit, and the process reports its resident memory before, at the peak (<c>VmHWM</c>, reset first through
 /// <c>/proc/self/clear_refs</c>) and after a full garbage collection, as one JSON line on standard output.
 /// </summary>
