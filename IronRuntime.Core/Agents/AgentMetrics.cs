@@ -44,4 +44,7 @@ public sealed record AgentMetrics
 
     /// <summary>Generated tokens spent on reasoning.</summary>
     public long ReasoningTokens { get; init; }
+
+    /// <summary>Calls whose usage the provider never reported, charged at the runtime's estimate (see <see cref="Router.LlmCall.UsageEstimated"/>).</summary>
+    public long EstimatedUsageCalls { get; init; }
 }

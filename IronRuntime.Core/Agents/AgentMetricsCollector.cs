@@ -49,6 +49,7 @@ internal sealed class AgentMetricsCollector(IBudgetLedger ledger) : ILlmCallObse
             CachedInputTokens = Volatile.Read(ref counters.CachedInputTokens),
             CacheCreationInputTokens = Volatile.Read(ref counters.CacheCreationInputTokens),
             ReasoningTokens = Volatile.Read(ref counters.ReasoningTokens),
+            EstimatedUsageCalls = Volatile.Read(ref counters.EstimatedUsageCalls),
         };
     }
 
@@ -71,6 +72,10 @@ internal sealed class AgentMetricsCollector(IBudgetLedger ledger) : ILlmCallObse
             Interlocked.Add(ref c.CachedInputTokens, u.CachedInputTokens);
             Interlocked.Add(ref c.CacheCreationInputTokens, u.CacheCreationInputTokens);
             Interlocked.Add(ref c.ReasoningTokens, u.ReasoningTokens);
+            if (call.UsageEstimated)
+            {
+                Interlocked.Increment(ref c.EstimatedUsageCalls);
+            }
         }
     }
 
@@ -85,6 +90,7 @@ internal sealed class AgentMetricsCollector(IBudgetLedger ledger) : ILlmCallObse
         public long CachedInputTokens;
         public long CacheCreationInputTokens;
         public long ReasoningTokens;
+        public long EstimatedUsageCalls;
         public long PiiDetections;
     }
 }

@@ -10,6 +10,9 @@ namespace IronRuntime.Budget;
 /// </summary>
 internal sealed class BudgetLease(IBudgetLedger ledger, BudgetReservation reservation, ModelPrice? price, string reservedModel, IModelPricing pricing, string? serviceTier = null) : ILlmCallLease
 {
+    /// <summary>The amount reserved for the call: its worst case.</summary>
+    public decimal Reserved => reservation.Amount;
+
     /// <summary>The cost settled, once the call has ended; null before.</summary>
     public decimal? Cost { get; private set; }
 

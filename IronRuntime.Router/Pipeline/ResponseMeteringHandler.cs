@@ -37,6 +37,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
 
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         call.StatusCode = (int)response.StatusCode;
+        call.ProviderAnswered = response.IsSuccessStatusCode;
         if (call.Api == LlmApi.Unknown)
         {
             completion.Complete(call, response.IsSuccessStatusCode ? LlmCallOutcome.Succeeded : LlmCallOutcome.ProviderError);

@@ -212,7 +212,7 @@ public sealed partial class FakeProvider
                 Model = parsed.Model,
                 Vectors = [.. parsed.EmbeddingTexts.Select((text, i) => EmbeddingVectors.Create(text, i, dimensions))],
                 Base64 = parsed.Base64Embeddings,
-                PromptTokens = settings.Usage?.InputTokens ?? parsed.EstimatedInputTokens,
+                PromptTokens = Billing?.Invoke(api, body).InputTokens ?? settings.Usage?.InputTokens ?? parsed.EstimatedInputTokens,
             };
             return new Answer(StatusCodes.Status200OK, ProviderWireWriter.ToJsonBytes(embeddings), null);
         }
@@ -241,7 +241,7 @@ public sealed partial class FakeProvider
             ItemId = ids.ResponseItemId(),
             Created = created.ToUnixTimeSeconds(),
             Deltas = deltas,
-            Usage = settings.Usage ?? new TokenUsage(parsed.EstimatedInputTokens, outputTokens),
+            Usage = Billing?.Invoke(api, body) ?? settings.Usage ?? new TokenUsage(parsed.EstimatedInputTokens, outputTokens),
             Truncated = truncated,
             IncludeUsage = parsed.IncludeUsage,
             IncludeObfuscation = parsed.IncludeObfuscation,
