@@ -3,6 +3,7 @@ using System.Net;
 using IronRuntime.Internal;
 using IronRuntime.Pricing;
 using IronRuntime.Router;
+using IronRuntime.State;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -32,21 +33,30 @@ internal sealed partial class BudgetGate : ILlmRequestGate
     /// <summary>Error type of a call refused because its model has no known price.</summary>
     public const string UnknownPriceType = "iron_runtime_unknown_model_price";
 
+    /// <summary>Error type of a call refused because its reservation could not be made durable.</summary>
+    public const string StateUnavailableType = "iron_runtime_state_unavailable";
+
     private readonly IBudgetLedger _ledger;
     private readonly IModelPricing _pricing;
     private readonly RuntimeConfig _config;
     private readonly ILogger<BudgetGate> _logger;
+    private readonly StateRestorer _restorer;
+    private readonly IDurableReservations? _durable;
 
-    public BudgetGate(IBudgetLedger ledger, IModelPricing pricing, IOptions<RuntimeConfig> config, ILogger<BudgetGate> logger)
+    public BudgetGate(IBudgetLedger ledger, IModelPricing pricing, IOptions<RuntimeConfig> config, ILogger<BudgetGate> logger,
+        StateRestorer restorer, IRuntimeStateStore store)
     {
         _ledger = ledger;
         _pricing = pricing;
         _config = config.Value;
         _logger = logger;
+        _restorer = restorer;
+        _durable = store as IDurableReservations;
     }
 
     public ValueTask<LlmGateDecision> EnterAsync(LlmCall call, CancellationToken cancellationToken)
     {
+        _restorer.EnsureRestored();
         string? agentId = call.CallerId;
         bool hasLimit = _ledger.HasLimit(agentId);
         if (!_pricing.TryGetPrice(call.Model, out var price))
@@ -61,7 +71,7 @@ internal sealed partial class BudgetGate : ILlmRequestGate
             // Tracked in tokens only.
             _ledger.TryReserve(agentId, 0m, 0m, 0, 0, out var free);
             CoreLog.UnpricedModel(_logger, agentId, call.Model);
-            return ValueTask.FromResult(LlmGateDecision.Allow(new BudgetLease(_ledger, free, null, call.Model, _pricing)));
+            return Admit(call, free, null, null);
         }
 
         var billing = call.Billing;
@@ -93,7 +103,7 @@ internal sealed partial class BudgetGate : ILlmRequestGate
         }
 
         long? imposed = hasLimit && call.RequestedMaxOutputTokens is null && call.Api != LlmApi.Embeddings ? reservation.OutputTokens : null;
-        return ValueTask.FromResult(LlmGateDecision.Allow(new BudgetLease(_ledger, reservation, price, call.Model, _pricing, tier), imposed));
+        return Admit(call, reservation, price, imposed, tier);
     }
 
     /// <summary>
@@ -141,6 +151,36 @@ internal sealed partial class BudgetGate : ILlmRequestGate
         }
 
         return (fixedCost, outputUnit, minUnits, maxUnits);
+    }
+
+    /// <summary>Admits the call; with a durable store, only once its reservation is committed (group commit).</summary>
+    private ValueTask<LlmGateDecision> Admit(LlmCall call, BudgetReservation reservation, ModelPrice? price, long? imposed, string? tier = null)
+    {
+        if (_durable is null)
+        {
+            return ValueTask.FromResult(LlmGateDecision.Allow(new BudgetLease(_ledger, reservation, price, call.Model, _pricing, tier), imposed));
+        }
+
+        return AdmitDurablyAsync(call, reservation, price, imposed, tier);
+    }
+
+    private async ValueTask<LlmGateDecision> AdmitDurablyAsync(LlmCall call, BudgetReservation reservation, ModelPrice? price, long? imposed, string? tier)
+    {
+        long id;
+        try
+        {
+            // Not cancellable: once queued the reservation is committed anyway, and the lease's settlement replaces it.
+            id = await _durable!.ReserveAsync(call.CallerId, call.Model, reservation.Amount).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or ObjectDisposedException or IOException)
+        {
+            CoreLog.DurableReservationFailed(_logger, ex);
+            _ledger.Settle(reservation, 0m);
+            return LlmGateDecision.Deny(HttpStatusCode.ServiceUnavailable, StateUnavailableType, "state_unavailable",
+                "IronRuntime could not record this call's reservation durably, so it was not sent (nothing was charged). Retry later.");
+        }
+
+        return LlmGateDecision.Allow(new BudgetLease(_ledger, reservation, price, call.Model, _pricing, tier) { DurableId = id }, imposed);
     }
 
     private string DenialMessage(string? agentId, LlmCall call, decimal needed, long outputTokens)

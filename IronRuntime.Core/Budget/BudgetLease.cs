@@ -13,6 +13,9 @@ internal sealed class BudgetLease(IBudgetLedger ledger, BudgetReservation reserv
     /// <summary>The amount reserved for the call: its worst case.</summary>
     public decimal Reserved => reservation.Amount;
 
+    /// <summary>The id of the reservation in the state store when it was made durable; 0 when not.</summary>
+    public long DurableId { get; init; }
+
     /// <summary>The cost settled, once the call has ended; null before.</summary>
     public decimal? Cost { get; private set; }
 

@@ -82,6 +82,9 @@ public sealed class RuntimeConfig
     /// <summary>Reliability: circuit breakers per provider endpoint, retries, timeouts and failover.</summary>
     public Resilience.ResilienceOptions Resilience { get; set; } = new();
 
+    /// <summary>Linux hardening of the host while process agents run: non-dumpable, child subreaper (both on by default).</summary>
+    public Agents.ProcessHardeningOptions ProcessHardening { get; set; } = new();
+
     /// <summary>The thresholds in force.</summary>
     internal IReadOnlyList<decimal> EffectiveAlertThresholds => AlertThresholds is { Length: > 0 } t ? t : [0.5m, 0.8m, 1.0m];
 }

@@ -99,6 +99,9 @@ public sealed class LlmCall
     /// <summary>The lease the request gate granted, completed by the router when the call ends.</summary>
     internal ILlmCallLease? Lease { get; set; }
 
+    /// <summary>The call's slot under the concurrency limits, given back when the call completes; null when none applies.</summary>
+    internal IDisposable? AdmissionSlot { get; set; }
+
     /// <summary>The body as it will be sent upstream.</summary>
     internal ReadOnlyMemory<byte> Body { get; set; }
 

@@ -97,7 +97,7 @@ public sealed class BudgetProxyBypassTests
             Assert.That(call.Usage.OutputTokens, Is.InRange(1, 99), "what was forwarded");
             Assert.That(_h.Runtime.GetBudget("agent").Spent, Is.GreaterThanOrEqualTo(2000 * MiniInput));
             Assert.That(_h.Runtime.GetBudget("agent").Reserved, Is.Zero);
-            Assert.That(metrics.EstimatedUsageCalls, Is.EqualTo(1));
+            Assert.That(metrics.EstimatedCharges, Is.EqualTo(1));
         });
     }
 
