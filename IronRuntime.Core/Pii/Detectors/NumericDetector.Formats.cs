@@ -2,9 +2,19 @@ namespace IronRuntime.Pii.Detectors;
 
 internal sealed partial class NumericDetector
 {
-    /// <summary>US SSN: 3-2-4 digits joined by dashes or spaces; area not 000, 666 or 900–999, group not 00, serial not 0000.</summary>
-    private static int Ssn(ReadOnlySpan<byte> text, in NumericRun run)
+    /// <summary>
+    /// US SSN: 3-2-4 digits joined by dashes or spaces, or nine bare digits right after a label (<c>SSN: 578611004</c>);
+    /// area not 000, 666 or 900–999, group not 00, serial not 0000.
+    /// </summary>
+    private static int Ssn(in Internal.ScanInput input, in NumericRun run)
     {
+        ReadOnlySpan<byte> text = input.Text;
+        if (!run.Plus && !run.OpenParen && run.Length(0) == 9 && run.CanEndAfter(1) && Internal.PiiLabels.Precedes(input, run.Start(0), Internal.PiiLabels.Ssn))
+        {
+            int bareArea = Number(text, run.Start(0), 3);
+            return bareArea is 0 or 666 or >= 900 || Number(text, run.Start(0) + 3, 2) == 0 || Number(text, run.Start(0) + 5, 4) == 0 ? 0 : 1;
+        }
+
         if (run.Plus || run.Count < 3 || run.Length(0) != 3 || run.Length(1) != 2 || run.Length(2) != 4
             || run.GapAfter(0) != run.GapAfter(1) || run.GapAfter(0) is not (NumericGap.Dash or NumericGap.Space) || !run.CanEndAfter(3))
         {
@@ -30,7 +40,7 @@ internal sealed partial class NumericDetector
 
         if (run.Length(0) >= 13)
         {
-            return run.Length(0) <= 19 && run.CanEndAfter(1) && Luhn(text, run, 1) ? 1 : 0;
+            return run.Length(0) <= 19 && run.CanEndAfter(1) && FifteenIsAmex(text, run, 1) && Luhn(text, run, 1) ? 1 : 0;
         }
 
         if (run.Length(0) != 4 || run.Count < 2)
@@ -44,8 +54,9 @@ internal sealed partial class NumericDetector
             return 0;
         }
 
+        // An expiry month after the number (4772 1851 8222 2544 12/29 942) is not one of its groups.
         int same = 1;
-        while (same < run.Count - 1 && run.GapAfter(same) == separator)
+        while (same < run.Count - 1 && run.GapAfter(same) == separator && !IsExpiryMonth(text, run, same + 1))
         {
             same++;
         }
@@ -53,9 +64,25 @@ internal sealed partial class NumericDetector
         // Every group joined by the same separator belongs to the number: 4111 1111 1111 1111 1111 is not a card.
         int groups = same + 1;
         int digits = run.Digits(groups);
-        return groups is >= 3 and <= 6 && digits is >= 13 and <= 19 && GroupsFit(run, groups) && run.CanEndAfter(groups) && Luhn(text, run, groups)
+        return groups is >= 3 and <= 6 && digits is >= 13 and <= 19 && GroupsFit(run, groups) && run.CanEndAfter(groups) && FifteenIsAmex(text, run, groups) && Luhn(text, run, groups)
             ? groups
             : 0;
+    }
+
+    /// <summary>Group <paramref name="group"/> is one or two digits followed by <c>/</c>: the month of an expiry date.</summary>
+    private static bool IsExpiryMonth(ReadOnlySpan<byte> text, in NumericRun run, int group)
+        => run.Length(group) <= 2 && run.End(group) < text.Length && text[run.End(group)] == '/';
+
+    /// <summary>15-digit cards are American Express (34, 37); other 15-digit Luhn numbers are IMEIs and the like.</summary>
+    private static bool FifteenIsAmex(ReadOnlySpan<byte> text, in NumericRun run, int groups)
+    {
+        if (run.Digits(groups) != 15)
+        {
+            return true;
+        }
+
+        int first = run.Start(0);
+        return text[first] == '3' && text[first + 1] is (byte)'4' or (byte)'7';
     }
 
     private static bool GroupsFit(in NumericRun run, int groups)
