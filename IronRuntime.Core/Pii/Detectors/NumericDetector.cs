@@ -90,7 +90,7 @@ internal sealed partial class NumericDetector : PiiDetector
         string? bestType = null;
         Consider(_ssn ? Ssn(input, run) : 0, PiiEntityTypes.Ssn, run, ref bestEnd, ref bestType);
         Consider(_card ? Card(input.Text, run) : 0, PiiEntityTypes.CreditCard, run, ref bestEnd, ref bestType);
-        Consider(_phone ? Phone(input.Text, run) : 0, PiiEntityTypes.Phone, run, ref bestEnd, ref bestType);
+        Consider(_phone ? Phone(input, run) : 0, PiiEntityTypes.Phone, run, ref bestEnd, ref bestType);
         Consider(_ipv4 ? IPv4(input.Text, run) : 0, PiiEntityTypes.IpAddress, run, ref bestEnd, ref bestType);
         if (bestType is null)
         {

@@ -20,6 +20,11 @@ internal static class PiiLabels
     public static readonly byte[][] Password = Build(
         "password", "passwort", "kennwort", "mot de passe", "contraseña", "clave", "密码", "口令", "パスワード", "secret", "geheimnis");
 
+    /// <summary>Phone labels: English, German, French, Spanish, Chinese, Japanese, Russian, Arabic.</summary>
+    public static readonly byte[][] Phone = Build(
+        "tel", "phone", "telephone", "mobile", "cell", "telefon", "handy", "téléphone", "tél", "portable", "teléfono", "móvil",
+        "celular", "电话", "手机", "電話", "携帯", "телефон", "тел", "هاتف", "جوال");
+
     /// <summary>Whether one of <paramref name="labels"/> ends right before <paramref name="valueStart"/>, after at most four separators (spaces, no-break spaces, <c>:</c>, <c>：</c>, <c>#</c>, <c>=</c>, quotes).</summary>
     public static bool Precedes(in ScanInput input, int valueStart, byte[][] labels)
     {
