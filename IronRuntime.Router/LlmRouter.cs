@@ -69,7 +69,7 @@ public sealed class LlmRouter : IDisposable
             inner = new RequestContentHandler(contentFilter, completion, logger) { InnerHandler = inner };
         }
 
-        _chain = new ProviderRoutingHandler(options, completion, timeProvider, logger) { InnerHandler = inner };
+        _chain = new ProviderRoutingHandler(options, completion, timeProvider, logger, keysCheckedDownstream: resilience is not null) { InnerHandler = inner };
         _invoker = new HttpMessageInvoker(_chain, disposeHandler: false);
         Options = options;
     }

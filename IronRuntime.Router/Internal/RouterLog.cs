@@ -23,6 +23,9 @@ internal static partial class RouterLog
     [LoggerMessage(1005, LogLevel.Information, "LLM call by {Caller} to model {Model} failed fast: endpoint {Endpoint} is unavailable for {RetryAfterSeconds} s (circuit open).")]
     public static partial void CallUnavailable(ILogger logger, string? caller, string model, string endpoint, double retryAfterSeconds);
 
+    [LoggerMessage(1006, LogLevel.Information, "LLM call by {Caller} to {Provider} was refused with 401: IronRuntime has no API key for endpoint {Endpoint}; nothing was sent.")]
+    public static partial void CallWithoutKey(ILogger logger, string? caller, LlmProvider provider, string endpoint);
+
     [LoggerMessage(1010, LogLevel.Information, "IronRuntime proxy listening on {Address}.")]
     public static partial void ProxyStarted(ILogger logger, Uri address);
 
