@@ -27,6 +27,7 @@ internal sealed class LlmCallCompleter : ILlmCallCompletion
 
         call.Outcome = outcome;
         call.Duration = _timeProvider.GetElapsedTime(call.StartTimestamp);
+        call.AdmissionSlot?.Dispose();
         try
         {
             call.Lease?.Complete(call);

@@ -80,6 +80,9 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
     /// <summary>The options in force.</summary>
     public ResilienceOptions Options { get; }
 
+    /// <inheritdoc />
+    public IEnumerable<string?> ApiKeys => _endpoints.Select(static e => e.ApiKey);
+
     /// <summary>The runtime's clock.</summary>
     public TimeProvider Time { get; }
 

@@ -86,6 +86,13 @@ internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCall
                 bool failed = UpstreamFailures.IsFailure(outcome);
                 if (!failed)
                 {
+                    if (outcome.Exception is InvalidDataException tooLarge)
+                    {
+                        // A body over MaxResponseBodyBytes: the same provider-shaped 502 the metering gives without this stage.
+                        return Outcome.FromResult(Failed(request, call, HttpStatusCode.BadGateway, "iron_runtime_upstream_error", "bad_upstream_response",
+                            $"The provider's response could not be read: {tooLarge.Message}"));
+                    }
+
                     if (outcome.Exception is not null)
                     {
                         return outcome; // cancelled, or not a provider failure: the caller's problem
