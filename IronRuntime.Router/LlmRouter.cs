@@ -54,7 +54,8 @@ public sealed class LlmRouter : IDisposable
             inner = stage;
         }
 
-        inner = new ResponseMeteringHandler(options, completion, logger, contentFilter) { InnerHandler = inner };
+        var scrubber = new Errors.SecretScrubber(new[] { options.OpenAI.ApiKey, options.Anthropic.ApiKey }.Concat(resilience?.ApiKeys ?? []));
+        inner = new ResponseMeteringHandler(options, completion, logger, contentFilter, scrubber) { InnerHandler = inner };
         if (gate is not null)
         {
             inner = new RequestGateHandler(gate, completion, logger) { InnerHandler = inner };

@@ -21,11 +21,12 @@ internal static class ProviderErrors
         => api == LlmApi.Messages || (api == LlmApi.Unknown && hasAnthropicHeaders);
 
     /// <summary>An error response.</summary>
-    public static HttpResponseMessage Create(bool anthropicShape, HttpStatusCode status, string type, string? code, string message, HttpRequestMessage? request = null)
+    /// <remarks><paramref name="param"/> names the request member at fault (OpenAI's <c>param</c>); null for none.</remarks>
+    public static HttpResponseMessage Create(bool anthropicShape, HttpStatusCode status, string type, string? code, string message, HttpRequestMessage? request = null, string? param = null)
     {
         var response = new HttpResponseMessage(status)
         {
-            Content = new ByteArrayContent(Body(anthropicShape, type, code, message)),
+            Content = new ByteArrayContent(Body(anthropicShape, type, code, message, param)),
             RequestMessage = request,
         };
         response.Content.Headers.ContentType = JsonContentType;
@@ -48,7 +49,7 @@ internal static class ProviderErrors
     }
 
     /// <summary>The JSON error body.</summary>
-    public static byte[] Body(bool anthropicShape, string type, string? code, string message)
+    public static byte[] Body(bool anthropicShape, string type, string? code, string message, string? param = null)
     {
         using var buffer = new MemoryStream(128 + message.Length);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -72,7 +73,14 @@ internal static class ProviderErrors
                 writer.WriteStartObject("error"u8);
                 writer.WriteString("message"u8, message);
                 writer.WriteString("type"u8, type);
-                writer.WriteNull("param"u8);
+                if (param is null)
+                {
+                    writer.WriteNull("param"u8);
+                }
+                else
+                {
+                    writer.WriteString("param"u8, param);
+                }
                 if (code is null)
                 {
                     writer.WriteNull("code"u8);

@@ -59,6 +59,9 @@ public sealed class LlmCall
     /// <summary>The output-token limit in force upstream: requested or imposed.</summary>
     public long? EffectiveMaxOutputTokens => RequestedMaxOutputTokens ?? ImposedMaxOutputTokens;
 
+    /// <summary>What in the request can raise its bill beyond prompt and output tokens at the base prices.</summary>
+    public LlmBillingFactors Billing { get; internal set; } = LlmBillingFactors.None;
+
     /// <summary>A safe upper bound of the prompt's tokens, computed from the request body.</summary>
     public long InputTokenBound { get; internal set; }
 

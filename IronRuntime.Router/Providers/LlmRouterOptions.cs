@@ -17,6 +17,12 @@ public sealed class LlmRouterOptions
     /// <summary>Anthropic endpoint and key.</summary>
     public ProviderEndpointOptions Anthropic { get; set; } = new();
 
+    /// <summary>
+    /// The provider routes forwarded (default <see cref="LlmRoutes.All"/>); a request for any other route gets 404 in
+    /// the provider's error shape and never reaches a provider.
+    /// </summary>
+    public LlmRoutes AllowedRoutes { get; set; } = LlmRoutes.All;
+
     /// <summary>Largest request body accepted, in bytes (default 32 MiB). Larger bodies get 413.</summary>
     [Range(1024, int.MaxValue)]
     public int MaxRequestBodyBytes { get; set; } = 32 * 1024 * 1024;

@@ -17,7 +17,7 @@ internal sealed class IbanDetector : PiiDetector
     {
         ReadOnlySpan<byte> text = input.Text;
         int start = trigger - 2;
-        if (start < floor || !PiiAscii.IsUpper(text[start]) || !PiiAscii.IsUpper(text[start + 1]) || PiiAscii.IsWord(input.At(start - 1)))
+        if (start < floor || !PiiAscii.IsUpper(text[start]) || !PiiAscii.IsUpper(text[start + 1]) || input.IsWordBefore(start))
         {
             return PiiCandidate.None;
         }
@@ -65,7 +65,7 @@ internal sealed class IbanDetector : PiiDetector
             return PiiCandidate.NeedMore(start, PiiEntityTypes.Iban);
         }
 
-        if (PiiAscii.IsWord(p < text.Length ? text[p] : -1))
+        if (input.IsWordAt(p))
         {
             return PiiCandidate.None;
         }
@@ -82,6 +82,6 @@ internal sealed class IbanDetector : PiiDetector
             s--;
         }
 
-        return s < text.Length && !PiiAscii.IsWord(input.At(s - 1)) ? s : text.Length;
+        return s < text.Length && !input.IsWordBefore(s) ? s : text.Length;
     }
 }

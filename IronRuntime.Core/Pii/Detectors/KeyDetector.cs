@@ -54,7 +54,7 @@ internal sealed class KeyDetector : PiiDetector
         }
 
         int wordLength = trigger - word;
-        if (wordLength is < 2 or > MaxPrefixWord || PiiAscii.Is(input.At(word - 1), PiiAscii.KeyBody) || input.At(word - 1) >= 0x80)
+        if (wordLength is < 2 or > MaxPrefixWord || PiiAscii.Is(input.At(word - 1), PiiAscii.KeyBody) || input.IsWordBefore(word))
         {
             return PiiCandidate.None;
         }
@@ -77,7 +77,7 @@ internal sealed class KeyDetector : PiiDetector
             return PiiCandidate.NeedMore(word, type);
         }
 
-        if (input.At(end) >= 0x80)
+        if (input.IsWordAt(end))
         {
             return PiiCandidate.None;
         }
@@ -111,7 +111,7 @@ internal sealed class KeyDetector : PiiDetector
             s--;
         }
 
-        if (s == text.Length || PiiAscii.Is(input.At(s - 1), PiiAscii.KeyBody) || input.At(s - 1) >= 0x80)
+        if (s == text.Length || PiiAscii.Is(input.At(s - 1), PiiAscii.KeyBody) || input.IsWordBefore(s))
         {
             return text.Length;
         }

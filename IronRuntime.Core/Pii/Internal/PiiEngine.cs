@@ -108,6 +108,12 @@ internal sealed partial class PiiEngine : IPiiEngine
             preceding = preceding[^ContextBytes..];
         }
 
+        if (!isFinal)
+        {
+            // A character cut by the end of the piece is decided with the next one: every boundary check sees whole characters.
+            text = text[..CompleteLength(text)];
+        }
+
         var input = new ScanInput(text, preceding, isFinal);
         int firstMatch = matches.Count;
         PiiScanResult result = ScanBuiltIn(input, matches);
@@ -172,6 +178,26 @@ internal sealed partial class PiiEngine : IPiiEngine
         }
 
         return input.IsFinal ? new PiiScanResult(text.Length, null) : Unsettled(input, pos, text.Length, null);
+    }
+
+    /// <summary>The length of <paramref name="text"/> without a trailing incomplete UTF-8 sequence.</summary>
+    private static int CompleteLength(ReadOnlySpan<byte> text)
+    {
+        int i = text.Length - 1;
+        int back = 0;
+        while (i >= 0 && back < 4 && (text[i] & 0xC0) == 0x80)
+        {
+            i--;
+            back++;
+        }
+
+        if (i < 0 || text[i] < 0xC0)
+        {
+            return text.Length;
+        }
+
+        int needed = text[i] >= 0xF0 ? 4 : text[i] >= 0xE0 ? 3 : 2;
+        return text.Length - i < needed ? i : text.Length;
     }
 
     /// <summary>The settled length: before the pending candidate and before every tail a detector could still extend.</summary>

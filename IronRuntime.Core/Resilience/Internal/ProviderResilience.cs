@@ -12,7 +12,7 @@ using Polly.Timeout;
 namespace IronRuntime.Resilience.Internal;
 
 /// <summary>
-/// The resilience subsystem: the provider endpoints with one Polly pipeline each (retry → circuit breaker → attempt
+/// The resilience subsystem: the provider endpoints with one Polly pipeline each (circuit breaker → retry → attempt
 /// timeout), the failover routes, the check before the gate, and the state of every breaker.
 /// </summary>
 internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
@@ -77,6 +77,9 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
 
     /// <summary>The options in force.</summary>
     public ResilienceOptions Options { get; }
+
+    /// <inheritdoc />
+    public IEnumerable<string?> ApiKeys => _endpoints.Select(static e => e.ApiKey);
 
     /// <summary>The runtime's clock.</summary>
     public TimeProvider Time { get; }
@@ -213,26 +216,9 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
         var o = Options;
         var time = Time;
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time, Name = "IronRuntime.Upstream", InstanceName = endpoint.Name };
-        if (o.MaxRetryAttempts > 0)
-        {
-            TimeSpan maxDelay = o.MaxRetryDelay;
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = o.MaxRetryAttempts,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = o.RetryBaseDelay,
-                MaxDelay = maxDelay,
-                ShouldHandle = args => new ValueTask<bool>(UpstreamFailures.IsRetryable(args.Outcome, maxDelay, time)),
-                DelayGenerator = args => new ValueTask<TimeSpan?>(UpstreamFailures.RetryAfter(args.Outcome.Result, time)),
-                OnRetry = args =>
-                {
-                    ResilienceLog.Retrying(_logger, endpoint.Name, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, UpstreamFailures.Describe(args.Outcome));
-                    return default;
-                },
-            });
-        }
-
+        // The breaker sits outside the retries: it counts one outcome per call (the last attempt's), not one per attempt.
+        // Counted per attempt, one call's attempts — times an SDK's own retries of the runtime's 502 — reached the
+        // minimum throughput by themselves and opened the circuit for every agent (issue #16).
         builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
         {
             FailureRatio = o.FailureRatio,
@@ -265,6 +251,26 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
                 return default;
             },
         });
+
+        if (o.MaxRetryAttempts > 0)
+        {
+            TimeSpan maxDelay = o.MaxRetryDelay;
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = o.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = o.RetryBaseDelay,
+                MaxDelay = maxDelay,
+                ShouldHandle = args => new ValueTask<bool>(UpstreamFailures.IsRetryable(args.Outcome, maxDelay, time)),
+                DelayGenerator = args => new ValueTask<TimeSpan?>(UpstreamFailures.RetryAfter(args.Outcome.Result, time)),
+                OnRetry = args =>
+                {
+                    ResilienceLog.Retrying(_logger, endpoint.Name, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, UpstreamFailures.Describe(args.Outcome));
+                    return default;
+                },
+            });
+        }
 
         if (o.FirstByteTimeout != Timeout.InfiniteTimeSpan)
         {
