@@ -116,7 +116,8 @@ internal sealed class SseMeteringStream : ReadOnlyStream
             new StreamPipeReaderOptions(
                 bufferSize: pipeBufferSize,
                 minimumReadSize: Math.Min(MinimumReadSize, pipeBufferSize),
-                leaveOpen: false));
+                leaveOpen: false,
+                useZeroByteReads: true)); // an idle stream waits without holding a buffer (issue #19)
         if (timeouts is { IsEnabled: true })
         {
             _timeouts = timeouts;
