@@ -53,6 +53,21 @@ internal static partial class CoreLog
     [LoggerMessage(2015, LogLevel.Error, "A handler of the AgentStatusChanged event threw for agent {AgentId}.")]
     public static partial void StatusHandlerFailed(ILogger logger, Exception exception, string agentId);
 
-    [LoggerMessage(2016, LogLevel.Error, "The state store could not make a call's reservation durable; the call was refused.")]
+    [LoggerMessage(2017, LogLevel.Warning, "No API key for {Provider}: its calls are refused with 401 and never sent. Set {Variable} or {Setting}, or call UseSimulatedProvider().")]
+    public static partial void ProviderKeyMissing(ILogger logger, Router.LlmProvider provider, string variable, string setting);
+
+    [LoggerMessage(2016, LogLevel.Warning, "Agent {AgentId} failed: its code threw {ExceptionType}: {Reason}")]
+    public static partial void AgentThrew(ILogger logger, Exception exception, string agentId, string exceptionType, string reason);
+
+    [LoggerMessage(2019, LogLevel.Information, "Process agents: the host process is now {What}.")]
+    public static partial void HostHardened(ILogger logger, string what);
+
+    [LoggerMessage(2020, LogLevel.Warning, "Process agents: prctl({Option}) failed with errno {Errno}; the host is not hardened that way.")]
+    public static partial void HostHardeningFailed(ILogger logger, string option, int errno);
+
+    [LoggerMessage(2021, LogLevel.Warning, "Agent {AgentId}: processes it started were still alive after being killed repeatedly.")]
+    public static partial void AgentProcessesSurvived(ILogger logger, string agentId);
+
+    [LoggerMessage(2030, LogLevel.Error, "The state store could not make a call's reservation durable; the call was refused.")]
     public static partial void DurableReservationFailed(ILogger logger, Exception exception);
 }
