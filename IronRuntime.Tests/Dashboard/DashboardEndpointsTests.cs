@@ -209,4 +209,20 @@ public sealed class DashboardEndpointsTests
         using var response = await _http.GetAsync("/ironruntime/events");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
     }
+
+    [Test]
+    public async Task AgentsPast_ListsEveryRunWithKindStatusAndFault()
+    {
+        var ok = await Runtime.StartAgentAsync(_ => Task.CompletedTask, new AgentOptions { AgentId = "done" });
+        await ok.WaitForExitAsync();
+        var bad = await Runtime.StartAgentAsync(_ => throw new InvalidOperationException("it broke"), new AgentOptions { AgentId = "broken" });
+        await bad.WaitForExitAsync();
+
+        using var past = JsonDocument.Parse(await _http.GetStringAsync("/ironruntime/agents?past=true"));
+        var runs = past.RootElement.EnumerateArray()
+            .Select(r => (r.GetProperty("agentId").GetString(), r.GetProperty("kind").GetString(), r.GetProperty("status").GetString(), r.GetProperty("fault").GetString()))
+            .ToList();
+
+        Assert.That(runs, Is.EqualTo(new (string?, string?, string?, string?)[] { ("done", "InProcess", "Exited", null), ("broken", "InProcess", "Failed", "it broke") }));
+    }
 }
