@@ -94,11 +94,17 @@ public sealed class InProcessAgentTests
     }
 
     [Test]
-    public async Task StartAgentAsync_DuplicateId_Throws()
+    public async Task StartAgentAsync_IdOfARunningAgent_Throws_IdOfAnEndedOne_StartsAnotherRun()
     {
         await using var h = await RuntimeHarness.StartAsync();
-        await h.Runtime.StartAgentAsync(_ => Task.CompletedTask, new AgentOptions { AgentId = "same" });
+        var running = await h.Runtime.StartAgentAsync(ctx => Task.Delay(Timeout.Infinite, ctx.StoppingToken), new AgentOptions { AgentId = "same" });
         Assert.That(() => h.Runtime.StartAgentAsync(_ => Task.CompletedTask, new AgentOptions { AgentId = "same" }), Throws.ArgumentException);
+
+        await h.Runtime.StopAgentAsync("same");
+        var again = await h.Runtime.StartAgentAsync(_ => Task.CompletedTask, new AgentOptions { AgentId = "same" });
+        await again.WaitForExitAsync();
+        Assert.That(h.Runtime.ListAgentHistory().Select(r => (r.AgentId, r.Status)), Is.EqualTo(new[] { ("same", AgentStatus.Stopped), ("same", AgentStatus.Exited) }));
+        Assert.That(h.Runtime.GetAgent("same"), Is.SameAs(again));
     }
 
     [Test]
