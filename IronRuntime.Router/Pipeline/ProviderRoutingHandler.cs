@@ -125,7 +125,8 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
             call.RequestedMaxOutputTokens = info.MaxOutputTokens;
             call.Billing = info.Billing;
             call.RequestBodyBytes = body.Length;
-            call.InputTokenBound = body.Length + 64L + ((long)info.ImageParts * _options.ImageTokenBound) + ((long)info.FileParts * _options.FileTokenBound);
+            call.PartsTokenBound = ((long)info.ImageParts * _options.ImageTokenBound) + ((long)info.FileParts * _options.FileTokenBound);
+            call.InputTokenBound = body.Length + 64L + call.PartsTokenBound;
             call.InjectedStreamUsage = api == LlmApi.ChatCompletions && info.Stream && !info.IncludeUsage;
         }
         else
