@@ -40,6 +40,9 @@ internal readonly struct TokenDigest : IEquatable<TokenDigest>
         return true;
     }
 
+    /// <summary>The digest whose 32 bytes are <paramref name="hash"/> (tests build digests that differ in chosen bytes).</summary>
+    internal static TokenDigest FromHash(ReadOnlySpan<byte> hash) => new(hash);
+
     /// <summary>Compares in constant time: every word is compared, whatever differs first.</summary>
     public bool Equals(TokenDigest other)
         => ((_a ^ other._a) | (_b ^ other._b) | (_c ^ other._c) | (_d ^ other._d)) == 0;

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using IronRuntime.Budget;
-using IronRuntime.Pricing;
 using IronRuntime.Router;
 using IronRuntime.Tests.Fakes;
 using IronRuntime.Tests.Support;
@@ -21,12 +20,17 @@ public sealed class BudgetEnforcementTests
     private static string ChatBody(int maxTokens, bool stream = false)
         => $$"""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello there"}],"max_completion_tokens":{{maxTokens}}{{(stream ? ",\"stream\":true" : "")}}}""";
 
-    /// <summary>The worst case the gate reserves for <see cref="ChatBody"/>: body bytes + 64 input tokens, max output tokens.</summary>
+    /// <summary>gpt-4o-mini in the shipped price table (<c>model_prices.json</c>): <c>input_cost_per_token</c> 1.5e-07.</summary>
+    private const decimal InputPerToken = 0.00000015m;
+
+    /// <summary>gpt-4o-mini: <c>output_cost_per_token</c> 6e-07.</summary>
+    private const decimal OutputPerToken = 0.0000006m;
+
+    /// <summary>The worst case the gate reserves for <see cref="ChatBody"/>: body bytes + 64 input tokens, max output tokens (written from the price table, not computed by the pricing code).</summary>
     private static decimal WorstCase(int maxTokens)
     {
-        var price = PricingTable.Create().TryGetPrice("gpt-4o-mini", out var p) ? p : throw new InvalidOperationException();
         long input = Encoding.UTF8.GetByteCount(ChatBody(maxTokens)) + 64;
-        return price.WorstCaseCost(input, maxTokens);
+        return (input * InputPerToken) + (maxTokens * OutputPerToken);
     }
 
     [Test]

@@ -1,5 +1,4 @@
 using IronRuntime.Router;
-using IronRuntime.Router.Simulation;
 
 namespace IronRuntime.Tests.Fakes;
 
@@ -16,37 +15,37 @@ public static class FakeErrors
         : OpenAIFor(statusCode);
 
     /// <summary>OpenAI's body for a wrong key: the key is shown masked, as the API does.</summary>
-    public static byte[] OpenAIIncorrectKey(string key) => ProviderWireWriter.OpenAIError(
+    public static byte[] OpenAIIncorrectKey(string key) => FakeWire.OpenAIError(
         $"Incorrect API key provided: {Mask(key)}. You can find your API key at https://platform.openai.com/account/api-keys.",
         "invalid_request_error",
         code: "invalid_api_key");
 
     private static byte[] OpenAIFor(int statusCode) => statusCode switch
     {
-        400 => ProviderWireWriter.OpenAIError("Invalid request (forced by the fake provider).", "invalid_request_error"),
+        400 => FakeWire.OpenAIError("Invalid request (forced by the fake provider).", "invalid_request_error"),
         401 => OpenAIIncorrectKey("sk-forced"),
-        403 => ProviderWireWriter.OpenAIError("You are not allowed to sample from this model", "invalid_request_error", code: "model_not_allowed"),
-        404 => ProviderWireWriter.OpenAIError("The model `gpt-unknown` does not exist or you do not have access to it.", "invalid_request_error", code: "model_not_found"),
-        429 => ProviderWireWriter.OpenAIError(
+        403 => FakeWire.OpenAIError("You are not allowed to sample from this model", "invalid_request_error", code: "model_not_allowed"),
+        404 => FakeWire.OpenAIError("The model `gpt-unknown` does not exist or you do not have access to it.", "invalid_request_error", code: "model_not_found"),
+        429 => FakeWire.OpenAIError(
             "Rate limit reached for gpt-4o-mini in organization org-fake on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 20s. Visit https://platform.openai.com/account/rate-limits to learn more.",
             "requests",
             code: "rate_limit_exceeded"),
-        503 => ProviderWireWriter.OpenAIError("The engine is currently overloaded, please try again later.", "server_error"),
-        >= 500 => ProviderWireWriter.OpenAIError("The server had an error while processing your request. Sorry about that!", "server_error"),
-        _ => ProviderWireWriter.OpenAIError($"Request failed with status {statusCode} (forced by the fake provider).", "invalid_request_error"),
+        503 => FakeWire.OpenAIError("The engine is currently overloaded, please try again later.", "server_error"),
+        >= 500 => FakeWire.OpenAIError("The server had an error while processing your request. Sorry about that!", "server_error"),
+        _ => FakeWire.OpenAIError($"Request failed with status {statusCode} (forced by the fake provider).", "invalid_request_error"),
     };
 
     private static byte[] AnthropicFor(int statusCode, string? requestId) => statusCode switch
     {
-        400 => ProviderWireWriter.AnthropicError("invalid_request_error", "Invalid request (forced by the fake provider).", requestId),
-        401 => ProviderWireWriter.AnthropicError("authentication_error", "invalid x-api-key", requestId),
-        403 => ProviderWireWriter.AnthropicError("permission_error", "Your API key does not have permission to use the specified resource.", requestId),
-        404 => ProviderWireWriter.AnthropicError("not_found_error", "Not Found", requestId),
-        413 => ProviderWireWriter.AnthropicError("request_too_large", "Request exceeds the maximum allowed number of bytes.", requestId),
-        429 => ProviderWireWriter.AnthropicError("rate_limit_error", "This request would exceed the rate limit for your organization of 50 input tokens per minute. Please try again later.", requestId),
-        529 => ProviderWireWriter.AnthropicError("overloaded_error", "Overloaded", requestId),
-        >= 500 => ProviderWireWriter.AnthropicError("api_error", "Internal server error", requestId),
-        _ => ProviderWireWriter.AnthropicError("invalid_request_error", $"Request failed with status {statusCode} (forced by the fake provider).", requestId),
+        400 => FakeWire.AnthropicError("invalid_request_error", "Invalid request (forced by the fake provider).", requestId),
+        401 => FakeWire.AnthropicError("authentication_error", "invalid x-api-key", requestId),
+        403 => FakeWire.AnthropicError("permission_error", "Your API key does not have permission to use the specified resource.", requestId),
+        404 => FakeWire.AnthropicError("not_found_error", "Not Found", requestId),
+        413 => FakeWire.AnthropicError("request_too_large", "Request exceeds the maximum allowed number of bytes.", requestId),
+        429 => FakeWire.AnthropicError("rate_limit_error", "This request would exceed the rate limit for your organization of 50 input tokens per minute. Please try again later.", requestId),
+        529 => FakeWire.AnthropicError("overloaded_error", "Overloaded", requestId),
+        >= 500 => FakeWire.AnthropicError("api_error", "Internal server error", requestId),
+        _ => FakeWire.AnthropicError("invalid_request_error", $"Request failed with status {statusCode} (forced by the fake provider).", requestId),
     };
 
     private static string Mask(string key) => key.Length <= 8 ? "********" : $"{key[..3]}{new string('*', key.Length - 7)}{key[^4..]}";

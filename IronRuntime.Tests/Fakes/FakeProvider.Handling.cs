@@ -33,7 +33,7 @@ public sealed partial class FakeProvider
         }
 
         Answer answer = Prepare(api, requestBody.ToArray(), settings, sequence: 0);
-        return answer.Stream is { } reply ? ProviderWireWriter.ToStreamBytes(reply) : answer.Body!;
+        return answer.Stream is { } reply ? FakeWire.StreamBytes(reply) : answer.Body!;
     }
 
     private static LlmApi RouteOf(string path) => path switch
@@ -119,15 +119,15 @@ public sealed partial class FakeProvider
 
         if (api == LlmApi.Unknown)
         {
-            await WriteJsonAsync(response, StatusCodes.Status404NotFound, ProviderWireWriter.OpenAIError($"Invalid URL ({request.Method} {path})", "invalid_request_error"), settings, aborted);
+            await WriteJsonAsync(response, StatusCodes.Status404NotFound, FakeWire.OpenAIError($"Invalid URL ({request.Method} {path})", "invalid_request_error"), settings, aborted);
             return;
         }
 
         if (!HttpMethods.IsPost(request.Method))
         {
             byte[] notAllowed = api == LlmApi.Messages
-                ? ProviderWireWriter.AnthropicError("not_found_error", "Not Found", requestId)
-                : ProviderWireWriter.OpenAIError($"Invalid method for URL ({request.Method} {path})", "invalid_request_error");
+                ? FakeWire.AnthropicError("not_found_error", "Not Found", requestId)
+                : FakeWire.OpenAIError($"Invalid method for URL ({request.Method} {path})", "invalid_request_error");
             await WriteJsonAsync(response, api == LlmApi.Messages ? StatusCodes.Status404NotFound : StatusCodes.Status405MethodNotAllowed, notAllowed, settings, aborted);
             return;
         }
@@ -138,9 +138,17 @@ public sealed partial class FakeProvider
             return;
         }
 
+        if (TakeReplay() is { } replay)
+        {
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = replay.Name.EndsWith(".sse", StringComparison.Ordinal) ? FakeWire.EventStreamContentType : FakeWire.JsonContentType;
+            await WriteChunkedAsync(response, replay.Body, settings.WriteChunkSize, aborted);
+            return;
+        }
+
         if (settings.Garbage == FakeGarbage.NotJson)
         {
-            response.ContentType = WantsStream(body) ? ProviderWireWriter.EventStreamContentType : ProviderWireWriter.JsonContentType;
+            response.ContentType = WantsStream(body) ? FakeWire.EventStreamContentType : FakeWire.JsonContentType;
             await WriteChunkedAsync(response, NotJsonBody, settings.WriteChunkSize, aborted);
             return;
         }
@@ -169,7 +177,7 @@ public sealed partial class FakeProvider
         {
             if (string.IsNullOrEmpty(bearer))
             {
-                return (StatusCodes.Status401Unauthorized, ProviderWireWriter.OpenAIError(FakeErrors.OpenAIMissingKeyMessage, "invalid_request_error"));
+                return (StatusCodes.Status401Unauthorized, FakeWire.OpenAIError(FakeErrors.OpenAIMissingKeyMessage, "invalid_request_error"));
             }
 
             return bearer == OpenAIKey ? null : (StatusCodes.Status401Unauthorized, FakeErrors.OpenAIIncorrectKey(bearer));
@@ -178,17 +186,17 @@ public sealed partial class FakeProvider
         string? apiKey = request.Headers.TryGetValue("x-api-key", out var value) ? value.ToString() : bearer;
         if (string.IsNullOrEmpty(apiKey))
         {
-            return (StatusCodes.Status401Unauthorized, ProviderWireWriter.AnthropicError("authentication_error", "x-api-key header is required", requestId));
+            return (StatusCodes.Status401Unauthorized, FakeWire.AnthropicError("authentication_error", "x-api-key header is required", requestId));
         }
 
         if (apiKey != AnthropicKey)
         {
-            return (StatusCodes.Status401Unauthorized, ProviderWireWriter.AnthropicError("authentication_error", "invalid x-api-key", requestId));
+            return (StatusCodes.Status401Unauthorized, FakeWire.AnthropicError("authentication_error", "invalid x-api-key", requestId));
         }
 
         if (string.IsNullOrEmpty(request.Headers["anthropic-version"].ToString()))
         {
-            return (StatusCodes.Status400BadRequest, ProviderWireWriter.AnthropicError("invalid_request_error", "anthropic-version: header is required", requestId));
+            return (StatusCodes.Status400BadRequest, FakeWire.AnthropicError("invalid_request_error", "anthropic-version: header is required", requestId));
         }
 
         return null;
@@ -201,24 +209,22 @@ public sealed partial class FakeProvider
         string requestId = api == LlmApi.Messages ? ids.AnthropicRequestId() : ids.OpenAIRequestId();
         if (!ProviderRequest.TryParse(api, body, out ProviderRequest? parsed, out ProviderRequestError error))
         {
-            return new Answer(error.StatusCode, ProviderWireWriter.Error(api, error, requestId), null);
+            return new Answer(error.StatusCode, FakeWire.Error(api, error.Type, error.Message, error.Param, error.Code, requestId), null);
         }
 
         if (api == LlmApi.Embeddings)
         {
-            int dimensions = parsed.Dimensions ?? EmbeddingVectors.DefaultDimensions(parsed.Model);
-            var embeddings = new EmbeddingsReply
-            {
-                Model = parsed.Model,
-                Vectors = [.. parsed.EmbeddingTexts.Select((text, i) => EmbeddingVectors.Create(text, i, dimensions))],
-                Base64 = parsed.Base64Embeddings,
-                PromptTokens = settings.Usage?.InputTokens ?? parsed.EstimatedInputTokens,
-            };
-            return new Answer(StatusCodes.Status200OK, ProviderWireWriter.ToJsonBytes(embeddings), null);
+            int dimensions = parsed.Dimensions ?? FakeVectors.DefaultDimensions(parsed.Model);
+            byte[] embeddings = FakeWire.Embeddings(
+                parsed.Model,
+                [.. parsed.EmbeddingTexts.Select((text, i) => FakeVectors.Create(text, i, dimensions))],
+                parsed.Base64Embeddings,
+                Billing?.Invoke(api, body).InputTokens ?? settings.Usage?.InputTokens ?? parsed.EstimatedInputTokens);
+            return new Answer(StatusCodes.Status200OK, embeddings, null);
         }
 
-        List<string> deltas = Router.Simulation.ReplyText.SplitIntoDeltas(settings.ReplyText);
-        long outputTokens = Router.Simulation.ReplyText.CountWords(settings.ReplyText);
+        List<string> deltas = SplitIntoDeltas(settings.ReplyText);
+        long outputTokens = CountWords(settings.ReplyText);
         bool truncated = false;
         if (parsed.MaxOutputTokens is long limit && outputTokens > limit)
         {
@@ -228,7 +234,7 @@ public sealed partial class FakeProvider
         }
 
         DateTimeOffset created = settings.FixedCreated ?? _timeProvider.GetUtcNow();
-        var reply = new ProviderReply
+        var reply = new FakeReply
         {
             Api = api,
             Model = parsed.Model,
@@ -241,7 +247,7 @@ public sealed partial class FakeProvider
             ItemId = ids.ResponseItemId(),
             Created = created.ToUnixTimeSeconds(),
             Deltas = deltas,
-            Usage = settings.Usage ?? new TokenUsage(parsed.EstimatedInputTokens, outputTokens),
+            Usage = Billing?.Invoke(api, body) ?? settings.Usage ?? new TokenUsage(parsed.EstimatedInputTokens, outputTokens),
             Truncated = truncated,
             IncludeUsage = parsed.IncludeUsage,
             IncludeObfuscation = parsed.IncludeObfuscation,
@@ -254,19 +260,19 @@ public sealed partial class FakeProvider
         };
         return parsed.Stream
             ? new Answer(StatusCodes.Status200OK, null, reply)
-            : new Answer(StatusCodes.Status200OK, ProviderWireWriter.ToJsonBytes(reply), null);
+            : new Answer(StatusCodes.Status200OK, FakeWire.JsonBody(reply), null);
     }
 
-    private async Task WriteStreamAsync(HttpContext context, ProviderReply reply, Settings settings, CancellationToken aborted)
+    private async Task WriteStreamAsync(HttpContext context, FakeReply reply, Settings settings, CancellationToken aborted)
     {
         HttpResponse response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = ProviderWireWriter.EventStreamContentType;
+        response.ContentType = FakeWire.EventStreamContentType;
         response.Headers.CacheControl = "no-cache";
         await response.StartAsync(aborted);
 
         int written = 0;
-        foreach (ReadOnlyMemory<byte> frame in ProviderWireWriter.StreamEvents(reply))
+        foreach (byte[] frame in FakeWire.StreamFrames(reply))
         {
             if (settings.AbortAfterEvents is int limit && written >= limit)
             {
@@ -307,7 +313,7 @@ public sealed partial class FakeProvider
     private static async Task WriteJsonAsync(HttpResponse response, int statusCode, byte[] body, Settings settings, CancellationToken aborted)
     {
         response.StatusCode = statusCode;
-        response.ContentType = ProviderWireWriter.JsonContentType;
+        response.ContentType = FakeWire.JsonContentType;
         if (settings.WriteChunkSize <= 0)
         {
             response.ContentLength = body.Length;
@@ -330,5 +336,21 @@ public sealed partial class FakeProvider
     private static bool WantsStream(byte[] body) => body.AsSpan().IndexOf("\"stream\":true"u8) >= 0 || body.AsSpan().IndexOf("\"stream\": true"u8) >= 0;
 
     /// <summary>What to send: a <see cref="Stream"/> reply, or a JSON <see cref="Body"/> with its status.</summary>
-    private sealed record Answer(int StatusCode, byte[]? Body, ProviderReply? Stream);
+    private sealed record Answer(int StatusCode, byte[]? Body, FakeReply? Stream);
+
+    /// <summary>The reply split into stream pieces: each word with the whitespace before it (trailing whitespace last).</summary>
+    private static List<string> SplitIntoDeltas(string text)
+    {
+        var deltas = System.Text.RegularExpressions.Regex.Matches(text, @"\s*\S+").Select(m => m.Value).ToList();
+        int covered = deltas.Sum(d => d.Length);
+        if (covered < text.Length)
+        {
+            deltas.Add(text[covered..]);
+        }
+
+        return deltas;
+    }
+
+    /// <summary>The fake's output token count: one per word.</summary>
+    private static int CountWords(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
 }

@@ -26,8 +26,9 @@ namespace IronRuntime.Tests.Fakes;
 /// <c>anthropic-version</c>, a malformed body or a missing model gets the provider's 400.
 /// </para>
 /// <para>
-/// Every knob is thread-safe and read once per request, when the request arrives. Answers are built
-/// with the router's <c>ProviderWireWriter</c>; <see cref="RenderResponse"/> gives the exact bytes
+/// Every knob is thread-safe and read once per request, when the request arrives. Answers are rendered
+/// from the fixture files in <c>Fakes/Fixtures/</c> (<see cref="Fixtures"/>), written from the providers' API
+/// references, never from the library's simulated provider; <see cref="RenderResponse"/> gives the exact bytes
 /// the fake sends for a body.
 /// </para>
 /// </remarks>
@@ -49,6 +50,7 @@ public sealed partial class FakeProvider : IAsyncDisposable
     private readonly List<(int Count, TaskCompletionSource Signal)> _arrivalWaiters = [];
     private Settings _settings = Settings.Default;
     private ForcedFailure? _forcedFailure;
+    private Replay? _replay;
     private TaskCompletionSource? _hold;
     private int _arrived;
     private int _waiting;
@@ -108,6 +110,12 @@ public sealed partial class FakeProvider : IAsyncDisposable
         get => Read().Usage;
         set => Update(s => s with { Usage = value });
     }
+
+    /// <summary>
+    /// When set, decides the usage of each answer from its route and request body, as a provider's billing would;
+    /// it wins over <see cref="Usage"/>. Called once per answered request, on the request's thread.
+    /// </summary>
+    public Func<LlmApi, byte[], TokenUsage>? Billing { get; set; }
 
     /// <summary>How long each request waits before the response headers are sent.</summary>
     public TimeSpan ResponseDelay
@@ -204,6 +212,24 @@ public sealed partial class FakeProvider : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Answers the next <paramref name="count"/> authenticated requests with the recorded answer
+    /// <c>Fakes/Fixtures/recorded/</c><paramref name="recording"/>, byte for byte (status 200; an <c>.sse</c> recording
+    /// as <c>text/event-stream</c>, a <c>.json</c> one as <c>application/json</c>), whatever the request asked for.
+    /// </summary>
+    public void ReplayNext(int count, string recording)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        byte[] body = RecordedBytes(recording);
+        lock (_lock)
+        {
+            _replay = count == 0 ? null : new Replay(count, recording, body);
+        }
+    }
+
+    /// <summary>The bytes of the recorded answer <paramref name="recording"/> (a file in <c>Fakes/Fixtures/recorded/</c>).</summary>
+    public static byte[] RecordedBytes(string recording) => System.Text.Encoding.UTF8.GetBytes(Fixtures.Template("recorded/" + recording));
+
     /// <summary>Makes requests that arrive from now on wait before answering, until <see cref="ReleaseHeld"/>.</summary>
     public void HoldResponses()
     {
@@ -250,6 +276,7 @@ public sealed partial class FakeProvider : IAsyncDisposable
         {
             _settings = Settings.Default;
             _forcedFailure = null;
+            _replay = null;
             _arrived = 0;
             _aborted = 0;
         }
@@ -316,6 +343,21 @@ public sealed partial class FakeProvider : IAsyncDisposable
         }
     }
 
+    /// <summary>Takes the recorded answer for this request, if any is left.</summary>
+    private Replay? TakeReplay()
+    {
+        lock (_lock)
+        {
+            if (_replay is not { } replay)
+            {
+                return null;
+            }
+
+            _replay = replay.Count > 1 ? replay with { Count = replay.Count - 1 } : null;
+            return replay;
+        }
+    }
+
     private Task? HoldGate()
     {
         lock (_lock)
@@ -341,4 +383,6 @@ public sealed partial class FakeProvider : IAsyncDisposable
     }
 
     private sealed record ForcedFailure(int Count, int StatusCode, string? Body, TimeSpan? RetryAfter);
+
+    private sealed record Replay(int Count, string Name, byte[] Body);
 }

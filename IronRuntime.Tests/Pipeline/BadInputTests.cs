@@ -130,6 +130,7 @@ public sealed class BadInputTests
         Assert.Multiple(() =>
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(error, Is.InstanceOf<IOException>().Or.InstanceOf<HttpRequestException>(), "the cut reaches the client as an error");
             Assert.That(Encoding.UTF8.GetString(read.ToArray()), Does.Not.Contain("[DONE]"));
             Assert.That(m.Errors, Is.EqualTo(1), "a stream cut short is a failed call");
             Assert.That(m.OutputTokens, Is.GreaterThan(0), "what was received is charged");
