@@ -95,6 +95,10 @@ internal sealed class AgentMetricsCollector(IBudgetLedger ledger) : ILlmCallObse
             Interlocked.Add(ref c.CachedInputTokens, u.CachedInputTokens);
             Interlocked.Add(ref c.CacheCreationInputTokens, u.CacheCreationInputTokens);
             Interlocked.Add(ref c.ReasoningTokens, u.ReasoningTokens);
+            if (call.UsageEstimated)
+            {
+                Interlocked.Increment(ref c.EstimatedCharges);
+            }
         }
     }
 

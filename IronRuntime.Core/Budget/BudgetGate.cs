@@ -83,6 +83,37 @@ internal sealed partial class BudgetGate : ILlmRequestGate
         }
 
         string? tier = ServiceTier(billing);
+        var (fixedCost, outputUnit, minUnits, maxUnits) = WorstCase(price, call, tier);
+        BudgetReservation reservation;
+        if (!_ledger.TryReserve(agentId, fixedCost, outputUnit, minUnits, maxUnits, out reservation))
+        {
+            // The byte bound of the prompt does not fit: count its tokens (OpenAI models) and try once more.
+            bool fits = false;
+            if (call.TryTightenInputTokenBound())
+            {
+                (fixedCost, outputUnit, minUnits, maxUnits) = WorstCase(price, call, tier);
+                fits = _ledger.TryReserve(agentId, fixedCost, outputUnit, minUnits, maxUnits, out reservation);
+            }
+
+            if (!fits)
+            {
+                string message = DenialMessage(agentId, call, fixedCost + (minUnits * outputUnit), minUnits);
+                return ValueTask.FromResult(LlmGateDecision.Deny(HttpStatusCode.PaymentRequired, BudgetExceededType, BudgetExceededCode, message));
+            }
+        }
+
+        long? imposed = hasLimit && call.RequestedMaxOutputTokens is null && call.Api != LlmApi.Embeddings ? reservation.OutputTokens : null;
+        return Admit(call, reservation, price, imposed, tier);
+    }
+
+    /// <summary>
+    /// The worst case of the call at its current input bound: the fixed part (prompt at the dearest input rate,
+    /// per-use tool fees, the allowance for unbounded members), the dearest output rate (times the choices) and the
+    /// output limits to reserve (requested, or the range the ledger may impose from).
+    /// </summary>
+    private (decimal Fixed, decimal OutputUnit, long MinUnits, long MaxUnits) WorstCase(ModelPrice price, LlmCall call, string? tier)
+    {
+        var billing = call.Billing;
         var (inputUnit, outputUnit) = Rates(price, call, tier);
         long? modelMaxOutput = price.MaxOutputTokens;
         foreach (string fallback in call.FallbackModels)
@@ -119,14 +150,7 @@ internal sealed partial class BudgetGate : ILlmRequestGate
             minUnits = Math.Min(maxUnits, Math.Max(_config.MinimumImposedOutputTokens, billing.ThinkingBudgetTokens ?? 0));
         }
 
-        if (!_ledger.TryReserve(agentId, fixedCost, outputUnit, minUnits, maxUnits, out var reservation))
-        {
-            string message = DenialMessage(agentId, call, fixedCost + (minUnits * outputUnit), minUnits);
-            return ValueTask.FromResult(LlmGateDecision.Deny(HttpStatusCode.PaymentRequired, BudgetExceededType, BudgetExceededCode, message));
-        }
-
-        long? imposed = hasLimit && call.RequestedMaxOutputTokens is null && call.Api != LlmApi.Embeddings ? reservation.OutputTokens : null;
-        return Admit(call, reservation, price, imposed, tier);
+        return (fixedCost, outputUnit, minUnits, maxUnits);
     }
 
     /// <summary>Admits the call; with a durable store, only once its reservation is committed (group commit).</summary>

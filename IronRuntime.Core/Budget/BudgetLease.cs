@@ -10,6 +10,9 @@ namespace IronRuntime.Budget;
 /// </summary>
 internal sealed class BudgetLease(IBudgetLedger ledger, BudgetReservation reservation, ModelPrice? price, string reservedModel, IModelPricing pricing, string? serviceTier = null) : ILlmCallLease
 {
+    /// <summary>The amount reserved for the call: its worst case.</summary>
+    public decimal Reserved => reservation.Amount;
+
     /// <summary>The id of the reservation in the state store when it was made durable; 0 when not.</summary>
     public long DurableId { get; init; }
 

@@ -35,7 +35,10 @@ internal sealed class StateRecorder : ILlmCallObserver
 
         decimal cost = CallCost.Of(call, _pricing);
         var record = new CallRecord(_timeProvider.GetUtcNow(), call.CallerId, call.Provider, call.Model, call.Outcome,
-            call.StatusCode, call.Usage, cost, call.Duration.TotalMilliseconds);
+            call.StatusCode, call.Usage, cost, call.Duration.TotalMilliseconds)
+        {
+            Estimated = call.UsageEstimated,
+        };
         if (_durable is not null && call.Lease is BudgetLease { DurableId: > 0 and var id })
         {
             _durable.Settle(id, record);

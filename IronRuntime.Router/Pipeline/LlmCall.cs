@@ -74,6 +74,13 @@ public sealed class LlmCall
     /// <summary>Whether <see cref="Usage"/> was reported by the provider (as opposed to estimated or absent).</summary>
     public bool UsageReported { get; internal set; }
 
+    /// <summary>
+    /// Whether <see cref="Usage"/> is (partly) the router's estimate: the provider answered but its usage never
+    /// arrived (a stream aborted, cut or timed out; an answer cut after its headers). The prompt is then counted from
+    /// the request and the output from what was forwarded.
+    /// </summary>
+    public bool UsageEstimated { get; internal set; }
+
     /// <summary>The model named in the response, when the provider named one.</summary>
     public string? ResponseModel { get; internal set; }
 
@@ -115,6 +122,46 @@ public sealed class LlmCall
 
     /// <summary>The idle and whole-call limits of a streamed answer, set by the resilience stage; null for none.</summary>
     internal Streaming.StreamTimeouts? StreamTimeouts { get; set; }
+
+    /// <summary>Whether a provider answered this call with a success status (its headers arrived).</summary>
+    internal bool ProviderAnswered { get; set; }
+
+    /// <summary>Success answers of earlier attempts whose body was cut before their usage (each billed its prompt).</summary>
+    internal int UnreportedAnswers { get; set; }
+
+    /// <summary>The fixed token bound of the prompt's image and file parts.</summary>
+    internal long PartsTokenBound { get; set; }
+
+    private long _promptTokens = -2;
+
+    /// <summary>The prompt's tokens counted with the model family's tokenizer (cached), or null without one.</summary>
+    internal long? PromptTokens()
+    {
+        if (_promptTokens == -2)
+        {
+            _promptTokens = Requests.PromptTokenCounter.Count(Body.Span, Api, Model) ?? -1;
+        }
+
+        return _promptTokens >= 0 ? _promptTokens : null;
+    }
+
+    /// <summary>
+    /// Lowers <see cref="InputTokenBound"/> to the tokenizer's count (plus the parts' bounds) when that is smaller;
+    /// false when there is no tokenizer for the model, or the prompt carries audio, or the count is not smaller.
+    /// </summary>
+    internal bool TryTightenInputTokenBound()
+    {
+        if (Billing.HasAudioInput || PromptTokens() is not { } tokens || tokens + PartsTokenBound >= InputTokenBound)
+        {
+            return false;
+        }
+
+        InputTokenBound = tokens + PartsTokenBound;
+        return true;
+    }
+
+    /// <summary>The prompt tokens to charge when the provider never reported them: the count, else the bound.</summary>
+    internal long EstimatedPromptTokens => !Billing.HasAudioInput && PromptTokens() is { } tokens ? tokens + PartsTokenBound : InputTokenBound;
 
     /// <summary>Marks the call complete; true only for the first caller.</summary>
     internal bool TryMarkCompleted() => Interlocked.Exchange(ref _completed, 1) == 0;

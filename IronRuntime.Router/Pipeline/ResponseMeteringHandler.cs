@@ -41,6 +41,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
 
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         call.StatusCode = (int)response.StatusCode;
+        call.ProviderAnswered = response.IsSuccessStatusCode;
         if (!response.IsSuccessStatusCode)
         {
             return await ProviderErrorAsync(request, response, call, cancellationToken).ConfigureAwait(false);

@@ -174,6 +174,12 @@ internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCall
         }
         catch (Exception ex)
         {
+            if (response is { IsSuccessStatusCode: true })
+            {
+                // The provider answered and bills it, but the body (and its usage) was cut: charged its prompt.
+                call.UnreportedAnswers++;
+            }
+
             response?.Dispose();
             return Outcome.FromException<HttpResponseMessage>(ex);
         }
