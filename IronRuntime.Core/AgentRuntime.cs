@@ -69,6 +69,8 @@ public sealed partial class AgentRuntime : IAsyncDisposable
 
         _restorer = restorer;
         _store = store is NullRuntimeStateStore ? null : store;
+
+        WarnAboutMissingKeys();
     }
 
     /// <summary>Raised when an agent changes status.</summary>
@@ -279,6 +281,25 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         }
 
         return handle;
+    }
+
+    /// <summary>Once, at start: a provider without a key gets every call refused (401, nothing sent) — say so up front.</summary>
+    private void WarnAboutMissingKeys()
+    {
+        if (_config.Router.UseSimulatedProvider)
+        {
+            return;
+        }
+
+        if (string.IsNullOrEmpty(_config.Router.OpenAI.ApiKey))
+        {
+            CoreLog.ProviderKeyMissing(_logger, IronRuntime.Router.LlmProvider.OpenAI, "OPENAI_API_KEY", "Router:OpenAI:ApiKey");
+        }
+
+        if (string.IsNullOrEmpty(_config.Router.Anthropic.ApiKey))
+        {
+            CoreLog.ProviderKeyMissing(_logger, IronRuntime.Router.LlmProvider.Anthropic, "ANTHROPIC_API_KEY", "Router:Anthropic:ApiKey");
+        }
     }
 
     private async Task RunInProcessAsync(AgentHandle handle, Func<AgentContext, Task> agent, AgentContext context)

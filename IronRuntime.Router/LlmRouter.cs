@@ -76,7 +76,7 @@ public sealed class LlmRouter : IDisposable
             inner = new ConcurrencyLimitHandler(new Admission.CallAdmission(options.MaxConcurrentCalls, options.MaxConcurrentCallsPerCaller), completion, logger) { InnerHandler = inner };
         }
 
-        _chain = new ProviderRoutingHandler(options, completion, timeProvider, logger) { InnerHandler = inner };
+        _chain = new ProviderRoutingHandler(options, completion, timeProvider, logger, keysCheckedDownstream: resilience is not null) { InnerHandler = inner };
         _invoker = new HttpMessageInvoker(_chain, disposeHandler: false);
         Options = options;
     }

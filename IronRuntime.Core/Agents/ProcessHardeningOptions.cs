@@ -2,7 +2,8 @@ namespace IronRuntime.Agents;
 
 /// <summary>
 /// How the host process protects itself from its process agents on Linux (<see cref="RuntimeConfig.ProcessHardening"/>).
-/// Both apply once, to the whole host process, when the first process agent starts; see <c>docs/security.md</c>.
+/// Both apply to the whole host process, once, when the first process agent of any runtime in it starts; they cannot be
+/// undone by a runtime started later with other options. See <c>docs/security.md</c>.
 /// </summary>
 public sealed class ProcessHardeningOptions
 {

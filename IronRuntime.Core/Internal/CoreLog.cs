@@ -53,6 +53,9 @@ internal static partial class CoreLog
     [LoggerMessage(2015, LogLevel.Error, "A handler of the AgentStatusChanged event threw for agent {AgentId}.")]
     public static partial void StatusHandlerFailed(ILogger logger, Exception exception, string agentId);
 
+    [LoggerMessage(2017, LogLevel.Warning, "No API key for {Provider}: its calls are refused with 401 and never sent. Set {Variable} or {Setting}, or call UseSimulatedProvider().")]
+    public static partial void ProviderKeyMissing(ILogger logger, Router.LlmProvider provider, string variable, string setting);
+
     [LoggerMessage(2016, LogLevel.Warning, "Agent {AgentId} failed: its code threw {ExceptionType}: {Reason}")]
     public static partial void AgentThrew(ILogger logger, Exception exception, string agentId, string exceptionType, string reason);
 

@@ -90,7 +90,10 @@ internal sealed partial class SqliteRuntimeStateStore
                 (t.Estimated, t.Unsettled) = (reader.GetInt64(11), reader.GetInt64(12));
                 t.Spent = ParseMoney(reader.GetString(13));
             }
+        }
 
+        using (var read = _connection.CreateCommand())
+        {
             read.CommandText = "SELECT account, entity_type, count FROM pii_totals";
             using var pii = read.ExecuteReader();
             while (pii.Read())

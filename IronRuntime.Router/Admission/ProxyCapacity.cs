@@ -16,12 +16,12 @@ internal readonly record struct ProxyCapacity(int Calls, int Connections, long D
 
     /// <summary>
     /// The capacity under an open-file limit of <paramref name="limit"/> with <paramref name="openNow"/> already open:
-    /// reserve = open now + max(128, limit / 40); calls = 8/17 of the rest, connections = calls × 9/8 (2 × calls +
+    /// reserve = open now + max(256, limit / 40); calls = 8/17 of the rest, connections = calls × 9/8 (2 × calls +
     /// calls / 8 = the rest).
     /// </summary>
     public static ProxyCapacity For(long limit, int openNow)
     {
-        int reserve = (int)Math.Min(int.MaxValue, openNow + Math.Max(128, limit / 40));
+        int reserve = (int)Math.Min(int.MaxValue, openNow + Math.Max(256, limit / 40));
         long usable = limit - reserve;
         if (usable < 17)
         {

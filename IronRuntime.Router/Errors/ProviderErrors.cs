@@ -48,6 +48,23 @@ internal static class ProviderErrors
         return response;
     }
 
+    /// <summary>The error type of a call refused because the runtime has no key for its provider.</summary>
+    public const string MissingKeyType = "iron_runtime_no_api_key";
+
+    /// <summary>
+    /// 401 for a call to a provider the runtime has no key for (and no simulated provider): sent, it could only be
+    /// refused by the provider, so it is not sent at all. The message names the settings that supply the key.
+    /// </summary>
+    public static HttpResponseMessage MissingKey(bool anthropicShape, LlmProvider provider, string endpoint, HttpRequestMessage? request = null)
+    {
+        string variable = provider == LlmProvider.Anthropic ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY";
+        string section = provider == LlmProvider.Anthropic ? "Anthropic" : "OpenAI";
+        string named = endpoint is "openai" or "anthropic" ? string.Empty : $"Resilience:Endpoints:{endpoint}:ApiKey, ";
+        string message = $"IronRuntime has no API key for {provider} (endpoint '{endpoint}'), so the call was not sent. Set {named}{variable} or "
+            + $"Router:{section}:ApiKey (builder: Use{section}(apiKey)), or call UseSimulatedProvider() to run without a provider.";
+        return Create(anthropicShape, HttpStatusCode.Unauthorized, MissingKeyType, "missing_api_key", message, request);
+    }
+
     /// <summary>The JSON error body.</summary>
     public static byte[] Body(bool anthropicShape, string type, string? code, string message, string? param = null)
     {

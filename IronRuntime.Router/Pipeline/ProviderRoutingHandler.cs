@@ -22,9 +22,19 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
     private readonly ILogger _logger;
     private readonly Uri _openAIBase;
     private readonly Uri _anthropicBase;
+    private readonly bool _keysCheckedDownstream;
 
-    public ProviderRoutingHandler(LlmRouterOptions options, ILlmCallCompletion completion, TimeProvider timeProvider, ILogger logger)
+    /// <param name="options">The router's options (endpoints, keys, limits).</param>
+    /// <param name="completion">Ends the calls this stage answers itself.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="logger">The router's logger.</param>
+    /// <param name="keysCheckedDownstream">
+    /// True when the resilience stage chooses the endpoints of routed calls: it refuses a call only when none of them
+    /// has a key (a failover target may have one). Otherwise this stage refuses a call to a provider without a key.
+    /// </param>
+    public ProviderRoutingHandler(LlmRouterOptions options, ILlmCallCompletion completion, TimeProvider timeProvider, ILogger logger, bool keysCheckedDownstream = false)
     {
+        _keysCheckedDownstream = keysCheckedDownstream;
         _options = options;
         _completion = completion;
         _timeProvider = timeProvider;
@@ -126,10 +136,21 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
 
         call.Provider = provider;
         call.Body = body;
+        string? key = provider == LlmProvider.Anthropic ? _options.Anthropic.ApiKey : _options.OpenAI.ApiKey;
+        if (string.IsNullOrEmpty(key) && !_options.UseSimulatedProvider && !(_keysCheckedDownstream && api != LlmApi.Unknown))
+        {
+            // No key, no call: the provider could only refuse it, and a refusal (or an unreachable host) would say less.
+            string endpoint = provider == LlmProvider.Anthropic ? "anthropic" : "openai";
+            call.StatusCode = (int)HttpStatusCode.Unauthorized;
+            RouterLog.CallWithoutKey(_logger, call.CallerId, provider, endpoint);
+            _completion.Complete(call, LlmCallOutcome.Rejected);
+            return ProviderErrors.MissingKey(call.AnthropicErrorShape, provider, endpoint, request);
+        }
+
         var baseUri = provider == LlmProvider.Anthropic ? _anthropicBase : _openAIBase;
         string query = request.RequestUri is { IsAbsoluteUri: true } absolute ? absolute.Query : string.Empty;
         var upstream = UpstreamRequest.Create(request, new Uri(baseUri, upstreamPath + query), body);
-        ProviderUpstream.InjectCredentials(upstream.Headers, provider, api, provider == LlmProvider.Anthropic ? _options.Anthropic.ApiKey : _options.OpenAI.ApiKey);
+        ProviderUpstream.InjectCredentials(upstream.Headers, provider, api, key);
         upstream.Options.Set(LlmCall.OptionsKey, call);
         call.Activity = RouterActivity.Start(call);
 

@@ -95,7 +95,11 @@ public sealed class LlmProxy : IAsyncDisposable
         }
 
         // Load what the refusal path needs now, while descriptors are plenty (each assembly holds two while loaded).
-        _ = Errors.OverloadErrors.Overloaded(anthropicShape: false, "warm-up").Content.Headers.ContentLength;
+        using (var warmUp = Errors.OverloadErrors.Overloaded(anthropicShape: false, "warm-up"))
+        {
+            _ = warmUp.Content.Headers.ContentLength;
+        }
+
         var capacity = Admission.ProxyCapacity.OfThisProcess();
         if (capacity.Descriptors > 0)
         {

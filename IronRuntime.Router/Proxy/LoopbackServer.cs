@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
@@ -31,9 +32,13 @@ internal sealed class LoopbackServer : IAsyncDisposable
     {
         var options = new KestrelServerOptions { AddServerHeader = false };
         options.Limits.MaxRequestBodySize = null; // the router caps what it reads, and answers 413 in the provider's shape
-        options.Limits.MaxConcurrentConnections = maxConnections; // beyond: closed at once, so descriptors never run out
         options.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http1);
-        var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory);
+        IConnectionListenerFactory transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory);
+        if (maxConnections is { } cap)
+        {
+            transport = new BoundedConnectionListenerFactory(transport, (int)Math.Min(int.MaxValue, cap)); // descriptors never run out
+        }
+
         var server = new KestrelServer(Options.Create(options), transport, loggerFactory);
         try
         {

@@ -121,6 +121,12 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
         target.StatusCode = (int)response.StatusCode;
         ProxyHeaders.CopyResponseHeaders(response, target.Headers);
         target.ContentLength = response.Content.Headers.ContentLength;
+        if (response.StatusCode is HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.RequestTimeout
+            && response.Headers.Contains(ProviderErrors.OriginHeader))
+        {
+            // The body was refused part-way: close the connection rather than let Kestrel drain the rest of it.
+            target.Headers.Connection = "close";
+        }
 
         PipeWriter writer = target.BodyWriter;
         try

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.Versioning;
 using IronRuntime.Agents;
+using IronRuntime.Agents.Processes;
 using IronRuntime.Tests.Support;
 
 namespace IronRuntime.Tests.Agents;
@@ -63,6 +64,54 @@ public sealed class ProcessAgentContainmentTests
             await agent.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
             await Eventually.UntilAsync(() => !UnixProcesses.Exists(escapee), TimeSpan.FromSeconds(10), $"the escaped daemon {escapee} to be killed and reaped");
+        }
+        finally
+        {
+            UnixProcesses.KillIfAlive(escapee);
+        }
+    }
+
+    [Test]
+    public async Task DaemonEndsByItselfWhileTheAgentRuns_IsReaped_NoZombieLeft()
+    {
+        await using var h = await RuntimeHarness.StartAsync();
+        var agent = await h.Runtime.StartAgentAsync(ProcessAgents.PythonAgent, ProcessAgents.Python("escape", "stay", "5"));
+        int escapee = await EscapeeOfAsync(agent);
+        try
+        {
+            // Adopted by the runtime (its subreaper), the daemon would stay a zombie for as long as the host runs unless
+            // the runtime reaps it; the agent itself keeps running meanwhile.
+            await Eventually.UntilAsync(() => !UnixProcesses.Exists(escapee), TimeSpan.FromSeconds(40), $"the daemon {escapee} to exit and be reaped");
+            Assert.That(agent.Status, Is.EqualTo(AgentStatus.Running));
+        }
+        finally
+        {
+            UnixProcesses.KillIfAlive(escapee);
+        }
+    }
+
+    [Test]
+    public async Task StopAgentAsync_DaemonThatAlsoEmptiedItsEnvironment_IsKilledThroughTheAgentsCgroup()
+    {
+        if (AgentCgroup.TryCreate() is not { } probe)
+        {
+            Assert.Ignore("No writable cgroup v2 below the host's own cgroup (root, or a delegated cgroup, is needed); without one such a daemon cannot be attributed (docs/security.md).");
+            return;
+        }
+
+        probe.TryDelete();
+        await using var h = await RuntimeHarness.StartAsync();
+        var options = ProcessAgents.Python("escape", "stay", "", "scrub");
+        options.StopTimeout = TimeSpan.FromMilliseconds(300);
+        var agent = await h.Runtime.StartAgentAsync(ProcessAgents.PythonAgent, options);
+        int escapee = await EscapeeOfAsync(agent);
+        try
+        {
+            await Eventually.UntilAsync(() => File.ReadAllBytes($"/proc/{escapee}/environ").Length == 0, TimeSpan.FromSeconds(10), "the daemon to empty its environment");
+
+            await h.Runtime.StopAgentAsync(agent.AgentId).WaitAsync(TimeSpan.FromSeconds(30));
+
+            await Eventually.UntilAsync(() => !UnixProcesses.Exists(escapee), TimeSpan.FromSeconds(10), $"the daemon {escapee} to be killed and reaped");
         }
         finally
         {

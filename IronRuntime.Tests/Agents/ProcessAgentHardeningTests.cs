@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.Versioning;
+using IronRuntime.Agents.Processes;
 using IronRuntime.Tests.Support;
 
 namespace IronRuntime.Tests.Agents;
@@ -64,6 +65,21 @@ public sealed class ProcessAgentHardeningTests
             Assert.That(lines, Has.One.StartsWith("MEM denied"), all);
             Assert.That(lines, Has.One.StartsWith("PTRACE denied"), all);
             Assert.That(all, Does.Not.Contain(secret));
+        });
+    }
+
+    [Test]
+    public async Task FirstProcessAgent_MakesTheHostNonDumpableAndAChildSubreaper()
+    {
+        await using var h = await RuntimeHarness.StartAsync();
+
+        var agent = await h.Runtime.StartAgentAsync(ProcessAgents.PythonAgent, ProcessAgents.Python("chat", "1"));
+        await agent.ExpectExitAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(LinuxProcessControl.IsDumpable, Is.False, "prctl(PR_GET_DUMPABLE)");
+            Assert.That(LinuxProcessControl.IsChildSubreaper, Is.True, "prctl(PR_GET_CHILD_SUBREAPER)");
         });
     }
 

@@ -151,6 +151,59 @@ public sealed class DashboardEndpointsTests
     }
 
     [Test]
+    public async Task Providers_ListsTheBuiltInEndpointsWithTheirCircuitState()
+    {
+        using var providers = JsonDocument.Parse(await _http.GetStringAsync("/ironruntime/providers"));
+        var byEndpoint = providers.RootElement.EnumerateArray().ToDictionary(p => p.GetProperty("endpoint").GetString()!);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(byEndpoint.Keys, Is.EquivalentTo(new[] { "openai", "anthropic" }));
+            Assert.That(byEndpoint["openai"].GetProperty("provider").GetString(), Is.EqualTo("OpenAI"));
+            Assert.That(byEndpoint["anthropic"].GetProperty("provider").GetString(), Is.EqualTo("Anthropic"));
+            Assert.That(byEndpoint.Values.Select(p => p.GetProperty("state").GetString()), Is.All.EqualTo("Closed"));
+        });
+    }
+
+    [Test]
+    public async Task Events_WebSocketReceivesAgentStatusAndBudgetAlerts()
+    {
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri(_base.ToString().Replace("http", "ws", StringComparison.Ordinal) + "ironruntime/events"), CancellationToken.None);
+        _fake.Usage = new TokenUsage(4_000_000, 0); // $0.60 of the $1 budget at gpt-4o-mini's 1.5e-07: crosses 50 %
+        var agent = await Runtime.StartAgentAsync(async ctx =>
+        {
+            using var r = await ctx.HttpClient.PostAsync("/v1/chat/completions", new StringContent(
+                """{"model":"gpt-4o-mini","max_tokens":10,"messages":[]}""", Encoding.UTF8, "application/json"));
+        }, new AgentOptions { AgentId = "spender" });
+        await agent.WaitForExitAsync();
+
+        var received = new List<JsonElement>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var buffer = new byte[16 * 1024];
+        while (!(received.Any(e => e.GetProperty("type").GetString() == "budget.alert")
+                 && received.Any(e => e.GetProperty("type").GetString() == "agent.status" && e.GetProperty("status").GetString() == "Exited")))
+        {
+            var result = await socket.ReceiveAsync(buffer, cts.Token);
+            using var doc = JsonDocument.Parse(buffer.AsMemory(0, result.Count));
+            received.Add(doc.RootElement.Clone());
+        }
+
+        var statuses = received.Where(e => e.GetProperty("type").GetString() == "agent.status" && e.GetProperty("agentId").GetString() == "spender")
+            .Select(e => e.GetProperty("status").GetString()).ToList();
+        var alert = received.First(e => e.GetProperty("type").GetString() == "budget.alert");
+        Assert.Multiple(() =>
+        {
+            Assert.That(statuses, Does.Contain("Running").And.Contain("Exited"));
+            Assert.That(alert.GetProperty("agentId").ValueKind, Is.EqualTo(JsonValueKind.Null), "the global budget");
+            Assert.That(alert.GetProperty("threshold").GetDecimal(), Is.EqualTo(0.5m));
+            Assert.That(alert.GetProperty("spent").GetDecimal(), Is.EqualTo(0.6m));
+            Assert.That(alert.GetProperty("limit").GetDecimal(), Is.EqualTo(1m));
+        });
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+    }
+
+    [Test]
     public async Task Events_PlainHttp_Is400()
     {
         using var response = await _http.GetAsync("/ironruntime/events");

@@ -1,4 +1,3 @@
-using IronRuntime.Budget;
 using IronRuntime.Pricing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,9 +16,16 @@ public sealed class AddIronRuntimeTests
         await using var sp = services.BuildServiceProvider();
 
         var runtime = sp.GetRequiredService<AgentRuntime>();
+        using var http = runtime.CreateHttpClient("a1");
+        using var response = await http.PostAsync("https://api.openai.com/v1/chat/completions", new System.Net.Http.StringContent(
+            """{"model":"gpt-4o-mini","max_tokens":20,"messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"));
 
-        Assert.That(runtime.GetBudget().Limit, Is.EqualTo(3m));
-        Assert.That(runtime.Config.Router.UseSimulatedProvider, Is.True);
+        Assert.Multiple(() =>
+        {
+            Assert.That(runtime.GetBudget().Limit, Is.EqualTo(3m));
+            Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK), "answered by the simulated provider: no key, no network");
+            Assert.That(runtime.GetBudget().Spent, Is.GreaterThan(0m).And.LessThanOrEqualTo(3m), "and held to the configured budget");
+        });
     }
 
     [Test]
@@ -70,8 +76,20 @@ public sealed class AddIronRuntimeTests
         services.AddIronRuntime(b => b.UseSimulatedProvider());
         await using var sp = services.BuildServiceProvider();
 
-        Assert.That(sp.GetRequiredService<IModelPricing>(), Is.SameAs(pricing));
-        Assert.That(sp.GetRequiredService<IBudgetLedger>(), Is.Not.Null);
+        var runtime = sp.GetRequiredService<AgentRuntime>();
+        runtime.SetBudget("a1", 1m);
+        using var http = runtime.CreateHttpClient("a1");
+        using var response = await http.PostAsync("https://api.openai.com/v1/chat/completions", new System.Net.Http.StringContent(
+            """{"model":"gpt-made-up","max_tokens":20,"messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"));
+        var m = runtime.GetMetrics("a1");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sp.GetRequiredService<IModelPricing>(), Is.SameAs(pricing));
+            Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK), "the user's pricing knows a model the shipped table does not");
+            Assert.That(m.BudgetSpent, Is.EqualTo((m.InputTokens * 0.000001m) + (m.OutputTokens * 0.000002m)), "charged at the user's prices");
+            Assert.That(m.OutputTokens, Is.GreaterThan(0));
+        });
     }
 
     [Test]

@@ -338,23 +338,14 @@ public sealed partial class FakeProvider
     /// <summary>What to send: a <see cref="Stream"/> reply, or a JSON <see cref="Body"/> with its status.</summary>
     private sealed record Answer(int StatusCode, byte[]? Body, FakeReply? Stream);
 
-    /// <summary>The reply split into stream pieces: each word with the whitespace before it.</summary>
+    /// <summary>The reply split into stream pieces: each word with the whitespace before it (trailing whitespace last).</summary>
     private static List<string> SplitIntoDeltas(string text)
     {
-        var deltas = new List<string>();
-        int start = 0;
-        for (int i = 1; i < text.Length; i++)
+        var deltas = System.Text.RegularExpressions.Regex.Matches(text, @"\s*\S+").Select(m => m.Value).ToList();
+        int covered = deltas.Sum(d => d.Length);
+        if (covered < text.Length)
         {
-            if (char.IsWhiteSpace(text[i]) && !char.IsWhiteSpace(text[i - 1]))
-            {
-                deltas.Add(text[start..i]);
-                start = i;
-            }
-        }
-
-        if (start < text.Length)
-        {
-            deltas.Add(text[start..]);
+            deltas.Add(text[covered..]);
         }
 
         return deltas;

@@ -33,6 +33,25 @@ public sealed class PiiConfigurationTests
     }
 
     [Test]
+    public async Task Replacements_WithoutRedactors_ReplaceEachTypeWithItsOwnText()
+    {
+        // Pii:Replacements as bound from configuration; types without an entry keep the default "[TYPE]".
+        await using var runtime = AgentRuntime.CreateBuilder()
+            .WithPii(p =>
+            {
+                p.ResponseMode = PiiMode.Redact;
+                p.Replacements[PiiEntityTypes.Phone] = "<phone>";
+                p.Replacements[PiiEntityTypes.Email] = "(e-mail removed)";
+            })
+            .Build();
+        var filter = runtime.OwnedServices!.GetRequiredService<ILlmContentFilter>();
+
+        string redacted = Redact(filter, "Mail a@b.com or call 415-555-0132, from 10.0.0.1.");
+
+        Assert.That(redacted, Is.EqualTo("Mail (e-mail removed) or call <phone>, from [IP_ADDRESS]."));
+    }
+
+    [Test]
     public async Task Builder_Defaults_OffInBothDirections()
     {
         await using var runtime = AgentRuntime.CreateBuilder().Build();

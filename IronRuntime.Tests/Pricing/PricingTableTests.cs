@@ -129,6 +129,7 @@ public sealed class PricingTableTests
         Assert.That(PriceOf(Shipped, "gpt-4").InputPerToken, Is.EqualTo(0.00003m));
     }
 
+    [NonParallelizable] // allocation counts: no other test may share the thread pool or the array pools meanwhile
     [Test]
     public void TryGetPrice_RepeatedFallbackLookup_DoesNotAllocate()
     {

@@ -273,12 +273,8 @@ public sealed class LlmProxyTests
     [TestCase(true, "iron_runtime_provider_unreachable")]
     public async Task UpstreamUnreachable_Is502InProviderShape(bool resilience, string errorType)
     {
-        using var closed = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        closed.Start();
-        int port = ((IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop();
         await using var h = await RuntimeHarness.StartAsync(b => b
-            .UseOpenAI(FakeProvider.OpenAIKey, new Uri($"http://127.0.0.1:{port}/"))
+            .UseOpenAI(FakeProvider.OpenAIKey, Resilience.ResilienceTestSupport.ClosedPort())
             .Configure(c => { c.Resilience.Enabled = resilience; c.Resilience.MaxRetryAttempts = 0; }));
         await h.Runtime.Proxy.StartAsync();
         using var http = ProxyClient.Create(h.Runtime.Proxy);
@@ -299,20 +295,36 @@ public sealed class LlmProxyTests
     [Test]
     public async Task Lifecycle_BaseUrls_ConfiguredPort_StopAndRestart()
     {
-        int port;
-        using (var probe = new TcpListener(System.Net.IPAddress.Loopback, 0))
+        // A configured port has to be free when the proxy binds it: another process may take a port between the probe
+        // and the bind, so a bind that fails for that reason is tried again on another port (bounded).
+        int port = 0;
+        RuntimeHarness? started = null;
+        for (int attempt = 0; started is null; attempt++)
         {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
+            using (var probe = new TcpListener(System.Net.IPAddress.Loopback, 0))
+            {
+                probe.Start();
+                port = ((IPEndPoint)probe.LocalEndpoint).Port;
+                probe.Stop();
+            }
+
+            int chosen = port;
+            var candidate = await RuntimeHarness.StartAsync(b => b.Configure(c => c.Router.Proxy.Port = chosen));
+            Assert.That(candidate.Runtime.Proxy.IsRunning, Is.False);
+            Assert.That(() => candidate.Runtime.Proxy.BaseAddress, Throws.InvalidOperationException);
+            try
+            {
+                await candidate.Runtime.Proxy.StartAsync();
+                started = candidate;
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                await candidate.DisposeAsync();
+            }
         }
 
-        await using var h = await RuntimeHarness.StartAsync(b => b.Configure(c => c.Router.Proxy.Port = port));
+        await using var h = started;
         var proxy = h.Runtime.Proxy;
-        Assert.That(proxy.IsRunning, Is.False);
-        Assert.That(() => proxy.BaseAddress, Throws.InvalidOperationException);
-
-        await proxy.StartAsync();
         await proxy.StartAsync();
         string token = proxy.IssueToken("a1");
         Assert.Multiple(() =>

@@ -62,14 +62,23 @@ internal static class ResilienceTestSupport
         return (error.GetProperty("type").GetString()!, error.GetProperty("message").GetString()!);
     }
 
-    /// <summary>A loopback port nothing listens on.</summary>
+    /// <summary>Sockets that hold the ports of <see cref="ClosedPort"/> for the life of the test process.</summary>
+    private static readonly List<Socket> HeldPorts = [];
+
+    /// <summary>
+    /// A loopback port that refuses connections: bound by a socket that never listens and is kept open, so no other
+    /// process or test can take the port meanwhile (no find-a-free-port-then-reuse race).
+    /// </summary>
     public static Uri ClosedPort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return new Uri($"http://127.0.0.1:{port}/");
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        lock (HeldPorts)
+        {
+            HeldPorts.Add(socket);
+        }
+
+        return new Uri($"http://127.0.0.1:{((IPEndPoint)socket.LocalEndPoint!).Port}/");
     }
 
     /// <summary>

@@ -471,6 +471,7 @@ public sealed class SseMeteringStreamTests
         Assert.That(output, Is.EqualTo(input));
     }
 
+    [NonParallelizable] // allocation counts: no other test may share the thread pool or the array pools meanwhile
     [Test]
     public void ReadAsync_ManyEvents_AllocatesNothingPerEvent()
     {
@@ -514,6 +515,7 @@ public sealed class SseMeteringStreamTests
         }
     }
 
+    [NonParallelizable] // allocation counts: no other test may share the thread pool or the array pools meanwhile
     [Test]
     public void Read_ManyEventsThroughSmallPipeSegments_AllocatesNothingPerEventOrRead()
     {

@@ -182,6 +182,7 @@ public sealed class SseUsageAccumulatorTests
         Assert.That(accumulator.Reported, Is.False);
     }
 
+    [NonParallelizable] // allocation counts: no other test may share the thread pool or the array pools meanwhile
     [Test]
     public void Feed_SteadyStateChunks_AllocateNothing()
     {

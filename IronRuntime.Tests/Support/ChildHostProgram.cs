@@ -13,8 +13,12 @@ internal static class ChildHostProgram
     /// <summary>The argument that asks for <see cref="ReadHostAsync"/>.</summary>
     public const string ReadHostCommand = "host-agent-reads-host";
 
-    public static Task<int> Main(string[] args)
-        => args is [ReadHostCommand, var agentFile] ? ReadHostAsync(agentFile) : Task.FromResult(0);
+    public static Task<int> Main(string[] args) => args switch
+    {
+        [ReadHostCommand, var agentFile] => ReadHostAsync(agentFile),
+        [Proxy.RequestBodyMemoryProbe.Name, .. var rest] => Proxy.RequestBodyMemoryProbe.RunAsync(rest),
+        _ => Task.FromResult(0),
+    };
 
     /// <summary>
     /// A host with a real key in its environment (<c>OPENAI_API_KEY</c>, set by the test) runs the Python agent in

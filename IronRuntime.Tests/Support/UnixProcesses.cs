@@ -60,14 +60,22 @@ public static class UnixProcesses
     /// </summary>
     public static (int Uid, int Gid) EnsureUser(string name)
     {
-        if (FindUser(name) is not { } found)
+        // Another test run on the machine may create it at the same moment (useradd then fails: exists, or /etc/passwd locked).
+        int exitCode = 0;
+        for (int attempt = 0; attempt < 5; attempt++)
         {
+            if (FindUser(name) is { } found)
+            {
+                return found;
+            }
+
             using var useradd = System.Diagnostics.Process.Start("useradd", ["--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", name])!;
             useradd.WaitForExit();
-            found = FindUser(name) ?? throw new InvalidOperationException($"useradd {name} failed with exit code {useradd.ExitCode}.");
+            exitCode = useradd.ExitCode;
+            Thread.Sleep(100 * attempt);
         }
 
-        return found;
+        return FindUser(name) ?? throw new InvalidOperationException($"useradd {name} failed with exit code {exitCode}.");
     }
 
     private static (int Uid, int Gid)? FindUser(string name)

@@ -187,6 +187,7 @@ public sealed class UsageJsonReaderTests
         Assert.That(Json[envelope.UsageMemberStart..envelope.UsageMemberEnd], Is.EqualTo("\"usage\":{\"prompt_tokens\":1}"));
     }
 
+    [NonParallelizable] // allocation counts: no other test may share the thread pool or the array pools meanwhile
     [Test]
     public void TryRead_ReadsWithoutAllocatingWhenModelNotAsked()
     {

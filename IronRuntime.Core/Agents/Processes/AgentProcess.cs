@@ -38,7 +38,14 @@ internal sealed class AgentProcess : IDisposable
         Id = process.Id;
         if (leadsGroup && OperatingSystem.IsLinux())
         {
-            _tree = new AgentProcessTree(Id, marker);
+            var cgroup = AgentCgroup.TryCreate();
+            if (cgroup is not null && !cgroup.TryAdd(Id))
+            {
+                cgroup.TryDelete();
+                cgroup = null;
+            }
+
+            _tree = new AgentProcessTree(Id, marker, cgroup);
             _treeTimer = timeProvider.CreateTimer(static state => RefreshTree((AgentProcessTree)state!), _tree, TreeRefreshPeriod, TreeRefreshPeriod);
         }
 

@@ -12,7 +12,9 @@ namespace IronRuntime.Agents.Processes;
 /// <c>setsid</c>); or it is an orphan the runtime adopted (a child of the host) whose environment carries the agent's
 /// instance marker, which every descendant inherits. Processes are named by pid and start time, so a reused pid is
 /// never mistaken for one seen before. The agent's own process is not part of the set: .NET started it and reaps it.
-/// An orphan that scrubbed its environment before a look found it cannot be attributed; docs/security.md says so.
+/// Where the host can make one, the agent also has an <see cref="AgentCgroup"/>: every process found is moved into it,
+/// and its members are the agent's whatever they did since (fork, <c>setsid</c>, an emptied environment). Without a
+/// cgroup, an orphan that scrubbed its environment before a look found it cannot be attributed; docs/security.md says so.
 /// </remarks>
 internal sealed class AgentProcessTree
 {
@@ -28,9 +30,12 @@ internal sealed class AgentProcessTree
     private readonly Dictionary<int, ulong> _known = [];
     private readonly Lock _lock = new();
 
-    public AgentProcessTree(int root, string markerValue)
+    private readonly AgentCgroup? _cgroup;
+
+    public AgentProcessTree(int root, string markerValue, AgentCgroup? cgroup = null)
     {
         _root = root;
+        _cgroup = cgroup;
         _marker = Encoding.ASCII.GetBytes(MarkerVariable + "=" + markerValue + "\0");
     }
 
@@ -90,6 +95,7 @@ internal sealed class AgentProcessTree
                 Reap(table);
                 if (_known.Count == 0)
                 {
+                    _cgroup?.TryDelete();
                     return true;
                 }
 
@@ -135,6 +141,14 @@ internal sealed class AgentProcessTree
             pending.Enqueue(pid);
         }
 
+        foreach (int pid in _cgroup?.Members() ?? [])
+        {
+            if (pid != _root && !_known.ContainsKey(pid) && table.TryGet(pid, out var member))
+            {
+                Add(member, pending);
+            }
+        }
+
         foreach (var entry in table.Entries)
         {
             if (entry.Pid != _root && !_known.ContainsKey(entry.Pid)
@@ -161,6 +175,10 @@ internal sealed class AgentProcessTree
     {
         _known[entry.Pid] = entry.StartTime;
         pending.Enqueue(entry.Pid);
+        if (!entry.HasExited)
+        {
+            _cgroup?.TryAdd(entry.Pid); // from now on nothing it does takes it (or what it forks) out of the agent
+        }
     }
 
     /// <summary>Reaps the agent's exited processes that are the runtime's children (adopted orphans).</summary>

@@ -24,7 +24,7 @@ internal sealed class EmailDetector : PiiDetector
     {
         ReadOnlySpan<byte> text = input.Text;
         int run = LocalRunStart(input, floor, trigger);
-        if (run == trigger || trigger - run > MaxLocal || IsLocalBefore(input, run))
+        if (run == trigger || trigger - run > MaxLocal || IsLocalBefore(input, run) || IsUrlUserInfo(input, run))
         {
             return PiiCandidate.None;
         }
@@ -58,7 +58,7 @@ internal sealed class EmailDetector : PiiDetector
             end--;
         }
 
-        return IsDomain(text[domainStart..end]) ? PiiCandidate.Match(start, end, PiiEntityTypes.Email) : PiiCandidate.None;
+        return IsDomain(text[domainStart..end]) && !IsScaledImageName(text[domainStart..end]) ? PiiCandidate.Match(start, end, PiiEntityTypes.Email) : PiiCandidate.None;
     }
 
     public override int TailHold(in ScanInput input, int floor)
@@ -96,6 +96,22 @@ internal sealed class EmailDetector : PiiDetector
 
         return run;
     }
+
+    /// <summary>The user of a URL (<c>https://abc@o1.ingest.sentry.io</c>, <c>postgres://app@db</c>): after <c>://</c>.</summary>
+    private static bool IsUrlUserInfo(in ScanInput input, int run)
+    {
+        if (input.At(run - 1) == '/' && input.At(run - 2) == '/' && input.At(run - 3) == ':')
+        {
+            return true;
+        }
+
+        // scheme://user:password@host: the password's detector takes it.
+        return input.At(run - 1) == ':' && UrlPasswordDetector.AfterScheme(input, UrlPasswordDetector.PartStart(input, run - 1));
+    }
+
+    /// <summary>An image at a pixel density (<c>icon@2x.png</c>): a "domain" of a density label and an extension.</summary>
+    private static bool IsScaledImageName(ReadOnlySpan<byte> domain)
+        => domain.Length > 3 && PiiAscii.IsDigit(domain[0]) && domain[1] is (byte)'x' or (byte)'X' && domain[2] == '.' && domain[3..].IndexOf((byte)'.') < 0;
 
     private static bool IsLocalBefore(in ScanInput input, int index)
     {

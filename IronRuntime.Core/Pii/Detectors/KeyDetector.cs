@@ -219,7 +219,8 @@ internal sealed class KeyDetector : PiiDetector
             }
         }
 
-        return IsRandom(rest, 16);
+        // Keys are 24+ random characters; some have no digit, so mixed case also counts as random.
+        return IsRandom(rest, 16) || (rest.Length >= 24 && rest.IndexOfAnyInRange((byte)'a', (byte)'z') >= 0 && rest.IndexOfAnyInRange((byte)'A', (byte)'Z') >= 0);
     }
 
     /// <summary>At least <paramref name="minLength"/> bytes with letters and digits.</summary>

@@ -88,9 +88,9 @@ internal sealed partial class NumericDetector : PiiDetector
         // Only a phone takes the '+' or an area code's '(' into the value; for the rest a '(' is punctuation.
         int bestEnd = -1;
         string? bestType = null;
-        Consider(_ssn ? Ssn(input.Text, run) : 0, PiiEntityTypes.Ssn, run, ref bestEnd, ref bestType);
+        Consider(_ssn ? Ssn(input, run) : 0, PiiEntityTypes.Ssn, run, ref bestEnd, ref bestType);
         Consider(_card ? Card(input.Text, run) : 0, PiiEntityTypes.CreditCard, run, ref bestEnd, ref bestType);
-        Consider(_phone ? Phone(input.Text, run) : 0, PiiEntityTypes.Phone, run, ref bestEnd, ref bestType);
+        Consider(_phone ? Phone(input, run) : 0, PiiEntityTypes.Phone, run, ref bestEnd, ref bestType);
         Consider(_ipv4 ? IPv4(input.Text, run) : 0, PiiEntityTypes.IpAddress, run, ref bestEnd, ref bestType);
         if (bestType is null)
         {

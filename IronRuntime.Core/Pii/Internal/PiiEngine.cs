@@ -15,8 +15,8 @@ namespace IronRuntime.Pii.Internal;
 /// </remarks>
 internal sealed partial class PiiEngine : IPiiEngine
 {
-    /// <summary>How many bytes before a candidate's start a detector may look at.</summary>
-    public const int ContextBytes = 8;
+    /// <summary>How many bytes before a candidate's start a detector may look at (boundaries, labels such as <c>SSN: </c>).</summary>
+    public const int ContextBytes = 32;
 
     private readonly PiiDetector[] _detectors;
     private readonly PiiDetector[][] _byTrigger;
@@ -47,6 +47,22 @@ internal sealed partial class PiiEngine : IPiiEngine
         if (On(PiiEntityTypes.AwsAccessKey))
         {
             detectors.Add(new Detectors.AwsAccessKeyDetector());
+        }
+
+        if (On(PiiEntityTypes.GoogleApiKey))
+        {
+            detectors.Add(new Detectors.GoogleApiKeyDetector());
+        }
+
+        var assignments = new Detectors.SecretAssignmentDetector(On(PiiEntityTypes.Secret), On(PiiEntityTypes.AwsSecretKey), On(PiiEntityTypes.AzureStorageKey));
+        if (assignments.EntityTypes.Count > 0)
+        {
+            detectors.Add(assignments);
+        }
+
+        if (On(PiiEntityTypes.Secret))
+        {
+            detectors.Add(new Detectors.UrlPasswordDetector());
         }
 
         if (On(PiiEntityTypes.Email))

@@ -207,7 +207,7 @@ internal sealed class PiiTextScanner : ILlmTextScanner
         }
     }
 
-    /// <summary>The (up to 8) bytes before <paramref name="pos"/>: from the work, topped up with the kept context.</summary>
+    /// <summary>The (up to 32) bytes before <paramref name="pos"/>: from the work, topped up with the kept context.</summary>
     private ReadOnlySpan<byte> ContextBefore(ReadOnlySpan<byte> work, int pos, Span<byte> buffer)
     {
         if (pos >= buffer.Length)

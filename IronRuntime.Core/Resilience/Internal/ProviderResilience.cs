@@ -29,12 +29,14 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
     private readonly ILogger _logger;
     private readonly IModelPricing _pricing;
     private readonly long _defaultMaxOutputTokens;
+    private readonly bool _simulated;
 
     public ProviderResilience(IOptions<RuntimeConfig> config, TimeProvider time, ILoggerFactory loggerFactory, IModelPricing pricing)
     {
         var runtime = config.Value;
         _pricing = pricing;
         _defaultMaxOutputTokens = runtime.DefaultMaxOutputTokens;
+        _simulated = runtime.Router.UseSimulatedProvider;
         Options = runtime.Resilience;
         Time = time;
         MaxResponseBodyBytes = runtime.Router.MaxResponseBodyBytes;
@@ -110,14 +112,26 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A target whose endpoint has no key (and no simulated provider) is skipped like one whose circuit is open: a call
+    /// to a provider without a key goes to a failover target that has one; when no target has a key the call is refused
+    /// (401, nothing sent, nothing reserved, nothing counted by any breaker).
+    /// </remarks>
     public bool TryAdmit(LlmCall call, out UpstreamUnavailable unavailable)
     {
         var route = Resolve(call);
         var targets = route.Targets;
         int available = 0;
+        int keyed = 0;
         TimeSpan soonest = TimeSpan.MaxValue;
         foreach (var target in targets)
         {
+            if (!HasKey(target.Endpoint))
+            {
+                continue;
+            }
+
+            keyed++;
             if (target.Endpoint.IsAvailable(Time, out var retryAfter))
             {
                 available++;
@@ -130,13 +144,13 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
 
         if (available == 0)
         {
-            unavailable = new UpstreamUnavailable(targets[0].Endpoint.Name, targets[0].Endpoint.Provider, soonest);
+            unavailable = new UpstreamUnavailable(targets[0].Endpoint.Name, targets[0].Endpoint.Provider, soonest, MissingKey: keyed == 0);
             return false;
         }
 
         if (available < targets.Length)
         {
-            route = new CallRoute([.. targets.Where(t => t.Endpoint.IsAvailable(Time, out _))], call.Model);
+            route = new CallRoute([.. targets.Where(t => HasKey(t.Endpoint) && t.Endpoint.IsAvailable(Time, out _))], call.Model);
         }
 
         call.Targets = route;
@@ -144,6 +158,8 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
         unavailable = default;
         return true;
     }
+
+    private bool HasKey(ProviderEndpoint endpoint) => _simulated || endpoint.HasKey;
 
     /// <inheritdoc />
     public DelegatingHandler CreateStage(ILlmCallCompletion completion) => new ResilienceStage(this, completion);

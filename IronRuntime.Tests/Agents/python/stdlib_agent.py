@@ -5,6 +5,7 @@ The first argument picks what it does (see the functions below); every result is
 """
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -109,10 +110,12 @@ def mode_orphan():
     print(f"CHILD {child.pid}", flush=True)
 
 
-def mode_escape(then=""):
-    """escape [then-exit]: a daemon the classic way (fork, setsid, fork again) that ignores SIGTERM; prints its pid, then waits.
+def mode_escape(then="", daemon_seconds="", scrub=""):
+    """escape [then-exit|stay] [SECONDS] [scrub]: a daemon the classic way (fork, setsid, fork again) that ignores SIGTERM; prints its pid, then waits.
 
-    The agent ignores SIGTERM too, and waits (or, with 'then-exit', exits at once). The daemon's parent exits at once, so the daemon is an orphan in a session and
+    The agent ignores SIGTERM too, and waits (or, with 'then-exit', exits at once). With SECONDS the daemon exits by
+    itself after that long. With 'scrub' the daemon becomes `sleep` in an empty environment, so no variable of the
+    agent's is left in it. The daemon's parent exits at once, so the daemon is an orphan in a session and
     process group of its own: neither the agent's process group nor its process tree leads to it any more.
     """
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -126,6 +129,11 @@ def mode_escape(then=""):
                 os.dup2(null, fd)
             os.write(write_end, f"{os.getpid()}\n".encode())
             os.close(write_end)
+            if scrub == "scrub":
+                os.execve(shutil.which("sleep"), ["sleep", daemon_seconds or "300"], {})
+            if daemon_seconds:
+                time.sleep(float(daemon_seconds))
+                os._exit(0)
             while True:
                 time.sleep(60)
         os._exit(0)
