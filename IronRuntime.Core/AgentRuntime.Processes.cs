@@ -22,9 +22,14 @@ public sealed partial class AgentRuntime
     /// <returns>The agent's handle, once its process runs.</returns>
     /// <exception cref="FileNotFoundException">The file or its interpreter does not exist.</exception>
     /// <exception cref="DirectoryNotFoundException">The working directory does not exist.</exception>
-    /// <exception cref="ArgumentException">The id is taken, the file is not executable, or an extra environment value carries a real key.</exception>
-    /// <exception cref="InvalidOperationException">The process could not be started.</exception>
-    /// <remarks>Nothing is left behind when the start fails: no agent is registered and no process runs.</remarks>
+    /// <exception cref="ArgumentException">The id is taken, the file is not executable, or an extra environment value, an argument or the interpreter carries a real key.</exception>
+    /// <exception cref="InvalidOperationException">The process could not be started, or the host may not run it as <see cref="ProcessAgentOptions.User"/>.</exception>
+    /// <exception cref="PlatformNotSupportedException"><see cref="ProcessAgentOptions.User"/> or <see cref="ProcessAgentOptions.Group"/> is set and this is not Linux.</exception>
+    /// <remarks>
+    /// Nothing is left behind when the start fails: no agent is registered and no process runs. On Linux the first
+    /// process agent hardens the host as <see cref="RuntimeConfig.ProcessHardening"/> says (non-dumpable, child
+    /// subreaper); stopping an agent kills every process it started, including those that left its session.
+    /// </remarks>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
         Justification = "The overloads differ in their first, required parameter (a file path, an agent delegate): no call can be ambiguous.")]
     public async Task<AgentHandle> StartAgentAsync(string path, ProcessAgentOptions? options = null, CancellationToken cancellationToken = default)
@@ -37,9 +42,11 @@ public sealed partial class AgentRuntime
         var command = AgentCommand.Resolve(path, options);
         string[] secrets = RealKeys();
         AgentEnvironment.EnsureNoSecrets(options.Environment, secrets);
+        AgentEnvironment.EnsureNoSecrets(options.Arguments, options.Interpreter, secrets);
         await Proxy.StartAsync(cancellationToken).ConfigureAwait(false);
+        HostHardening.Apply(_config.ProcessHardening, _logger); // before the first agent can look at the host
 
-        var handle = Register(options, new OutputBuffer(options.OutputLinesKept));
+        var handle = Register(options, AgentKind.Process, new OutputBuffer(options.OutputLinesKept));
         var agentLogger = _loggerFactory.CreateLogger("IronRuntime.Agent." + handle.Name);
         string token = Proxy.IssueToken(handle.AgentId);
         AgentProcess process;
@@ -107,6 +114,11 @@ public sealed partial class AgentRuntime
         {
             int exitCode = await process.Exited.ConfigureAwait(false);
             Proxy.RevokeTokens(handle.AgentId);
+            if (process.LeftSurvivors)
+            {
+                CoreLog.AgentProcessesSurvived(_logger, handle.AgentId);
+            }
+
             End(handle, handle.StopRequested ? AgentStatus.Stopped : AgentStatus.Exited, exitCode, null);
         }
         catch (Exception ex)
@@ -130,7 +142,11 @@ public sealed partial class AgentRuntime
     /// <summary>Forgets an agent whose start failed, as if it had never been registered.</summary>
     private void Unregister(AgentHandle handle, AgentOptions options)
     {
-        _agents.TryRemove(handle.AgentId, out _);
+        _agents.TryRemove(new KeyValuePair<string, AgentHandle>(handle.AgentId, handle));
+        lock (_runs)
+        {
+            _runs.Remove(handle);
+        }
         if ((options.Budget ?? _config.DefaultAgentBudget) is not null)
         {
             _ledger.SetLimit(handle.AgentId, null);

@@ -31,6 +31,9 @@ public sealed partial class AgentRuntime : IAsyncDisposable
     private readonly RuntimeConfig _config;
     private readonly BudgetDenialObserver _budgetDenials;
     private readonly IProviderHealth _providerHealth;
+    private readonly StateRestorer _restorer;
+    private readonly IRuntimeStateStore? _store;
+    private readonly List<AgentHandle> _runs = [];
     private int _disposed;
 
     internal AgentRuntime(
@@ -40,7 +43,8 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         IBudgetLedger ledger,
         AgentMetricsCollector metrics,
         BudgetDenialObserver budgetDenials,
-        StateRecorder state,
+        StateRestorer restorer,
+        IRuntimeStateStore store,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
         IProviderHealth providerHealth)
@@ -63,10 +67,10 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             _ledger.SetLimit(null, budget);
         }
 
-        if (state.Store is { } store)
-        {
-            RestoreSpend(store);
-        }
+        _restorer = restorer;
+        _store = store is NullRuntimeStateStore ? null : store;
+
+        WarnAboutMissingKeys();
     }
 
     /// <summary>Raised when an agent changes status.</summary>
@@ -111,7 +115,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         cancellationToken.ThrowIfCancellationRequested();
         options ??= new AgentOptions();
-        var handle = Register(options);
+        var handle = Register(options, AgentKind.InProcess);
         var client = Router.CreateClient(handle.AgentId);
         handle.Client = client;
         var context = new AgentContext(handle.AgentId, handle.Name, client, _loggerFactory.CreateLogger("IronRuntime.Agent." + handle.Name), handle.Stopping.Token);
@@ -176,12 +180,17 @@ public sealed partial class AgentRuntime : IAsyncDisposable
     public AgentMetrics GetMetrics(string agentId)
     {
         ArgumentNullException.ThrowIfNull(agentId);
+        _restorer.EnsureRestored();
         return _metrics.Get(agentId);
     }
 
     /// <summary>Runtime-wide totals, including calls made outside any agent.</summary>
     /// <returns>The totals; <see cref="AgentMetrics.AgentId"/> is null.</returns>
-    public AgentMetrics GetTotals() => _metrics.Get(null);
+    public AgentMetrics GetTotals()
+    {
+        _restorer.EnsureRestored();
+        return _metrics.Get(null);
+    }
 
     /// <summary>Sets or clears an agent's budget (or the global one, with a null id) while the runtime runs.</summary>
     /// <param name="agentId">The agent, or null for the global budget.</param>
@@ -191,7 +200,11 @@ public sealed partial class AgentRuntime : IAsyncDisposable
     /// <summary>The state of an agent's budget (or the global one, with a null id).</summary>
     /// <param name="agentId">The agent, or null for the global budget.</param>
     /// <returns>Limit, spent and reserved.</returns>
-    public BudgetSnapshot GetBudget(string? agentId = null) => _ledger.GetSnapshot(agentId);
+    public BudgetSnapshot GetBudget(string? agentId = null)
+    {
+        _restorer.EnsureRestored();
+        return _ledger.GetSnapshot(agentId);
+    }
 
     /// <summary>The circuit-breaker state of every provider endpoint the runtime calls.</summary>
     /// <returns>A snapshot, the built-in endpoints (<c>openai</c>, <c>anthropic</c>) first.</returns>
@@ -215,7 +228,13 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         }
 
         await StopAllAgentsAsync(CancellationToken.None).ConfigureAwait(false);
-        foreach (var agent in _agents.Values)
+        AgentHandle[] runs;
+        lock (_runs)
+        {
+            runs = [.. _runs];
+        }
+
+        foreach (var agent in runs)
         {
             agent.Client?.Dispose();
             agent.Stopping.Dispose();
@@ -234,43 +253,26 @@ public sealed partial class AgentRuntime : IAsyncDisposable
     internal Task StopAllAgentsAsync(CancellationToken cancellationToken)
         => Task.WhenAll(_agents.Values.Where(a => !a.HasEnded).Select(a => StopAgentAsync(a.AgentId, cancellationToken)));
 
-    /// <summary>Charges the budgets with the spend recorded by earlier runs, so limits hold across restarts.</summary>
-    private void RestoreSpend(IRuntimeStateStore store)
+    private AgentHandle Register(AgentOptions options, AgentKind kind, OutputBuffer? output = null)
     {
-        var (total, byAgent) = store.LoadSpend();
-        decimal attributed = 0m;
-        foreach (var (agentId, spent) in byAgent)
-        {
-            _ledger.TryReserve(agentId, 0m, 0m, 0, 0, out var reservation);
-            _ledger.Settle(reservation, spent);
-            attributed += spent;
-        }
-
-        if (total - attributed > 0m)
-        {
-            _ledger.TryReserve(null, 0m, 0m, 0, 0, out var reservation);
-            _ledger.Settle(reservation, total - attributed);
-        }
-
-        if (total > 0m)
-        {
-            CoreLog.SpendRestored(_logger, total, byAgent.Count);
-        }
-    }
-
-    private AgentHandle Register(AgentOptions options, OutputBuffer? output = null)
-    {
+        _restorer.EnsureRestored(); // an agent restarted under its id continues its metrics and budget
         string id = options.AgentId ?? "agent-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var handle = new AgentHandle(id, options.Name ?? id, _timeProvider.GetUtcNow())
         {
+            Kind = kind,
             StopTimeout = options.StopTimeout,
             StopWhenBudgetExhausted = options.StopWhenBudgetExhausted,
             Output = output,
             ProcessStart = output is null ? null : new TaskCompletionSource<AgentProcess?>(TaskCreationOptions.RunContinuationsAsynchronously),
         };
-        if (!_agents.TryAdd(id, handle))
+        if (!_agents.TryAdd(id, handle) && !(_agents.TryGetValue(id, out var ended) && ended.HasEnded && _agents.TryUpdate(id, handle, ended)))
         {
-            throw new ArgumentException($"An agent with id '{id}' already exists in this runtime.", nameof(options));
+            throw new ArgumentException($"An agent with id '{id}' is already running in this runtime.", nameof(options));
+        }
+
+        lock (_runs)
+        {
+            _runs.Add(handle);
         }
 
         if ((options.Budget ?? _config.DefaultAgentBudget) is { } budget)
@@ -279,6 +281,25 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         }
 
         return handle;
+    }
+
+    /// <summary>Once, at start: a provider without a key gets every call refused (401, nothing sent) — say so up front.</summary>
+    private void WarnAboutMissingKeys()
+    {
+        if (_config.Router.UseSimulatedProvider)
+        {
+            return;
+        }
+
+        if (string.IsNullOrEmpty(_config.Router.OpenAI.ApiKey))
+        {
+            CoreLog.ProviderKeyMissing(_logger, IronRuntime.Router.LlmProvider.OpenAI, "OPENAI_API_KEY", "Router:OpenAI:ApiKey");
+        }
+
+        if (string.IsNullOrEmpty(_config.Router.Anthropic.ApiKey))
+        {
+            CoreLog.ProviderKeyMissing(_logger, IronRuntime.Router.LlmProvider.Anthropic, "ANTHROPIC_API_KEY", "Router:Anthropic:ApiKey");
+        }
     }
 
     private async Task RunInProcessAsync(AgentHandle handle, Func<AgentContext, Task> agent, AgentContext context)
@@ -294,7 +315,8 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            CoreLog.AgentFailed(_logger, ex, handle.AgentId);
+            // The agent's own code failed (not the runtime): a Warning with the exception, before the handle ends.
+            CoreLog.AgentThrew(_logger, ex, handle.AgentId, ex.GetType().Name, ex.Message);
             End(handle, AgentStatus.Failed, null, ex);
         }
     }
@@ -324,6 +346,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
 
     private void RaiseStatusChanged(AgentHandle handle, AgentStatus status)
     {
+        _store?.AppendAgentRun(ToRunRecord(handle));
         try
         {
             AgentStatusChanged?.Invoke(this, new AgentStatusChangedEventArgs(handle, status));

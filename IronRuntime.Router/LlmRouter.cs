@@ -13,6 +13,7 @@ namespace IronRuntime.Router;
 /// <list type="number">
 /// <item><description>caller attribution (per <see cref="CreateClient"/> client);</description></item>
 /// <item><description>provider routing: parse and validate the body, detect the provider, point the request at it and inject the real key;</description></item>
+/// <item><description>concurrency limits (when configured): 503 with <c>Retry-After</c> beyond <see cref="LlmRouterOptions.MaxConcurrentCalls"/> or <see cref="LlmRouterOptions.MaxConcurrentCallsPerCaller"/>;</description></item>
 /// <item><description>request content (<see cref="ILlmContentFilter"/>, e.g. PII): scan prompts, refuse or redact;</description></item>
 /// <item><description>upstream admission (with resilience): fail fast with 503 when every endpoint the call may use has an open circuit, before anything is reserved;</description></item>
 /// <item><description>request gate (<see cref="ILlmRequestGate"/>, e.g. the budget): admit with a lease, or answer in the provider's error shape;</description></item>
@@ -53,7 +54,8 @@ public sealed class LlmRouter : IDisposable
             inner = stage;
         }
 
-        inner = new ResponseMeteringHandler(options, completion, logger, contentFilter) { InnerHandler = inner };
+        var scrubber = new Errors.SecretScrubber(new[] { options.OpenAI.ApiKey, options.Anthropic.ApiKey }.Concat(resilience?.ApiKeys ?? []));
+        inner = new ResponseMeteringHandler(options, completion, logger, contentFilter, scrubber) { InnerHandler = inner };
         if (gate is not null)
         {
             inner = new RequestGateHandler(gate, completion, logger) { InnerHandler = inner };
@@ -69,7 +71,12 @@ public sealed class LlmRouter : IDisposable
             inner = new RequestContentHandler(contentFilter, completion, logger) { InnerHandler = inner };
         }
 
-        _chain = new ProviderRoutingHandler(options, completion, timeProvider, logger) { InnerHandler = inner };
+        if (Admission.CallAdmission.AppliesTo(options))
+        {
+            inner = new ConcurrencyLimitHandler(new Admission.CallAdmission(options.MaxConcurrentCalls, options.MaxConcurrentCallsPerCaller), completion, logger) { InnerHandler = inner };
+        }
+
+        _chain = new ProviderRoutingHandler(options, completion, timeProvider, logger, keysCheckedDownstream: resilience is not null) { InnerHandler = inner };
         _invoker = new HttpMessageInvoker(_chain, disposeHandler: false);
         Options = options;
     }

@@ -36,6 +36,27 @@ FIELDS = (
     "cache_creation_input_token_cost",
     "cache_creation_input_token_cost_above_1hr",
     "output_cost_per_reasoning_token",
+    # Service tiers, long-context tiers, audio and per-use web search (see docs/budgets.md).
+    "input_cost_per_token_priority",
+    "output_cost_per_token_priority",
+    "cache_read_input_token_cost_priority",
+    "cache_creation_input_token_cost_priority",
+    "input_cost_per_token_flex",
+    "output_cost_per_token_flex",
+    "cache_read_input_token_cost_flex",
+    "cache_creation_input_token_cost_flex",
+    "input_cost_per_token_above_200k_tokens",
+    "output_cost_per_token_above_200k_tokens",
+    "cache_read_input_token_cost_above_200k_tokens",
+    "cache_creation_input_token_cost_above_200k_tokens",
+    "cache_creation_input_token_cost_above_1hr_above_200k_tokens",
+    "input_cost_per_token_above_272k_tokens",
+    "output_cost_per_token_above_272k_tokens",
+    "cache_read_input_token_cost_above_272k_tokens",
+    "cache_creation_input_token_cost_above_272k_tokens",
+    "input_cost_per_audio_token",
+    "output_cost_per_audio_token",
+    "search_context_cost_per_query",
     "max_input_tokens",
     "max_output_tokens",
     "max_tokens",
@@ -85,6 +106,8 @@ class SourceNumber(float):
 
 def exact_float(key, field, value):
     """Returns value as a plain float, failing if json.dump would not write the source text back."""
+    if isinstance(value, dict):
+        return {name: exact_float(key, f"{field}.{name}", item) for name, item in value.items()}
     if isinstance(value, SourceNumber):
         written = repr(float(value))
         if written != value.text or Decimal(written) != Decimal(value.text):

@@ -67,7 +67,7 @@ public class PiiStreamingBenchmark
         return written;
     }
 
-    private PiiTextScanner NewScanner() => new(_engine, _replacer, null, _call, LlmContentDirection.Response, PiiMode.Redact, 16 * 1024);
+    private PiiTextScanner NewScanner() => new(_engine, _replacer, null, _call.CallerId, LlmContentDirection.Response, PiiMode.Redact, 16 * 1024);
 
     private static IEnumerable<string> Split(string text)
     {

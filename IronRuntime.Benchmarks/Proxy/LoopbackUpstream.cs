@@ -30,7 +30,7 @@ internal sealed class LoopbackUpstream : IAsyncDisposable
     public Uri BaseAddress => _server.BaseAddress;
 
     public static async Task<LoopbackUpstream> StartAsync()
-        => new(await LoopbackServer.StartAsync(0, HandleAsync, NullLoggerFactory.Instance, CancellationToken.None).ConfigureAwait(false));
+        => new(await LoopbackServer.StartAsync(0, null, HandleAsync, NullLoggerFactory.Instance, CancellationToken.None).ConfigureAwait(false));
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 

@@ -22,6 +22,9 @@ public sealed class AgentHandle
     /// <summary>The display name.</summary>
     public string Name { get; }
 
+    /// <summary>In process, or a child process.</summary>
+    public AgentKind Kind { get; internal init; }
+
     /// <summary>The current status.</summary>
     public AgentStatus Status => (AgentStatus)_status;
 

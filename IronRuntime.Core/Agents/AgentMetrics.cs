@@ -18,6 +18,9 @@ public sealed record AgentMetrics
     /// <summary>Personal data or secrets detected in the agent's traffic.</summary>
     public long PiiDetections { get; init; }
 
+    /// <summary><see cref="PiiDetections"/> by entity type (<c>EMAIL</c>, <c>CREDIT_CARD</c>…).</summary>
+    public IReadOnlyDictionary<string, long> PiiDetectionsByType { get; init; } = EmptyCounts;
+
     /// <summary>LLM calls made (every outcome).</summary>
     public long Requests { get; init; }
 
@@ -44,4 +47,15 @@ public sealed record AgentMetrics
 
     /// <summary>Generated tokens spent on reasoning.</summary>
     public long ReasoningTokens { get; init; }
+
+    /// <summary>Calls charged an estimate because the provider's usage never arrived.</summary>
+    public long EstimatedCharges { get; init; }
+
+    /// <summary>
+    /// Calls that were in flight when an earlier runtime ended without settling them (a crash): each is counted in
+    /// <see cref="Requests"/> and charged its full reservation, since the provider may have billed it.
+    /// </summary>
+    public long UnsettledRequests { get; init; }
+
+    private static IReadOnlyDictionary<string, long> EmptyCounts { get; } = new Dictionary<string, long>(0);
 }

@@ -19,13 +19,34 @@ internal sealed class AgentMetricsCollector(IBudgetLedger ledger) : ILlmCallObse
         }
     }
 
-    /// <summary>Adds PII detections for an agent (from the safety subsystem).</summary>
-    public void AddPiiDetections(string? agentId, long count)
+    /// <summary>Adds one PII detection of <paramref name="entityType"/> for an agent (from the safety subsystem).</summary>
+    public void AddPiiDetection(string? agentId, string entityType)
     {
-        Interlocked.Add(ref _total.PiiDetections, count);
+        _total.AddPii(entityType, 1);
         if (agentId is not null)
         {
-            Interlocked.Add(ref _agents.GetOrAdd(agentId, static _ => new Counters()).PiiDetections, count);
+            _agents.GetOrAdd(agentId, static _ => new Counters()).AddPii(entityType, 1);
+        }
+    }
+
+    /// <summary>Adds the counts an earlier run recorded (spend excluded: the ledger holds it).</summary>
+    public void Restore(AgentMetrics stored)
+    {
+        var c = stored.AgentId is null ? _total : _agents.GetOrAdd(stored.AgentId, static _ => new Counters());
+        Interlocked.Add(ref c.Requests, stored.Requests);
+        Interlocked.Add(ref c.Succeeded, stored.SucceededRequests);
+        Interlocked.Add(ref c.Denied, stored.DeniedRequests);
+        Interlocked.Add(ref c.Errors, stored.Errors);
+        Interlocked.Add(ref c.InputTokens, stored.InputTokens);
+        Interlocked.Add(ref c.OutputTokens, stored.OutputTokens);
+        Interlocked.Add(ref c.CachedInputTokens, stored.CachedInputTokens);
+        Interlocked.Add(ref c.CacheCreationInputTokens, stored.CacheCreationInputTokens);
+        Interlocked.Add(ref c.ReasoningTokens, stored.ReasoningTokens);
+        Interlocked.Add(ref c.EstimatedCharges, stored.EstimatedCharges);
+        Interlocked.Add(ref c.Unsettled, stored.UnsettledRequests);
+        foreach (var (type, count) in stored.PiiDetectionsByType)
+        {
+            c.AddPii(type, count);
         }
     }
 
@@ -40,6 +61,7 @@ internal sealed class AgentMetricsCollector(IBudgetLedger ledger) : ILlmCallObse
             BudgetReserved = budget.Reserved,
             BudgetLimit = budget.Limit,
             PiiDetections = Volatile.Read(ref counters.PiiDetections),
+            PiiDetectionsByType = counters.PiiByType.ToDictionary(kv => kv.Key, kv => Volatile.Read(ref kv.Value.Value), StringComparer.Ordinal),
             Requests = Volatile.Read(ref counters.Requests),
             SucceededRequests = Volatile.Read(ref counters.Succeeded),
             DeniedRequests = Volatile.Read(ref counters.Denied),
@@ -49,6 +71,8 @@ internal sealed class AgentMetricsCollector(IBudgetLedger ledger) : ILlmCallObse
             CachedInputTokens = Volatile.Read(ref counters.CachedInputTokens),
             CacheCreationInputTokens = Volatile.Read(ref counters.CacheCreationInputTokens),
             ReasoningTokens = Volatile.Read(ref counters.ReasoningTokens),
+            EstimatedCharges = Volatile.Read(ref counters.EstimatedCharges),
+            UnsettledRequests = Volatile.Read(ref counters.Unsettled),
         };
     }
 
@@ -71,6 +95,10 @@ internal sealed class AgentMetricsCollector(IBudgetLedger ledger) : ILlmCallObse
             Interlocked.Add(ref c.CachedInputTokens, u.CachedInputTokens);
             Interlocked.Add(ref c.CacheCreationInputTokens, u.CacheCreationInputTokens);
             Interlocked.Add(ref c.ReasoningTokens, u.ReasoningTokens);
+            if (call.UsageEstimated)
+            {
+                Interlocked.Increment(ref c.EstimatedCharges);
+            }
         }
     }
 
@@ -86,5 +114,15 @@ internal sealed class AgentMetricsCollector(IBudgetLedger ledger) : ILlmCallObse
         public long CacheCreationInputTokens;
         public long ReasoningTokens;
         public long PiiDetections;
+        public long EstimatedCharges;
+        public long Unsettled;
+
+        public ConcurrentDictionary<string, System.Runtime.CompilerServices.StrongBox<long>> PiiByType { get; } = new(StringComparer.Ordinal);
+
+        public void AddPii(string entityType, long count)
+        {
+            Interlocked.Add(ref PiiByType.GetOrAdd(entityType, static _ => new(0)).Value, count);
+            Interlocked.Add(ref PiiDetections, count);
+        }
     }
 }

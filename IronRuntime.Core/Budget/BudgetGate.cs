@@ -3,6 +3,7 @@ using System.Net;
 using IronRuntime.Internal;
 using IronRuntime.Pricing;
 using IronRuntime.Router;
+using IronRuntime.State;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,7 @@ namespace IronRuntime.Budget;
 /// cover halfway, and the ledger needs no second step. It is settled at the price of the model that answered
 /// (<see cref="LlmCall.Model"/> when the call ends).
 /// </remarks>
-internal sealed class BudgetGate : ILlmRequestGate
+internal sealed partial class BudgetGate : ILlmRequestGate
 {
     /// <summary>Error type of a budget denial.</summary>
     public const string BudgetExceededType = "iron_runtime_budget_exceeded";
@@ -26,24 +27,36 @@ internal sealed class BudgetGate : ILlmRequestGate
     /// <summary>Error code of a budget denial.</summary>
     public const string BudgetExceededCode = "budget_exceeded";
 
+    /// <summary>Error type of a call refused because a member of it can raise the cost without a bound.</summary>
+    public const string UnboundedCostType = "iron_runtime_unbounded_cost";
+
     /// <summary>Error type of a call refused because its model has no known price.</summary>
     public const string UnknownPriceType = "iron_runtime_unknown_model_price";
+
+    /// <summary>Error type of a call refused because its reservation could not be made durable.</summary>
+    public const string StateUnavailableType = "iron_runtime_state_unavailable";
 
     private readonly IBudgetLedger _ledger;
     private readonly IModelPricing _pricing;
     private readonly RuntimeConfig _config;
     private readonly ILogger<BudgetGate> _logger;
+    private readonly StateRestorer _restorer;
+    private readonly IDurableReservations? _durable;
 
-    public BudgetGate(IBudgetLedger ledger, IModelPricing pricing, IOptions<RuntimeConfig> config, ILogger<BudgetGate> logger)
+    public BudgetGate(IBudgetLedger ledger, IModelPricing pricing, IOptions<RuntimeConfig> config, ILogger<BudgetGate> logger,
+        StateRestorer restorer, IRuntimeStateStore store)
     {
         _ledger = ledger;
         _pricing = pricing;
         _config = config.Value;
         _logger = logger;
+        _restorer = restorer;
+        _durable = store as IDurableReservations;
     }
 
     public ValueTask<LlmGateDecision> EnterAsync(LlmCall call, CancellationToken cancellationToken)
     {
+        _restorer.EnsureRestored();
         string? agentId = call.CallerId;
         bool hasLimit = _ledger.HasLimit(agentId);
         if (!_pricing.TryGetPrice(call.Model, out var price))
@@ -58,24 +71,69 @@ internal sealed class BudgetGate : ILlmRequestGate
             // Tracked in tokens only.
             _ledger.TryReserve(agentId, 0m, 0m, 0, 0, out var free);
             CoreLog.UnpricedModel(_logger, agentId, call.Model);
-            return ValueTask.FromResult(LlmGateDecision.Allow(new BudgetLease(_ledger, free, null, call.Model, _pricing)));
+            return Admit(call, free, null, null);
         }
 
-        decimal inputUnit = Math.Max(price.InputPerToken, price.CacheWritePerToken ?? 0m);
-        decimal outputUnit = Math.Max(price.OutputPerToken, price.ReasoningPerToken ?? 0m);
+        var billing = call.Billing;
+        if (hasLimit && UnboundedMember(billing) is { } unbounded && _config.UnboundedCostAllowance is null)
+        {
+            return ValueTask.FromResult(LlmGateDecision.Deny(HttpStatusCode.BadRequest, UnboundedCostType, "unbounded_cost",
+                $"IronRuntime cannot bound what '{unbounded.Param}' can add to the cost of this call ({unbounded.Why}), so it refuses it while a budget applies. " +
+                "Remove the member, or set UnboundedCostAllowance to admit such calls with that many US dollars reserved for it.", unbounded.Param));
+        }
+
+        string? tier = ServiceTier(billing);
+        var (fixedCost, outputUnit, minUnits, maxUnits) = WorstCase(price, call, tier);
+        BudgetReservation reservation;
+        if (!_ledger.TryReserve(agentId, fixedCost, outputUnit, minUnits, maxUnits, out reservation))
+        {
+            // The byte bound of the prompt does not fit: count its tokens (OpenAI models) and try once more.
+            bool fits = false;
+            if (call.TryTightenInputTokenBound())
+            {
+                (fixedCost, outputUnit, minUnits, maxUnits) = WorstCase(price, call, tier);
+                fits = _ledger.TryReserve(agentId, fixedCost, outputUnit, minUnits, maxUnits, out reservation);
+            }
+
+            if (!fits)
+            {
+                string message = DenialMessage(agentId, call, fixedCost + (minUnits * outputUnit), minUnits);
+                return ValueTask.FromResult(LlmGateDecision.Deny(HttpStatusCode.PaymentRequired, BudgetExceededType, BudgetExceededCode, message));
+            }
+        }
+
+        long? imposed = hasLimit && call.RequestedMaxOutputTokens is null && call.Api != LlmApi.Embeddings ? reservation.OutputTokens : null;
+        return Admit(call, reservation, price, imposed, tier);
+    }
+
+    /// <summary>
+    /// The worst case of the call at its current input bound: the fixed part (prompt at the dearest input rate,
+    /// per-use tool fees, the allowance for unbounded members), the dearest output rate (times the choices) and the
+    /// output limits to reserve (requested, or the range the ledger may impose from).
+    /// </summary>
+    private (decimal Fixed, decimal OutputUnit, long MinUnits, long MaxUnits) WorstCase(ModelPrice price, LlmCall call, string? tier)
+    {
+        var billing = call.Billing;
+        var (inputUnit, outputUnit) = Rates(price, call, tier);
         long? modelMaxOutput = price.MaxOutputTokens;
         foreach (string fallback in call.FallbackModels)
         {
             // A fallback without a price is settled at the call's own price (see BudgetLease).
             if (_pricing.TryGetPrice(fallback, out var other))
             {
-                inputUnit = Math.Max(inputUnit, Math.Max(other.InputPerToken, other.CacheWritePerToken ?? 0m));
-                outputUnit = Math.Max(outputUnit, Math.Max(other.OutputPerToken, other.ReasoningPerToken ?? 0m));
+                var (otherInput, otherOutput) = Rates(other, call, tier);
+                inputUnit = Math.Max(inputUnit, otherInput);
+                outputUnit = Math.Max(outputUnit, otherOutput);
                 modelMaxOutput = modelMaxOutput is { } max && other.MaxOutputTokens is { } otherMax ? Math.Max(max, otherMax) : modelMaxOutput ?? other.MaxOutputTokens;
             }
         }
 
-        decimal fixedCost = call.InputTokenBound * inputUnit;
+        decimal fixedCost = (call.InputTokenBound * inputUnit) + ServerToolCost(price, billing);
+        if (billing.UnboundedMembers.Count > 0 || billing.ServerTools.Count > 0)
+        {
+            fixedCost += _config.UnboundedCostAllowance ?? 0m;
+        }
+
         long maxUnits, minUnits;
         if (call.Api == LlmApi.Embeddings)
         {
@@ -83,22 +141,46 @@ internal sealed class BudgetGate : ILlmRequestGate
         }
         else if (call.RequestedMaxOutputTokens is { } requested)
         {
-            maxUnits = minUnits = requested;
+            // Anthropic's thinking budget may exceed max_tokens with interleaved thinking: the larger bounds both.
+            maxUnits = minUnits = Math.Max(requested, billing.ThinkingBudgetTokens ?? 0);
         }
         else
         {
-            maxUnits = modelMaxOutput ?? _config.DefaultMaxOutputTokens;
-            minUnits = Math.Min(maxUnits, _config.MinimumImposedOutputTokens);
+            maxUnits = Math.Max(modelMaxOutput ?? _config.DefaultMaxOutputTokens, billing.ThinkingBudgetTokens ?? 0);
+            minUnits = Math.Min(maxUnits, Math.Max(_config.MinimumImposedOutputTokens, billing.ThinkingBudgetTokens ?? 0));
         }
 
-        if (!_ledger.TryReserve(agentId, fixedCost, outputUnit, minUnits, maxUnits, out var reservation))
+        return (fixedCost, outputUnit, minUnits, maxUnits);
+    }
+
+    /// <summary>Admits the call; with a durable store, only once its reservation is committed (group commit).</summary>
+    private ValueTask<LlmGateDecision> Admit(LlmCall call, BudgetReservation reservation, ModelPrice? price, long? imposed, string? tier = null)
+    {
+        if (_durable is null)
         {
-            string message = DenialMessage(agentId, call, fixedCost + (minUnits * outputUnit), minUnits);
-            return ValueTask.FromResult(LlmGateDecision.Deny(HttpStatusCode.PaymentRequired, BudgetExceededType, BudgetExceededCode, message));
+            return ValueTask.FromResult(LlmGateDecision.Allow(new BudgetLease(_ledger, reservation, price, call.Model, _pricing, tier), imposed));
         }
 
-        long? imposed = hasLimit && call.RequestedMaxOutputTokens is null && call.Api != LlmApi.Embeddings ? reservation.OutputTokens : null;
-        return ValueTask.FromResult(LlmGateDecision.Allow(new BudgetLease(_ledger, reservation, price, call.Model, _pricing), imposed));
+        return AdmitDurablyAsync(call, reservation, price, imposed, tier);
+    }
+
+    private async ValueTask<LlmGateDecision> AdmitDurablyAsync(LlmCall call, BudgetReservation reservation, ModelPrice? price, long? imposed, string? tier)
+    {
+        long id;
+        try
+        {
+            // Not cancellable: once queued the reservation is committed anyway, and the lease's settlement replaces it.
+            id = await _durable!.ReserveAsync(call.CallerId, call.Model, reservation.Amount).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or ObjectDisposedException or IOException)
+        {
+            CoreLog.DurableReservationFailed(_logger, ex);
+            _ledger.Settle(reservation, 0m);
+            return LlmGateDecision.Deny(HttpStatusCode.ServiceUnavailable, StateUnavailableType, "state_unavailable",
+                "IronRuntime could not record this call's reservation durably, so it was not sent (nothing was charged). Retry later.");
+        }
+
+        return LlmGateDecision.Allow(new BudgetLease(_ledger, reservation, price, call.Model, _pricing, tier) { DurableId = id }, imposed);
     }
 
     private string DenialMessage(string? agentId, LlmCall call, decimal needed, long outputTokens)

@@ -5,10 +5,17 @@ namespace IronRuntime.Budget;
 
 /// <summary>
 /// Held by the router for one admitted call; settles the actual cost when it ends, at the price of the model that
-/// answered (after a failover, the fallback's; the reserved model's when the fallback has no known price).
+/// answered (after a failover, the fallback's; the reserved model's when the fallback has no known price) and of the
+/// service tier the call was billed at.
 /// </summary>
-internal sealed class BudgetLease(IBudgetLedger ledger, BudgetReservation reservation, ModelPrice? price, string reservedModel, IModelPricing pricing) : ILlmCallLease
+internal sealed class BudgetLease(IBudgetLedger ledger, BudgetReservation reservation, ModelPrice? price, string reservedModel, IModelPricing pricing, string? serviceTier = null) : ILlmCallLease
 {
+    /// <summary>The amount reserved for the call: its worst case.</summary>
+    public decimal Reserved => reservation.Amount;
+
+    /// <summary>The id of the reservation in the state store when it was made durable; 0 when not.</summary>
+    public long DurableId { get; init; }
+
     /// <summary>The cost settled, once the call has ended; null before.</summary>
     public decimal? Cost { get; private set; }
 
@@ -20,7 +27,7 @@ internal sealed class BudgetLease(IBudgetLedger ledger, BudgetReservation reserv
             answered = other;
         }
 
-        decimal cost = answered?.CostOf(call.Usage) ?? 0m;
+        decimal cost = answered?.ForServiceTier(serviceTier).CostOf(call.Usage) ?? 0m;
         ledger.Settle(reservation, cost);
         Cost = cost;
     }

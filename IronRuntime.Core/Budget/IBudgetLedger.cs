@@ -25,6 +25,14 @@ public interface IBudgetLedger
     /// <param name="actualCost">What the call really cost (may be zero).</param>
     void Settle(in BudgetReservation reservation, decimal actualCost);
 
+    /// <summary>
+    /// Charges spend that needs no reservation — spend recorded by an earlier run, restored at start-up — to the
+    /// agent's account (when given) and the global one. Alerts fire as for a settled call.
+    /// </summary>
+    /// <param name="agentId">The agent, or null to charge the global account only.</param>
+    /// <param name="amount">The amount in USD (not negative).</param>
+    void Charge(string? agentId, decimal amount);
+
     /// <summary>Sets or clears (null) a limit: the global one when <paramref name="agentId"/> is null.</summary>
     /// <param name="agentId">The agent, or null for the global account.</param>
     /// <param name="limit">The limit in USD, or null for none.</param>

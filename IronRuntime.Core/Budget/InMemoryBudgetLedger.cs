@@ -87,6 +87,12 @@ internal sealed class InMemoryBudgetLedger : IBudgetLedger
         }
     }
 
+    public void Charge(string? agentId, decimal amount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(amount);
+        Settle(new BudgetReservation(agentId is null ? null : GetAccount(agentId), 0m, 0), amount);
+    }
+
     public void SetLimit(string? agentId, decimal? limit)
     {
         if (limit < 0)

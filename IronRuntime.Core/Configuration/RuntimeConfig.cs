@@ -50,6 +50,23 @@ public sealed class RuntimeConfig
     [Range(1, int.MaxValue)]
     public int MinimumImposedOutputTokens { get; set; } = 1;
 
+    /// <summary>
+    /// While a budget applies, a request carrying a member whose cost the runtime cannot bound (a tool the provider
+    /// runs, <c>background</c>, <c>previous_response_id</c>, <c>prediction</c>, <c>mcp_servers</c>… — see
+    /// docs/budgets.md) is refused with 400 <c>iron_runtime_unbounded_cost</c>. Set this to admit such requests with
+    /// this many US dollars reserved per call on top of their bounded part: your statement of the most such a member
+    /// can add. The call is still charged what the provider reports. Null (default): refused.
+    /// </summary>
+    [Range(typeof(decimal), "0", "79228162514264337593543950335")]
+    public decimal? UnboundedCostAllowance { get; set; }
+
+    /// <summary>
+    /// The service tier an OpenAI request without <c>service_tier</c> (or with <c>auto</c>) is billed at — your
+    /// project's default: <c>default</c> (null), <c>priority</c> or <c>flex</c>. Reservations and charges use that
+    /// tier's prices from the pricing table.
+    /// </summary>
+    public string? DefaultServiceTier { get; set; }
+
     /// <summary>The LLM router: provider endpoints, real keys, limits, simulated provider.</summary>
     public LlmRouterOptions Router { get; set; } = new();
 
@@ -64,6 +81,9 @@ public sealed class RuntimeConfig
 
     /// <summary>Reliability: circuit breakers per provider endpoint, retries, timeouts and failover.</summary>
     public Resilience.ResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>Linux hardening of the host while process agents run: non-dumpable, child subreaper (both on by default).</summary>
+    public Agents.ProcessHardeningOptions ProcessHardening { get; set; } = new();
 
     /// <summary>The thresholds in force.</summary>
     internal IReadOnlyList<decimal> EffectiveAlertThresholds => AlertThresholds is { Length: > 0 } t ? t : [0.5m, 0.8m, 1.0m];

@@ -12,47 +12,85 @@ namespace Microsoft.AspNetCore.Builder;
 public static class IronRuntimeDashboardEndpoints
 {
     /// <summary>
-    /// Maps the dashboard: <c>GET {prefix}/agents</c>, <c>GET {prefix}/agents/{id}</c>,
+    /// Maps the dashboard: <c>GET {prefix}/agents</c> (<c>?past=true</c>: every run, earlier runtimes' included, see
+    /// <see cref="AgentRuntime.ListAgentHistory"/>), <c>GET {prefix}/agents/{id}</c>,
     /// <c>POST {prefix}/agents/{id}/stop</c>, <c>GET {prefix}/metrics</c>, <c>GET {prefix}/providers</c>,
     /// <c>GET {prefix}/audit?agentId=</c> (recent PII audit events, never values) (JSON), and
     /// <c>GET {prefix}/events</c>, a WebSocket stream of JSON events (<c>call.completed</c>, <c>agent.status</c>,
     /// <c>budget.alert</c>, <c>provider.state</c>; never prompt or response content). Call
-    /// <c>app.UseWebSockets()</c> before it, and secure the returned group (for example
-    /// <c>.RequireAuthorization()</c>): it can stop agents.
+    /// <c>app.UseWebSockets()</c> before it. Safe by default: local (loopback) requests only, unless authorization is
+    /// configured (<c>.RequireAuthorization()</c> on the returned group, or <paramref name="configure"/>); see
+    /// <see cref="IronRuntimeDashboardOptions"/>.
     /// </summary>
     /// <param name="endpoints">The application's endpoints.</param>
     /// <param name="prefix">The route prefix (default <c>/ironruntime</c>).</param>
+    /// <param name="configure">Sets the access options (authorization predicate or policy, allowed origins); null for the defaults.</param>
     /// <returns>The route group, for conventions such as authorization.</returns>
-    public static RouteGroupBuilder MapIronRuntimeDashboard(this IEndpointRouteBuilder endpoints, string prefix = "/ironruntime")
+    public static RouteGroupBuilder MapIronRuntimeDashboard(
+        this IEndpointRouteBuilder endpoints,
+        string prefix = "/ironruntime",
+        Action<IronRuntimeDashboardOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        var options = new IronRuntimeDashboardOptions();
+        configure?.Invoke(options);
+        var guard = new DashboardGuard(options);
         var group = endpoints.MapGroup(prefix);
-        group.MapGet("/agents", (AgentRuntime runtime) => Results.Json(runtime.ListAgents().Select(a => Describe(runtime, a))));
-        group.MapGet("/agents/{id}", (AgentRuntime runtime, string id) =>
-            runtime.GetAgent(id) is { } agent ? Results.Json(Describe(runtime, agent)) : Results.NotFound(new { error = $"No agent with id '{id}'." }));
-        group.MapPost("/agents/{id}/stop", async (AgentRuntime runtime, string id, CancellationToken cancellationToken) =>
+        if (options.AuthorizationPolicy is { } policy)
         {
+            group.RequireAuthorization(policy);
+        }
+
+        group.MapGet("/agents", (HttpContext context, AgentRuntime runtime, bool? past) =>
+            guard.Check(context) ?? (past == true
+                ? Results.Json(runtime.ListAgentHistory().Select(r => new
+                {
+                    r.AgentId,
+                    r.Name,
+                    Kind = r.Kind.ToString(),
+                    Status = r.Status.ToString(),
+                    r.StartedAt,
+                    r.EndedAt,
+                    r.ExitCode,
+                    r.Fault,
+                    r.Interrupted,
+                }))
+                : Results.Json(runtime.ListAgents().Select(a => Describe(runtime, a)))));
+        group.MapGet("/agents/{id}", (HttpContext context, AgentRuntime runtime, string id) =>
+            guard.Check(context) ?? (runtime.GetAgent(id) is { } agent ? Results.Json(Describe(runtime, agent)) : NoSuchAgent(id)));
+        group.MapPost("/agents/{id}/stop", async (HttpContext context, AgentRuntime runtime, string id, CancellationToken cancellationToken) =>
+        {
+            if (guard.Check(context, stateChanging: true) is { } refused)
+            {
+                return refused;
+            }
+
             if (runtime.GetAgent(id) is not { } agent)
             {
-                return Results.NotFound(new { error = $"No agent with id '{id}'." });
+                return NoSuchAgent(id);
             }
 
             await runtime.StopAgentAsync(id, cancellationToken).ConfigureAwait(false);
             return Results.Json(Describe(runtime, agent));
         });
-        group.MapGet("/metrics", (AgentRuntime runtime) =>
+        group.MapGet("/metrics", (HttpContext context, AgentRuntime runtime) =>
         {
+            if (guard.Check(context) is { } refused)
+            {
+                return refused;
+            }
+
             var budget = runtime.GetBudget();
             return Results.Json(new { totals = runtime.GetTotals(), budget = new { budget.Limit, budget.Spent, budget.Reserved, budget.Remaining } });
         });
-        group.MapGet("/providers", (AgentRuntime runtime) => Results.Json(runtime.GetProviderStates().Select(p => new
+        group.MapGet("/providers", (HttpContext context, AgentRuntime runtime) => guard.Check(context) ?? Results.Json(runtime.GetProviderStates().Select(p => new
         {
             p.Endpoint,
             Provider = p.Provider.ToString(),
             State = p.State.ToString(),
             RetryAfterSeconds = p.RetryAfter?.TotalSeconds,
         })));
-        group.MapGet("/audit", (IronRuntime.Pii.IPiiAuditLog audit, string? agentId) => Results.Json(audit.GetRecent(agentId).Select(e => new
+        group.MapGet("/audit", (HttpContext context, IronRuntime.Pii.IPiiAuditLog audit, string? agentId) => guard.Check(context) ?? Results.Json(audit.GetRecent(agentId).Select(e => new
         {
             e.Timestamp,
             e.AgentId,
@@ -62,14 +100,17 @@ public static class IronRuntimeDashboardEndpoints
             e.ValueHash,
             Mode = e.Mode.ToString(),
         })));
-        group.Map("/events", StreamEventsAsync);
+        group.Map("/events", context => StreamEventsAsync(context, guard));
         return group;
     }
+
+    private static IResult NoSuchAgent(string id) => Results.NotFound(new { error = $"No agent with id '{id}'." });
 
     private static object Describe(AgentRuntime runtime, AgentHandle agent) => new
     {
         agent.AgentId,
         agent.Name,
+        Kind = agent.Kind.ToString(),
         Status = agent.Status.ToString(),
         agent.StartedAt,
         agent.EndedAt,
@@ -78,8 +119,14 @@ public static class IronRuntimeDashboardEndpoints
         Metrics = runtime.GetMetrics(agent.AgentId),
     };
 
-    private static async Task StreamEventsAsync(HttpContext context)
+    private static async Task StreamEventsAsync(HttpContext context, DashboardGuard guard)
     {
+        if (guard.Check(context, webSocket: true) is { } refused)
+        {
+            await refused.ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         if (!context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;

@@ -101,6 +101,7 @@ internal sealed class RuntimeEventStream : ILlmCallObserver
             w.WriteNumber("status"u8, call.StatusCode);
             w.WriteNumber("inputTokens"u8, call.Usage.InputTokens);
             w.WriteNumber("outputTokens"u8, call.Usage.OutputTokens);
+            w.WriteBoolean("usageEstimated"u8, call.UsageEstimated);
             w.WriteNumber("cost"u8, cost);
             w.WriteNumber("durationMs"u8, Math.Round(call.Duration.TotalMilliseconds, 3));
         });

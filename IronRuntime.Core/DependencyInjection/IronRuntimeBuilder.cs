@@ -61,6 +61,18 @@ public sealed class IronRuntimeBuilder
     /// <returns>This builder.</returns>
     public IronRuntimeBuilder WithAlertThresholds(params decimal[] thresholds) => Configure(c => c.AlertThresholds = thresholds);
 
+    /// <summary>
+    /// Limits the calls in flight at once (in process and from child processes together): beyond
+    /// <paramref name="maxCalls"/> in all, or <paramref name="maxCallsPerAgent"/> for one agent, a new call gets a
+    /// provider-shaped 503 with <c>Retry-After</c> (<c>iron_runtime_overloaded</c>) while the open ones go on. A stream
+    /// counts until it ends. Null leaves that limit off.
+    /// </summary>
+    /// <param name="maxCalls">The global limit, or null.</param>
+    /// <param name="maxCallsPerAgent">The limit per agent, or null.</param>
+    /// <returns>This builder.</returns>
+    public IronRuntimeBuilder WithConcurrencyLimits(int? maxCalls, int? maxCallsPerAgent = null)
+        => Configure(c => { c.Router.MaxConcurrentCalls = maxCalls; c.Router.MaxConcurrentCallsPerCaller = maxCallsPerAgent; });
+
     /// <summary>Configures OpenAI: the real key and, optionally, another endpoint.</summary>
     /// <param name="apiKey">The real key (null: <c>OPENAI_API_KEY</c> from the environment).</param>
     /// <param name="baseUrl">The endpoint, or null for the public one.</param>

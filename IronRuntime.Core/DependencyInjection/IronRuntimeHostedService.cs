@@ -9,7 +9,10 @@ namespace IronRuntime;
 internal sealed class IronRuntimeHostedService(AgentRuntime runtime) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
-        => runtime.Config.Router.Proxy.StartWithHost ? runtime.Proxy.StartAsync(cancellationToken) : Task.CompletedTask;
+    {
+        runtime.RestoreState();
+        return runtime.Config.Router.Proxy.StartWithHost ? runtime.Proxy.StartAsync(cancellationToken) : Task.CompletedTask;
+    }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -83,6 +83,14 @@ public static class IronRuntimeServiceCollectionExtensions
         services.TryAddSingleton<AgentMetricsCollector>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, AgentMetricsCollector>(sp => sp.GetRequiredService<AgentMetricsCollector>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, CallLogObserver>());
+        services.TryAddSingleton<IRuntimeStateStore>(static sp =>
+        {
+            var state = sp.GetRequiredService<IOptions<RuntimeConfig>>().Value.State;
+            return state.DatabasePath is { } path
+                ? new SqliteRuntimeStateStore(path, state.QueueCapacity, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SqliteRuntimeStateStore>>())
+                : new NullRuntimeStateStore();
+        });
+        services.TryAddSingleton<StateRestorer>();
         services.TryAddSingleton<StateRecorder>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, StateRecorder>(sp => sp.GetRequiredService<StateRecorder>()));
         services.TryAddSingleton<IronRuntime.Dashboard.RuntimeEventStream>();
@@ -116,7 +124,8 @@ public static class IronRuntimeServiceCollectionExtensions
             sp.GetRequiredService<IBudgetLedger>(),
             sp.GetRequiredService<AgentMetricsCollector>(),
             sp.GetRequiredService<BudgetDenialObserver>(),
-            sp.GetRequiredService<StateRecorder>(),
+            sp.GetRequiredService<StateRestorer>(),
+            sp.GetRequiredService<IRuntimeStateStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<IProviderHealth>()));

@@ -32,8 +32,8 @@ internal static partial class CoreLog
     [LoggerMessage(2008, LogLevel.Error, "Writing {Count} call records to the state store failed.")]
     public static partial void StateWriteFailed(ILogger logger, Exception exception, int count);
 
-    [LoggerMessage(2009, LogLevel.Information, "Restored ${Total} of recorded spend from the state store ({Agents} agents).")]
-    public static partial void SpendRestored(ILogger logger, decimal total, int agents);
+    [LoggerMessage(2009, LogLevel.Information, "Restored ${Total} of recorded spend and the metrics of {Requests} calls ({Unsettled} unsettled at a crash, charged their reservation) from the state store ({Agents} agents).")]
+    public static partial void StateRestored(ILogger logger, decimal total, int agents, long requests, long unsettled);
 
     [LoggerMessage(2010, LogLevel.Information, "Agent {AgentId} ({Name}) started as process {ProcessId}: {Program}.")]
     public static partial void AgentProcessStarted(ILogger logger, string agentId, string name, int processId, string program);
@@ -52,4 +52,22 @@ internal static partial class CoreLog
 
     [LoggerMessage(2015, LogLevel.Error, "A handler of the AgentStatusChanged event threw for agent {AgentId}.")]
     public static partial void StatusHandlerFailed(ILogger logger, Exception exception, string agentId);
+
+    [LoggerMessage(2017, LogLevel.Warning, "No API key for {Provider}: its calls are refused with 401 and never sent. Set {Variable} or {Setting}, or call UseSimulatedProvider().")]
+    public static partial void ProviderKeyMissing(ILogger logger, Router.LlmProvider provider, string variable, string setting);
+
+    [LoggerMessage(2016, LogLevel.Warning, "Agent {AgentId} failed: its code threw {ExceptionType}: {Reason}")]
+    public static partial void AgentThrew(ILogger logger, Exception exception, string agentId, string exceptionType, string reason);
+
+    [LoggerMessage(2019, LogLevel.Information, "Process agents: the host process is now {What}.")]
+    public static partial void HostHardened(ILogger logger, string what);
+
+    [LoggerMessage(2020, LogLevel.Warning, "Process agents: prctl({Option}) failed with errno {Errno}; the host is not hardened that way.")]
+    public static partial void HostHardeningFailed(ILogger logger, string option, int errno);
+
+    [LoggerMessage(2021, LogLevel.Warning, "Agent {AgentId}: processes it started were still alive after being killed repeatedly.")]
+    public static partial void AgentProcessesSurvived(ILogger logger, string agentId);
+
+    [LoggerMessage(2030, LogLevel.Error, "The state store could not make a call's reservation durable; the call was refused.")]
+    public static partial void DurableReservationFailed(ILogger logger, Exception exception);
 }

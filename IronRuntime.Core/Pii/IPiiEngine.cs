@@ -13,7 +13,7 @@ public interface IPiiEngine
 {
     /// <summary>Scans <paramref name="text"/>.</summary>
     /// <param name="text">UTF-8 text (already JSON-unescaped).</param>
-    /// <param name="preceding">The last few bytes (up to 8) before <paramref name="text"/> in its stream; empty at its start.</param>
+    /// <param name="preceding">The last few bytes (up to 32) before <paramref name="text"/> in its stream; empty at its start.</param>
     /// <param name="isFinal">Whether no more text follows (nothing is then pending).</param>
     /// <param name="matches">Receives the values found, in order.</param>
     /// <returns>How much of the text is settled.</returns>

@@ -49,6 +49,21 @@ public static class PiiEntityTypes
     /// <summary>Stripe secret and restricted keys (<c>sk_live_</c>, <c>sk_test_</c>, <c>rk_live_</c>, <c>rk_test_</c>).</summary>
     public const string StripeKey = "STRIPE_KEY";
 
+    /// <summary>Google API keys (<c>AIza</c> and 35 base64url characters).</summary>
+    public const string GoogleApiKey = "GOOGLE_API_KEY";
+
+    /// <summary>AWS secret access keys: 40 characters assigned to a name such as <c>AWS_SECRET_ACCESS_KEY</c>.</summary>
+    public const string AwsSecretKey = "AWS_SECRET_KEY";
+
+    /// <summary>Azure storage account keys (<c>AccountKey=</c> in a connection string, 88 base64 characters).</summary>
+    public const string AzureStorageKey = "AZURE_STORAGE_KEY";
+
+    /// <summary>
+    /// Passwords and secrets: values assigned to a password, secret, token or API-key name in env, YAML or JSON (with an
+    /// entropy check), after a password label in prose, and the password of a URL (<c>postgres://user:pass@host</c>).
+    /// </summary>
+    public const string Secret = "SECRET";
+
     /// <summary>JSON Web Tokens whose header and payload decode to JSON objects.</summary>
     public const string Jwt = "JWT";
 
@@ -58,7 +73,8 @@ public static class PiiEntityTypes
     /// <summary>Every built-in entity type.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        Email, Phone, Ssn, CreditCard, Iban, IpAddress, OpenAIKey, AnthropicKey, AwsAccessKey, GitHubToken, SlackToken, StripeKey, Jwt, PrivateKey,
+        Email, Phone, Ssn, CreditCard, Iban, IpAddress, OpenAIKey, AnthropicKey, AwsAccessKey, GitHubToken, SlackToken, StripeKey, GoogleApiKey,
+        AwsSecretKey, AzureStorageKey, Secret, Jwt, PrivateKey,
     ];
 
     /// <summary>The data classification of an entity type (built-in or custom).</summary>

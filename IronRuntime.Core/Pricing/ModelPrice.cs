@@ -10,7 +10,7 @@ namespace IronRuntime.Pricing;
 /// The optional rates fall back to the base rates when absent: cache reads and cache writes to
 /// <see cref="InputPerToken"/>, reasoning to <see cref="OutputPerToken"/>.
 /// </remarks>
-public sealed record ModelPrice
+public sealed partial record ModelPrice
 {
     /// <summary>The price of one uncached prompt token, in USD.</summary>
     public required decimal InputPerToken { get; init; }
@@ -49,6 +49,9 @@ public sealed record ModelPrice
     /// Prices a call's usage.
     /// </summary>
     /// <remarks>
+    /// A prompt of more than <see cref="LongContextThreshold"/> tokens is priced entirely at <see cref="LongContext"/>'s
+    /// rates, as the providers bill it. Audio tokens, one-hour cache writes and server-tool uses are priced at their
+    /// own rates when the price has them.
     /// Uncached prompt tokens (<see cref="TokenUsage.InputTokens"/> minus cached and cache-creation tokens)
     /// cost <see cref="InputPerToken"/>, cached ones <see cref="CachedInputPerToken"/>, cache-creation ones
     /// <see cref="CacheWritePerToken"/>; non-reasoning output tokens cost <see cref="OutputPerToken"/> and
@@ -59,20 +62,40 @@ public sealed record ModelPrice
     /// <returns>The cost in USD.</returns>
     public decimal CostOf(TokenUsage usage)
     {
+        if (LongContextThreshold is { } threshold && usage.InputTokens > threshold && LongContext is { } longContext)
+        {
+            return longContext.CostAtTheseRates(usage);
+        }
+
+        return CostAtTheseRates(usage);
+    }
+
+    private decimal CostAtTheseRates(TokenUsage usage)
+    {
         decimal input = NonNegative(usage.InputTokens);
         decimal cached = NonNegative(usage.CachedInputTokens);
         decimal cacheCreation = NonNegative(usage.CacheCreationInputTokens);
         decimal output = NonNegative(usage.OutputTokens);
         decimal reasoning = NonNegative(usage.ReasoningTokens);
 
-        decimal uncached = Math.Max(0m, input - cached - cacheCreation);
-        decimal plainOutput = Math.Max(0m, output - reasoning);
+        decimal oneHour = Math.Min(cacheCreation, NonNegative(usage.CacheCreationOneHourInputTokens));
+        decimal audioIn = NonNegative(usage.AudioInputTokens);
+        decimal audioOut = NonNegative(usage.AudioOutputTokens);
 
-        return (uncached * InputPerToken)
+        decimal uncached = Math.Max(0m, input - cached - cacheCreation);
+        decimal uncachedAudio = Math.Min(audioIn, uncached);
+        decimal plainOutput = Math.Max(0m, output - reasoning);
+        decimal plainAudio = Math.Min(audioOut, plainOutput);
+
+        return ((uncached - uncachedAudio) * InputPerToken)
+            + (uncachedAudio * (InputAudioPerToken ?? InputPerToken))
             + (cached * (CachedInputPerToken ?? InputPerToken))
-            + (cacheCreation * (CacheWritePerToken ?? InputPerToken))
-            + (plainOutput * OutputPerToken)
-            + (reasoning * (ReasoningPerToken ?? OutputPerToken));
+            + ((cacheCreation - oneHour) * (CacheWritePerToken ?? InputPerToken))
+            + (oneHour * (CacheWriteOneHourPerToken ?? CacheWritePerToken ?? InputPerToken))
+            + ((plainOutput - plainAudio) * OutputPerToken)
+            + (plainAudio * (OutputAudioPerToken ?? OutputPerToken))
+            + (reasoning * (ReasoningPerToken ?? OutputPerToken))
+            + (NonNegative(usage.ServerToolUses) * (WebSearchPerQuery ?? 0m));
     }
 
     /// <summary>

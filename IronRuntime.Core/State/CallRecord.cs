@@ -21,4 +21,8 @@ public sealed record CallRecord(
     int StatusCode,
     TokenUsage Usage,
     decimal Cost,
-    double DurationMs);
+    double DurationMs)
+{
+    /// <summary>True when the charge is an estimate (the provider's usage never arrived).</summary>
+    public bool Estimated { get; init; }
+}

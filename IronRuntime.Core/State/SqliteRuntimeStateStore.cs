@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Threading.Channels;
+using IronRuntime.Agents;
 using IronRuntime.Internal;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -7,80 +7,40 @@ using Microsoft.Extensions.Logging;
 namespace IronRuntime.State;
 
 /// <summary>
-/// The default state store: a SQLite file written by one background task in batches (one transaction per batch),
-/// fed through a bounded channel so the call path never waits for the disk. Money is stored as exact decimal text.
+/// The default state store: a SQLite file (WAL, <c>synchronous=NORMAL</c>: a commit survives a process kill) written by
+/// one background task in batches, one transaction per batch — a group commit shared by every reservation, record
+/// and total queued meanwhile. Running totals per account are kept in the <c>totals</c> table by the same writer, so
+/// start-up reads a handful of rows whatever the number of calls. Nothing touches the disk before first use.
+/// Money is stored as exact decimal text.
 /// </summary>
-internal sealed class SqliteRuntimeStateStore : IRuntimeStateStore, IAsyncDisposable
+internal sealed partial class SqliteRuntimeStateStore : IRuntimeStateStore, IDurableReservations, IAsyncDisposable
 {
-    private const int BatchSize = 512;
+    private const int BatchSize = 1024;
     private const string GlobalAccount = "";
 
-    private readonly Channel<object> _queue;
-    private readonly SqliteConnection _connection;
+    private readonly string _databasePath;
+    private readonly int _queueCapacity;
+    private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly Task _writer;
-    private readonly Dictionary<string, decimal> _spend = new(StringComparer.Ordinal);
-    private long _enqueued;
-    private long _written;
+    private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _openLock = new();
+    private readonly Dictionary<string, StateTotals> _totals = new(StringComparer.Ordinal);
+    private SqliteConnection? _connection;
+    private StoredRuntimeState? _loaded;
+    private Task? _writer;
+    private volatile bool _open;
+    private bool _disposed;
+    private long _queued;
     private long _dropped;
+    private long _nextReservationId;
 
-    public SqliteRuntimeStateStore(string databasePath, int queueCapacity, ILogger logger)
+    public SqliteRuntimeStateStore(string databasePath, int queueCapacity, TimeProvider timeProvider, ILogger logger)
     {
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
+        _databasePath = databasePath;
+        _queueCapacity = queueCapacity;
+        _timeProvider = timeProvider;
         _logger = logger;
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(databasePath));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
-        _connection.Open();
-        Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-        Execute("""
-            CREATE TABLE IF NOT EXISTS calls (
-                id INTEGER PRIMARY KEY,
-                ts TEXT NOT NULL,
-                agent_id TEXT,
-                provider TEXT NOT NULL,
-                model TEXT NOT NULL,
-                outcome TEXT NOT NULL,
-                status INTEGER NOT NULL,
-                input_tokens INTEGER NOT NULL,
-                output_tokens INTEGER NOT NULL,
-                cached_input_tokens INTEGER NOT NULL,
-                cache_creation_input_tokens INTEGER NOT NULL,
-                reasoning_tokens INTEGER NOT NULL,
-                cost TEXT NOT NULL,
-                duration_ms REAL NOT NULL);
-            CREATE INDEX IF NOT EXISTS calls_agent ON calls(agent_id);
-            CREATE TABLE IF NOT EXISTS spend (account TEXT PRIMARY KEY, total TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS pii_audit (
-                id INTEGER PRIMARY KEY,
-                ts TEXT NOT NULL,
-                agent_id TEXT,
-                direction TEXT NOT NULL,
-                entity_type TEXT NOT NULL,
-                position INTEGER NOT NULL,
-                value_hash TEXT NOT NULL,
-                mode TEXT NOT NULL);
-            """);
-        using (var read = _connection.CreateCommand())
-        {
-            read.CommandText = "SELECT account, total FROM spend";
-            using var reader = read.ExecuteReader();
-            while (reader.Read())
-            {
-                _spend[reader.GetString(0)] = decimal.Parse(reader.GetString(1), NumberStyles.Number, CultureInfo.InvariantCulture);
-            }
-        }
-
-        _queue = Channel.CreateBounded<object>(new BoundedChannelOptions(queueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.DropWrite,
-        });
-        _writer = Task.Run(WriteLoopAsync);
     }
 
     /// <summary>Records dropped because the queue was full.</summary>
@@ -89,161 +49,156 @@ internal sealed class SqliteRuntimeStateStore : IRuntimeStateStore, IAsyncDispos
     public void Append(CallRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        Enqueue(record);
+        EnqueueDroppable(record);
     }
 
     public void AppendAudit(Pii.PiiAuditEvent auditEvent)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
-        Enqueue(auditEvent);
+        EnqueueDroppable(auditEvent);
     }
 
-    private void Enqueue(object record)
+    public void AppendAgentRun(AgentRunRecord run)
     {
-        if (_queue.Writer.TryWrite(record))
-        {
-            Interlocked.Increment(ref _enqueued);
-        }
-        else if (Interlocked.Increment(ref _dropped) % 1000 == 1)
-        {
-            CoreLog.StateRecordsDropped(_logger, Dropped);
-        }
+        ArgumentNullException.ThrowIfNull(run);
+        EnsureOpen();
+        _queue.Writer.TryWrite(run); // never dropped: one row per agent start and end
     }
 
-    public (decimal Total, IReadOnlyDictionary<string, decimal> ByAgent) LoadSpend()
+    public ValueTask<long> ReserveAsync(string? agentId, string model, decimal amount)
     {
-        lock (_spend)
+        EnsureOpen();
+        var pending = new PendingReservation(Interlocked.Increment(ref _nextReservationId), _timeProvider.GetUtcNow(), agentId, model, amount);
+        if (!_queue.Writer.TryWrite(pending))
         {
-            var byAgent = _spend.Where(kv => kv.Key.Length > 0).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-            return (_spend.GetValueOrDefault(GlobalAccount), byAgent);
+            throw new ObjectDisposedException(nameof(SqliteRuntimeStateStore), "The state store is closed; no call can be made durable.");
         }
+
+        return new ValueTask<long>(pending.Committed.Task);
     }
 
-    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    public void Settle(long reservationId, CallRecord record)
     {
-        long target = Interlocked.Read(ref _enqueued);
-        while (Interlocked.Read(ref _written) < target && !_writer.IsCompleted)
+        ArgumentNullException.ThrowIfNull(record);
+        _queue.Writer.TryWrite(new ReservationSettlement(reservationId, record)); // never dropped: bounded by the reservations
+    }
+
+    public void Release(long reservationId) => _queue.Writer.TryWrite(new ReservationSettlement(reservationId, null));
+
+    public StoredRuntimeState Load()
+    {
+        EnsureOpen();
+        return _loaded!;
+    }
+
+    public Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_open)
         {
-            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+            return Task.CompletedTask;
         }
+
+        var flush = new FlushRequest();
+        return _queue.Writer.TryWrite(flush) ? flush.Done.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()
     {
+        lock (_openLock)
+        {
+            _disposed = true;
+        }
+
         _queue.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
-        await _connection.DisposeAsync().ConfigureAwait(false);
+        if (_writer is { } writer)
+        {
+            await writer.ConfigureAwait(false);
+        }
+
+        if (_connection is { } connection)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
-    private async Task WriteLoopAsync()
+    private void EnqueueDroppable(object record)
     {
-        var batch = new List<object>(BatchSize);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        EnsureOpen();
+        if (Interlocked.Increment(ref _queued) > _queueCapacity)
         {
-            while (batch.Count < BatchSize && _queue.Reader.TryRead(out var record))
+            Interlocked.Decrement(ref _queued);
+            if (Interlocked.Increment(ref _dropped) % 1000 == 1)
             {
-                batch.Add(record);
+                CoreLog.StateRecordsDropped(_logger, Dropped);
             }
 
+            return;
+        }
+
+        if (!_queue.Writer.TryWrite(record))
+        {
+            Interlocked.Decrement(ref _queued);
+        }
+    }
+
+    /// <summary>Opens the file on first use: schema, recovery of a crashed run's reservations, totals; then starts the writer.</summary>
+    private void EnsureOpen()
+    {
+        if (_open)
+        {
+            return;
+        }
+
+        lock (_openLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_open)
+            {
+                return;
+            }
+
+            string? directory = Path.GetDirectoryName(Path.GetFullPath(_databasePath));
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _databasePath, Pooling = false }.ToString());
+            connection.Open();
             try
             {
-                WriteBatch(batch);
+                _connection = connection;
+                CreateSchema();
+                RecoverUnsettled();
+                _loaded = ReadState();
             }
-            catch (SqliteException ex)
+            catch
             {
-                CoreLog.StateWriteFailed(_logger, ex, batch.Count);
+                _connection = null;
+                connection.Dispose();
+                throw;
             }
 
-            Interlocked.Add(ref _written, batch.Count);
-            batch.Clear();
+            _writer = Task.Run(WriteLoopAsync);
+            _open = true;
         }
     }
 
-    private void WriteBatch(List<object> records)
+    private void Execute(string sql, SqliteTransaction? transaction = null)
     {
-        using var transaction = _connection.BeginTransaction();
-        var batch = records.OfType<CallRecord>().ToList();
-        WriteAudits(records.OfType<Pii.PiiAuditEvent>(), transaction);
-        using var insert = _connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
-            INSERT INTO calls (ts, agent_id, provider, model, outcome, status, input_tokens, output_tokens, cached_input_tokens,
-                               cache_creation_input_tokens, reasoning_tokens, cost, duration_ms)
-            VALUES ($ts, $agent, $provider, $model, $outcome, $status, $in, $out, $cached, $cacheWrite, $reasoning, $cost, $duration)
-            """;
-        var p = new[] { "$ts", "$agent", "$provider", "$model", "$outcome", "$status", "$in", "$out", "$cached", "$cacheWrite", "$reasoning", "$cost", "$duration" }
-            .Select(name => insert.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
-        lock (_spend)
-        {
-            foreach (var r in batch)
-            {
-                p[0].Value = r.Timestamp.ToString("O", CultureInfo.InvariantCulture);
-                p[1].Value = (object?)r.AgentId ?? DBNull.Value;
-                p[2].Value = r.Provider.ToString();
-                p[3].Value = r.Model;
-                p[4].Value = r.Outcome.ToString();
-                p[5].Value = r.StatusCode;
-                p[6].Value = r.Usage.InputTokens;
-                p[7].Value = r.Usage.OutputTokens;
-                p[8].Value = r.Usage.CachedInputTokens;
-                p[9].Value = r.Usage.CacheCreationInputTokens;
-                p[10].Value = r.Usage.ReasoningTokens;
-                p[11].Value = r.Cost.ToString(CultureInfo.InvariantCulture);
-                p[12].Value = r.DurationMs;
-                insert.ExecuteNonQuery();
-                if (r.Cost != 0m)
-                {
-                    _spend[GlobalAccount] = _spend.GetValueOrDefault(GlobalAccount) + r.Cost;
-                    if (r.AgentId is { } agent)
-                    {
-                        _spend[agent] = _spend.GetValueOrDefault(agent) + r.Cost;
-                    }
-                }
-            }
-
-            using var upsert = _connection.CreateCommand();
-            upsert.Transaction = transaction;
-            upsert.CommandText = "INSERT INTO spend (account, total) VALUES ($a, $t) ON CONFLICT(account) DO UPDATE SET total = excluded.total";
-            var a = upsert.Parameters.Add(new SqliteParameter { ParameterName = "$a" });
-            var t = upsert.Parameters.Add(new SqliteParameter { ParameterName = "$t" });
-            foreach (string account in batch.Where(r => r.Cost != 0m).SelectMany(r => r.AgentId is null ? [GlobalAccount] : new[] { GlobalAccount, r.AgentId }).Distinct())
-            {
-                a.Value = account;
-                t.Value = _spend[account].ToString(CultureInfo.InvariantCulture);
-                upsert.ExecuteNonQuery();
-            }
-        }
-
-        transaction.Commit();
-    }
-
-    private void WriteAudits(IEnumerable<Pii.PiiAuditEvent> audits, SqliteTransaction transaction)
-    {
-        using var insert = _connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
-            INSERT INTO pii_audit (ts, agent_id, direction, entity_type, position, value_hash, mode)
-            VALUES ($ts, $agent, $direction, $type, $position, $hash, $mode)
-            """;
-        var p = new[] { "$ts", "$agent", "$direction", "$type", "$position", "$hash", "$mode" }
-            .Select(name => insert.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
-        foreach (var a in audits)
-        {
-            p[0].Value = a.Timestamp.ToString("O", CultureInfo.InvariantCulture);
-            p[1].Value = (object?)a.AgentId ?? DBNull.Value;
-            p[2].Value = a.Direction.ToString();
-            p[3].Value = a.EntityType;
-            p[4].Value = a.Position;
-            p[5].Value = a.ValueHash;
-            p[6].Value = a.Mode.ToString();
-            insert.ExecuteNonQuery();
-        }
-    }
-
-    private void Execute(string sql)
-    {
-        using var command = _connection.CreateCommand();
+        using var command = _connection!.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    private StateTotals TotalsOf(string account)
+    {
+        if (!_totals.TryGetValue(account, out var totals))
+        {
+            _totals[account] = totals = new StateTotals();
+        }
+
+        return totals;
     }
 }

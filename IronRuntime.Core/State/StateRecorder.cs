@@ -1,30 +1,26 @@
+using IronRuntime.Budget;
 using IronRuntime.Pricing;
 using IronRuntime.Router;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace IronRuntime.State;
 
 /// <summary>
-/// Hands every completed call to the state store: a user-registered <see cref="IRuntimeStateStore"/>, or the SQLite
-/// store when <see cref="StateOptions.DatabasePath"/> is set. Without either, state stays in memory.
+/// Hands every completed call to the state store (<see cref="IRuntimeStateStore"/> from DI: the SQLite store when
+/// <see cref="StateOptions.DatabasePath"/> is set, a user registration, or nothing). A call whose reservation was made
+/// durable is recorded in its place.
 /// </summary>
-internal sealed class StateRecorder : ILlmCallObserver, IAsyncDisposable
+internal sealed class StateRecorder : ILlmCallObserver
 {
     private readonly IModelPricing _pricing;
     private readonly TimeProvider _timeProvider;
-    private readonly SqliteRuntimeStateStore? _owned;
+    private readonly IDurableReservations? _durable;
 
-    public StateRecorder(IServiceProvider services, IOptions<RuntimeConfig> config, IModelPricing pricing, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public StateRecorder(IRuntimeStateStore store, IModelPricing pricing, TimeProvider timeProvider)
     {
         _pricing = pricing;
         _timeProvider = timeProvider;
-        Store = services.GetService<IRuntimeStateStore>();
-        if (Store is null && config.Value.State.DatabasePath is { } path)
-        {
-            Store = _owned = new SqliteRuntimeStateStore(path, config.Value.State.QueueCapacity, loggerFactory.CreateLogger<SqliteRuntimeStateStore>());
-        }
+        Store = store is NullRuntimeStateStore ? null : store;
+        _durable = store as IDurableReservations;
     }
 
     /// <summary>The store in use, or null when state is kept in memory only.</summary>
@@ -37,10 +33,19 @@ internal sealed class StateRecorder : ILlmCallObserver, IAsyncDisposable
             return;
         }
 
-        decimal cost = Budget.CallCost.Of(call, _pricing);
-        Store.Append(new CallRecord(_timeProvider.GetUtcNow(), call.CallerId, call.Provider, call.Model, call.Outcome,
-            call.StatusCode, call.Usage, cost, call.Duration.TotalMilliseconds));
+        decimal cost = CallCost.Of(call, _pricing);
+        var record = new CallRecord(_timeProvider.GetUtcNow(), call.CallerId, call.Provider, call.Model, call.Outcome,
+            call.StatusCode, call.Usage, cost, call.Duration.TotalMilliseconds)
+        {
+            Estimated = call.UsageEstimated,
+        };
+        if (_durable is not null && call.Lease is BudgetLease { DurableId: > 0 and var id })
+        {
+            _durable.Settle(id, record);
+        }
+        else
+        {
+            Store.Append(record);
+        }
     }
-
-    public ValueTask DisposeAsync() => _owned?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

@@ -35,7 +35,8 @@ internal sealed class RuntimeMetrics : ILlmCallObserver
         var provider = new KeyValuePair<string, object?>("gen_ai.provider.name", RouterActivity.ProviderName(call.Provider));
         var model = new KeyValuePair<string, object?>("gen_ai.request.model", call.Model);
         var operation = new KeyValuePair<string, object?>("gen_ai.operation.name", RouterActivity.OperationName(call.Api));
-        _calls.Add(1, provider, model, new KeyValuePair<string, object?>("ironruntime.outcome", call.Outcome.ToString()));
+        _calls.Add(1, provider, model, new KeyValuePair<string, object?>("ironruntime.outcome", call.Outcome.ToString()),
+            new KeyValuePair<string, object?>("ironruntime.usage.estimated", call.UsageEstimated));
         if (call.Outcome is LlmCallOutcome.Rejected or LlmCallOutcome.Denied)
         {
             return;

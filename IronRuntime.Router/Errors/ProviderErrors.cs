@@ -21,11 +21,12 @@ internal static class ProviderErrors
         => api == LlmApi.Messages || (api == LlmApi.Unknown && hasAnthropicHeaders);
 
     /// <summary>An error response.</summary>
-    public static HttpResponseMessage Create(bool anthropicShape, HttpStatusCode status, string type, string? code, string message, HttpRequestMessage? request = null)
+    /// <remarks><paramref name="param"/> names the request member at fault (OpenAI's <c>param</c>); null for none.</remarks>
+    public static HttpResponseMessage Create(bool anthropicShape, HttpStatusCode status, string type, string? code, string message, HttpRequestMessage? request = null, string? param = null)
     {
         var response = new HttpResponseMessage(status)
         {
-            Content = new ByteArrayContent(Body(anthropicShape, type, code, message)),
+            Content = new ByteArrayContent(Body(anthropicShape, type, code, message, param)),
             RequestMessage = request,
         };
         response.Content.Headers.ContentType = JsonContentType;
@@ -47,8 +48,25 @@ internal static class ProviderErrors
         return response;
     }
 
+    /// <summary>The error type of a call refused because the runtime has no key for its provider.</summary>
+    public const string MissingKeyType = "iron_runtime_no_api_key";
+
+    /// <summary>
+    /// 401 for a call to a provider the runtime has no key for (and no simulated provider): sent, it could only be
+    /// refused by the provider, so it is not sent at all. The message names the settings that supply the key.
+    /// </summary>
+    public static HttpResponseMessage MissingKey(bool anthropicShape, LlmProvider provider, string endpoint, HttpRequestMessage? request = null)
+    {
+        string variable = provider == LlmProvider.Anthropic ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY";
+        string section = provider == LlmProvider.Anthropic ? "Anthropic" : "OpenAI";
+        string named = endpoint is "openai" or "anthropic" ? string.Empty : $"Resilience:Endpoints:{endpoint}:ApiKey, ";
+        string message = $"IronRuntime has no API key for {provider} (endpoint '{endpoint}'), so the call was not sent. Set {named}{variable} or "
+            + $"Router:{section}:ApiKey (builder: Use{section}(apiKey)), or call UseSimulatedProvider() to run without a provider.";
+        return Create(anthropicShape, HttpStatusCode.Unauthorized, MissingKeyType, "missing_api_key", message, request);
+    }
+
     /// <summary>The JSON error body.</summary>
-    public static byte[] Body(bool anthropicShape, string type, string? code, string message)
+    public static byte[] Body(bool anthropicShape, string type, string? code, string message, string? param = null)
     {
         using var buffer = new MemoryStream(128 + message.Length);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -72,7 +90,14 @@ internal static class ProviderErrors
                 writer.WriteStartObject("error"u8);
                 writer.WriteString("message"u8, message);
                 writer.WriteString("type"u8, type);
-                writer.WriteNull("param"u8);
+                if (param is null)
+                {
+                    writer.WriteNull("param"u8);
+                }
+                else
+                {
+                    writer.WriteString("param"u8, param);
+                }
                 if (code is null)
                 {
                     writer.WriteNull("code"u8);

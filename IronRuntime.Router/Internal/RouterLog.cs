@@ -23,6 +23,12 @@ internal static partial class RouterLog
     [LoggerMessage(1005, LogLevel.Information, "LLM call by {Caller} to model {Model} failed fast: endpoint {Endpoint} is unavailable for {RetryAfterSeconds} s (circuit open).")]
     public static partial void CallUnavailable(ILogger logger, string? caller, string model, string endpoint, double retryAfterSeconds);
 
+    [LoggerMessage(1006, LogLevel.Debug, "LLM call by {Caller} refused with 503: the {Scope} limit of {Limit} concurrent calls is reached.")]
+    public static partial void CallOverloaded(ILogger logger, string? caller, string scope, int limit);
+
+    [LoggerMessage(1019, LogLevel.Information, "LLM call by {Caller} to {Provider} was refused with 401: IronRuntime has no API key for endpoint {Endpoint}; nothing was sent.")]
+    public static partial void CallWithoutKey(ILogger logger, string? caller, LlmProvider provider, string endpoint);
+
     [LoggerMessage(1010, LogLevel.Information, "IronRuntime proxy listening on {Address}.")]
     public static partial void ProxyStarted(ILogger logger, Uri address);
 
@@ -37,4 +43,16 @@ internal static partial class RouterLog
 
     [LoggerMessage(1014, LogLevel.Warning, "Proxy answer to {Caller} for {Path} broke off; the agent's connection was aborted.")]
     public static partial void ProxyResponseAborted(ILogger logger, Exception exception, string? caller, string? path);
+
+    [LoggerMessage(1015, LogLevel.Information, "Open-file limit (RLIMIT_NOFILE) raised from {Soft} to the hard limit {Hard}.")]
+    public static partial void DescriptorLimitRaised(ILogger logger, ulong soft, ulong hard);
+
+    [LoggerMessage(1016, LogLevel.Information, "IronRuntime proxy serves at most {Streams} concurrent calls and {Connections} connections: {Descriptors} open files allowed, two per proxied call, {Reserve} kept for the host.")]
+    public static partial void ProxyCapacity(ILogger logger, int streams, int connections, long descriptors, int reserve);
+
+    [LoggerMessage(1017, LogLevel.Warning, "IronRuntime proxy is at its capacity of {Streams} concurrent calls (open-file limit); new calls get 503 until some end.")]
+    public static partial void ProxyAtCapacity(ILogger logger, int streams);
+
+    [LoggerMessage(1018, LogLevel.Warning, "Proxy call by {Caller} to {Path} could not reach the provider: the process has no file descriptor left; answered 503.")]
+    public static partial void ProxyOutOfDescriptors(ILogger logger, Exception exception, string? caller, string? path);
 }

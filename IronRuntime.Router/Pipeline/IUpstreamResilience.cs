@@ -16,6 +16,9 @@ internal interface IUpstreamResilience
     /// <returns>False when the call must fail fast without being sent (and without anything reserved).</returns>
     bool TryAdmit(LlmCall call, out UpstreamUnavailable unavailable);
 
+    /// <summary>The keys of every endpoint the stage may send to, so that provider error bodies can be scrubbed of them.</summary>
+    IEnumerable<string?> ApiKeys { get; }
+
     /// <summary>Creates the stage placed just above the primary handler.</summary>
     /// <param name="completion">Ends calls the stage answers itself (unreachable endpoint, timeout).</param>
     /// <returns>A new handler; the router sets its inner handler.</returns>

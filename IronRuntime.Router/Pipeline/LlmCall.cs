@@ -59,6 +59,9 @@ public sealed class LlmCall
     /// <summary>The output-token limit in force upstream: requested or imposed.</summary>
     public long? EffectiveMaxOutputTokens => RequestedMaxOutputTokens ?? ImposedMaxOutputTokens;
 
+    /// <summary>What in the request can raise its bill beyond prompt and output tokens at the base prices.</summary>
+    public LlmBillingFactors Billing { get; internal set; } = LlmBillingFactors.None;
+
     /// <summary>A safe upper bound of the prompt's tokens, computed from the request body.</summary>
     public long InputTokenBound { get; internal set; }
 
@@ -70,6 +73,13 @@ public sealed class LlmCall
 
     /// <summary>Whether <see cref="Usage"/> was reported by the provider (as opposed to estimated or absent).</summary>
     public bool UsageReported { get; internal set; }
+
+    /// <summary>
+    /// Whether <see cref="Usage"/> is (partly) the router's estimate: the provider answered but its usage never
+    /// arrived (a stream aborted, cut or timed out; an answer cut after its headers). The prompt is then counted from
+    /// the request and the output from what was forwarded.
+    /// </summary>
+    public bool UsageEstimated { get; internal set; }
 
     /// <summary>The model named in the response, when the provider named one.</summary>
     public string? ResponseModel { get; internal set; }
@@ -88,6 +98,9 @@ public sealed class LlmCall
 
     /// <summary>The lease the request gate granted, completed by the router when the call ends.</summary>
     internal ILlmCallLease? Lease { get; set; }
+
+    /// <summary>The call's slot under the concurrency limits, given back when the call completes; null when none applies.</summary>
+    internal IDisposable? AdmissionSlot { get; set; }
 
     /// <summary>The body as it will be sent upstream.</summary>
     internal ReadOnlyMemory<byte> Body { get; set; }
@@ -109,6 +122,46 @@ public sealed class LlmCall
 
     /// <summary>The idle and whole-call limits of a streamed answer, set by the resilience stage; null for none.</summary>
     internal Streaming.StreamTimeouts? StreamTimeouts { get; set; }
+
+    /// <summary>Whether a provider answered this call with a success status (its headers arrived).</summary>
+    internal bool ProviderAnswered { get; set; }
+
+    /// <summary>Success answers of earlier attempts whose body was cut before their usage (each billed its prompt).</summary>
+    internal int UnreportedAnswers { get; set; }
+
+    /// <summary>The fixed token bound of the prompt's image and file parts.</summary>
+    internal long PartsTokenBound { get; set; }
+
+    private long _promptTokens = -2;
+
+    /// <summary>The prompt's tokens counted with the model family's tokenizer (cached), or null without one.</summary>
+    internal long? PromptTokens()
+    {
+        if (_promptTokens == -2)
+        {
+            _promptTokens = Requests.PromptTokenCounter.Count(Body.Span, Api, Model) ?? -1;
+        }
+
+        return _promptTokens >= 0 ? _promptTokens : null;
+    }
+
+    /// <summary>
+    /// Lowers <see cref="InputTokenBound"/> to the tokenizer's count (plus the parts' bounds) when that is smaller;
+    /// false when there is no tokenizer for the model, or the prompt carries audio, or the count is not smaller.
+    /// </summary>
+    internal bool TryTightenInputTokenBound()
+    {
+        if (Billing.HasAudioInput || PromptTokens() is not { } tokens || tokens + PartsTokenBound >= InputTokenBound)
+        {
+            return false;
+        }
+
+        InputTokenBound = tokens + PartsTokenBound;
+        return true;
+    }
+
+    /// <summary>The prompt tokens to charge when the provider never reported them: the count, else the bound.</summary>
+    internal long EstimatedPromptTokens => !Billing.HasAudioInput && PromptTokens() is { } tokens ? tokens + PartsTokenBound : InputTokenBound;
 
     /// <summary>Marks the call complete; true only for the first caller.</summary>
     internal bool TryMarkCompleted() => Interlocked.Exchange(ref _completed, 1) == 0;

@@ -27,6 +27,8 @@ internal sealed class LlmCallCompleter : ILlmCallCompletion
 
         call.Outcome = outcome;
         call.Duration = _timeProvider.GetElapsedTime(call.StartTimestamp);
+        call.AdmissionSlot?.Dispose();
+        EstimateMissingUsage(call);
         try
         {
             call.Lease?.Complete(call);
@@ -58,5 +60,36 @@ internal sealed class LlmCallCompleter : ILlmCallCompletion
             RouterLog.CallCompleted(_logger, call.CallerId, call.Provider, call.Api, call.Model, outcome, call.StatusCode,
                 call.Usage.InputTokens, call.Usage.OutputTokens, call.Duration.TotalMilliseconds);
         }
+    }
+
+    /// <summary>
+    /// A provider that answered bills the call even when its usage never arrived: the prompt is charged at its
+    /// token count when no usage carried it (an OpenAI stream's usage comes last), the output at what was counted
+    /// from the events forwarded, and every earlier attempt cut after its headers at its prompt.
+    /// </summary>
+    private static void EstimateMissingUsage(LlmCall call)
+    {
+        if (call.Api == LlmApi.Unknown)
+        {
+            return;
+        }
+
+        bool unreported = call.ProviderAnswered && !call.UsageReported;
+        if (!unreported && call.UnreportedAnswers == 0)
+        {
+            return;
+        }
+
+        long prompt = call.EstimatedPromptTokens;
+        var usage = call.Usage;
+        long input = usage.InputTokens;
+        if (unreported && input == 0)
+        {
+            input = prompt;
+        }
+
+        input += call.UnreportedAnswers * prompt;
+        call.Usage = usage with { InputTokens = input };
+        call.UsageEstimated = true;
     }
 }

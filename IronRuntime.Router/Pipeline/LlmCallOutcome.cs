@@ -26,4 +26,7 @@ public enum LlmCallOutcome
 
     /// <summary>No provider endpoint could take the call (its circuit breakers were open); it was not sent.</summary>
     Unavailable = 7,
+
+    /// <summary>The router refused the call because too many were in flight (a concurrency limit, or the process's open-file limit); it was not sent.</summary>
+    Overloaded = 8,
 }

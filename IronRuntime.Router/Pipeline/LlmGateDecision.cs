@@ -5,8 +5,9 @@ namespace IronRuntime.Router;
 /// <summary>The answer of an <see cref="ILlmRequestGate"/>.</summary>
 public readonly struct LlmGateDecision
 {
-    private LlmGateDecision(bool allowed, ILlmCallLease? lease, long? maxOutputTokens, HttpStatusCode status, string? errorType, string? errorCode, string? message)
+    private LlmGateDecision(bool allowed, ILlmCallLease? lease, long? maxOutputTokens, HttpStatusCode status, string? errorType, string? errorCode, string? message, string? param = null)
     {
+        Param = param;
         IsAllowed = allowed;
         Lease = lease;
         MaxOutputTokens = maxOutputTokens;
@@ -37,6 +38,9 @@ public readonly struct LlmGateDecision
     /// <summary>The human-readable reason of a denial.</summary>
     public string? Message { get; }
 
+    /// <summary>The request member a denial is about (OpenAI's error <c>param</c>), or <see langword="null"/>.</summary>
+    public string? Param { get; }
+
     /// <summary>Admits the call.</summary>
     /// <param name="lease">What the gate holds until the call ends, if anything.</param>
     /// <param name="maxOutputTokens">An output limit to impose when the request set none.</param>
@@ -52,4 +56,14 @@ public readonly struct LlmGateDecision
     /// <returns>The decision.</returns>
     public static LlmGateDecision Deny(HttpStatusCode status, string errorType, string errorCode, string message)
         => new(false, null, null, status, errorType, errorCode, message);
+
+    /// <summary>Denies the call because of one request member; the client receives a provider-shaped error naming it.</summary>
+    /// <param name="status">The HTTP status, for example 400.</param>
+    /// <param name="errorType">The error type.</param>
+    /// <param name="errorCode">The error code.</param>
+    /// <param name="message">The reason, shown to the agent.</param>
+    /// <param name="param">The member at fault, such as <c>tools[0].max_uses</c>.</param>
+    /// <returns>The decision.</returns>
+    public static LlmGateDecision Deny(HttpStatusCode status, string errorType, string errorCode, string message, string param)
+        => new(false, null, null, status, errorType, errorCode, message, param);
 }

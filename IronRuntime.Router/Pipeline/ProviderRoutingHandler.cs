@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using IronRuntime.Router.Errors;
 using IronRuntime.Router.Internal;
@@ -23,9 +22,19 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
     private readonly ILogger _logger;
     private readonly Uri _openAIBase;
     private readonly Uri _anthropicBase;
+    private readonly bool _keysCheckedDownstream;
 
-    public ProviderRoutingHandler(LlmRouterOptions options, ILlmCallCompletion completion, TimeProvider timeProvider, ILogger logger)
+    /// <param name="options">The router's options (endpoints, keys, limits).</param>
+    /// <param name="completion">Ends the calls this stage answers itself.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="logger">The router's logger.</param>
+    /// <param name="keysCheckedDownstream">
+    /// True when the resilience stage chooses the endpoints of routed calls: it refuses a call only when none of them
+    /// has a key (a failover target may have one). Otherwise this stage refuses a call to a provider without a key.
+    /// </param>
+    public ProviderRoutingHandler(LlmRouterOptions options, ILlmCallCompletion completion, TimeProvider timeProvider, ILogger logger, bool keysCheckedDownstream = false)
     {
+        _keysCheckedDownstream = keysCheckedDownstream;
         _options = options;
         _completion = completion;
         _timeProvider = timeProvider;
@@ -41,28 +50,42 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
     {
         request.Options.TryGetValue(LlmCall.CallerKey, out string? caller);
         var call = new LlmCall(caller, _timeProvider.GetTimestamp());
-        string path = request.RequestUri?.AbsolutePath ?? string.Empty;
-        var api = ProviderDetector.DetectApi(request.Method, path, out string upstreamPath, out bool passThrough);
+        string escapedPath = request.RequestUri?.IsAbsoluteUri == true ? request.RequestUri.AbsolutePath : request.RequestUri?.OriginalString ?? string.Empty;
+        if (!RoutePath.TryDecode(escapedPath, out string path, out string? pathProblem))
+        {
+            call.AnthropicErrorShape = ProviderErrors.UsesAnthropicShape(LlmApi.Unknown, request);
+            return Reject(request, call, HttpStatusCode.BadRequest, "invalid_request_error", "invalid_path",
+                $"IronRuntime refuses the path of {request.Method} {escapedPath}: {pathProblem}.");
+        }
+
+        var api = ProviderDetector.DetectApi(request.Method, path, out string upstreamPath, out bool passThrough, out LlmRoutes route);
         call.Api = api;
         call.AnthropicErrorShape = ProviderErrors.UsesAnthropicShape(api, request);
 
-        if (api == LlmApi.Unknown && !passThrough)
+        if (route == LlmRoutes.None || (_options.AllowedRoutes & route) == 0)
         {
             return Reject(request, call, HttpStatusCode.NotFound, "invalid_request_error", "unknown_route",
-                $"IronRuntime does not route {request.Method} {path}. Supported: POST /v1/chat/completions, /v1/responses, /v1/embeddings, /v1/messages.");
+                $"IronRuntime does not route {request.Method} {path}. Allowed: {_options.AllowedRoutes}.");
         }
 
         byte[]? body = null;
         if (request.Content is not null)
         {
-            var (read, tooLarge) = await ReadBodyAsync(request.Content, _options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
-            if (tooLarge)
+            var read = await RequestBodyReader.ReadAsync(request.Content, _options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+            switch (read.Status)
             {
-                return Reject(request, call, HttpStatusCode.RequestEntityTooLarge, "invalid_request_error", "request_too_large",
-                    $"The request body is larger than the {_options.MaxRequestBodyBytes} bytes IronRuntime accepts.");
+                case HttpStatusCode.RequestEntityTooLarge:
+                    return Reject(request, call, HttpStatusCode.RequestEntityTooLarge, "invalid_request_error", "request_too_large",
+                        $"The request body is larger than the {_options.MaxRequestBodyBytes} bytes IronRuntime accepts.");
+                case HttpStatusCode.RequestTimeout:
+                    return Reject(request, call, HttpStatusCode.RequestTimeout, "invalid_request_error", "request_body_timeout",
+                        "The request body arrived too slowly: " + read.Error);
+                case HttpStatusCode.BadRequest:
+                    return Reject(request, call, HttpStatusCode.BadRequest, "invalid_request_error", "invalid_body",
+                        "The request body could not be read: " + read.Error);
             }
 
-            body = read;
+            body = read.Body;
         }
 
         LlmProvider provider;
@@ -74,9 +97,14 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
                 return Reject(request, call, HttpStatusCode.BadRequest, "invalid_request_error", "invalid_body", "The request has no JSON body.");
             }
 
-            if (!LlmRequestReader.TryRead(body, api, out var info, out string? error))
+            if (!System.Text.Unicode.Utf8.IsValid(body))
             {
-                return Reject(request, call, HttpStatusCode.BadRequest, "invalid_request_error", "invalid_body", error!);
+                return Reject(request, call, HttpStatusCode.BadRequest, "invalid_request_error", "invalid_body", "The request body is not valid UTF-8.");
+            }
+
+            if (!LlmRequestReader.TryRead(body, api, out var info, out string? error, out string? param))
+            {
+                return Reject(request, call, HttpStatusCode.BadRequest, "invalid_request_error", "invalid_body", error!, param);
             }
 
             provider = ProviderDetector.DetectByModel(info.Model, out upstreamModel);
@@ -95,8 +123,10 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
             call.Model = upstreamModel;
             call.IsStreaming = info.Stream;
             call.RequestedMaxOutputTokens = info.MaxOutputTokens;
+            call.Billing = info.Billing;
             call.RequestBodyBytes = body.Length;
-            call.InputTokenBound = body.Length + 64L + ((long)info.ImageParts * _options.ImageTokenBound) + ((long)info.FileParts * _options.FileTokenBound);
+            call.PartsTokenBound = ((long)info.ImageParts * _options.ImageTokenBound) + ((long)info.FileParts * _options.FileTokenBound);
+            call.InputTokenBound = body.Length + 64L + call.PartsTokenBound;
             call.InjectedStreamUsage = api == LlmApi.ChatCompletions && info.Stream && !info.IncludeUsage;
         }
         else
@@ -106,15 +136,30 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
 
         call.Provider = provider;
         call.Body = body;
+        string? key = provider == LlmProvider.Anthropic ? _options.Anthropic.ApiKey : _options.OpenAI.ApiKey;
+        if (string.IsNullOrEmpty(key) && !_options.UseSimulatedProvider && !(_keysCheckedDownstream && api != LlmApi.Unknown))
+        {
+            // No key, no call: the provider could only refuse it, and a refusal (or an unreachable host) would say less.
+            string endpoint = provider == LlmProvider.Anthropic ? "anthropic" : "openai";
+            call.StatusCode = (int)HttpStatusCode.Unauthorized;
+            RouterLog.CallWithoutKey(_logger, call.CallerId, provider, endpoint);
+            _completion.Complete(call, LlmCallOutcome.Rejected);
+            return ProviderErrors.MissingKey(call.AnthropicErrorShape, provider, endpoint, request);
+        }
+
         var baseUri = provider == LlmProvider.Anthropic ? _anthropicBase : _openAIBase;
-        request.RequestUri = new Uri(baseUri, upstreamPath + request.RequestUri?.Query);
-        ProviderUpstream.InjectCredentials(request.Headers, provider, api, provider == LlmProvider.Anthropic ? _options.Anthropic.ApiKey : _options.OpenAI.ApiKey);
-        request.Options.Set(LlmCall.OptionsKey, call);
+        string query = request.RequestUri is { IsAbsoluteUri: true } absolute ? absolute.Query : string.Empty;
+        var upstream = UpstreamRequest.Create(request, new Uri(baseUri, upstreamPath + query), body);
+        ProviderUpstream.InjectCredentials(upstream.Headers, provider, api, key);
+        upstream.Options.Set(LlmCall.OptionsKey, call);
         call.Activity = RouterActivity.Start(call);
 
         try
         {
-            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var response = await base.SendAsync(upstream, cancellationToken).ConfigureAwait(false);
+
+            // The caller sees its own request, never the one that carried the key.
+            response.RequestMessage = request;
             if (call.ImposedMaxOutputTokens is { } imposed && call.RequestedMaxOutputTokens is null)
             {
                 response.Headers.TryAddWithoutValidation(MaxTokensImposedHeader, imposed.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -135,12 +180,12 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
         }
     }
 
-    private HttpResponseMessage Reject(HttpRequestMessage request, LlmCall call, HttpStatusCode status, string type, string code, string message)
+    private HttpResponseMessage Reject(HttpRequestMessage request, LlmCall call, HttpStatusCode status, string type, string code, string message, string? param = null)
     {
         call.StatusCode = (int)status;
         RouterLog.RequestRejected(_logger, call.CallerId, request.RequestUri?.AbsolutePath, (int)status, message);
         _completion.Complete(call, LlmCallOutcome.Rejected);
-        return ProviderErrors.Create(call.AnthropicErrorShape, status, type, code, message, request);
+        return ProviderErrors.Create(call.AnthropicErrorShape, status, type, code, message, request, param);
     }
 
     private static bool Supports(LlmProvider provider, LlmApi api) => provider switch
@@ -150,55 +195,4 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
         LlmProvider.OpenAI => api is LlmApi.ChatCompletions or LlmApi.Responses or LlmApi.Embeddings,
         _ => false,
     };
-
-    private static async ValueTask<(byte[]? Body, bool TooLarge)> ReadBodyAsync(HttpContent content, int limit, CancellationToken cancellationToken)
-    {
-        if (content.Headers.ContentLength is { } declared && declared > limit)
-        {
-            return (null, true);
-        }
-
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            byte[] rented = ArrayPool<byte>.Shared.Rent((int)Math.Min(content.Headers.ContentLength ?? 16 * 1024, limit) + 1);
-            try
-            {
-                int total = 0;
-                while (true)
-                {
-                    if (total == rented.Length)
-                    {
-                        if (total > limit)
-                        {
-                            return (null, true);
-                        }
-
-                        byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Min(rented.Length * 2, limit + 1));
-                        rented.AsSpan(0, total).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(rented);
-                        rented = larger;
-                    }
-
-                    int n = await stream.ReadAsync(rented.AsMemory(total), cancellationToken).ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-
-                    total += n;
-                    if (total > limit)
-                    {
-                        return (null, true);
-                    }
-                }
-
-                return (rented.AsSpan(0, total).ToArray(), false);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
 }

@@ -24,7 +24,7 @@ internal sealed class RequestGateHandler(ILlmRequestGate gate, ILlmCallCompletio
             RouterLog.CallDenied(logger, call.CallerId, call.Model, call.StatusCode, decision.ErrorType, decision.Message);
             completion.Complete(call, LlmCallOutcome.Denied);
             return ProviderErrors.Create(call.AnthropicErrorShape, decision.StatusCode, decision.ErrorType ?? "iron_runtime_denied",
-                decision.ErrorCode, decision.Message ?? "The call was denied by IronRuntime.", request);
+                decision.ErrorCode, decision.Message ?? "The call was denied by IronRuntime.", request, decision.Param);
         }
 
         call.Lease = decision.Lease;

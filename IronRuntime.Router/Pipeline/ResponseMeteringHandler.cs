@@ -15,7 +15,11 @@ namespace IronRuntime.Router.Pipeline;
 /// then meters the answer — usage from a JSON body, or from an SSE stream passed through event by event — and
 /// completes the call. With an <see cref="ILlmContentFilter"/> enabled for the answer, its text is filtered too.
 /// </summary>
-internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCallCompletion completion, ILogger logger, ILlmContentFilter? content = null) : DelegatingHandler
+/// <remarks>
+/// A provider's error body is read whole (up to <see cref="LlmRouterOptions.MaxResponseBodyBytes"/>) and every fragment
+/// of a configured key is removed from it (<see cref="SecretScrubber"/>) before it goes up.
+/// </remarks>
+internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCallCompletion completion, ILogger logger, ILlmContentFilter? content = null, SecretScrubber? scrubber = null) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -37,15 +41,15 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
 
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         call.StatusCode = (int)response.StatusCode;
-        if (call.Api == LlmApi.Unknown)
-        {
-            completion.Complete(call, response.IsSuccessStatusCode ? LlmCallOutcome.Succeeded : LlmCallOutcome.ProviderError);
-            return response;
-        }
-
+        call.ProviderAnswered = response.IsSuccessStatusCode;
         if (!response.IsSuccessStatusCode)
         {
-            completion.Complete(call, LlmCallOutcome.ProviderError);
+            return await ProviderErrorAsync(request, response, call, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (call.Api == LlmApi.Unknown)
+        {
+            completion.Complete(call, LlmCallOutcome.Succeeded);
             return response;
         }
 
@@ -66,24 +70,13 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
 
     private async Task<HttpResponseMessage> MeterJsonAsync(HttpRequestMessage request, HttpResponseMessage response, LlmCall call, CancellationToken cancellationToken)
     {
-        byte[] body;
-        try
+        var (read, failure) = await ReadBodyAsync(request, response, call, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
         {
-            body = await ReadLimitedAsync(response.Content, options.MaxResponseBodyBytes, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            response.Dispose();
-            completion.Complete(call, LlmCallOutcome.Cancelled);
-            throw;
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidDataException)
-        {
-            response.Dispose();
-            RouterLog.CallFailed(logger, ex, call.CallerId, call.Provider, "the response body could not be read");
-            return Fail(request, call, $"The provider's response could not be read: {ex.Message}");
+            return failure;
         }
 
+        byte[] body = read!;
         if (!UsageJsonReader.TryRead(body, call.Api, out var usage, out string? model))
         {
             response.Dispose();
@@ -123,6 +116,50 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
         response.Content = replaced;
         completion.Complete(call, LlmCallOutcome.Succeeded);
         return response;
+    }
+
+    /// <summary>A provider's error: its body, with every fragment of a key removed, goes up; the call ends as a provider error.</summary>
+    private async Task<HttpResponseMessage> ProviderErrorAsync(HttpRequestMessage request, HttpResponseMessage response, LlmCall call, CancellationToken cancellationToken)
+    {
+        if (scrubber is null || !scrubber.IsEnabled || response.Headers.Contains(ProviderErrors.OriginHeader))
+        {
+            completion.Complete(call, LlmCallOutcome.ProviderError);
+            return response;
+        }
+
+        var (body, failure) = await ReadBodyAsync(request, response, call, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        var scrubbed = new ByteArrayContent(scrubber.Scrub(body!));
+        CopyHeaders(response.Content, scrubbed);
+        response.Content.Dispose();
+        response.Content = scrubbed;
+        completion.Complete(call, LlmCallOutcome.ProviderError);
+        return response;
+    }
+
+    /// <summary>The provider's body, read whole up to the limit; or the runtime's 502 when it could not be read (the call then ends).</summary>
+    private async Task<(byte[]? Body, HttpResponseMessage? Failure)> ReadBodyAsync(HttpRequestMessage request, HttpResponseMessage response, LlmCall call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await ReadLimitedAsync(response.Content, options.MaxResponseBodyBytes, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (OperationCanceledException)
+        {
+            response.Dispose();
+            completion.Complete(call, LlmCallOutcome.Cancelled);
+            throw;
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidDataException)
+        {
+            response.Dispose();
+            RouterLog.CallFailed(logger, ex, call.CallerId, call.Provider, "the response body could not be read");
+            return (null, Fail(request, call, $"The provider's response (status {call.StatusCode}) could not be read: {ex.Message}"));
+        }
     }
 
     private HttpResponseMessage Blocked(HttpRequestMessage request, LlmCall call, string message, string code)

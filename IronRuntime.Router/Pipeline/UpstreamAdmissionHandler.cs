@@ -6,7 +6,8 @@ namespace IronRuntime.Router.Pipeline;
 
 /// <summary>
 /// The stage before the request gate when resilience is on: a call whose every provider endpoint has an open circuit
-/// breaker fails fast with 503 and <c>Retry-After</c>, before the gate reserves anything.
+/// breaker fails fast with 503 and <c>Retry-After</c>, and one whose every endpoint lacks a key with 401, before the
+/// gate reserves anything.
 /// </summary>
 internal sealed class UpstreamAdmissionHandler(IUpstreamResilience resilience, ILlmCallCompletion completion, ILogger logger) : DelegatingHandler
 {
@@ -16,6 +17,14 @@ internal sealed class UpstreamAdmissionHandler(IUpstreamResilience resilience, I
             || resilience.TryAdmit(call, out var unavailable))
         {
             return base.SendAsync(request, cancellationToken);
+        }
+
+        if (unavailable.MissingKey)
+        {
+            call.StatusCode = 401;
+            RouterLog.CallWithoutKey(logger, call.CallerId, call.Provider, unavailable.Endpoint);
+            completion.Complete(call, LlmCallOutcome.Rejected);
+            return Task.FromResult(ProviderErrors.MissingKey(call.AnthropicErrorShape, unavailable.Provider, unavailable.Endpoint, request));
         }
 
         call.StatusCode = 503;

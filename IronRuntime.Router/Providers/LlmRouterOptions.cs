@@ -17,6 +17,12 @@ public sealed class LlmRouterOptions
     /// <summary>Anthropic endpoint and key.</summary>
     public ProviderEndpointOptions Anthropic { get; set; } = new();
 
+    /// <summary>
+    /// The provider routes forwarded (default <see cref="LlmRoutes.All"/>); a request for any other route gets 404 in
+    /// the provider's error shape and never reaches a provider.
+    /// </summary>
+    public LlmRoutes AllowedRoutes { get; set; } = LlmRoutes.All;
+
     /// <summary>Largest request body accepted, in bytes (default 32 MiB). Larger bodies get 413.</summary>
     [Range(1024, int.MaxValue)]
     public int MaxRequestBodyBytes { get; set; } = 32 * 1024 * 1024;
@@ -36,6 +42,18 @@ public sealed class LlmRouterOptions
     /// <summary>Upper bound of the prompt tokens one file or document part may cost (default 100,000).</summary>
     [Range(0, int.MaxValue)]
     public int FileTokenBound { get; set; } = 100_000;
+
+    /// <summary>
+    /// Most calls in flight at once through the router, in process and from the proxy together; beyond it a new call
+    /// gets 503 with <c>Retry-After</c> (<c>iron_runtime_overloaded</c>) while the open ones go on. A stream counts until
+    /// it ends. Null (the default): no limit but the proxy's open-file capacity.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int? MaxConcurrentCalls { get; set; }
+
+    /// <summary>Most calls in flight at once for one caller (agent); beyond it, the same 503. Null (the default): no limit.</summary>
+    [Range(1, int.MaxValue)]
+    public int? MaxConcurrentCallsPerCaller { get; set; }
 
     /// <summary>
     /// Answer every call from a built-in simulated provider (deterministic replies, realistic usage, no network)

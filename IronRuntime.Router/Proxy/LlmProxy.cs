@@ -69,7 +69,10 @@ public sealed class LlmProxy : IAsyncDisposable
             if (_server is null)
             {
                 var handler = new ProxyRequestHandler(_router, _tokens, _logger);
-                var server = await LoopbackServer.StartAsync(_options.Port, handler.HandleAsync, _loggerFactory, cancellationToken).ConfigureAwait(false);
+                var capacity = StartCapacity();
+                var admission = new ProxyAdmission(capacity, handler.HandleAsync, _logger);
+                long? maxConnections = capacity.Connections == int.MaxValue ? null : capacity.Connections;
+                var server = await LoopbackServer.StartAsync(_options.Port, maxConnections, admission.HandleAsync, _loggerFactory, cancellationToken).ConfigureAwait(false);
                 Volatile.Write(ref _server, server);
                 RouterLog.ProxyStarted(_logger, server.BaseAddress);
             }
@@ -78,6 +81,32 @@ public sealed class LlmProxy : IAsyncDisposable
         {
             _lifecycle.Release();
         }
+    }
+
+    /// <summary>
+    /// Raises the open-file soft limit to the hard one (logged) and sizes the proxy from it, so that descriptors never
+    /// run out: past its capacity a call gets 503 instead of the process failing.
+    /// </summary>
+    private Admission.ProxyCapacity StartCapacity()
+    {
+        if (Admission.DescriptorLimit.RaiseSoftToHard() is { } raised && raised.After > raised.Before)
+        {
+            RouterLog.DescriptorLimitRaised(_logger, raised.Before, raised.After);
+        }
+
+        // Load what the refusal path needs now, while descriptors are plenty (each assembly holds two while loaded).
+        using (var warmUp = Errors.OverloadErrors.Overloaded(anthropicShape: false, "warm-up"))
+        {
+            _ = warmUp.Content.Headers.ContentLength;
+        }
+
+        var capacity = Admission.ProxyCapacity.OfThisProcess();
+        if (capacity.Descriptors > 0)
+        {
+            RouterLog.ProxyCapacity(_logger, capacity.Calls, capacity.Connections, capacity.Descriptors, capacity.Reserve);
+        }
+
+        return capacity;
     }
 
     /// <summary>Stops listening. Tokens stay valid: a later <see cref="StartAsync"/> serves them again (on a new port when it is 0).</summary>

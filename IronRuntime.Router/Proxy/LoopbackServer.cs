@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
@@ -26,13 +27,18 @@ internal sealed class LoopbackServer : IAsyncDisposable
     /// <summary>The root address, for example <c>http://127.0.0.1:54321/</c>.</summary>
     public Uri BaseAddress { get; }
 
-    /// <summary>Starts listening on <paramref name="port"/> (0 for a free one).</summary>
-    public static async Task<LoopbackServer> StartAsync(int port, RequestDelegate handler, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    /// <summary>Starts listening on <paramref name="port"/> (0 for a free one), with at most <paramref name="maxConnections"/> connections (null: no limit).</summary>
+    public static async Task<LoopbackServer> StartAsync(int port, long? maxConnections, RequestDelegate handler, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var options = new KestrelServerOptions { AddServerHeader = false };
         options.Limits.MaxRequestBodySize = null; // the router caps what it reads, and answers 413 in the provider's shape
         options.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http1);
-        var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory);
+        IConnectionListenerFactory transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory);
+        if (maxConnections is { } cap)
+        {
+            transport = new BoundedConnectionListenerFactory(transport, (int)Math.Min(int.MaxValue, cap)); // descriptors never run out
+        }
+
         var server = new KestrelServer(Options.Create(options), transport, loggerFactory);
         try
         {

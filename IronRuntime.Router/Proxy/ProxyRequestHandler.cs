@@ -50,6 +50,13 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
         {
             return; // the agent went away; the router completed the call as cancelled
         }
+        catch (Exception ex) when (ProxyAdmission.IsOutOfDescriptors(ex))
+        {
+            RouterLog.ProxyOutOfDescriptors(logger, ex, agentId, request.Path.Value);
+            await ProxyAdmission.WriteOverloadedAsync(context,
+                "IronRuntime is overloaded: the process has no file descriptor left to reach the provider. Retry after 1 s.").ConfigureAwait(false);
+            return;
+        }
         catch (Exception ex)
         {
             RouterLog.ProxyCallFailed(logger, ex, agentId, request.Path.Value);
@@ -85,7 +92,7 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
                && tokens.TryResolve(value["Bearer ".Length..].Trim(), out agentId);
     }
 
-    private static bool UsesAnthropicShape(HttpRequest request)
+    internal static bool UsesAnthropicShape(HttpRequest request)
     {
         var api = ProviderDetector.DetectApi(HttpMethod.Parse(request.Method), request.Path.Value, out _, out _);
         return ProviderErrors.UsesAnthropicShape(api, request.Headers.ContainsKey("x-api-key") || request.Headers.ContainsKey("anthropic-version"));
@@ -114,6 +121,12 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
         target.StatusCode = (int)response.StatusCode;
         ProxyHeaders.CopyResponseHeaders(response, target.Headers);
         target.ContentLength = response.Content.Headers.ContentLength;
+        if (response.StatusCode is HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.RequestTimeout
+            && response.Headers.Contains(ProviderErrors.OriginHeader))
+        {
+            // The body was refused part-way: close the connection rather than let Kestrel drain the rest of it.
+            target.Headers.Connection = "close";
+        }
 
         PipeWriter writer = target.BodyWriter;
         try

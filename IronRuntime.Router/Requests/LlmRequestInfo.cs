@@ -47,4 +47,10 @@ internal sealed class LlmRequestInfo
 
     /// <summary>Number of file or document parts in the prompt.</summary>
     public int FileParts { get; set; }
+
+    /// <summary>Number of audio parts (<c>input_audio</c>) in the prompt.</summary>
+    public int AudioParts { get; set; }
+
+    /// <summary>The cost drivers the request carries; a shared empty instance when it carries none.</summary>
+    public LlmBillingFactors Billing { get; set; } = LlmBillingFactors.None;
 }

@@ -3,54 +3,92 @@ using System.Text.Json;
 namespace IronRuntime.Router.Requests;
 
 /// <summary>
-/// Reads the few fields of an LLM request body the router needs, in one forward pass with
-/// <see cref="Utf8JsonReader"/>, recording byte positions so edits can splice the original bytes.
+/// Reads the fields of an LLM request body the router needs, in one forward pass with <see cref="Utf8JsonReader"/>,
+/// recording byte positions so edits can splice the original bytes.
 /// </summary>
-internal static class LlmRequestReader
+/// <remarks>
+/// The reading is strict: a member name that occurs twice in any object of the body is refused, never guessed
+/// (providers parse last-wins, so keeping either value would let a request say one thing to the runtime and another
+/// to the provider). The same pass finds what can raise the bill (<see cref="LlmBillingFactors"/>).
+/// </remarks>
+internal static partial class LlmRequestReader
 {
     /// <summary>Parses <paramref name="body"/>; on failure <paramref name="error"/> says what is wrong.</summary>
     public static bool TryRead(ReadOnlySpan<byte> body, LlmApi api, out LlmRequestInfo info, out string? error)
+        => TryRead(body, api, out info, out error, out _);
+
+    /// <summary>
+    /// Parses <paramref name="body"/>; on failure <paramref name="error"/> says what is wrong and
+    /// <paramref name="param"/> names the member at fault, when there is one.
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> body, LlmApi api, out LlmRequestInfo info, out string? error, out string? param)
     {
         info = new LlmRequestInfo();
         error = null;
-        var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256 });
+        param = null;
+        var names = JsonMemberNameSet.Rent();
+        var state = new ReadState(api, info);
         try
         {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256 });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 error = "The request body must be a JSON object.";
                 return false;
             }
 
-            bool lastWasType = false;
+            Span<int> objectIds = stackalloc int[258];
+            int nextObjectId = 0;
+            objectIds[0] = nextObjectId++;
             while (reader.Read())
             {
                 switch (reader.TokenType)
                 {
-                    case JsonTokenType.PropertyName when reader.CurrentDepth == 1:
-                        info.ObjectEmpty = false;
-                        if (!ReadTopLevelProperty(ref reader, api, info, out error, ref lastWasType))
+                    case JsonTokenType.StartObject:
+                        objectIds[reader.CurrentDepth] = nextObjectId++;
+                        state.OnStartObject(reader.CurrentDepth);
+                        break;
+                    case JsonTokenType.EndObject when reader.CurrentDepth == 0:
+                        info.ObjectEnd = (int)reader.TokenStartIndex;
+                        break;
+                    case JsonTokenType.EndObject:
+                        state.OnEndObject(ref reader);
+                        break;
+                    case JsonTokenType.PropertyName:
+                        int depth = reader.CurrentDepth;
+                        if (!names.TryAdd(objectIds[depth - 1], ref reader, body))
+                        {
+                            param = reader.GetString();
+                            error = $"The request body has the member '{param}' twice in the same object; IronRuntime refuses duplicated members " +
+                                    "because the runtime and the provider could read different values.";
+                            return false;
+                        }
+
+                        if (depth == 1)
+                        {
+                            info.ObjectEmpty = false;
+                            if (!state.ReadTopLevelProperty(ref reader, out error, out param))
+                            {
+                                return false;
+                            }
+
+                            // The member's value was read with it; an object value needs its number here.
+                            if (reader.TokenType == JsonTokenType.StartObject)
+                            {
+                                objectIds[reader.CurrentDepth] = nextObjectId++;
+                            }
+                        }
+                        else if (!state.ReadNestedProperty(ref reader, out error, out param))
                         {
                             return false;
                         }
 
                         break;
-                    case JsonTokenType.PropertyName:
-                        lastWasType = reader.ValueTextEquals("type"u8);
-                        break;
                     case JsonTokenType.String:
-                        if (lastWasType)
-                        {
-                            CountPart(ref reader, info);
-                        }
-
-                        lastWasType = false;
-                        break;
-                    case JsonTokenType.EndObject when reader.CurrentDepth == 0:
-                        info.ObjectEnd = (int)reader.TokenStartIndex;
+                        state.OnString(ref reader);
                         break;
                     default:
-                        lastWasType = false;
+                        state.OnValue(ref reader);
                         break;
                 }
             }
@@ -66,145 +104,19 @@ internal static class LlmRequestReader
             error = $"We could not parse the JSON body of your request ({ex.Message}).";
             return false;
         }
+        finally
+        {
+            names.Return();
+        }
 
         if (info.ModelTokenStart < 0 && api != LlmApi.Unknown)
         {
             error = "You must provide a model parameter.";
+            param = "model";
             return false;
         }
 
+        state.Finish();
         return true;
-    }
-
-    private static bool ReadTopLevelProperty(ref Utf8JsonReader reader, LlmApi api, LlmRequestInfo info, out string? error, ref bool lastWasType)
-    {
-        error = null;
-        lastWasType = false;
-        if (reader.ValueTextEquals("model"u8))
-        {
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.String)
-            {
-                error = "The model parameter must be a string.";
-                return false;
-            }
-
-            info.Model = reader.GetString() ?? string.Empty;
-            if (info.Model.Length == 0)
-            {
-                error = "The model parameter must not be empty.";
-                return false;
-            }
-
-            info.ModelTokenStart = (int)reader.TokenStartIndex;
-            info.ModelTokenLength = reader.ValueSpan.Length + 2;
-            return true;
-        }
-
-        if (reader.ValueTextEquals("stream"u8))
-        {
-            reader.Read();
-            switch (reader.TokenType)
-            {
-                case JsonTokenType.True: info.Stream = true; return true;
-                case JsonTokenType.False or JsonTokenType.Null: info.Stream = false; return true;
-                default: error = "The stream parameter must be a boolean."; return false;
-            }
-        }
-
-        if (reader.ValueTextEquals("stream_options"u8))
-        {
-            return ReadStreamOptions(ref reader, info, out error);
-        }
-
-        if (IsMaxTokensName(ref reader, api))
-        {
-            var name = reader.GetString();
-            reader.Read();
-            if (reader.TokenType == JsonTokenType.Null)
-            {
-                return true;
-            }
-
-            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long value) || value <= 0 || value > int.MaxValue)
-            {
-                error = $"Invalid '{name}': it must be a positive integer no larger than {int.MaxValue}.";
-                return false;
-            }
-
-            info.MaxOutputTokens = info.MaxOutputTokens is { } existing ? Math.Min(existing, value) : value;
-            return true;
-        }
-
-        // Any other member: walk it so that image and file parts are counted.
-        return true;
-    }
-
-    private static bool IsMaxTokensName(ref Utf8JsonReader reader, LlmApi api) => api switch
-    {
-        LlmApi.ChatCompletions => reader.ValueTextEquals("max_completion_tokens"u8) || reader.ValueTextEquals("max_tokens"u8),
-        LlmApi.Responses => reader.ValueTextEquals("max_output_tokens"u8),
-        LlmApi.Messages => reader.ValueTextEquals("max_tokens"u8),
-        _ => false,
-    };
-
-    private static bool ReadStreamOptions(ref Utf8JsonReader reader, LlmRequestInfo info, out string? error)
-    {
-        error = null;
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            info.StreamOptionsNullStart = (int)reader.TokenStartIndex;
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            error = "The stream_options parameter must be an object.";
-            return false;
-        }
-
-        info.HasStreamOptions = true;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-        {
-            info.StreamOptionsEmpty = false;
-            bool isIncludeUsage = reader.ValueTextEquals("include_usage"u8);
-            reader.Read();
-            if (isIncludeUsage)
-            {
-                if (reader.TokenType == JsonTokenType.True)
-                {
-                    info.IncludeUsage = true;
-                }
-                else if (reader.TokenType == JsonTokenType.False)
-                {
-                    info.IncludeUsageFalseStart = (int)reader.TokenStartIndex;
-                }
-                else if (reader.TokenType != JsonTokenType.Null)
-                {
-                    error = "stream_options.include_usage must be a boolean.";
-                    return false;
-                }
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-
-        info.StreamOptionsEnd = (int)reader.TokenStartIndex;
-        return true;
-    }
-
-    private static void CountPart(ref Utf8JsonReader reader, LlmRequestInfo info)
-    {
-        if (reader.ValueTextEquals("image_url"u8) || reader.ValueTextEquals("input_image"u8) || reader.ValueTextEquals("image"u8))
-        {
-            info.ImageParts++;
-        }
-        else if (reader.ValueTextEquals("file"u8) || reader.ValueTextEquals("input_file"u8) || reader.ValueTextEquals("document"u8))
-        {
-            info.FileParts++;
-        }
     }
 }

@@ -115,9 +115,17 @@ internal static partial class ProviderWireWriter
         writer.WriteNumber("cache_creation_input_tokens"u8, usage.CacheCreationInputTokens);
         writer.WriteNumber("cache_read_input_tokens"u8, usage.CacheReadInputTokens);
         writer.WriteStartObject("cache_creation"u8);
-        writer.WriteNumber("ephemeral_5m_input_tokens"u8, usage.CacheCreationInputTokens);
-        writer.WriteNumber("ephemeral_1h_input_tokens"u8, 0);
+        long oneHour = Math.Clamp(reply.Usage.CacheCreationOneHourInputTokens, 0, usage.CacheCreationInputTokens);
+        writer.WriteNumber("ephemeral_5m_input_tokens"u8, usage.CacheCreationInputTokens - oneHour);
+        writer.WriteNumber("ephemeral_1h_input_tokens"u8, oneHour);
         writer.WriteEndObject();
+        if (reply.Usage.ServerToolUses > 0)
+        {
+            writer.WriteStartObject("server_tool_use"u8);
+            writer.WriteNumber("web_search_requests"u8, reply.Usage.ServerToolUses);
+            writer.WriteEndObject();
+        }
+
         writer.WriteNumber("output_tokens"u8, final ? usage.OutputTokens : 1);
         writer.WriteString("service_tier"u8, "standard"u8);
         writer.WriteString("inference_geo"u8, "not_available"u8);

@@ -79,8 +79,9 @@ internal sealed class SseMeteringStream : ReadOnlyStream
     private int _callCompleted;
     private State _state;
     private string? _failure;
-    private long _waitStart;
-    private int _timerFired;
+    private bool _timerArmed;        // guarded by _lock: a wait for upstream bytes is being timed
+    private bool _armedForDeadline;  // the armed wait ends at the call's deadline rather than the idle limit
+    private int _timerFired;         // sticky: once a limit ran out, the upstream read was (or will be) cancelled
 
     /// <summary>Creates the stream.</summary>
     /// <param name="upstream">The provider's response body; owned (disposed) by this stream.</param>
@@ -115,7 +116,8 @@ internal sealed class SseMeteringStream : ReadOnlyStream
             new StreamPipeReaderOptions(
                 bufferSize: pipeBufferSize,
                 minimumReadSize: Math.Min(MinimumReadSize, pipeBufferSize),
-                leaveOpen: false));
+                leaveOpen: false,
+                useZeroByteReads: true)); // an idle stream waits without holding a buffer (issue #19)
         if (timeouts is { IsEnabled: true })
         {
             _timeouts = timeouts;
@@ -191,10 +193,14 @@ internal sealed class SseMeteringStream : ReadOnlyStream
                     result = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
                 }
             }
-            catch (Exception ex)
+            catch (Exception ex) when (!TimedOut)
             {
                 EndUpstreamRead();
                 throw OnUpstreamFailed(ex);
+            }
+            catch (Exception)
+            {
+                result = new ReadResult(default, isCanceled: true, isCompleted: false);
             }
 
             EndUpstreamRead();
@@ -294,10 +300,15 @@ internal sealed class SseMeteringStream : ReadOnlyStream
                 OnCancelled();
                 throw;
             }
-            catch (Exception ex)
+            catch (Exception ex) when (!TimedOut)
             {
                 EndUpstreamRead();
                 throw OnUpstreamFailed(ex);
+            }
+            catch (Exception)
+            {
+                // The timer's cancellation surfaced as the upstream's error (its connection torn down under the read).
+                result = new ReadResult(default, isCanceled: true, isCompleted: false);
             }
 
             EndUpstreamRead();
@@ -566,10 +577,11 @@ internal sealed class SseMeteringStream : ReadOnlyStream
 
     private void OnReadResult(in ReadResult result)
     {
-        if (result.IsCanceled && Interlocked.Exchange(ref _timerFired, 0) == 1 && _timeouts is { } timeouts
-            && timeouts.HasExpired(_waitStart, timeouts.TimeProvider.GetTimestamp(), out bool deadlinePassed))
+        if (result.IsCanceled && TimedOut)
         {
-            OnTimedOut(timeouts, deadlinePassed);
+            // The timer cancelled the read. Cancelling a read of an HTTP response body tears its connection down,
+            // so the upstream cannot be read again: the stream ends here, with the timeout's error event.
+            OnTimedOut(_timeouts!, _armedForDeadline);
             return;
         }
 
@@ -612,9 +624,25 @@ internal sealed class SseMeteringStream : ReadOnlyStream
         _endAfterPending = true;
     }
 
+    /// <summary>Whether a limit ran out: the upstream read was (or is about to be) cancelled, so the stream ends with the timeout.</summary>
+    private bool TimedOut => Volatile.Read(ref _timerFired) == 1;
+
     private void OnTimer()
     {
-        Volatile.Write(ref _timerFired, 1);
+        lock (_lock)
+        {
+            // A callback that lost the race with the end of its read (the timer was disarmed meanwhile) does nothing.
+            if (!_timerArmed || _readerCompleted)
+            {
+                return;
+            }
+
+            _timerArmed = false;
+            Volatile.Write(ref _timerFired, 1);
+        }
+
+        // Outside the lock: cancelling runs the upstream's cancellation callbacks. If the read ended meanwhile, the
+        // next read returns cancelled at once (without touching the upstream) and the stream ends the same way.
         _reader.CancelPendingRead();
     }
 
@@ -625,9 +653,13 @@ internal sealed class SseMeteringStream : ReadOnlyStream
             return;
         }
 
-        long now = _timeouts!.TimeProvider.GetTimestamp();
-        _waitStart = now;
-        TimeSpan due = _timeouts.DueIn(now);
+        TimeSpan due = _timeouts!.DueIn(_timeouts.TimeProvider.GetTimestamp(), out bool deadlineFirst);
+        lock (_lock)
+        {
+            _timerArmed = true;
+            _armedForDeadline = deadlineFirst;
+        }
+
         if (due <= TimeSpan.Zero)
         {
             OnTimer();
@@ -636,6 +668,21 @@ internal sealed class SseMeteringStream : ReadOnlyStream
         {
             _timer.Change(due, Timeout.InfiniteTimeSpan);
         }
+    }
+
+    private void DisarmTimer()
+    {
+        if (_timer is null)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _timerArmed = false;
+        }
+
+        _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     private void OnCancelled()
@@ -700,7 +747,7 @@ internal sealed class SseMeteringStream : ReadOnlyStream
 
     private void EndUpstreamRead()
     {
-        _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        DisarmTimer();
         lock (_lock)
         {
             _readInFlight = false;

@@ -31,27 +31,23 @@ internal sealed class StreamTimeouts
     public bool IsEnabled => IdleTimeout != Timeout.InfiniteTimeSpan || Deadline != long.MaxValue;
 
     /// <summary>How long a wait for upstream bytes that starts at <paramref name="now"/> may last.</summary>
-    public TimeSpan DueIn(long now)
+    /// <param name="now">When the wait starts.</param>
+    /// <param name="deadlineFirst">Whether the whole call's deadline (rather than the idle limit) ends the wait.</param>
+    /// <returns>The longest wait, <see cref="TimeSpan.Zero"/> when the deadline has passed, or <see cref="Timeout.InfiniteTimeSpan"/>.</returns>
+    public TimeSpan DueIn(long now, out bool deadlineFirst)
     {
         TimeSpan due = IdleTimeout;
+        deadlineFirst = false;
         if (Deadline != long.MaxValue)
         {
             TimeSpan left = Deadline > now ? TimeProvider.GetElapsedTime(now, Deadline) : TimeSpan.Zero;
-            due = due == Timeout.InfiniteTimeSpan ? left : (left < due ? left : due);
+            if (due == Timeout.InfiniteTimeSpan || left < due)
+            {
+                due = left;
+                deadlineFirst = true;
+            }
         }
 
         return due;
-    }
-
-    /// <summary>Whether a wait that started at <paramref name="waitStart"/> has run out at <paramref name="now"/>.</summary>
-    /// <param name="waitStart">When the wait started.</param>
-    /// <param name="now">Now.</param>
-    /// <param name="deadlinePassed">Whether the whole call's deadline (rather than the idle limit) ran out.</param>
-    /// <returns>True when a limit ran out.</returns>
-    public bool HasExpired(long waitStart, long now, out bool deadlinePassed)
-    {
-        deadlinePassed = Deadline != long.MaxValue && now >= Deadline;
-        return deadlinePassed
-            || (IdleTimeout != Timeout.InfiniteTimeSpan && TimeProvider.GetElapsedTime(waitStart, now) >= IdleTimeout);
     }
 }

@@ -51,6 +51,11 @@ internal static class RouterActivity
         {
             activity.SetTag("gen_ai.usage.input_tokens", call.Usage.InputTokens);
             activity.SetTag("gen_ai.usage.output_tokens", call.Usage.OutputTokens);
+            if (call.UsageEstimated)
+            {
+                activity.SetTag("ironruntime.usage.estimated", true);
+            }
+
             if (call.ResponseModel is { } model)
             {
                 activity.SetTag("gen_ai.response.model", model);

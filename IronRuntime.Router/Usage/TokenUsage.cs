@@ -15,12 +15,20 @@ namespace IronRuntime.Router;
 /// <param name="CachedInputTokens">Prompt tokens read from the provider's cache.</param>
 /// <param name="CacheCreationInputTokens">Prompt tokens written to the provider's cache.</param>
 /// <param name="ReasoningTokens">Generated tokens spent on reasoning.</param>
+/// <param name="CacheCreationOneHourInputTokens">The part of <paramref name="CacheCreationInputTokens"/> written to the one-hour cache.</param>
+/// <param name="AudioInputTokens">The audio part of <paramref name="InputTokens"/>.</param>
+/// <param name="AudioOutputTokens">The audio part of <paramref name="OutputTokens"/>.</param>
+/// <param name="ServerToolUses">Uses of tools the provider runs and bills per use (for example web searches).</param>
 public readonly record struct TokenUsage(
     long InputTokens,
     long OutputTokens,
     long CachedInputTokens = 0,
     long CacheCreationInputTokens = 0,
-    long ReasoningTokens = 0)
+    long ReasoningTokens = 0,
+    long CacheCreationOneHourInputTokens = 0,
+    long AudioInputTokens = 0,
+    long AudioOutputTokens = 0,
+    long ServerToolUses = 0)
 {
     /// <summary>Input plus output tokens.</summary>
     public long TotalTokens => InputTokens + OutputTokens;
@@ -34,7 +42,11 @@ public readonly record struct TokenUsage(
         left.OutputTokens + right.OutputTokens,
         left.CachedInputTokens + right.CachedInputTokens,
         left.CacheCreationInputTokens + right.CacheCreationInputTokens,
-        left.ReasoningTokens + right.ReasoningTokens);
+        left.ReasoningTokens + right.ReasoningTokens,
+        left.CacheCreationOneHourInputTokens + right.CacheCreationOneHourInputTokens,
+        left.AudioInputTokens + right.AudioInputTokens,
+        left.AudioOutputTokens + right.AudioOutputTokens,
+        left.ServerToolUses + right.ServerToolUses);
 
     /// <summary>Adds two usages field by field.</summary>
     public static TokenUsage Add(TokenUsage left, TokenUsage right) => left + right;

@@ -21,4 +21,16 @@ internal enum UsageFields
 
     /// <summary>Reasoning tokens.</summary>
     Reasoning = 16,
+
+    /// <summary>Prompt tokens written to the one-hour cache (Anthropic <c>cache_creation.ephemeral_1h_input_tokens</c>).</summary>
+    CacheCreationOneHour = 32,
+
+    /// <summary>Audio prompt tokens (OpenAI <c>*_tokens_details.audio_tokens</c>).</summary>
+    AudioInput = 64,
+
+    /// <summary>Generated audio tokens.</summary>
+    AudioOutput = 128,
+
+    /// <summary>Server-tool uses (Anthropic <c>server_tool_use.web_search_requests</c>).</summary>
+    ServerToolUses = 256,
 }

@@ -176,6 +176,14 @@ internal static class UsageJsonReader
                     {
                         ReadCount(ref reader, ref parts, UsageFields.CacheCreation);
                     }
+                    else if (reader.ValueTextEquals("cache_creation"u8))
+                    {
+                        ReadDetail(ref reader, "ephemeral_1h_input_tokens"u8, ref parts, UsageFields.CacheCreationOneHour);
+                    }
+                    else if (reader.ValueTextEquals("server_tool_use"u8))
+                    {
+                        ReadDetail(ref reader, "web_search_requests"u8, ref parts, UsageFields.ServerToolUses);
+                    }
                     else
                     {
                         reader.Skip();
@@ -210,11 +218,11 @@ internal static class UsageJsonReader
         }
         else if (reader.ValueTextEquals(inputDetails))
         {
-            ReadDetail(ref reader, "cached_tokens"u8, ref parts, UsageFields.CachedInput);
+            ReadDetail(ref reader, "cached_tokens"u8, ref parts, UsageFields.CachedInput, "audio_tokens"u8, UsageFields.AudioInput);
         }
         else if (reader.ValueTextEquals(outputDetails))
         {
-            ReadDetail(ref reader, "reasoning_tokens"u8, ref parts, UsageFields.Reasoning);
+            ReadDetail(ref reader, "reasoning_tokens"u8, ref parts, UsageFields.Reasoning, "audio_tokens"u8, UsageFields.AudioOutput);
         }
         else
         {
@@ -314,6 +322,18 @@ internal static class UsageJsonReader
             case UsageFields.CacheCreation:
                 parts.CacheCreation = value;
                 break;
+            case UsageFields.CacheCreationOneHour:
+                parts.CacheCreationOneHour = value;
+                break;
+            case UsageFields.AudioInput:
+                parts.AudioInput = value;
+                break;
+            case UsageFields.AudioOutput:
+                parts.AudioOutput = value;
+                break;
+            case UsageFields.ServerToolUses:
+                parts.ServerToolUses = value;
+                break;
             default:
                 parts.Reasoning = value;
                 break;
@@ -323,6 +343,9 @@ internal static class UsageJsonReader
     }
 
     private static void ReadDetail(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ref UsageParts parts, UsageFields field)
+        => ReadDetail(ref reader, name, ref parts, field, default, UsageFields.None);
+
+    private static void ReadDetail(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ref UsageParts parts, UsageFields field, ReadOnlySpan<byte> otherName, UsageFields otherField)
     {
         reader.Read();
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -336,6 +359,10 @@ internal static class UsageJsonReader
             if (reader.ValueTextEquals(name))
             {
                 ReadCount(ref reader, ref parts, field);
+            }
+            else if (otherField != UsageFields.None && reader.ValueTextEquals(otherName))
+            {
+                ReadCount(ref reader, ref parts, otherField);
             }
             else
             {

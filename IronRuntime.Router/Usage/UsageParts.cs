@@ -24,6 +24,18 @@ internal struct UsageParts
     /// <summary>Reasoning tokens.</summary>
     public long Reasoning;
 
+    /// <summary>Prompt tokens written to the one-hour cache.</summary>
+    public long CacheCreationOneHour;
+
+    /// <summary>Audio prompt tokens.</summary>
+    public long AudioInput;
+
+    /// <summary>Generated audio tokens.</summary>
+    public long AudioOutput;
+
+    /// <summary>Server-tool uses billed per use.</summary>
+    public long ServerToolUses;
+
     /// <summary>The counters that were present (and numeric).</summary>
     public UsageFields Present;
 
@@ -56,6 +68,26 @@ internal struct UsageParts
             Reasoning = later.Reasoning;
         }
 
+        if ((later.Present & UsageFields.CacheCreationOneHour) != 0)
+        {
+            CacheCreationOneHour = later.CacheCreationOneHour;
+        }
+
+        if ((later.Present & UsageFields.AudioInput) != 0)
+        {
+            AudioInput = later.AudioInput;
+        }
+
+        if ((later.Present & UsageFields.AudioOutput) != 0)
+        {
+            AudioOutput = later.AudioOutput;
+        }
+
+        if ((later.Present & UsageFields.ServerToolUses) != 0)
+        {
+            ServerToolUses = later.ServerToolUses;
+        }
+
         Present |= later.Present;
     }
 
@@ -63,6 +95,6 @@ internal struct UsageParts
     /// <param name="dialect">The dialect the counters were read in.</param>
     /// <returns>The usage, with <see cref="TokenUsage.InputTokens"/> counting every prompt token.</returns>
     public readonly TokenUsage ToTokenUsage(UsageDialect dialect) => dialect == UsageDialect.Anthropic
-        ? new TokenUsage(Input + CachedInput + CacheCreation, Output, CachedInput, CacheCreation, Reasoning)
-        : new TokenUsage(Input, Output, CachedInput, CacheCreation, Reasoning);
+        ? new TokenUsage(Input + CachedInput + CacheCreation, Output, CachedInput, CacheCreation, Reasoning, CacheCreationOneHour, AudioInput, AudioOutput, ServerToolUses)
+        : new TokenUsage(Input, Output, CachedInput, CacheCreation, Reasoning, CacheCreationOneHour, AudioInput, AudioOutput, ServerToolUses);
 }

@@ -2,6 +2,8 @@ using System.Text;
 using IronRuntime.Agents;
 using IronRuntime.Router;
 using IronRuntime.Tests.Support;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace IronRuntime.Tests.Agents;
 
@@ -47,6 +49,24 @@ public sealed class InProcessAgentTests
         await handle.WaitForExitAsync();
         Assert.That(handle.Status, Is.EqualTo(AgentStatus.Failed));
         Assert.That(handle.Fault, Is.TypeOf<InvalidOperationException>().With.Message.EqualTo("boom"));
+    }
+
+    [Test]
+    public async Task StartAgentAsync_AgentThrows_IsLoggedAtWarningWithItsException()
+    {
+        var logs = new FakeLogCollector();
+        await using var h = await RuntimeHarness.StartAsync(b => b.ConfigureLogging(l => l.AddProvider(new FakeLoggerProvider(logs))));
+        var handle = await h.Runtime.StartAgentAsync(_ => throw new InvalidOperationException("boom"), new AgentOptions { AgentId = "thrower" });
+        await handle.WaitForExitAsync();
+
+        var record = logs.GetSnapshot().SingleOrDefault(r => r.Exception is InvalidOperationException);
+        Assert.That(record, Is.Not.Null, "the agent's exception is logged");
+        Assert.Multiple(() =>
+        {
+            Assert.That(record!.Level, Is.EqualTo(LogLevel.Warning));
+            Assert.That(record.Message, Does.Contain("thrower").And.Contain("InvalidOperationException").And.Contain("boom"));
+            Assert.That(record.Exception!.Message, Is.EqualTo("boom"));
+        });
     }
 
     [Test]

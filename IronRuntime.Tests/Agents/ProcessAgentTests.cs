@@ -159,6 +159,20 @@ public sealed class ProcessAgentTests
         Assert.That(h.Runtime.ListAgents(), Is.Empty);
     }
 
+    [TestCase("--key={0}")]
+    [TestCase("{0}")]
+    [TestCase("Authorization: Bearer {0}")]
+    public async Task StartAgentAsync_ArgumentCarriesRealKey_IsRefused(string format)
+    {
+        await using var h = await RuntimeHarness.StartAsync();
+        var options = ProcessAgents.Python("env", "--verbose", string.Format(System.Globalization.CultureInfo.InvariantCulture, format, FakeProvider.OpenAIKey));
+
+        Assert.That(() => h.Runtime.StartAgentAsync(ProcessAgents.PythonAgent, options),
+            Throws.ArgumentException.With.Message.Contains("argument at index 2").And.Message.Not.Contains(FakeProvider.OpenAIKey));
+        Assert.That(h.Runtime.ListAgents(), Is.Empty);
+        Assert.That(h.Runtime.Proxy.IsRunning, Is.False, "refused before anything started");
+    }
+
     [Test]
     public async Task StartAgentAsync_DuplicateId_ThrowsAndStartsNoProcess()
     {

@@ -147,4 +147,26 @@ public class InMemoryBudgetLedgerTests
     [Test]
     public void SetLimit_Negative_Throws()
         => Assert.That(() => CreateLedger().SetLimit(null, -1m), Throws.TypeOf<ArgumentOutOfRangeException>());
+
+    [Test]
+    public void Charge_AgentSpend_CountsForAgentAndGlobalWithoutAReservation()
+    {
+        var ledger = CreateLedger();
+        ledger.SetLimit(null, 1m);
+        ledger.SetLimit("a", 0.5m);
+        var alerts = new List<BudgetAlert>();
+        ledger.ThresholdCrossed += (_, alert) => alerts.Add(alert);
+
+        ledger.Charge("a", 0.45m);
+        ledger.Charge(null, 0.1m);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ledger.GetSnapshot("a"), Is.EqualTo(new BudgetSnapshot("a", 0.5m, 0.45m, 0m)));
+            Assert.That(ledger.GetSnapshot(null), Is.EqualTo(new BudgetSnapshot(null, 1m, 0.55m, 0m)));
+            Assert.That(ledger.TryReserve("a", 0.06m, 0m, 0, 0, out _), Is.False, "the charge counts against the agent's limit");
+            Assert.That(alerts.Select(a => (a.AgentId, a.Threshold)), Is.EquivalentTo(new (string?, decimal)[] { ("a", 0.8m), (null, 0.5m) }));
+            Assert.That(() => ledger.Charge("a", -1m), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        });
+    }
 }

@@ -68,7 +68,8 @@ public sealed class DashboardEndpointsTests
 
         using var list = JsonDocument.Parse(await _http.GetStringAsync("/ironruntime/agents"));
         var agents = list.RootElement.EnumerateArray().ToDictionary(a => a.GetProperty("agentId").GetString()!);
-        using var stop = await _http.PostAsync("/ironruntime/agents/busy/stop", null);
+        using var stopRequest = new HttpRequestMessage(HttpMethod.Post, "/ironruntime/agents/busy/stop") { Headers = { { "X-IronRuntime-Request", "1" } } };
+        using var stop = await _http.SendAsync(stopRequest);
         using var missing = await _http.GetAsync("/ironruntime/agents/nobody");
         using var metrics = JsonDocument.Parse(await _http.GetStringAsync("/ironruntime/metrics"));
 

@@ -219,7 +219,7 @@ public sealed partial class FakeProvider
                 parsed.Model,
                 [.. parsed.EmbeddingTexts.Select((text, i) => FakeVectors.Create(text, i, dimensions))],
                 parsed.Base64Embeddings,
-                settings.Usage?.InputTokens ?? parsed.EstimatedInputTokens);
+                Billing?.Invoke(api, body).InputTokens ?? settings.Usage?.InputTokens ?? parsed.EstimatedInputTokens);
             return new Answer(StatusCodes.Status200OK, embeddings, null);
         }
 
@@ -247,7 +247,7 @@ public sealed partial class FakeProvider
             ItemId = ids.ResponseItemId(),
             Created = created.ToUnixTimeSeconds(),
             Deltas = deltas,
-            Usage = settings.Usage ?? new TokenUsage(parsed.EstimatedInputTokens, outputTokens),
+            Usage = Billing?.Invoke(api, body) ?? settings.Usage ?? new TokenUsage(parsed.EstimatedInputTokens, outputTokens),
             Truncated = truncated,
             IncludeUsage = parsed.IncludeUsage,
             IncludeObfuscation = parsed.IncludeObfuscation,

@@ -111,6 +111,12 @@ public sealed partial class FakeProvider : IAsyncDisposable
         set => Update(s => s with { Usage = value });
     }
 
+    /// <summary>
+    /// When set, decides the usage of each answer from its route and request body, as a provider's billing would;
+    /// it wins over <see cref="Usage"/>. Called once per answered request, on the request's thread.
+    /// </summary>
+    public Func<LlmApi, byte[], TokenUsage>? Billing { get; set; }
+
     /// <summary>How long each request waits before the response headers are sent.</summary>
     public TimeSpan ResponseDelay
     {

@@ -161,7 +161,10 @@ internal static class FakeWire
         ("input_tokens", Num(Math.Max(0, u.InputTokens - u.CachedInputTokens - u.CacheCreationInputTokens))),
         ("cache_creation_input_tokens", Num(u.CacheCreationInputTokens)),
         ("cache_read_input_tokens", Num(u.CachedInputTokens)),
+        ("ephemeral_5m_input_tokens", Num(u.CacheCreationInputTokens - u.CacheCreationOneHourInputTokens)),
+        ("ephemeral_1h_input_tokens", Num(u.CacheCreationOneHourInputTokens)),
         ("output_tokens", Num(outputTokens)),
+        ("web_search_requests", Num(u.ServerToolUses)),
     ];
 
     private static string Message(FakeReply r, bool final) => Render("anthropic/message.json",

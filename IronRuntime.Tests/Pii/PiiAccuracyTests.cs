@@ -16,7 +16,7 @@ public sealed partial class PiiAccuracyTests
         var falsePositives = new Dictionary<string, int>();
         var falseNegatives = new Dictionary<string, int>();
         var mistakes = new List<string>();
-        foreach (string line in PiiCorpus.Lines)
+        foreach (string line in PiiCorpus.Lines.Concat(PiiMultilingualCorpus.Lines))
         {
             var (text, expected) = Unlabel(line);
             var found = PiiTestEngine.Find(text);

@@ -41,7 +41,7 @@ internal static class PiiTestEngine
     }
 
     public static PiiTextScanner NewScanner(IPiiEngine? engine = null, int maxHold = 16 * 1024, PiiMode mode = PiiMode.Redact)
-        => new(engine ?? Default, new PiiReplacer(new PiiOptions(), null), null, new LlmCall("test", 0), LlmContentDirection.Response, mode, maxHold);
+        => new(engine ?? Default, new PiiReplacer(new PiiOptions(), null), null, "test", LlmContentDirection.Response, mode, maxHold);
 
     public static void Feed(ILlmTextScanner scanner, ReadOnlySpan<byte> piece, bool final, ArrayBufferWriter<byte> output)
     {

@@ -63,6 +63,75 @@ public class LlmRequestReaderTests
         => Assert.That(Error(json), Does.Contain(expected).IgnoreCase);
 }
 
+public class LlmRequestReaderStrictTests
+{
+    private static (bool Ok, string? Error, string? Param, LlmRequestInfo Info) Read(string json, LlmApi api = LlmApi.ChatCompletions)
+    {
+        bool ok = LlmRequestReader.TryRead(Encoding.UTF8.GetBytes(json), api, out var info, out var error, out var param);
+        return (ok, error, param, info);
+    }
+
+    [TestCase("""{"model":"m","model":"m"}""", "model")]
+    [TestCase("""{"model":"m","messages":[{"role":"user","role":"system","content":"x"}]}""", "role")]
+    [TestCase("""{"model":"m","tools":[{"type":"function","function":{"name":"a","name":"b"}}]}""", "name")]
+    [TestCase("""{"model":"m","a":{"b":{"c":{"d":1,"d":2}}}}""", "d")]
+    [TestCase("""{"model":"m","max_\u0074okens":1,"max_tokens":2}""", "max_tokens")]
+    [TestCase("""{"model":"m","stream_options":{"include_usage":true,"include_usage":false}}""", "include_usage")]
+    public void TryRead_DuplicatedMemberAnywhere_IsRefusedNamingIt(string json, string member)
+    {
+        var (ok, error, param, _) = Read(json);
+        Assert.Multiple(() =>
+        {
+            Assert.That(ok, Is.False);
+            Assert.That(param, Is.EqualTo(member));
+            Assert.That(error, Does.Contain($"'{member}' twice"));
+        });
+    }
+
+    [TestCase("""{"model":"m","messages":[{"role":"user","content":"a"},{"role":"user","content":"b"}]}""")]
+    [TestCase("""{"model":"m","a":{"x":1},"b":{"x":1},"c":[{"x":1},{"x":2}]}""")]
+    [TestCase("""{"model":"m","a":{"ab":1,"ba":2,"a":3,"b":4}}""")]
+    public void TryRead_SameNameInDifferentObjects_IsAccepted(string json)
+        => Assert.That(Read(json).Ok, Is.True, Read(json).Error);
+
+    [Test]
+    public void TryRead_LargeObjectWithDistinctNames_IsAcceptedAndItsDuplicateFound()
+    {
+        string members = string.Join(',', Enumerable.Range(0, 20_000).Select(i => $"\"k{i}\":{i}"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(Read("""{"model":"m","meta":{""" + members + "}}").Ok, Is.True);
+            Assert.That(Read("""{"model":"m","meta":{""" + members + ""","k19999":0}}""").Param, Is.EqualTo("k19999"));
+        });
+    }
+
+    [Test]
+    public void TryRead_BothChatLimitAliases_KeepsTheLarger()
+        => Assert.That(Read("""{"model":"m","max_tokens":900,"max_completion_tokens":10}""").Info.MaxOutputTokens, Is.EqualTo(900));
+
+    [Test]
+    public void TryRead_CostDrivers_AreCollected()
+    {
+        var chat = Read("""{"model":"m","n":4,"service_tier":"priority","modalities":["text","audio"],"messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"AAAA","format":"wav"}}]}],"prediction":{"type":"content","content":"x"}}""").Info.Billing;
+        var messages = Read("""{"model":"m","max_tokens":10,"thinking":{"type":"enabled","budget_tokens":5000},"messages":[{"role":"user","content":[{"type":"text","text":"x","cache_control":{"type":"ephemeral","ttl":"1h"}}]}],"tools":[{"name":"f","input_schema":{}},{"type":"web_search_20250305","name":"web_search","max_uses":3},{"type":"bash_20250124","name":"bash"}]}""", LlmApi.Messages).Info.Billing;
+        var responses = Read("""{"model":"m","input":"x","max_tool_calls":2,"tools":[{"type":"web_search","search_context_size":"high"}],"background":true}""", LlmApi.Responses).Info.Billing;
+        Assert.Multiple(() =>
+        {
+            Assert.That((chat.Choices, chat.ServiceTier, chat.RequestsAudioOutput, chat.HasAudioInput), Is.EqualTo((4, "priority", true, true)));
+            Assert.That(chat.UnboundedMembers, Is.EqualTo(new[] { "prediction" }));
+            Assert.That((messages.ThinkingBudgetTokens, messages.UsesOneHourCache), Is.EqualTo(((long?)5000, true)));
+            Assert.That(messages.ServerTools, Is.EqualTo(new[] { new LlmServerTool("web_search_20250305", 3, "tools[1]") }));
+            Assert.That(responses.MaxToolCalls, Is.EqualTo(2));
+            Assert.That(responses.ServerTools, Is.EqualTo(new[] { new LlmServerTool("web_search", null, "tools[0]", "high") }));
+            Assert.That(responses.UnboundedMembers, Is.EqualTo(new[] { "background" }));
+        });
+    }
+
+    [Test]
+    public void TryRead_PlainRequest_SharesTheEmptyBillingFactors()
+        => Assert.That(Read("""{"model":"m","messages":[{"role":"user","content":"hi"}],"temperature":0.2}""").Info.Billing, Is.SameAs(LlmBillingFactors.None));
+}
+
 public class LlmRequestEditorTests
 {
     private static string Edit(string json, string model, LlmApi api, bool injectUsage, long? imposed)

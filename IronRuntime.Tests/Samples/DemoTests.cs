@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using IronRuntime.Tests.Support;
 
 namespace IronRuntime.Tests.Samples;
 
@@ -15,19 +15,11 @@ public sealed class DemoTests
         string demo = Path.Combine(root, "samples", "IronRuntime.Demo", "bin", configuration, "net10.0", "IronRuntime.Demo.dll");
         Assert.That(File.Exists(demo), Is.True, $"the demo is built with the tests ({demo})");
 
-        var start = new ProcessStartInfo("dotnet", [demo]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment.Remove("OPENAI_API_KEY");
-        start.Environment.Remove("ANTHROPIC_API_KEY");
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(cts.Token);
-        string output = await stdout;
+        var (exitCode, output, stderr) = await DotnetProgram.RunWithoutKeysAsync(demo, TimeSpan.FromSeconds(60));
 
-        Assert.Multiple(async () =>
+        Assert.Multiple(() =>
         {
-            Assert.That(process.ExitCode, Is.EqualTo(0), output + await stderr);
+            Assert.That(exitCode, Is.EqualTo(0), output + stderr);
             Assert.That(output, Does.Contain("simulated provider"));
             Assert.That(output, Does.Contain("refused with 402"));
             Assert.That(output, Does.Contain("[writer]").And.Contain("[analyst]").And.Contain("[spender]"));

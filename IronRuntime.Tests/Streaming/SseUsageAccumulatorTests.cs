@@ -94,7 +94,7 @@ public sealed class SseUsageAccumulatorTests
         Feed(accumulator, "message_start", """{"type":"message_start","message":{"usage":{"input_tokens":10,"cache_read_input_tokens":0,"output_tokens":1}}}""");
         Feed(accumulator, "message_delta", """{"type":"message_delta","delta":{},"usage":{"input_tokens":30,"cache_read_input_tokens":100,"output_tokens":7,"server_tool_use":{"web_search_requests":1}}}""");
 
-        Assert.That(accumulator.Usage, Is.EqualTo(new TokenUsage(130, 7, CachedInputTokens: 100)));
+        Assert.That(accumulator.Usage, Is.EqualTo(new TokenUsage(130, 7, CachedInputTokens: 100, ServerToolUses: 1)));
     }
 
     [Test]

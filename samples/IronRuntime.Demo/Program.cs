@@ -92,8 +92,14 @@ foreach (var agent in agents)
 var total = runtime.GetTotals();
 Console.WriteLine($"{"total",-10} {"",-8} {total.Requests,8} {total.DeniedRequests,6} {total.InputTokens,8} {total.OutputTokens,8} {total.BudgetSpent,12:0.########} {runtime.GetBudget().Limit,9}");
 
-int failed = agents.Count(a => a.Status == AgentStatus.Failed);
-return failed == 0 ? 0 : 1;
+// A failed agent is shown as failed, with why: its exception (an in-process agent) or its exit code (a process).
+var failed = agents.Where(a => a.Status == AgentStatus.Failed).ToList();
+foreach (var agent in failed)
+{
+    Console.WriteLine($"  ! {agent.AgentId} FAILED: {agent.Fault?.GetType().Name}: {agent.Fault?.Message}");
+}
+
+return failed.Count == 0 ? 0 : 1;
 
 // Uses the official OpenAI .NET SDK with the runtime's HttpClient as transport; the key is a placeholder:
 // the runtime injects the real one.

@@ -1,7 +1,7 @@
 namespace IronRuntime.Agents.Processes;
 
-/// <summary>What to execute for an agent file: the program, its arguments and the working directory.</summary>
-internal sealed record AgentCommand(string FileName, IReadOnlyList<string> Arguments, string WorkingDirectory)
+/// <summary>What to execute for an agent file: the program, its arguments, the working directory and, optionally, the user it runs as.</summary>
+internal sealed record AgentCommand(string FileName, IReadOnlyList<string> Arguments, string WorkingDirectory, AgentIdentity? Identity = null)
 {
     /// <summary>
     /// Resolves <paramref name="path"/>: <c>.py</c> runs with Python, <c>.js</c>/<c>.mjs</c>/<c>.cjs</c> with Node,
@@ -9,9 +9,12 @@ internal sealed record AgentCommand(string FileName, IReadOnlyList<string> Argum
     /// </summary>
     /// <exception cref="FileNotFoundException">The file or the interpreter does not exist.</exception>
     /// <exception cref="DirectoryNotFoundException">The working directory does not exist.</exception>
-    /// <exception cref="ArgumentException">The file is not executable and no interpreter applies.</exception>
+    /// <exception cref="ArgumentException">The file is not executable and no interpreter applies, or the user or group does not exist.</exception>
+    /// <exception cref="PlatformNotSupportedException">A user or group is set and this is not Linux.</exception>
+    /// <exception cref="InvalidOperationException">A user is set and the host may not switch to it.</exception>
     public static AgentCommand Resolve(string path, ProcessAgentOptions options)
     {
+        var identity = AgentIdentity.Resolve(options.User, options.Group);
         string file = Path.GetFullPath(path);
         if (!File.Exists(file))
         {
@@ -36,10 +39,10 @@ internal sealed record AgentCommand(string FileName, IReadOnlyList<string> Argum
                     nameof(path));
             }
 
-            return new AgentCommand(file, [.. options.Arguments], workingDirectory);
+            return new AgentCommand(file, [.. options.Arguments], workingDirectory, identity);
         }
 
-        return new AgentCommand(interpreter, [file, .. options.Arguments], workingDirectory);
+        return new AgentCommand(interpreter, [file, .. options.Arguments], workingDirectory, identity);
     }
 
     private static string? DefaultInterpreter(string file)

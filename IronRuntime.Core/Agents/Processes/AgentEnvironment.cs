@@ -27,6 +27,29 @@ internal static class AgentEnvironment
         }
     }
 
+    /// <summary>
+    /// Throws when an argument (or the interpreter) would hand a real key to the agent: a process's command line is
+    /// readable by every user of the machine in <c>/proc/&lt;pid&gt;/cmdline</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An argument contains one of <paramref name="secrets"/>.</exception>
+    public static void EnsureNoSecrets(IList<string> arguments, string? interpreter, IReadOnlyList<string> secrets)
+    {
+        if (ContainsSecret(interpreter, secrets))
+        {
+            throw new ArgumentException("The interpreter of the agent contains a real provider key; agents never get the real keys.", nameof(interpreter));
+        }
+
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            if (ContainsSecret(arguments[i], secrets))
+            {
+                throw new ArgumentException(
+                    $"The argument at index {i} for the agent contains a real provider key; agents never get the real keys (and a command line is visible to every user of the machine).",
+                    nameof(arguments));
+            }
+        }
+    }
+
     /// <summary>Turns <paramref name="environment"/> (the host's, as <c>ProcessStartInfo</c> gives it) into the agent's.</summary>
     public static void Apply(
         IDictionary<string, string?> environment,

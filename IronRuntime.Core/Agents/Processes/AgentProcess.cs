@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Security.Cryptography;
 
 namespace IronRuntime.Agents.Processes;
 
@@ -10,23 +11,44 @@ namespace IronRuntime.Agents.Processes;
 /// <remarks>
 /// On Linux the agent starts through <c>setsid</c> and leads its own process group: SIGTERM goes to the whole group,
 /// and when the agent's main process ends (by itself or stopped), whatever it left running in the group is killed,
-/// so no orphan outlives the agent. Without <c>setsid</c> the signals go to the main process and killing walks the
-/// process tree.
+/// so no orphan outlives the agent. Processes that left the group (a daemon that called <c>setsid</c>) are found by
+/// <see cref="AgentProcessTree"/> — looked for every second while the agent runs, and whenever it is signalled — and
+/// killed with it. With <see cref="ProcessAgentOptions.User"/> the program is executed through <c>setpriv</c>, which
+/// switches to that user first (same pid). Without <c>setsid</c> the signals go to the main process and killing walks
+/// the process tree.
 /// </remarks>
 internal sealed class AgentProcess : IDisposable
 {
     /// <summary>How long output still held open by a stray process is awaited after the agent exited.</summary>
     private static readonly TimeSpan OutputDrainTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often the agent's processes are looked for (and its exited orphans reaped) while it runs.</summary>
+    private static readonly TimeSpan TreeRefreshPeriod = TimeSpan.FromSeconds(1);
+
     private readonly Process _process;
     private readonly bool _leadsGroup;
     private readonly Task _output;
+    private readonly AgentProcessTree? _tree;
+    private readonly ITimer? _treeTimer;
 
-    private AgentProcess(Process process, bool leadsGroup, Action<bool, string> onLine, TimeProvider timeProvider)
+    private AgentProcess(Process process, bool leadsGroup, string marker, Action<bool, string> onLine, TimeProvider timeProvider)
     {
         _process = process;
         _leadsGroup = leadsGroup;
         Id = process.Id;
+        if (leadsGroup && OperatingSystem.IsLinux())
+        {
+            var cgroup = AgentCgroup.TryCreate();
+            if (cgroup is not null && !cgroup.TryAdd(Id))
+            {
+                cgroup.TryDelete();
+                cgroup = null;
+            }
+
+            _tree = new AgentProcessTree(Id, marker, cgroup);
+            _treeTimer = timeProvider.CreateTimer(static state => RefreshTree((AgentProcessTree)state!), _tree, TreeRefreshPeriod, TreeRefreshPeriod);
+        }
+
         _output = Task.WhenAll(
             ReadAsync(process.StandardOutput.BaseStream, isError: false, onLine),
             ReadAsync(process.StandardError.BaseStream, isError: true, onLine));
@@ -36,8 +58,11 @@ internal sealed class AgentProcess : IDisposable
     /// <summary>The process id (also the process group id on Linux).</summary>
     public int Id { get; }
 
-    /// <summary>Completes with the exit code once the process has exited and its output has been read.</summary>
+    /// <summary>Completes with the exit code once the process has exited, every process it started has been killed, and its output has been read.</summary>
     public Task<int> Exited { get; }
+
+    /// <summary>Whether processes the agent started survived every attempt to kill them (see <see cref="AgentProcessTree"/>).</summary>
+    public bool LeftSurvivors { get; private set; }
 
     /// <summary>Starts <paramref name="command"/>; <paramref name="configureEnvironment"/> edits the host's environment first.</summary>
     /// <exception cref="Win32Exception">The program could not be started.</exception>
@@ -57,14 +82,33 @@ internal sealed class AgentProcess : IDisposable
             WorkingDirectory = command.WorkingDirectory,
         };
         string? setsid = UnixSignals.SetsidPath;
-        if (setsid is null)
+        var launcher = new List<string>();
+        if (setsid is not null)
         {
-            startInfo.FileName = command.FileName;
+            launcher.Add(setsid); // setsid execs the next program in place: same pid, now a session and group leader
         }
-        else
+
+        if (command.Identity is { } identity)
         {
-            startInfo.FileName = setsid; // setsid execs the program in place: same pid, now a group leader
-            startInfo.ArgumentList.Add(command.FileName);
+            launcher.Add(AgentIdentity.SetprivPath!); // setpriv switches user and groups, then execs the program (same pid)
+            launcher.AddRange(identity.SetprivArguments());
+            if (identity.UserName is { } name)
+            {
+                startInfo.Environment["USER"] = name;
+                startInfo.Environment["LOGNAME"] = name;
+            }
+
+            if (identity.Home is { } home)
+            {
+                startInfo.Environment["HOME"] = home;
+            }
+        }
+
+        launcher.Add(command.FileName);
+        startInfo.FileName = launcher[0];
+        foreach (string argument in launcher.Skip(1))
+        {
+            startInfo.ArgumentList.Add(argument);
         }
 
         foreach (string argument in command.Arguments)
@@ -73,6 +117,10 @@ internal sealed class AgentProcess : IDisposable
         }
 
         configureEnvironment(startInfo.Environment);
+
+        // Inherited by everything the agent starts: finds its orphans even after they left its session.
+        string marker = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        startInfo.Environment[AgentProcessTree.MarkerVariable] = marker;
         var process = new Process { StartInfo = startInfo };
         try
         {
@@ -85,13 +133,18 @@ internal sealed class AgentProcess : IDisposable
             throw;
         }
 
-        return new AgentProcess(process, setsid is not null, onLine, timeProvider);
+        return new AgentProcess(process, setsid is not null, marker, onLine, timeProvider);
     }
 
     /// <summary>Asks the agent to stop: SIGTERM to its process group (or process). False where there is no such signal (Windows).</summary>
-    public bool Terminate() => UnixSignals.Send(_leadsGroup ? -Id : Id, UnixSignals.SigTerm);
+    public bool Terminate()
+    {
+        bool sent = UnixSignals.Send(_leadsGroup ? -Id : Id, UnixSignals.SigTerm);
+        TrySignalTree(UnixSignals.SigTerm); // and the processes that left the group
+        return sent;
+    }
 
-    /// <summary>Kills the agent's whole process tree, then whatever is left in its process group.</summary>
+    /// <summary>Kills the agent's whole process tree, whatever is left in its process group, and every process that left it.</summary>
     public void Kill()
     {
         try
@@ -104,9 +157,38 @@ internal sealed class AgentProcess : IDisposable
         }
 
         SweepGroup();
+        TrySignalTree(UnixSignals.SigKill);
     }
 
-    public void Dispose() => _process.Dispose();
+    public void Dispose()
+    {
+        _treeTimer?.Dispose();
+        _process.Dispose();
+    }
+
+    private static void RefreshTree(AgentProcessTree tree)
+    {
+        try
+        {
+            tree.Refresh();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // /proc could not be read this time; the next look (or the stop) tries again.
+        }
+    }
+
+    private void TrySignalTree(int signal)
+    {
+        try
+        {
+            _tree?.Signal(signal);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // /proc could not be read: the kill after the exit looks again.
+        }
+    }
 
     private static async Task ReadAsync(Stream stream, bool isError, Action<bool, string> onLine)
     {
@@ -127,6 +209,19 @@ internal sealed class AgentProcess : IDisposable
 
         // The agent is gone: nothing it started may outlive it (this also closes the output pipes they inherited).
         SweepGroup();
+        if (_tree is not null)
+        {
+            _treeTimer!.Dispose();
+            try
+            {
+                LeftSurvivors = !await _tree.KillAllAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LeftSurvivors = true; // /proc could not be read
+            }
+        }
+
         try
         {
             await _output.WaitAsync(OutputDrainTimeout, timeProvider).ConfigureAwait(false);

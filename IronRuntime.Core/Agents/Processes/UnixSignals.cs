@@ -11,6 +11,9 @@ internal static partial class UnixSignals
     /// <summary>SIGTERM: please stop.</summary>
     public const int SigTerm = 15;
 
+    /// <summary>SIGSTOP (Linux numbering): freeze, so that a process being killed cannot fork meanwhile.</summary>
+    public const int SigStop = 19;
+
     /// <summary>SIGKILL: stop now.</summary>
     public const int SigKill = 9;
 

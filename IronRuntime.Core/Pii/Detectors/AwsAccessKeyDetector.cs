@@ -16,9 +16,9 @@ internal sealed class AwsAccessKeyDetector : PiiDetector
     public override PiiCandidate Match(in ScanInput input, int floor, int trigger)
     {
         ReadOnlySpan<byte> text = input.Text;
-        if (PiiAscii.IsWord(input.At(trigger - 1)) || !PiiAscii.IsUpper(input.At(trigger + 1)))
+        if (input.IsWordBefore(trigger) || !PiiAscii.IsUpper(input.At(trigger + 1)))
         {
-            return input.At(trigger + 1) < 0 && !PiiAscii.IsWord(input.At(trigger - 1))
+            return input.At(trigger + 1) < 0 && !input.IsWordBefore(trigger)
                 ? PiiCandidate.NeedMoreOrNone(input, trigger, PiiEntityTypes.AwsAccessKey)
                 : PiiCandidate.None;
         }
@@ -51,7 +51,7 @@ internal sealed class AwsAccessKeyDetector : PiiDetector
             return p - trigger == KeyLength ? PiiCandidate.Match(trigger, p, PiiEntityTypes.AwsAccessKey) : PiiCandidate.None;
         }
 
-        return p - trigger == KeyLength && !PiiAscii.IsWord(text[p]) ? PiiCandidate.Match(trigger, p, PiiEntityTypes.AwsAccessKey) : PiiCandidate.None;
+        return p - trigger == KeyLength && !input.IsWordAt(p) ? PiiCandidate.Match(trigger, p, PiiEntityTypes.AwsAccessKey) : PiiCandidate.None;
     }
 
     private static bool HasPrefix(ReadOnlySpan<byte> head)

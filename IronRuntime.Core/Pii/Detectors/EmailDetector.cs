@@ -3,9 +3,14 @@ using IronRuntime.Pii.Internal;
 namespace IronRuntime.Pii.Detectors;
 
 /// <summary>
-/// E-mail addresses, triggered by <c>@</c>: a local part of <c>[A-Za-z0-9._%+-]</c> (1–64, no leading, trailing or
-/// doubled dot) at a word boundary, and a domain of at least two labels ending in an alphabetic TLD.
+/// E-mail addresses, triggered by <c>@</c>: a local part of <c>[A-Za-z0-9._%+-]</c> and letters of the Latin, Greek
+/// and Cyrillic scripts (RFC 6531; 1–64 bytes, no leading, trailing or doubled dot) not preceded by another local-part
+/// character, and a domain of at least two labels ending in an alphabetic TLD.
 /// </summary>
+/// <remarks>
+/// CJK, Arabic and other scripts written without spaces end a local part like punctuation does, so <c>邮箱john@x.cn</c>
+/// finds <c>john@x.cn</c>.
+/// </remarks>
 internal sealed class EmailDetector : PiiDetector
 {
     private const int MaxLocal = 64;
@@ -18,13 +23,8 @@ internal sealed class EmailDetector : PiiDetector
     public override PiiCandidate Match(in ScanInput input, int floor, int trigger)
     {
         ReadOnlySpan<byte> text = input.Text;
-        int run = trigger;
-        while (run > floor && PiiAscii.Is(text[run - 1], PiiAscii.EmailLocal))
-        {
-            run--;
-        }
-
-        if (run == trigger || trigger - run > MaxLocal || PiiAscii.Is(input.At(run - 1), PiiAscii.EmailLocal))
+        int run = LocalRunStart(input, floor, trigger);
+        if (run == trigger || trigger - run > MaxLocal || IsLocalBefore(input, run) || IsUrlUserInfo(input, run))
         {
             return PiiCandidate.None;
         }
@@ -58,10 +58,69 @@ internal sealed class EmailDetector : PiiDetector
             end--;
         }
 
-        return IsDomain(text[domainStart..end]) ? PiiCandidate.Match(start, end, PiiEntityTypes.Email) : PiiCandidate.None;
+        return IsDomain(text[domainStart..end]) && !IsScaledImageName(text[domainStart..end]) ? PiiCandidate.Match(start, end, PiiEntityTypes.Email) : PiiCandidate.None;
     }
 
-    public override int TailHold(in ScanInput input, int floor) => TrailingRun(input, floor, PiiAscii.EmailLocal, MaxLocal);
+    public override int TailHold(in ScanInput input, int floor)
+    {
+        int s = LocalRunStart(input, floor, input.Length);
+        return s == input.Length || input.Length - s > MaxLocal || IsLocalBefore(input, s) ? input.Length : s;
+    }
+
+    /// <summary>The start of the run of local-part characters that ends at <paramref name="end"/> (not before <paramref name="floor"/>; at most a little past <see cref="MaxLocal"/> bytes).</summary>
+    private static int LocalRunStart(in ScanInput input, int floor, int end)
+    {
+        ReadOnlySpan<byte> text = input.Text;
+        int run = end;
+        while (run > floor && end - run <= MaxLocal)
+        {
+            byte b = text[run - 1];
+            if (b < 0x80)
+            {
+                if (!PiiAscii.Is(b, PiiAscii.EmailLocal))
+                {
+                    break;
+                }
+
+                run--;
+            }
+            else if (System.Text.Rune.DecodeLastFromUtf8(text[floor..run], out System.Text.Rune rune, out int length) == System.Buffers.OperationStatus.Done && IsLocalLetter(rune))
+            {
+                run -= length;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return run;
+    }
+
+    /// <summary>The user of a URL (<c>https://abc@o1.ingest.sentry.io</c>, <c>postgres://app@db</c>): after <c>://</c>.</summary>
+    private static bool IsUrlUserInfo(in ScanInput input, int run)
+    {
+        if (input.At(run - 1) == '/' && input.At(run - 2) == '/' && input.At(run - 3) == ':')
+        {
+            return true;
+        }
+
+        // scheme://user:password@host: the password's detector takes it.
+        return input.At(run - 1) == ':' && UrlPasswordDetector.AfterScheme(input, UrlPasswordDetector.PartStart(input, run - 1));
+    }
+
+    /// <summary>An image at a pixel density (<c>icon@2x.png</c>): a "domain" of a density label and an extension.</summary>
+    private static bool IsScaledImageName(ReadOnlySpan<byte> domain)
+        => domain.Length > 3 && PiiAscii.IsDigit(domain[0]) && domain[1] is (byte)'x' or (byte)'X' && domain[2] == '.' && domain[3..].IndexOf((byte)'.') < 0;
+
+    private static bool IsLocalBefore(in ScanInput input, int index)
+    {
+        int b = input.At(index - 1);
+        return b < 0x80 ? PiiAscii.Is(b, PiiAscii.EmailLocal) : input.TryRuneBefore(index, out System.Text.Rune rune, out _) && IsLocalLetter(rune);
+    }
+
+    /// <summary>Latin (with its combining marks), Greek and Cyrillic letters.</summary>
+    private static bool IsLocalLetter(System.Text.Rune rune) => rune.Value is (>= 0xC0 and <= 0x24F and not 0xD7 and not 0xF7) or (>= 0x300 and <= 0x4FF);
 
     private static bool IsDomain(ReadOnlySpan<byte> domain)
     {

@@ -24,7 +24,7 @@ internal sealed class IPv6Detector : PiiDetector
             start--;
         }
 
-        if (trigger - start > MaxRun || IsRunByte(input.At(start - 1)) || PiiAscii.IsWord(input.At(start - 1)))
+        if (trigger - start > MaxRun || IsRunByte(input.At(start - 1)) || input.IsWordBefore(start))
         {
             return PiiCandidate.None;
         }
@@ -45,7 +45,7 @@ internal sealed class IPv6Detector : PiiDetector
             return PiiCandidate.NeedMore(start, PiiEntityTypes.IpAddress);
         }
 
-        if (PiiAscii.IsWord(end < text.Length ? text[end] : -1))
+        if (input.IsWordAt(end))
         {
             return PiiCandidate.None;
         }
@@ -68,7 +68,7 @@ internal sealed class IPv6Detector : PiiDetector
             s--;
         }
 
-        return s < text.Length && text.Length - s <= MaxRun && !IsRunByte(input.At(s - 1)) && !PiiAscii.IsWord(input.At(s - 1)) ? s : text.Length;
+        return s < text.Length && text.Length - s <= MaxRun && !IsRunByte(input.At(s - 1)) && !input.IsWordBefore(s) ? s : text.Length;
     }
 
     internal static bool IsAddress(ReadOnlySpan<byte> s)

@@ -3,9 +3,9 @@ using IronRuntime.Pii.Internal;
 namespace IronRuntime.Pii.Detectors;
 
 /// <summary>
-/// IBANs, triggered by the first check digit: two capital letters of a country that uses IBAN at a word boundary, two
-/// digits, then exactly the country's length of capitals and digits, compact or in groups of four separated by single
-/// spaces, passing ISO 7064 mod 97-10.
+/// IBANs, triggered by the first check digit: two letters of a country that uses IBAN at a word boundary, two
+/// digits, then exactly the country's length of letters and digits, compact or in groups of four separated by single
+/// spaces, passing ISO 7064 mod 97-10. Letters may be lowercase (<c>fr7630006000011234567890189</c>).
 /// </summary>
 internal sealed class IbanDetector : PiiDetector
 {
@@ -17,12 +17,12 @@ internal sealed class IbanDetector : PiiDetector
     {
         ReadOnlySpan<byte> text = input.Text;
         int start = trigger - 2;
-        if (start < floor || !PiiAscii.IsUpper(text[start]) || !PiiAscii.IsUpper(text[start + 1]) || PiiAscii.IsWord(input.At(start - 1)))
+        if (start < floor || !PiiAscii.Is(text[start], PiiAscii.Upper | PiiAscii.Lower) || !PiiAscii.Is(text[start + 1], PiiAscii.Upper | PiiAscii.Lower) || input.IsWordBefore(start))
         {
             return PiiCandidate.None;
         }
 
-        int length = IbanCountries.Length(text[start], text[start + 1]);
+        int length = IbanCountries.Length((byte)(text[start] & ~0x20), (byte)(text[start + 1] & ~0x20));
         if (length == 0)
         {
             return PiiCandidate.None;
@@ -50,7 +50,7 @@ internal sealed class IbanDetector : PiiDetector
                 continue;
             }
 
-            bool ok = count < 4 ? PiiAscii.IsDigit(b) : PiiAscii.Is(b, PiiAscii.Digit | PiiAscii.Upper);
+            bool ok = count < 4 ? PiiAscii.IsDigit(b) : PiiAscii.Is(b, PiiAscii.Digit | PiiAscii.Upper | PiiAscii.Lower);
             if (!ok)
             {
                 return PiiCandidate.None;
@@ -65,7 +65,7 @@ internal sealed class IbanDetector : PiiDetector
             return PiiCandidate.NeedMore(start, PiiEntityTypes.Iban);
         }
 
-        if (PiiAscii.IsWord(p < text.Length ? text[p] : -1))
+        if (input.IsWordAt(p))
         {
             return PiiCandidate.None;
         }
@@ -77,11 +77,11 @@ internal sealed class IbanDetector : PiiDetector
     {
         ReadOnlySpan<byte> text = input.Text;
         int s = text.Length;
-        while (s > floor && text.Length - s < 2 && PiiAscii.IsUpper(text[s - 1]))
+        while (s > floor && text.Length - s < 2 && PiiAscii.Is(text[s - 1], PiiAscii.Upper | PiiAscii.Lower))
         {
             s--;
         }
 
-        return s < text.Length && !PiiAscii.IsWord(input.At(s - 1)) ? s : text.Length;
+        return s < text.Length && !input.IsWordBefore(s) ? s : text.Length;
     }
 }

@@ -21,7 +21,7 @@ internal sealed class JwtDetector : PiiDetector
     {
         ReadOnlySpan<byte> text = input.Text;
         int start = trigger - 2;
-        if (start < floor || text[start] != 'e' || text[start + 1] != 'y' || IsTokenByte(input.At(start - 1)) || input.At(start - 1) >= 0x80)
+        if (start < floor || text[start] != 'e' || text[start + 1] != 'y' || IsTokenByte(input.At(start - 1)) || input.IsWordBefore(start))
         {
             return PiiCandidate.None;
         }
@@ -37,7 +37,7 @@ internal sealed class JwtDetector : PiiDetector
             return end - start > 3 * MaxSegment ? PiiCandidate.None : PiiCandidate.NeedMore(start, PiiEntityTypes.Jwt);
         }
 
-        if (input.At(end) >= 0x80)
+        if (input.IsWordAt(end))
         {
             return PiiCandidate.None;
         }
@@ -90,7 +90,7 @@ internal sealed class JwtDetector : PiiDetector
             return text.Length;
         }
 
-        return IsTokenByte(input.At(s - 1)) || input.At(s - 1) >= 0x80 ? text.Length : s;
+        return IsTokenByte(input.At(s - 1)) || input.IsWordBefore(s) ? text.Length : s;
     }
 
     private static bool IsTokenByte(int b) => PiiAscii.Is(b, PiiAscii.Base64Url) || b == '.';

@@ -54,7 +54,7 @@ internal sealed class KeyDetector : PiiDetector
         }
 
         int wordLength = trigger - word;
-        if (wordLength is < 2 or > MaxPrefixWord || PiiAscii.Is(input.At(word - 1), PiiAscii.KeyBody) || input.At(word - 1) >= 0x80)
+        if (wordLength is < 2 or > MaxPrefixWord || PiiAscii.Is(input.At(word - 1), PiiAscii.KeyBody) || input.IsWordBefore(word))
         {
             return PiiCandidate.None;
         }
@@ -77,7 +77,7 @@ internal sealed class KeyDetector : PiiDetector
             return PiiCandidate.NeedMore(word, type);
         }
 
-        if (input.At(end) >= 0x80)
+        if (input.IsWordAt(end))
         {
             return PiiCandidate.None;
         }
@@ -111,7 +111,7 @@ internal sealed class KeyDetector : PiiDetector
             s--;
         }
 
-        if (s == text.Length || PiiAscii.Is(input.At(s - 1), PiiAscii.KeyBody) || input.At(s - 1) >= 0x80)
+        if (s == text.Length || PiiAscii.Is(input.At(s - 1), PiiAscii.KeyBody) || input.IsWordBefore(s))
         {
             return text.Length;
         }
@@ -219,7 +219,8 @@ internal sealed class KeyDetector : PiiDetector
             }
         }
 
-        return IsRandom(rest, 16);
+        // Keys are 24+ random characters; some have no digit, so mixed case also counts as random.
+        return IsRandom(rest, 16) || (rest.Length >= 24 && rest.IndexOfAnyInRange((byte)'a', (byte)'z') >= 0 && rest.IndexOfAnyInRange((byte)'A', (byte)'Z') >= 0);
     }
 
     /// <summary>At least <paramref name="minLength"/> bytes with letters and digits.</summary>

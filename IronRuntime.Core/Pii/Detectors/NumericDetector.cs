@@ -59,22 +59,20 @@ internal sealed partial class NumericDetector : PiiDetector
     public override PiiCandidate Match(in ScanInput input, int floor, int trigger)
     {
         int before = input.At(trigger - 1);
-        if (PiiAscii.IsWord(before) || ContinuesRun(input, trigger))
+        if (input.IsWordBefore(trigger) || ContinuesRun(input, trigger))
         {
             return PiiCandidate.None;
         }
 
         var run = default(NumericRun);
         int start = trigger;
-        if (before is '+' or '(' && trigger - 1 >= floor)
+        // A '+' or '(' glued to a word is punctuation, not a prefix: the value (if any) starts at the digit, as it does
+        // when the stream released that byte before the digit came (TailHold holds only a free-standing prefix).
+        if (before is '+' or '(' && trigger - 1 >= floor && !input.IsWordBefore(trigger - 1))
         {
             start = trigger - 1;
             run.Plus = before == '+';
             run.OpenParen = before == '(';
-            if (PiiAscii.IsWord(input.At(start - 1)))
-            {
-                return PiiCandidate.None;
-            }
         }
 
         if (!Read(input, trigger, ref run, out bool pending))
@@ -90,9 +88,9 @@ internal sealed partial class NumericDetector : PiiDetector
         // Only a phone takes the '+' or an area code's '(' into the value; for the rest a '(' is punctuation.
         int bestEnd = -1;
         string? bestType = null;
-        Consider(_ssn ? Ssn(input.Text, run) : 0, PiiEntityTypes.Ssn, run, ref bestEnd, ref bestType);
+        Consider(_ssn ? Ssn(input, run) : 0, PiiEntityTypes.Ssn, run, ref bestEnd, ref bestType);
         Consider(_card ? Card(input.Text, run) : 0, PiiEntityTypes.CreditCard, run, ref bestEnd, ref bestType);
-        Consider(_phone ? Phone(input.Text, run) : 0, PiiEntityTypes.Phone, run, ref bestEnd, ref bestType);
+        Consider(_phone ? Phone(input, run) : 0, PiiEntityTypes.Phone, run, ref bestEnd, ref bestType);
         Consider(_ipv4 ? IPv4(input.Text, run) : 0, PiiEntityTypes.IpAddress, run, ref bestEnd, ref bestType);
         if (bestType is null)
         {
@@ -106,7 +104,7 @@ internal sealed partial class NumericDetector : PiiDetector
     public override int TailHold(in ScanInput input, int floor)
     {
         int last = input.Length - 1;
-        if (last >= floor && input.Text[last] is (byte)'+' or (byte)'(' && !PiiAscii.IsWord(input.At(last - 1)))
+        if (last >= floor && input.Text[last] is (byte)'+' or (byte)'(' && !input.IsWordBefore(last))
         {
             return last;
         }
@@ -138,7 +136,7 @@ internal sealed partial class NumericDetector : PiiDetector
         int b2 = input.At(trigger - 2);
         if (PiiAscii.IsDigit(b2))
         {
-            return b1 != ')' || OpenedByParen(input, trigger - 2);
+            return (b1 != ')' || OpenedByParen(input, trigger - 2));
         }
 
         if (!IsSeparator(b2) || !PiiAscii.IsDigit(input.At(trigger - 3)))
@@ -218,8 +216,8 @@ internal sealed partial class NumericDetector : PiiDetector
                 continue;
             }
 
-            // The run ends after this group; a word character glued to it means it is part of something else.
-            return !PiiAscii.IsWord(q < text.Length ? text[q] : -1);
+            // The run ends after this group; a word character (of any script) glued to it means it is part of something else.
+            return !input.IsWordAt(q);
         }
     }
 

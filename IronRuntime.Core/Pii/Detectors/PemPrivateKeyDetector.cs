@@ -4,7 +4,8 @@ namespace IronRuntime.Pii.Detectors;
 
 /// <summary>
 /// PEM private-key blocks, triggered by <c>-</c>: <c>-----BEGIN … PRIVATE KEY-----</c>, the body (base64, whitespace
-/// and RFC 1421 headers such as <c>Proc-Type: 4,ENCRYPTED</c>) and the <c>-----END … -----</c> line. A block whose
+/// and RFC 1421 headers such as <c>Proc-Type: 4,ENCRYPTED</c>; escaped newlines <c>\n</c> of a key inside a JSON or
+/// YAML string) and the <c>-----END … -----</c> line. A block whose
 /// end never comes is redacted up to where its body stops (fail safe).
 /// </summary>
 internal sealed class PemPrivateKeyDetector : PiiDetector
@@ -112,7 +113,7 @@ internal sealed class PemPrivateKeyDetector : PiiDetector
     }
 
     private static bool IsBodyByte(byte b) => PiiAscii.IsAlnum(b) || b is (byte)'+' or (byte)'/' or (byte)'=' or (byte)':' or (byte)',' or (byte)'-'
-        or (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
+        or (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'\\';
 
     private static int TrimEnd(ReadOnlySpan<byte> rest, int end)
     {

@@ -23,8 +23,8 @@ internal static class PiiAscii
 
     public static bool IsAlnum(int b) => Is(b, Alnum);
 
-    /// <summary>A word character for boundaries: ASCII letters, digits and <c>_</c>, and any non-ASCII byte (letters of other scripts).</summary>
-    public static bool IsWord(int b) => b >= 0x80 || Is(b, Alnum) || b == '_';
+    /// <summary>An ASCII word character for boundaries: letters, digits and <c>_</c> (non-ASCII characters: <see cref="ScanInput.IsWordAt"/>).</summary>
+    public static bool IsAsciiWord(int b) => Is(b, Alnum) || b == '_';
 
     public static bool IsWhitespace(int b) => b is ' ' or '\t' or '\n' or '\r' or '\f' or '\v';
 

@@ -29,12 +29,12 @@ internal sealed class PiiAuditor
 
     public ILogger Logger => _logger;
 
-    public void Record(LlmCall call, LlmContentDirection direction, string entityType, long position, ReadOnlySpan<byte> value, PiiMode mode)
+    public void Record(string? callerId, LlmContentDirection direction, string entityType, long position, ReadOnlySpan<byte> value, PiiMode mode)
     {
-        _metrics.Add(call.CallerId, entityType, direction);
+        _metrics.Add(callerId, entityType, direction);
         Span<byte> hash = stackalloc byte[32];
         HMACSHA256.HashData(_key, value, hash);
-        var auditEvent = new PiiAuditEvent(_time.GetUtcNow(), call.CallerId, direction, entityType, position, Convert.ToHexStringLower(hash[..16]), mode);
+        var auditEvent = new PiiAuditEvent(_time.GetUtcNow(), callerId, direction, entityType, position, Convert.ToHexStringLower(hash[..16]), mode);
         try
         {
             _sink.Write(auditEvent);

@@ -61,9 +61,9 @@ internal static class PiiChecksums
                 {
                     remainder = ((remainder * 10) + (b - '0')) % 97;
                 }
-                else if (PiiAscii.IsUpper(b))
+                else if (PiiAscii.Is(b, PiiAscii.Upper | PiiAscii.Lower))
                 {
-                    remainder = ((remainder * 100) + (b - 'A' + 10)) % 97;
+                    remainder = ((remainder * 100) + ((b & ~0x20) - 'A' + 10)) % 97;
                 }
                 else
                 {

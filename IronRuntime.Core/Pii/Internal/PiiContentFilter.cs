@@ -30,7 +30,7 @@ internal sealed class PiiContentFilter : ILlmContentFilter
     {
         ArgumentNullException.ThrowIfNull(call);
         PiiMode mode = ModeOf(direction);
-        return new PiiTextScanner(_engine, _replacer, repeatsScannedText ? null : _auditor, call, direction, mode, _options.MaxHoldBackBytes);
+        return new PiiTextScanner(_engine, _replacer, repeatsScannedText ? null : _auditor, call.CallerId, direction, mode, _options.MaxHoldBackBytes);
     }
 
     private PiiMode ModeOf(LlmContentDirection direction) => direction == LlmContentDirection.Request ? _options.RequestMode : _options.ResponseMode;

@@ -15,8 +15,8 @@ namespace IronRuntime.Pii.Internal;
 /// </remarks>
 internal sealed partial class PiiEngine : IPiiEngine
 {
-    /// <summary>How many bytes before a candidate's start a detector may look at.</summary>
-    public const int ContextBytes = 8;
+    /// <summary>How many bytes before a candidate's start a detector may look at (boundaries, labels such as <c>SSN: </c>).</summary>
+    public const int ContextBytes = 32;
 
     private readonly PiiDetector[] _detectors;
     private readonly PiiDetector[][] _byTrigger;
@@ -47,6 +47,22 @@ internal sealed partial class PiiEngine : IPiiEngine
         if (On(PiiEntityTypes.AwsAccessKey))
         {
             detectors.Add(new Detectors.AwsAccessKeyDetector());
+        }
+
+        if (On(PiiEntityTypes.GoogleApiKey))
+        {
+            detectors.Add(new Detectors.GoogleApiKeyDetector());
+        }
+
+        var assignments = new Detectors.SecretAssignmentDetector(On(PiiEntityTypes.Secret), On(PiiEntityTypes.AwsSecretKey), On(PiiEntityTypes.AzureStorageKey));
+        if (assignments.EntityTypes.Count > 0)
+        {
+            detectors.Add(assignments);
+        }
+
+        if (On(PiiEntityTypes.Secret))
+        {
+            detectors.Add(new Detectors.UrlPasswordDetector());
         }
 
         if (On(PiiEntityTypes.Email))
@@ -106,6 +122,12 @@ internal sealed partial class PiiEngine : IPiiEngine
         if (preceding.Length > ContextBytes)
         {
             preceding = preceding[^ContextBytes..];
+        }
+
+        if (!isFinal)
+        {
+            // A character cut by the end of the piece is decided with the next one: every boundary check sees whole characters.
+            text = text[..CompleteLength(text)];
         }
 
         var input = new ScanInput(text, preceding, isFinal);
@@ -172,6 +194,26 @@ internal sealed partial class PiiEngine : IPiiEngine
         }
 
         return input.IsFinal ? new PiiScanResult(text.Length, null) : Unsettled(input, pos, text.Length, null);
+    }
+
+    /// <summary>The length of <paramref name="text"/> without a trailing incomplete UTF-8 sequence.</summary>
+    private static int CompleteLength(ReadOnlySpan<byte> text)
+    {
+        int i = text.Length - 1;
+        int back = 0;
+        while (i >= 0 && back < 4 && (text[i] & 0xC0) == 0x80)
+        {
+            i--;
+            back++;
+        }
+
+        if (i < 0 || text[i] < 0xC0)
+        {
+            return text.Length;
+        }
+
+        int needed = text[i] >= 0xF0 ? 4 : text[i] >= 0xE0 ? 3 : 2;
+        return text.Length - i < needed ? i : text.Length;
     }
 
     /// <summary>The settled length: before the pending candidate and before every tail a detector could still extend.</summary>

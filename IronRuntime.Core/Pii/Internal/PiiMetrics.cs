@@ -25,7 +25,7 @@ internal sealed class PiiMetrics
 
     public void Add(string? agentId, string entityType, LlmContentDirection direction)
     {
-        _agents.AddPiiDetections(agentId, 1);
+        _agents.AddPiiDetection(agentId, entityType);
         if (_detections.Enabled)
         {
             _detections.Add(1, new KeyValuePair<string, object?>("pii.entity_type", entityType), new KeyValuePair<string, object?>("pii.direction", direction == LlmContentDirection.Request ? "request" : "response"));

@@ -1,6 +1,8 @@
 using IronRuntime.Router;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Compliance.Redaction;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace IronRuntime.Pii.Internal;
@@ -19,5 +21,11 @@ internal static class PiiServices
         services.TryAddSingleton<IPiiAuditLog>(sp => sp.GetRequiredService<InMemoryPiiAuditSink>());
         services.TryAddSingleton<PiiMetrics>();
         services.TryAddSingleton<ILlmContentFilter, PiiContentFilter>();
+        services.TryAddSingleton<IPiiScanner>(sp =>
+        {
+            PiiOptions options = sp.GetRequiredService<IOptions<PiiOptions>>().Value;
+            var auditor = new PiiAuditor(options, sp.GetRequiredService<IPiiAuditSink>(), sp.GetRequiredService<PiiMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("IronRuntime.Pii"));
+            return new DefaultPiiScanner(options, sp.GetRequiredService<IPiiEngine>(), new PiiReplacer(options, sp.GetService<IRedactorProvider>()), auditor);
+        });
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using IronRuntime.Router;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IronRuntime.Pii.Internal;
 
@@ -9,36 +10,48 @@ namespace IronRuntime.Pii.Internal;
 /// audits each value once.
 /// </summary>
 /// <remarks>
+/// <para>
+/// The engine sees the text in windows of at most <c>maxHold + 1</c> bytes from the settled point, whether it came
+/// in one piece or a byte at a time: a candidate still undecided after <c>maxHold + 1</c> bytes is redacted from its
+/// start, and the rest of it is dropped as it arrives until its grammar ends (<see cref="PiiOverflow"/>). Whole text
+/// and every split of it give the same output.
+/// </para>
+/// <para>
 /// A piece with nothing held before it, nothing found in it and nothing to hold after it is answered
 /// <see cref="LlmTextScanStatus.Unchanged"/> without a copy. In <see cref="PiiMode.Detect"/> the text always passes
 /// unchanged (the tail is copied only to scan it with the next piece).
+/// </para>
 /// </remarks>
 internal sealed class PiiTextScanner : ILlmTextScanner
 {
     private readonly IPiiEngine _engine;
     private readonly PiiReplacer _replacer;
     private readonly PiiAuditor? _auditor;
-    private readonly LlmCall _call;
+    private readonly string? _callerId;
     private readonly LlmContentDirection _direction;
     private readonly PiiMode _mode;
     private readonly int _maxHold;
     private readonly List<PiiMatch> _matches = [];
+    private readonly List<PiiMatch> _window = [];
+    private readonly List<PiiMatch>? _found;
     private readonly byte[] _context = new byte[PiiEngine.ContextBytes];
     private byte[]? _held;
     private int _heldLength;
     private int _contextLength;
     private long _offset;
+    private PiiOverflow _overflow;
     private List<string>? _blocked;
 
-    public PiiTextScanner(IPiiEngine engine, PiiReplacer replacer, PiiAuditor? auditor, LlmCall call, LlmContentDirection direction, PiiMode mode, int maxHold)
+    public PiiTextScanner(IPiiEngine engine, PiiReplacer replacer, PiiAuditor? auditor, string? callerId, LlmContentDirection direction, PiiMode mode, int maxHold, List<PiiMatch>? found = null)
     {
         _engine = engine;
         _replacer = replacer;
         _auditor = auditor;
-        _call = call;
+        _callerId = callerId;
         _direction = direction;
         _mode = mode;
         _maxHold = maxHold;
+        _found = found;
     }
 
     public IReadOnlyList<string> BlockedEntityTypes => _blocked ?? (IReadOnlyList<string>)[];
@@ -68,22 +81,13 @@ internal sealed class PiiTextScanner : ILlmTextScanner
         try
         {
             _matches.Clear();
-            PiiScanResult result = _engine.Scan(work, _context.AsSpan(0, _contextLength), isFinal, _matches);
-            int settled = Math.Clamp(result.SettledLength, 0, work.Length);
-            if (work.Length - settled > _maxHold)
-            {
-                // Past the cap the whole ambiguous run is redacted, never released raw.
-                string type = result.PendingEntityType ?? PiiEntityTypes.PrivateKey;
-                PiiLog.HoldBackCapReached(_auditor?.Logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, work.Length - settled, _direction, _call.CallerId, type);
-                _matches.Add(new PiiMatch(settled, work.Length - settled, type));
-                settled = work.Length;
-            }
-
-            if (_matches.Count > 0 && _auditor is not null)
+            int settled = ScanWindows(work, isFinal, out int dropLength);
+            if (_matches.Count > 0)
             {
                 foreach (PiiMatch match in _matches)
                 {
-                    _auditor.Record(_call, _direction, match.EntityType, _offset + match.Start, work.Slice(match.Start, match.Length), _mode);
+                    _auditor?.Record(_callerId, _direction, match.EntityType, _offset + match.Start, work.Slice(match.Start, match.Length), _mode);
+                    _found?.Add(match with { Start = (int)(_offset + match.Start) });
                 }
             }
 
@@ -97,18 +101,18 @@ internal sealed class PiiTextScanner : ILlmTextScanner
                 _blocked = [.. _matches.Select(m => m.EntityType).Distinct(StringComparer.Ordinal)];
                 if (_auditor is not null)
                 {
-                    PiiLog.Blocked(_auditor.Logger, _direction, _call.CallerId, string.Join(", ", _blocked));
+                    PiiLog.Blocked(_auditor.Logger, _direction, _callerId, string.Join(", ", _blocked));
                 }
 
                 return LlmTextScanStatus.Blocked;
             }
-            else if (_matches.Count == 0 && !hadHeld && settled == work.Length)
+            else if (_matches.Count == 0 && dropLength == 0 && !hadHeld && settled == work.Length)
             {
                 status = LlmTextScanStatus.Unchanged;
             }
             else
             {
-                WriteReleased(work[..settled], output);
+                WriteReleased(work[..settled], dropLength, output);
                 status = LlmTextScanStatus.Rewritten;
             }
 
@@ -136,9 +140,90 @@ internal sealed class PiiTextScanner : ILlmTextScanner
         _heldLength = 0;
     }
 
-    private void WriteReleased(ReadOnlySpan<byte> released, IBufferWriter<byte> output)
+    /// <summary>
+    /// Scans <paramref name="work"/> window by window into <see cref="_matches"/>: a value that outgrew the cap is one
+    /// match from its start to where its grammar ends (or the end of <paramref name="work"/>); the continuation of a
+    /// value that overflowed in an earlier piece is dropped (<paramref name="dropLength"/> bytes at the start).
+    /// </summary>
+    /// <returns>The settled length: what can be released.</returns>
+    private int ScanWindows(ReadOnlySpan<byte> work, bool isFinal, out int dropLength)
     {
-        int at = 0;
+        int pos = 0;
+        dropLength = 0;
+        if (_overflow.IsActive)
+        {
+            pos = dropLength = _overflow.Consume(work);
+            if (_overflow.IsActive)
+            {
+                return work.Length;
+            }
+        }
+
+        Span<byte> context = stackalloc byte[PiiEngine.ContextBytes];
+        while (true)
+        {
+            int windowEnd = (int)Math.Min(work.Length, (long)pos + _maxHold + 1);
+            bool windowFinal = isFinal && windowEnd == work.Length;
+            _window.Clear();
+            PiiScanResult result = _engine.Scan(work[pos..windowEnd], ContextBefore(work, pos, context), windowFinal, _window);
+            int settled = windowFinal ? windowEnd : pos + Math.Clamp(result.SettledLength, 0, windowEnd - pos);
+            foreach (PiiMatch match in _window)
+            {
+                if (match.Start >= 0 && pos + match.End <= settled)
+                {
+                    _matches.Add(match with { Start = match.Start + pos });
+                }
+            }
+
+            if (windowEnd - settled > _maxHold)
+            {
+                // Undecided past the cap: redacted from its start through whatever still belongs to it.
+                string type = result.PendingEntityType ?? PiiEntityTypes.PrivateKey;
+                PiiLog.HoldBackCapReached(_auditor?.Logger ?? NullLogger.Instance, windowEnd - settled, _direction, _callerId, type);
+                _overflow.Start(type);
+                int consumed = _overflow.Consume(work[settled..]);
+                if (consumed == 0)
+                {
+                    _overflow = default;
+                    consumed = windowEnd - settled;
+                }
+
+                _matches.Add(new PiiMatch(settled, consumed, type));
+                pos = settled + consumed;
+                if (_overflow.IsActive)
+                {
+                    return work.Length;
+                }
+
+                continue;
+            }
+
+            if (windowEnd == work.Length)
+            {
+                return settled;
+            }
+
+            pos = settled;
+        }
+    }
+
+    /// <summary>The (up to 32) bytes before <paramref name="pos"/>: from the work, topped up with the kept context.</summary>
+    private ReadOnlySpan<byte> ContextBefore(ReadOnlySpan<byte> work, int pos, Span<byte> buffer)
+    {
+        if (pos >= buffer.Length)
+        {
+            return work[(pos - buffer.Length)..pos];
+        }
+
+        int fromContext = Math.Min(_contextLength, buffer.Length - pos);
+        _context.AsSpan(_contextLength - fromContext, fromContext).CopyTo(buffer);
+        work[..pos].CopyTo(buffer[fromContext..]);
+        return buffer[..(fromContext + pos)];
+    }
+
+    private void WriteReleased(ReadOnlySpan<byte> released, int dropLength, IBufferWriter<byte> output)
+    {
+        int at = dropLength;
         foreach (PiiMatch match in _matches)
         {
             output.Write(released[at..match.Start]);

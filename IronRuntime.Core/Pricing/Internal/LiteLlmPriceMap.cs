@@ -77,19 +77,87 @@ internal static class LiteLlmPriceMap
             return null;
         }
 
-        return new ModelPrice
+        var basePrice = new ModelPrice
         {
             InputPerToken = input.Value,
             OutputPerToken = output.Value,
             CachedInputPerToken = ReadCost(model, entry, "cache_read_input_token_cost", sourceName),
             CacheWritePerToken = ReadCost(model, entry, "cache_creation_input_token_cost", sourceName),
+            CacheWriteOneHourPerToken = ReadCost(model, entry, "cache_creation_input_token_cost_above_1hr", sourceName),
             ReasoningPerToken = ReadCost(model, entry, "output_cost_per_reasoning_token", sourceName),
+            InputAudioPerToken = ReadCost(model, entry, "input_cost_per_audio_token", sourceName),
+            OutputAudioPerToken = ReadCost(model, entry, "output_cost_per_audio_token", sourceName),
+            WebSearchPerQuery = ReadPerQuery(model, entry, sourceName),
             MaxInputTokens = ReadTokenCount(entry, "max_input_tokens"),
             MaxOutputTokens = ReadTokenCount(entry, "max_output_tokens") ?? ReadTokenCount(entry, "max_tokens"),
             Provider = entry.TryGetProperty("litellm_provider", out JsonElement provider) && provider.ValueKind == JsonValueKind.String
                 ? provider.GetString()
                 : null,
         };
+
+        // Long-context rates: LiteLLM names them *_above_200k_tokens or *_above_272k_tokens.
+        ModelPrice? longContext = null;
+        long? threshold = null;
+        foreach ((string suffix, long tokens) in (ReadOnlySpan<(string, long)>)[("_above_200k_tokens", 200_000), ("_above_272k_tokens", 272_000)])
+        {
+            if (Variant(model, entry, sourceName, basePrice, suffix) is { } variant)
+            {
+                longContext = variant with
+                {
+                    CacheWriteOneHourPerToken = ReadCost(model, entry, "cache_creation_input_token_cost_above_1hr" + suffix, sourceName) ?? variant.CacheWriteOneHourPerToken,
+                };
+                threshold = tokens;
+                break;
+            }
+        }
+
+        return basePrice with
+        {
+            Priority = Variant(model, entry, sourceName, basePrice, "_priority"),
+            Flex = Variant(model, entry, sourceName, basePrice, "_flex"),
+            LongContext = longContext,
+            LongContextThreshold = threshold,
+        };
+    }
+
+    /// <summary>The rates of a tier (<c>_priority</c>, <c>_flex</c>, <c>_above_200k_tokens</c>…), or null when the entry has none.</summary>
+    private static ModelPrice? Variant(string model, JsonElement entry, string sourceName, ModelPrice basePrice, string suffix)
+    {
+        decimal? input = ReadCost(model, entry, "input_cost_per_token" + suffix, sourceName);
+        decimal? output = ReadCost(model, entry, "output_cost_per_token" + suffix, sourceName);
+        if (input is null && output is null)
+        {
+            return null;
+        }
+
+        return basePrice with
+        {
+            InputPerToken = input ?? basePrice.InputPerToken,
+            OutputPerToken = output ?? basePrice.OutputPerToken,
+            CachedInputPerToken = ReadCost(model, entry, "cache_read_input_token_cost" + suffix, sourceName) ?? basePrice.CachedInputPerToken,
+            CacheWritePerToken = ReadCost(model, entry, "cache_creation_input_token_cost" + suffix, sourceName) ?? basePrice.CacheWritePerToken,
+        };
+    }
+
+    /// <summary>LiteLLM's <c>search_context_cost_per_query</c>: an object of prices per context size; the dearest.</summary>
+    private static decimal? ReadPerQuery(string model, JsonElement entry, string sourceName)
+    {
+        if (!entry.TryGetProperty("search_context_cost_per_query", out JsonElement value) || value.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        decimal? dearest = null;
+        foreach (JsonProperty size in value.EnumerateObject())
+        {
+            decimal? cost = ReadCost(model, value, size.Name, sourceName);
+            if (cost is { } c && (dearest is null || c > dearest))
+            {
+                dearest = c;
+            }
+        }
+
+        return dearest;
     }
 
     /// <summary>Reads a price: absent or <c>null</c> gives <see langword="null"/>; anything but a non-negative number fails.</summary>

@@ -34,6 +34,9 @@ internal sealed class ProviderEndpoint
     /// <summary>The real key, or null.</summary>
     public string? ApiKey { get; }
 
+    /// <summary>Whether a key is configured: without one (and without the simulated provider) no call is sent here.</summary>
+    public bool HasKey => !string.IsNullOrEmpty(ApiKey);
+
     /// <summary>Retry, circuit breaker and attempt timeout around one send to this endpoint.</summary>
     public ResiliencePipeline<HttpResponseMessage> Pipeline { get; set; } = ResiliencePipeline<HttpResponseMessage>.Empty;
 

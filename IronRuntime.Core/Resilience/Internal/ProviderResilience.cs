@@ -12,7 +12,7 @@ using Polly.Timeout;
 namespace IronRuntime.Resilience.Internal;
 
 /// <summary>
-/// The resilience subsystem: the provider endpoints with one Polly pipeline each (retry → circuit breaker → attempt
+/// The resilience subsystem: the provider endpoints with one Polly pipeline each (circuit breaker → retry → attempt
 /// timeout), the failover routes, the check before the gate, and the state of every breaker.
 /// </summary>
 internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
@@ -29,12 +29,14 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
     private readonly ILogger _logger;
     private readonly IModelPricing _pricing;
     private readonly long _defaultMaxOutputTokens;
+    private readonly bool _simulated;
 
     public ProviderResilience(IOptions<RuntimeConfig> config, TimeProvider time, ILoggerFactory loggerFactory, IModelPricing pricing)
     {
         var runtime = config.Value;
         _pricing = pricing;
         _defaultMaxOutputTokens = runtime.DefaultMaxOutputTokens;
+        _simulated = runtime.Router.UseSimulatedProvider;
         Options = runtime.Resilience;
         Time = time;
         MaxResponseBodyBytes = runtime.Router.MaxResponseBodyBytes;
@@ -78,6 +80,9 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
     /// <summary>The options in force.</summary>
     public ResilienceOptions Options { get; }
 
+    /// <inheritdoc />
+    public IEnumerable<string?> ApiKeys => _endpoints.Select(static e => e.ApiKey);
+
     /// <summary>The runtime's clock.</summary>
     public TimeProvider Time { get; }
 
@@ -107,14 +112,26 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A target whose endpoint has no key (and no simulated provider) is skipped like one whose circuit is open: a call
+    /// to a provider without a key goes to a failover target that has one; when no target has a key the call is refused
+    /// (401, nothing sent, nothing reserved, nothing counted by any breaker).
+    /// </remarks>
     public bool TryAdmit(LlmCall call, out UpstreamUnavailable unavailable)
     {
         var route = Resolve(call);
         var targets = route.Targets;
         int available = 0;
+        int keyed = 0;
         TimeSpan soonest = TimeSpan.MaxValue;
         foreach (var target in targets)
         {
+            if (!HasKey(target.Endpoint))
+            {
+                continue;
+            }
+
+            keyed++;
             if (target.Endpoint.IsAvailable(Time, out var retryAfter))
             {
                 available++;
@@ -127,13 +144,13 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
 
         if (available == 0)
         {
-            unavailable = new UpstreamUnavailable(targets[0].Endpoint.Name, targets[0].Endpoint.Provider, soonest);
+            unavailable = new UpstreamUnavailable(targets[0].Endpoint.Name, targets[0].Endpoint.Provider, soonest, MissingKey: keyed == 0);
             return false;
         }
 
         if (available < targets.Length)
         {
-            route = new CallRoute([.. targets.Where(t => t.Endpoint.IsAvailable(Time, out _))], call.Model);
+            route = new CallRoute([.. targets.Where(t => HasKey(t.Endpoint) && t.Endpoint.IsAvailable(Time, out _))], call.Model);
         }
 
         call.Targets = route;
@@ -141,6 +158,8 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
         unavailable = default;
         return true;
     }
+
+    private bool HasKey(ProviderEndpoint endpoint) => _simulated || endpoint.HasKey;
 
     /// <inheritdoc />
     public DelegatingHandler CreateStage(ILlmCallCompletion completion) => new ResilienceStage(this, completion);
@@ -213,26 +232,9 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
         var o = Options;
         var time = Time;
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time, Name = "IronRuntime.Upstream", InstanceName = endpoint.Name };
-        if (o.MaxRetryAttempts > 0)
-        {
-            TimeSpan maxDelay = o.MaxRetryDelay;
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = o.MaxRetryAttempts,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = o.RetryBaseDelay,
-                MaxDelay = maxDelay,
-                ShouldHandle = args => new ValueTask<bool>(UpstreamFailures.IsRetryable(args.Outcome, maxDelay, time)),
-                DelayGenerator = args => new ValueTask<TimeSpan?>(UpstreamFailures.RetryAfter(args.Outcome.Result, time)),
-                OnRetry = args =>
-                {
-                    ResilienceLog.Retrying(_logger, endpoint.Name, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, UpstreamFailures.Describe(args.Outcome));
-                    return default;
-                },
-            });
-        }
-
+        // The breaker sits outside the retries: it counts one outcome per call (the last attempt's), not one per attempt.
+        // Counted per attempt, one call's attempts — times an SDK's own retries of the runtime's 502 — reached the
+        // minimum throughput by themselves and opened the circuit for every agent (issue #16).
         builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
         {
             FailureRatio = o.FailureRatio,
@@ -265,6 +267,26 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
                 return default;
             },
         });
+
+        if (o.MaxRetryAttempts > 0)
+        {
+            TimeSpan maxDelay = o.MaxRetryDelay;
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = o.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = o.RetryBaseDelay,
+                MaxDelay = maxDelay,
+                ShouldHandle = args => new ValueTask<bool>(UpstreamFailures.IsRetryable(args.Outcome, maxDelay, time)),
+                DelayGenerator = args => new ValueTask<TimeSpan?>(UpstreamFailures.RetryAfter(args.Outcome.Result, time)),
+                OnRetry = args =>
+                {
+                    ResilienceLog.Retrying(_logger, endpoint.Name, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, UpstreamFailures.Describe(args.Outcome));
+                    return default;
+                },
+            });
+        }
 
         if (o.FirstByteTimeout != Timeout.InfiniteTimeSpan)
         {

@@ -14,7 +14,7 @@ namespace IronRuntime.Resilience.Internal;
 
 /// <summary>
 /// The router's stage above the primary handler: sends a call to its targets in order — each through its endpoint's
-/// pipeline (retry → circuit breaker → attempt timeout) — within the whole-call timeout, and hands the first usable
+/// pipeline (circuit breaker → retry → attempt timeout) — within the whole-call timeout, and hands the first usable
 /// answer up. Everything happens before the first response byte reaches the agent: a non-streaming answer is read
 /// whole inside the attempt, a stream is handed up once its headers have arrived.
 /// </summary>
@@ -174,6 +174,12 @@ internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCall
         }
         catch (Exception ex)
         {
+            if (response is { IsSuccessStatusCode: true })
+            {
+                // The provider answered and bills it, but the body (and its usage) was cut: charged its prompt.
+                call.UnreportedAnswers++;
+            }
+
             response?.Dispose();
             return Outcome.FromException<HttpResponseMessage>(ex);
         }
@@ -261,7 +267,7 @@ internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCall
             ? Failed(request, call, HttpStatusCode.GatewayTimeout, "iron_runtime_provider_timeout", "provider_timeout",
                 $"{target.Endpoint.Provider} (endpoint '{target.Endpoint.Name}') did not start answering within {owner.Options.FirstByteTimeout.TotalSeconds:0.###} s, after {call.Attempts} attempt(s).")
             : Failed(request, call, HttpStatusCode.BadGateway, "iron_runtime_provider_unreachable", "provider_unreachable",
-                $"{target.Endpoint.Provider} (endpoint '{target.Endpoint.Name}') could not be reached after {call.Attempts} attempt(s): {error.Message}");
+                $"{target.Endpoint.Provider} (endpoint '{target.Endpoint.Name}') could not be reached after {call.Attempts} attempt(s): {UnreachableCause.Describe(error, target.Endpoint.BaseUri, owner.Options.ConnectTimeout)}.");
     }
 
     private HttpResponseMessage Failed(HttpRequestMessage request, LlmCall call, HttpStatusCode status, string type, string code, string message)

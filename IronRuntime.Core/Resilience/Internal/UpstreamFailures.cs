@@ -11,15 +11,15 @@ namespace IronRuntime.Resilience.Internal;
 internal static class UpstreamFailures
 {
     /// <summary>
-    /// A failure of the endpoint: 5xx, 408 or 429 from the provider, an attempt timeout, a connection error, or a body
-    /// cut short. Other 4xx, the runtime's own answers and cancellations are not.
+    /// A failure of the endpoint: 5xx, 408 or 429 from the provider, an attempt timeout, a connection error (the connect
+    /// timeout included), or a body cut short. Other 4xx, the runtime's own answers and cancellations are not.
     /// </summary>
     public static bool IsFailure(in Outcome<HttpResponseMessage> outcome) => outcome.Exception switch
     {
         null => outcome.Result is { } response && IsFailureStatus(response),
         BrokenCircuitException => false,
         TimeoutRejectedException => true,
-        OperationCanceledException => false,
+        OperationCanceledException ex => UnreachableCause.IsConnectTimeout(ex), // the connect timeout; not the caller's cancellation
         HttpRequestException or IOException => true,
         _ => false,
     };

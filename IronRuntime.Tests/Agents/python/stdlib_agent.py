@@ -5,6 +5,7 @@ The first argument picks what it does (see the functions below); every result is
 """
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -107,6 +108,67 @@ def mode_orphan():
     """orphan: starts a grandchild `sleep` and exits at once, leaving it behind."""
     child = subprocess.Popen(["sleep", "300"])
     print(f"CHILD {child.pid}", flush=True)
+
+
+def mode_escape(then="", daemon_seconds="", scrub=""):
+    """escape [then-exit|stay] [SECONDS] [scrub]: a daemon the classic way (fork, setsid, fork again) that ignores SIGTERM; prints its pid, then waits.
+
+    The agent ignores SIGTERM too, and waits (or, with 'then-exit', exits at once). With SECONDS the daemon exits by
+    itself after that long. With 'scrub' the daemon becomes `sleep` in an empty environment, so no variable of the
+    agent's is left in it. The daemon's parent exits at once, so the daemon is an orphan in a session and
+    process group of its own: neither the agent's process group nor its process tree leads to it any more.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    read_end, write_end = os.pipe()
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            os.close(read_end)
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)
+            os.write(write_end, f"{os.getpid()}\n".encode())
+            os.close(write_end)
+            if scrub == "scrub":
+                os.execve(shutil.which("sleep"), ["sleep", daemon_seconds or "300"], {})
+            if daemon_seconds:
+                time.sleep(float(daemon_seconds))
+                os._exit(0)
+            while True:
+                time.sleep(60)
+        os._exit(0)
+    os.close(write_end)
+    escapee = int(os.read(read_end, 64).decode().strip())
+    os.wait()
+    print(f"ESCAPEE {escapee}", flush=True)
+    if then != "then-exit":
+        time.sleep(300)
+
+
+def mode_read_host(pid):
+    """read-host PID: tries to read the host's environment and memory and to ptrace it; one line each."""
+    for name, path in (("ENVIRON", f"/proc/{pid}/environ"), ("MEM", f"/proc/{pid}/mem")):
+        try:
+            with open(path, "rb") as f:
+                data = f.read(65536) if name == "ENVIRON" else b""
+            print(f"{name} read {len(data)}")
+        except OSError as error:
+            print(f"{name} denied {error.errno}")
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    ptrace_seize = 0x4206  # attaches without stopping the host; detached when this process exits
+    if libc.ptrace(ptrace_seize, int(pid), None, None) == 0:
+        print("PTRACE attached")
+    else:
+        print(f"PTRACE denied {ctypes.get_errno()}")
+
+
+def mode_whoami():
+    """whoami: the process's real and effective ids, groups and home."""
+    print(f"IDS {os.getuid()} {os.geteuid()} {os.getgid()} {os.getegid()}")
+    print("GROUPS " + " ".join(str(g) for g in sorted(os.getgroups())))
+    print("HOME " + os.environ.get("HOME", ""))
+    print("REPLY " + chat())
 
 
 def mode_lines(count="3", code="0"):

@@ -1,0 +1,253 @@
+using IronRuntime.Pii.Internal;
+
+namespace IronRuntime.Pii.Detectors;
+
+/// <summary>
+/// Secrets assigned to a telling name, triggered by <c>=</c> and <c>:</c>: <c>DB_PASSWORD=…</c>, <c>secret: …</c>,
+/// <c>"api_key": "…"</c>, <c>AWS_SECRET_ACCESS_KEY=…</c>, <c>AccountKey=…;</c> in an Azure connection string, and a
+/// password label in prose (<c>Passwort: …</c>, <c>密码: …</c>). Only the value is replaced.
+/// </summary>
+/// <remarks>
+/// The name is read back from the trigger within the context every scan sees (28 bytes). Generic values must look
+/// random: at least 8 characters, at least 3 bits of Shannon entropy per character, not a placeholder
+/// (<c>${VAR}</c>, <c>&lt;token&gt;</c>, <c>changeme</c>). Values that start like a key another detector knows
+/// (<c>sk-</c>, <c>ghp_</c>, <c>AKIA</c>, <c>eyJ</c>, …) are left to it.
+/// </remarks>
+internal sealed class SecretAssignmentDetector : PiiDetector
+{
+    private const int MaxName = 26;
+    private const int MaxValue = 256;
+
+    private static readonly string[] GenericSuffixes = ["password", "passwd", "pwd", "secret", "secret_key", "api_key", "apikey", "token", "access_key", "private_key", "client_secret", "auth"];
+
+    private static readonly string[] KnownPrefixes = ["sk-", "sk_", "rk_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "AKIA", "ASIA", "AIza", "eyJ", "-----"];
+
+    private readonly bool _generic;
+    private readonly bool _aws;
+    private readonly bool _azure;
+
+    public SecretAssignmentDetector(bool generic, bool aws, bool azure)
+    {
+        _generic = generic;
+        _aws = aws;
+        _azure = azure;
+        var types = new List<string>();
+        if (generic)
+        {
+            types.Add(PiiEntityTypes.Secret);
+        }
+
+        if (aws)
+        {
+            types.Add(PiiEntityTypes.AwsSecretKey);
+        }
+
+        if (azure)
+        {
+            types.Add(PiiEntityTypes.AzureStorageKey);
+        }
+
+        EntityTypes = types;
+    }
+
+    public override IReadOnlyList<string> EntityTypes { get; }
+
+    public override ReadOnlySpan<byte> Triggers => "=:"u8;
+
+    public override PiiCandidate Match(in ScanInput input, int floor, int trigger)
+    {
+        string? type = Classify(input, trigger);
+        if (type is null)
+        {
+            return PiiCandidate.None;
+        }
+
+        ReadOnlySpan<byte> text = input.Text;
+        int p = trigger + 1;
+        while (p < text.Length && p - trigger <= 2 && text[p] == ' ')
+        {
+            p++;
+        }
+
+        if (p == text.Length)
+        {
+            return PiiCandidate.NeedMoreOrNone(input, trigger + 1, type);
+        }
+
+        byte quote = text[p] is (byte)'"' or (byte)'\'' ? text[p] : (byte)0;
+        int start = quote != 0 ? p + 1 : p;
+        int end = start;
+        while (end < text.Length && end - start <= MaxValue && !EndsValue(text[end], quote))
+        {
+            end++;
+        }
+
+        if (end - start > MaxValue)
+        {
+            return PiiCandidate.None;
+        }
+
+        if (end == text.Length && !input.IsFinal)
+        {
+            return PiiCandidate.NeedMore(start, type);
+        }
+
+        if (quote == 0)
+        {
+            while (end > start && text[end - 1] is (byte)'.' or (byte)',' or (byte)'?')
+            {
+                end--; // a sentence ending after the value
+            }
+        }
+
+        ReadOnlySpan<byte> value = text[start..end];
+        return Valid(type, value) ? PiiCandidate.Match(start, end, type) : PiiCandidate.None;
+    }
+
+    private string? Classify(in ScanInput input, int trigger)
+    {
+        // The name: optional spaces and a closing quote before the trigger, then [A-Za-z0-9_.-].
+        int end = trigger;
+        while (trigger - end < 2 && input.At(end - 1) == ' ')
+        {
+            end--;
+        }
+
+        if (input.At(end - 1) is '"' or '\'')
+        {
+            end--;
+        }
+
+        int start = end;
+        while (trigger - start < MaxName && (PiiAscii.Is(input.At(start - 1), PiiAscii.KeyBody) || input.At(start - 1) == '.'))
+        {
+            start--;
+        }
+
+        if (start == end || trigger - start >= MaxName)
+        {
+            // No ASCII name: a password label in prose ("Passwort: ", "密码: ").
+            return _generic && input.Text[trigger] == ':' && PiiLabels.Precedes(input, trigger + 1, PiiLabels.Password) ? PiiEntityTypes.Secret : null;
+        }
+
+        Span<char> name = stackalloc char[MaxName];
+        int length = 0;
+        for (int i = start; i < end; i++)
+        {
+            int b = input.At(i);
+            name[length++] = b is '-' or '.' ? '_' : (char)(PiiAscii.IsUpper(b) ? b | 0x20 : b);
+        }
+
+        ReadOnlySpan<char> n = name[..length];
+        if (_aws && (n.EndsWith("secret_access_key") || n.SequenceEqual("secretaccesskey") || n.SequenceEqual("aws_secret_key")))
+        {
+            return PiiEntityTypes.AwsSecretKey;
+        }
+
+        if (_azure && n.SequenceEqual("accountkey"))
+        {
+            return PiiEntityTypes.AzureStorageKey;
+        }
+
+        if (_generic)
+        {
+            foreach (string suffix in GenericSuffixes)
+            {
+                if (n.EndsWith(suffix) && (n.Length == suffix.Length || n[n.Length - suffix.Length - 1] == '_' || suffix.Length >= 6))
+                {
+                    return PiiEntityTypes.Secret;
+                }
+            }
+
+            if (input.Text[trigger] == ':' && PiiLabels.Precedes(input, trigger + 1, PiiLabels.Password))
+            {
+                return PiiEntityTypes.Secret;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool EndsValue(byte b, byte quote)
+        => quote != 0 ? b == quote || b is (byte)'\n' or (byte)'\r' : b >= 0x80 || PiiAscii.IsWhitespace(b) || b is (byte)'"' or (byte)'\'' or (byte)';' or (byte)'}' or (byte)')' or (byte)']' or (byte)'<';
+
+    private static bool Valid(string type, ReadOnlySpan<byte> value)
+    {
+        switch (type)
+        {
+            case PiiEntityTypes.AwsSecretKey:
+                return value.Length == 40 && AllBase64(value);
+            case PiiEntityTypes.AzureStorageKey:
+                return value.Length == 88 && value.EndsWith("=="u8) && AllBase64(value);
+            default:
+                if (value.Length < 8 || value[0] is (byte)'$' or (byte)'<' or (byte)'{' or (byte)'%' or (byte)'*' or (byte)'[')
+                {
+                    return false;
+                }
+
+                foreach (string prefix in KnownPrefixes)
+                {
+                    if (StartsWith(value, prefix))
+                    {
+                        return false;
+                    }
+                }
+
+                return Entropy(value) >= 3.0;
+        }
+    }
+
+    private static bool AllBase64(ReadOnlySpan<byte> value)
+    {
+        foreach (byte b in value)
+        {
+            if (!PiiAscii.IsAlnum(b) && b is not ((byte)'+' or (byte)'/' or (byte)'='))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool StartsWith(ReadOnlySpan<byte> value, string prefix)
+    {
+        if (value.Length < prefix.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < prefix.Length; i++)
+        {
+            if (value[i] != prefix[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Shannon entropy in bits per byte.</summary>
+    private static double Entropy(ReadOnlySpan<byte> value)
+    {
+        Span<int> counts = stackalloc int[256];
+        counts.Clear();
+        foreach (byte b in value)
+        {
+            counts[b]++;
+        }
+
+        double entropy = 0;
+        foreach (int count in counts)
+        {
+            if (count > 0)
+            {
+                double p = (double)count / value.Length;
+                entropy -= p * Math.Log2(p);
+            }
+        }
+
+        return entropy;
+    }
+}

@@ -1,0 +1,174 @@
+using System.Globalization;
+using IronRuntime.Agents;
+using IronRuntime.Internal;
+using Microsoft.Data.Sqlite;
+
+namespace IronRuntime.State;
+
+internal sealed partial class SqliteRuntimeStateStore
+{
+    /// <summary>One writer: drains what is queued (up to a batch), commits it in one transaction, then wakes the waiters.</summary>
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<object>(BatchSize);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < BatchSize && _queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            Exception? failure = null;
+            try
+            {
+                WriteBatch(batch);
+            }
+            catch (SqliteException ex)
+            {
+                failure = ex;
+                CoreLog.StateWriteFailed(_logger, ex, batch.Count);
+            }
+
+            int droppable = 0;
+            foreach (object item in batch)
+            {
+                switch (item)
+                {
+                    case PendingReservation r when failure is null: r.Committed.TrySetResult(r.Id); break;
+                    case PendingReservation r: r.Committed.TrySetException(failure); break;
+                    case FlushRequest f: f.Done.TrySetResult(); break;
+                    case CallRecord or Pii.PiiAuditEvent: droppable++; break;
+                }
+            }
+
+            Interlocked.Add(ref _queued, -droppable);
+            batch.Clear();
+        }
+    }
+
+    private void WriteBatch(List<object> items)
+    {
+        using var transaction = _connection!.BeginTransaction();
+        using var insertCall = PrepareCallInsert(transaction);
+        using var insertPending = _connection.CreateCommand();
+        insertPending.Transaction = transaction;
+        insertPending.CommandText = "INSERT INTO pending (id, ts, agent_id, model, amount) VALUES ($id, $ts, $agent, $model, $amount)";
+        var pp = new[] { "$id", "$ts", "$agent", "$model", "$amount" }.Select(n => insertPending.Parameters.Add(new SqliteParameter(n, null))).ToArray();
+        using var deletePending = _connection.CreateCommand();
+        deletePending.Transaction = transaction;
+        deletePending.CommandText = "DELETE FROM pending WHERE id = $id";
+        var deleteId = deletePending.Parameters.Add(new SqliteParameter("$id", null));
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        foreach (object item in items)
+        {
+            switch (item)
+            {
+                case PendingReservation r:
+                    (pp[0].Value, pp[1].Value, pp[2].Value) = (r.Id, Time(r.Timestamp), (object?)r.AgentId ?? DBNull.Value);
+                    (pp[3].Value, pp[4].Value) = (r.Model, r.Amount.ToString(CultureInfo.InvariantCulture));
+                    insertPending.ExecuteNonQuery();
+                    break;
+                case ReservationSettlement s:
+                    deleteId.Value = s.ReservationId;
+                    deletePending.ExecuteNonQuery();
+                    if (s.Record is { } settled)
+                    {
+                        WriteCall(insertCall, settled, touched);
+                    }
+
+                    break;
+                case CallRecord record:
+                    WriteCall(insertCall, record, touched);
+                    break;
+                case Pii.PiiAuditEvent audit:
+                    WriteAudit(audit, transaction, touched);
+                    break;
+                case AgentRunRecord run:
+                    WriteRun(run, transaction);
+                    break;
+            }
+        }
+
+        WriteTotals(touched, transaction);
+        transaction.Commit();
+    }
+
+    private SqliteCommand PrepareCallInsert(SqliteTransaction transaction)
+    {
+        var insert = _connection!.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO calls (ts, agent_id, provider, model, outcome, status, input_tokens, output_tokens, cached_input_tokens,
+                               cache_creation_input_tokens, reasoning_tokens, cost, duration_ms, estimated)
+            VALUES ($ts, $agent, $provider, $model, $outcome, $status, $in, $out, $cached, $cacheWrite, $reasoning, $cost, $duration, $estimated)
+            """;
+        foreach (string name in (string[])["$ts", "$agent", "$provider", "$model", "$outcome", "$status", "$in", "$out", "$cached", "$cacheWrite", "$reasoning", "$cost", "$duration", "$estimated"])
+        {
+            insert.Parameters.Add(new SqliteParameter(name, null));
+        }
+
+        return insert;
+    }
+
+    private void WriteCall(SqliteCommand insert, CallRecord r, HashSet<string> touched)
+    {
+        var p = insert.Parameters;
+        (p[0].Value, p[1].Value, p[2].Value, p[3].Value) = (Time(r.Timestamp), (object?)r.AgentId ?? DBNull.Value, r.Provider.ToString(), r.Model);
+        (p[4].Value, p[5].Value, p[6].Value, p[7].Value) = (r.Outcome.ToString(), r.StatusCode, r.Usage.InputTokens, r.Usage.OutputTokens);
+        (p[8].Value, p[9].Value, p[10].Value) = (r.Usage.CachedInputTokens, r.Usage.CacheCreationInputTokens, r.Usage.ReasoningTokens);
+        (p[11].Value, p[12].Value, p[13].Value) = (r.Cost.ToString(CultureInfo.InvariantCulture), r.DurationMs, r.Estimated ? 1 : 0);
+        insert.ExecuteNonQuery();
+        foreach (string account in Accounts(r.AgentId))
+        {
+            TotalsOf(account).Add(r);
+            touched.Add(account);
+        }
+    }
+
+    private void WriteAudit(Pii.PiiAuditEvent a, SqliteTransaction transaction, HashSet<string> touched)
+    {
+        using var insert = _connection!.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO pii_audit (ts, agent_id, direction, entity_type, position, value_hash, mode)
+            VALUES ($ts, $agent, $direction, $type, $position, $hash, $mode)
+            """;
+        insert.Parameters.AddWithValue("$ts", Time(a.Timestamp));
+        insert.Parameters.AddWithValue("$agent", (object?)a.AgentId ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$direction", a.Direction.ToString());
+        insert.Parameters.AddWithValue("$type", a.EntityType);
+        insert.Parameters.AddWithValue("$position", a.Position);
+        insert.Parameters.AddWithValue("$hash", a.ValueHash);
+        insert.Parameters.AddWithValue("$mode", a.Mode.ToString());
+        insert.ExecuteNonQuery();
+        foreach (string account in Accounts(a.AgentId))
+        {
+            TotalsOf(account).AddPii(a.EntityType);
+            touched.Add(account);
+        }
+    }
+
+    private void WriteRun(AgentRunRecord run, SqliteTransaction transaction)
+    {
+        using var upsert = _connection!.CreateCommand();
+        upsert.Transaction = transaction;
+        upsert.CommandText = """
+            INSERT INTO agent_runs (agent_id, started_at, name, kind, ended_at, status, exit_code, fault)
+            VALUES ($id, $start, $name, $kind, $end, $status, $exit, $fault)
+            ON CONFLICT (agent_id, started_at) DO UPDATE SET
+                name = excluded.name, kind = excluded.kind, ended_at = excluded.ended_at, status = excluded.status,
+                exit_code = excluded.exit_code, fault = excluded.fault
+            """;
+        upsert.Parameters.AddWithValue("$id", run.AgentId);
+        upsert.Parameters.AddWithValue("$start", Time(run.StartedAt));
+        upsert.Parameters.AddWithValue("$name", run.Name);
+        upsert.Parameters.AddWithValue("$kind", run.Kind.ToString());
+        upsert.Parameters.AddWithValue("$end", run.EndedAt is { } end ? Time(end) : DBNull.Value);
+        upsert.Parameters.AddWithValue("$status", run.Status.ToString());
+        upsert.Parameters.AddWithValue("$exit", (object?)run.ExitCode ?? DBNull.Value);
+        upsert.Parameters.AddWithValue("$fault", (object?)run.Fault ?? DBNull.Value);
+        upsert.ExecuteNonQuery();
+    }
+
+    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,40 @@
+using IronRuntime.Router.Admission;
+using IronRuntime.Router.Errors;
+using IronRuntime.Router.Internal;
+using Microsoft.Extensions.Logging;
+
+namespace IronRuntime.Router.Pipeline;
+
+/// <summary>
+/// The stage right after provider routing when a concurrency limit is configured: a call beyond
+/// <see cref="LlmRouterOptions.MaxConcurrentCalls"/> (all callers) or <see cref="LlmRouterOptions.MaxConcurrentCallsPerCaller"/>
+/// (one caller) is answered at once with a provider-shaped 503, <c>Retry-After</c> and the type
+/// <c>iron_runtime_overloaded</c>, before anything is scanned or reserved; calls in flight are not touched. An admitted
+/// call holds its slot until it completes (the completer disposes it), a stream until it ends.
+/// </summary>
+internal sealed class ConcurrencyLimitHandler(CallAdmission admission, ILlmCallCompletion completion, ILogger logger) : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!request.Options.TryGetValue(LlmCall.OptionsKey, out var call))
+        {
+            return base.SendAsync(request, cancellationToken);
+        }
+
+        if (admission.TryEnter(call.CallerId, out var refusal) is not { } slot)
+        {
+            call.StatusCode = 503;
+            RouterLog.CallOverloaded(logger, call.CallerId, refusal.PerCaller ? "per-caller" : "global", refusal.Limit);
+            completion.Complete(call, LlmCallOutcome.Overloaded);
+            return Task.FromResult(OverloadErrors.TooManyCalls(call.AnthropicErrorShape, refusal, request));
+        }
+
+        call.AdmissionSlot = slot;
+        if (call.IsCompleted)
+        {
+            slot.Dispose(); // completed meanwhile (cannot happen before SendAsync, but never leak a slot)
+        }
+
+        return base.SendAsync(request, cancellationToken);
+    }
+}

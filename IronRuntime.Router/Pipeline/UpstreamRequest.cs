@@ -1,0 +1,62 @@
+using System.Collections.Frozen;
+
+namespace IronRuntime.Router.Pipeline;
+
+/// <summary>
+/// The request the router sends to the provider: a new message built from the caller's, which is never edited. The
+/// real key goes on this message only; the caller's request (and the <see cref="HttpResponseMessage.RequestMessage"/>
+/// it gets back) keep whatever the caller put there.
+/// </summary>
+internal static class UpstreamRequest
+{
+    /// <summary>Headers never copied: the caller's credentials (the router sets the real ones) and connection-level ones.</summary>
+    private static readonly FrozenSet<string> Dropped = new[]
+    {
+        "Authorization", "x-api-key", "api-key", "Proxy-Authorization", "Host", "Connection", "Keep-Alive",
+        "Transfer-Encoding", "TE", "Upgrade", "Expect",
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A copy of <paramref name="caller"/> addressed to <paramref name="uri"/> with <paramref name="body"/> as its content.</summary>
+    /// <param name="caller">The caller's request (read only).</param>
+    /// <param name="uri">The provider's address.</param>
+    /// <param name="body">The body read from the caller's content, or null.</param>
+    /// <returns>The new message.</returns>
+    public static HttpRequestMessage Create(HttpRequestMessage caller, Uri uri, byte[]? body)
+    {
+        var upstream = new HttpRequestMessage(caller.Method, uri)
+        {
+            Version = caller.Version,
+            VersionPolicy = caller.VersionPolicy,
+        };
+
+        foreach (var (name, values) in caller.Headers.NonValidated)
+        {
+            if (!Dropped.Contains(name))
+            {
+                upstream.Headers.TryAddWithoutValidation(name, values);
+            }
+        }
+
+        if (body is not null)
+        {
+            var content = new ReadOnlyMemoryContent(body);
+            foreach (var (name, values) in caller.Content!.Headers.NonValidated)
+            {
+                if (!string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase))
+                {
+                    content.Headers.TryAddWithoutValidation(name, values);
+                }
+            }
+
+            upstream.Content = content;
+        }
+
+        var options = (IDictionary<string, object?>)upstream.Options;
+        foreach (var (key, value) in caller.Options)
+        {
+            options[key] = value;
+        }
+
+        return upstream;
+    }
+}

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using IronRuntime.Budget;
+using IronRuntime.Router;
+using IronRuntime.Tests.Proxy;
+using IronRuntime.Tests.Support;
+
+namespace IronRuntime.Tests.Budget;
+
+/// <summary>
+/// Issue #8's randomized test: 10,000 requests built from the members the runtime knows (duplicates, limit aliases,
+/// n, service tiers, thinking, cache lifetimes, web search, images, streams, aborts), sent over raw HTTP through the
+/// proxy under tight budgets, against the fake provider billing through <see cref="IndependentBilling"/>.
+/// </summary>
+public sealed class BudgetRandomizedTests
+{
+    private const int Requests = 10_000, Agents = 16, Workers = 8;
+    private const decimal GlobalLimit = 5m;
+
+    [Test]
+    [CancelAfter(180_000)]
+    public async Task TenThousandRandomRequests_SpendNeverExceedsALimit_AndEverySettledChargeIsTheProvidersBill()
+    {
+        var billing = new IndependentBilling(seed: 8);
+        CallRecorder calls = null!;
+        await using var h = await RuntimeHarness.StartAsync(b =>
+        {
+            b.WithBudget(GlobalLimit).Configure(c => c.UnboundedCostAllowance = 0.01m);
+            calls = CallRecorder.AddTo(b);
+        });
+        h.Fake.Billing = billing.Bill;
+        await h.Runtime.Proxy.StartAsync();
+        string[] tokens = [.. Enumerable.Range(0, Agents).Select(i => h.Runtime.Proxy.IssueToken("r" + i))];
+        var statuses = new ConcurrentDictionary<HttpStatusCode, int>();
+        var aborted = new ConcurrentDictionary<string, bool>();
+        int next = -1, wrongDuplicates = 0;
+
+        async Task WorkAsync(int worker)
+        {
+            using var http = ProxyClient.Create(h.Runtime.Proxy);
+            var random = new Random(worker);
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < Requests)
+            {
+                var spec = RandomRequests.Next(random, i);
+                using var request = spec.Path == "/v1/messages"
+                    ? ProxyClient.PostMessages(tokens[i % Agents], spec.Body)
+                    : ProxyClient.Post(spec.Path, spec.Body, tokens[i % Agents]);
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+                statuses.AddOrUpdate(response.StatusCode, 1, static (_, n) => n + 1);
+                if (spec.Duplicated && response.StatusCode != HttpStatusCode.BadRequest)
+                {
+                    Interlocked.Increment(ref wrongDuplicates);
+                }
+
+                var stream = await response.Content.ReadAsStreamAsync();
+                if (spec.Abort && response.StatusCode == HttpStatusCode.OK)
+                {
+                    aborted[spec.Marker] = true;
+                    _ = await stream.ReadAsync(new byte[64]); // a little of the stream, then gone
+                    continue;
+                }
+
+                await stream.CopyToAsync(Stream.Null);
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, Workers).Select(WorkAsync));
+        await Eventually.UntilAsync(() => h.Runtime.GetBudget().Reserved == 0m, TimeSpan.FromSeconds(30), "every call to settle");
+
+        int compared = 0, mismatched = 0;
+        string? firstMismatch = null;
+        foreach (var call in calls.Calls)
+        {
+            string marker = IndependentBilling.Marker(call.Body.Span);
+            if (aborted.ContainsKey(marker) || !call.UsageReported || call.Lease is not BudgetLease { Cost: { } charged })
+            {
+                continue;
+            }
+
+            compared++;
+            if (!billing.Bills.TryGetValue(marker, out decimal bill) || bill != charged)
+            {
+                mismatched++;
+                firstMismatch ??= $"{marker} ({call.Api}, {call.Model}): charged {charged}, billed {bill}";
+            }
+        }
+
+        var overReserved = calls.Calls.Where(c => c.Lease is BudgetLease { Cost: { } cost } lease && cost > lease.Reserved).ToList();
+        foreach (var call in overReserved.Take(5))
+        {
+            var lease = (BudgetLease)call.Lease!;
+            TestContext.Out.WriteLine($"over its reservation: charged {lease.Cost} > reserved {lease.Reserved}: {call.Usage}, estimated {call.UsageEstimated}, imposed {call.ImposedMaxOutputTokens}: {Encoding.UTF8.GetString(call.Body.Span)}");
+        }
+
+        var global = h.Runtime.GetBudget();
+        TestContext.Out.WriteLine($"statuses: {string.Join(", ", statuses.Select(s => $"{(int)s.Key}×{s.Value}"))}; compared {compared}; spent {global.Spent}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(statuses.Values.Sum(), Is.EqualTo(Requests));
+            Assert.That(wrongDuplicates, Is.Zero, "every request with a duplicated member is refused");
+            Assert.That(overReserved, Is.Empty, "no call is charged more than it reserved");
+            Assert.That(global.Spent, Is.LessThanOrEqualTo(GlobalLimit));
+            for (int a = 0; a < Agents; a++)
+            {
+                var agent = h.Runtime.GetBudget("r" + a);
+                Assert.That(agent.Spent, Is.LessThanOrEqualTo(agent.Limit ?? GlobalLimit), "agent r" + a + " limit " + agent.Limit);
+            }
+
+            Assert.That(statuses.GetValueOrDefault(HttpStatusCode.OK), Is.GreaterThan(500), "enough calls were admitted to mean something");
+            Assert.That(statuses.GetValueOrDefault(HttpStatusCode.PaymentRequired), Is.GreaterThan(500), "the budgets were tight");
+            Assert.That(compared, Is.GreaterThan(500));
+            Assert.That(mismatched, Is.Zero, firstMismatch);
+        });
+    }
+}

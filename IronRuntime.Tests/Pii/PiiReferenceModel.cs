@@ -1,0 +1,163 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using IronRuntime.Pii;
+
+namespace IronRuntime.Tests.Pii;
+
+/// <summary>
+/// An independent reference for the streaming property tests: one regular expression per entity type, with Unicode
+/// word boundaries written as lookarounds, and a validator per type written from the formats' specifications (Luhn,
+/// ISO 7064 mod 97, SSA's SSN rules, RFC 7519). It shares no code with the scanner and knows nothing of streaming.
+/// </summary>
+/// <remarks>It covers the value formats the property generator places, not every format the scanner accepts.</remarks>
+internal static partial class PiiReferenceModel
+{
+    private const string W = @"\p{L}\p{N}\p{M}_";
+
+    // Letters of the alphabetic scripts an e-mail local part may use here (Latin, Greek, Cyrillic); CJK, Arabic and
+    // the rest end a local part like punctuation does.
+    private const string Local = @"A-Za-z0-9_%+\-\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u0300-\u04FF";
+
+    // A digit group right after another digit group and one or two separators continues that run, never starts one.
+    private const string RunBefore = @"\d[ .()-]|\d(?: \(|\) |\)-)";
+
+    private static readonly (string Type, Regex Pattern, Func<string, bool> Valid)[] Rules =
+    [
+        (PiiEntityTypes.PrivateKey, new Regex(@"-----BEGIN [A-Z ]*PRIVATE KEY-----[A-Za-z0-9+/=\s]*-----END [A-Z ]*PRIVATE KEY-----"), _ => true),
+        (PiiEntityTypes.Jwt, new Regex($@"(?<![{W}.-])eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*(?![{W}.-])"), IsJwt),
+        (PiiEntityTypes.AnthropicKey, new Regex($@"(?<![{W}-])sk-ant-[A-Za-z0-9_-]{{20,}}(?![{W}-])"), _ => true),
+        (PiiEntityTypes.OpenAIKey, new Regex($@"(?<![{W}-])sk-(?!ant-)[A-Za-z0-9_-]{{20,}}(?![{W}-])"), s => s.Any(char.IsAsciiDigit) && s[3..].Any(char.IsAsciiLetter)),
+        (PiiEntityTypes.AwsAccessKey, new Regex($@"(?<![{W}])(?:AKIA|ASIA)[A-Z0-9]{{16}}(?![{W}])"), _ => true),
+        (PiiEntityTypes.Email, new Regex($@"(?<![{Local}.])[{Local}][{Local}.]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{{2,}}(?![A-Za-z0-9-]|\.[A-Za-z0-9])"), _ => true),
+        (PiiEntityTypes.Iban, new Regex($@"(?<![{W}])[A-Z]{{2}}\d{{2}}(?: [A-Z0-9]{{4}})+(?: [A-Z0-9]{{1,3}})?(?![{W}])|(?<![{W}])[A-Z]{{2}}\d{{2}}[A-Z0-9]{{11,30}}(?![{W}])"), IsIban),
+        (PiiEntityTypes.CreditCard, new Regex($@"(?<![{W}]|{RunBefore})(?:\d{{13,19}}|\d{{4}}( |-)\d{{4}}\1\d{{4}}\1\d{{4}}|\d{{4}}( |-)\d{{6}}\2\d{{5}})(?![{W}]|[ -]\d)"), IsCard),
+        (PiiEntityTypes.Ssn, new Regex($@"(?<![{W}]|{RunBefore})\d{{3}}-\d{{2}}-\d{{4}}(?![{W}]|[ -]\d)"), IsSsn),
+        (PiiEntityTypes.Phone, new Regex($@"(?<![{W}]|\d )\(\d{{3}}\) \d{{3}}-\d{{4}}(?![{W}]|[ -]\d)"), IsNanpOrPlus),
+        (PiiEntityTypes.Phone, new Regex($@"(?<![{W}]|{RunBefore})(?:1-)?\d{{3}}-\d{{3}}-\d{{4}}(?![{W}]|[ -]\d)"), IsNanpOrPlus),
+        (PiiEntityTypes.Phone, new Regex($@"(?<![{W}])\+[1-9]\d{{0,2}}(?: \d{{1,4}})+(?![{W}]|\d|[-.]\d|(?: \d+)+[\p{{L}}\p{{M}}_])"), IsNanpOrPlus),
+        (PiiEntityTypes.IpAddress, new Regex($@"(?<![{W}.:]|{RunBefore})\d{{1,3}}(?:\.\d{{1,3}}){{3}}(?![{W}]|\.\d|[ -]\d)"), IsIPv4),
+    ];
+
+    /// <summary>The text with every value the reference finds replaced by <c>[TYPE]</c>: leftmost first, then longest.</summary>
+    public static string Redact(string text)
+    {
+        var hits = new List<(int Start, int End, string Type)>();
+        foreach (var (type, pattern, valid) in Rules)
+        {
+            foreach (Match m in pattern.Matches(text))
+            {
+                if (valid(m.Value))
+                {
+                    hits.Add((m.Index, m.Index + m.Length, type));
+                }
+            }
+        }
+
+        var output = new StringBuilder();
+        int at = 0;
+        foreach (var hit in hits.OrderBy(h => h.Start).ThenByDescending(h => h.End))
+        {
+            if (hit.Start < at)
+            {
+                continue;
+            }
+
+            output.Append(text, at, hit.Start - at).Append('[').Append(hit.Type).Append(']');
+            at = hit.End;
+        }
+
+        return output.Append(text, at, text.Length - at).ToString();
+    }
+
+    private static bool IsCard(string value)
+    {
+        string digits = new([.. value.Where(char.IsAsciiDigit)]);
+        if (digits[0] is < '2' or > '6')
+        {
+            return false;
+        }
+
+        int sum = 0;
+        for (int i = 0; i < digits.Length; i++)
+        {
+            int d = digits[digits.Length - 1 - i] - '0';
+            sum += i % 2 == 1 ? (d * 2 > 9 ? (d * 2) - 9 : d * 2) : d;
+        }
+
+        return sum % 10 == 0;
+    }
+
+    private static bool IsSsn(string value)
+    {
+        int area = int.Parse(value[..3], System.Globalization.CultureInfo.InvariantCulture);
+        return area is not (0 or 666) && area < 900 && value[4..6] != "00" && value[7..] != "0000";
+    }
+
+    /// <summary>NANP: area code and exchange start with 2–9 (after an optional leading 1).</summary>
+    private static bool IsNanpOrPlus(string value)
+    {
+        string digits = new([.. value.Where(char.IsAsciiDigit)]);
+        if (value.StartsWith('+'))
+        {
+            return digits.Length is >= 8 and <= 15; // E.164
+        }
+
+        if (digits.Length == 11)
+        {
+            digits = digits[1..];
+        }
+
+        return digits[0] >= '2' && digits[3] >= '2';
+    }
+
+    private static bool IsIPv4(string value) => value.Split('.').All(o => (o.Length == 1 || o[0] != '0') && int.Parse(o, System.Globalization.CultureInfo.InvariantCulture) <= 255);
+
+    private static bool IsIban(string value)
+    {
+        string compact = value.Replace(" ", "", StringComparison.Ordinal);
+        var lengths = new Dictionary<string, int> { ["DE"] = 22, ["GB"] = 22, ["FR"] = 27, ["NL"] = 18, ["ES"] = 24, ["CH"] = 21, ["NO"] = 15 };
+        if (!lengths.TryGetValue(compact[..2], out int length) || compact.Length != length)
+        {
+            return false;
+        }
+
+        string rearranged = compact[4..] + compact[..4];
+        int remainder = 0;
+        foreach (char c in rearranged)
+        {
+            string part = char.IsAsciiDigit(c) ? c.ToString() : (c - 'A' + 10).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            foreach (char d in part)
+            {
+                remainder = ((remainder * 10) + (d - '0')) % 97;
+            }
+        }
+
+        return remainder == 1;
+    }
+
+    private static bool IsJwt(string value)
+    {
+        string[] parts = value.Split('.');
+        return parts.Length == 3 && IsJsonObject(parts[0]) && IsJsonObject(parts[1]);
+    }
+
+    private static bool IsJsonObject(string segment)
+    {
+        try
+        {
+            string padded = segment.Replace('-', '+').Replace('_', '/');
+            padded += new string('=', (4 - (padded.Length % 4)) % 4);
+            using var doc = JsonDocument.Parse(Convert.FromBase64String(padded));
+            return doc.RootElement.ValueKind == JsonValueKind.Object;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text;
+
+namespace IronRuntime.Tests.Pii;
+
+/// <summary>
+/// Random texts of values, prose and boundary fragments (punctuation, brackets, underscores, non-ASCII, digits glued
+/// to letters): the scanner's output, whole and streamed in random pieces, equals the independent reference's.
+/// </summary>
+public sealed class PiiReferencePropertyTests
+{
+    private static readonly string[] Values =
+    [
+        "john.smith@example.com", "ops+alerts@mail.example.co.uk", "(415) 555-0132", "+44 20 7946 0958", "1-800-555-0199",
+        "415-555-0199", "123-45-6789", "078-05-1120", "4111 1111 1111 1111", "5555555555554444", "3782-822463-10005",
+        "4242-4242-4242-4242", "DE89 3704 0044 0532 0130 00", "GB82WEST12345698765432", "NL91ABNA0417164300", "192.168.1.20",
+        "8.8.8.8", "sk-proj-Ab3dEf5gHi7jKl9mNo1pQr3sTu5vWx7yZa9bCd1eFg3h", "sk-ant-api03-Zy9xW8vU7tS6rQ5pO4nM3lK2jI1hG0fE-AA",
+        "AKIAIOSFODNN7EXAMPLE",
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+        "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5oY\nAwEHoUQDQgAE1Yw==\n-----END EC PRIVATE KEY-----",
+
+        // Near misses: fail their checks.
+        "4111 1111 1111 1112", "666-12-3456", "DE88 3704 0044 0532 0130 00", "256.1.1.1", "123-456-7890", "1234567890123456",
+    ];
+
+    /// <summary>What may stand between values and around them: prose words, digits glued to letters, punctuation of several scripts (two values are never adjacent).</summary>
+    private static readonly string[] Fragments =
+    [
+        " ", " ", " ", ". ", ", ", "; ", ": ", "(", ")", "[", "]", "{", "}", "\"", "'", "_", "-", "/", "\n", "\t", "#",
+        "\u00A0", "«\u00A0", "\u00A0»", "：", "，", "。", "、", "！", "🚀", "€", "→", "ー",
+        "the", "order", "café", "Straße", "número", "电话", "カード", "رقم", "номер", "x9", "v2", "abc123", "id42", "Tel.",
+        "2024", "7", "12", "e", "ey", "sk", "A", "AK", "DE", "+", "1", "é4",
+    ];
+
+    [Test]
+    public void Redact_RandomBoundaryText_EqualsReference([Range(0, 199)] int seed)
+    {
+        var random = new Random(seed);
+        string text = Build(random);
+        string expected = PiiReferenceModel.Redact(text);
+        Assert.That(PiiTestEngine.RedactWhole(text), Is.EqualTo(expected), "whole: " + Escape(text));
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
+        for (int round = 0; round < 3; round++)
+        {
+            var pieces = new List<byte[]>();
+            for (int at = 0; at < bytes.Length;)
+            {
+                int size = Math.Min(bytes.Length - at, random.Next(0, 12));
+                pieces.Add(bytes[at..(at + size)]);
+                at += size;
+            }
+
+            Assert.That(PiiTestEngine.RedactStreamedBytes(pieces), Is.EqualTo(expected), "streamed: " + Escape(text));
+        }
+    }
+
+    [Test]
+    public void Stream_EveryCutOfRandomBoundaryText_EqualsReference([Range(0, 9)] int seed)
+    {
+        string text = Build(new Random(5000 + seed));
+        string expected = PiiReferenceModel.Redact(text);
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
+        for (int cut = 0; cut <= bytes.Length; cut++)
+        {
+            string streamed = PiiTestEngine.RedactStreamedBytes([bytes[..cut], bytes[cut..]]);
+            if (streamed != expected)
+            {
+                Assert.Fail($"cut at {cut} of {Escape(text)}:\n{Escape(streamed)}\n!=\n{Escape(expected)}");
+            }
+        }
+    }
+
+    private static string Build(Random random)
+    {
+        var text = new StringBuilder();
+        int parts = random.Next(4, 14);
+        bool lastWasValue = false;
+        for (int i = 0; i < parts; i++)
+        {
+            lastWasValue = !lastWasValue && random.Next(3) == 0;
+            if (lastWasValue)
+            {
+                text.Append(Values[random.Next(Values.Length)]);
+            }
+            else
+            {
+                text.Append(Fragments[random.Next(Fragments.Length)]);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static string Escape(string s) => s.Replace("\n", "\\n", StringComparison.Ordinal);
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+
+namespace IronRuntime.Load;
+
+/// <summary>
+/// The host under test: an application embedding the runtime with its default configuration and a budget, whose
+/// loopback proxy points at <c>upstream</c>. Prints <c>READY &lt;proxy base&gt;</c>, then one <c>TOKEN &lt;token&gt;</c>
+/// line per agent, and runs until its standard input closes (or it is signalled).
+/// </summary>
+internal static class LoadHost
+{
+    public static async Task<int> RunAsync(LoadArguments args, CancellationToken cancellationToken)
+    {
+        var upstream = new Uri(args.Get("upstream") ?? throw new ArgumentException("--upstream is required"));
+        int agents = args.GetInt("agents", 1);
+        int maxCalls = args.GetInt("max-calls", 0);
+        int maxCallsPerAgent = args.GetInt("max-calls-per-agent", 0);
+        var builder = AgentRuntime.CreateBuilder()
+            .WithBudget(1_000_000m)
+            .UseOpenAI("sk-load-test", upstream)
+            .ConfigureLogging(l => l
+                .SetMinimumLevel(args.Has("verbose") ? LogLevel.Information : LogLevel.Warning)
+                .AddSimpleConsole(c => c.SingleLine = true)
+                .AddConsole(c => c.LogToStandardErrorThreshold = LogLevel.Trace));
+        LoadLimits.Apply(builder, maxCalls, maxCallsPerAgent);
+        await using var runtime = builder.Build();
+        await runtime.Proxy.StartAsync(cancellationToken);
+        var output = new System.Text.StringBuilder();
+        output.Append("READY ").Append(runtime.Proxy.BaseAddress).Append('\n');
+        for (int i = 0; i < agents; i++)
+        {
+            output.Append("TOKEN ").Append(runtime.Proxy.IssueToken("agent-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))).Append('\n');
+        }
+
+        output.Append("TOKENS-END\n");
+        Console.Out.Write(output.ToString());
+        Console.Out.Flush();
+
+        // Runs until stdin closes: the driver (or test) that started it ends it by closing the pipe.
+        var stdinClosed = Task.Run(() =>
+        {
+            while (Console.In.ReadLine() is not null)
+            {
+            }
+        }, CancellationToken.None);
+        await Task.WhenAny(stdinClosed, Task.Delay(Timeout.Infinite, cancellationToken));
+        return 0;
+    }
+}
