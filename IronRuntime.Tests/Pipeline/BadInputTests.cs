@@ -134,9 +134,9 @@ public sealed class BadInputTests
             Assert.That(Encoding.UTF8.GetString(read.ToArray()), Does.Not.Contain("[DONE]"));
             Assert.That(m.Errors, Is.EqualTo(1), "a stream cut short is a failed call");
             // Received before the cut: the role chunk and two content deltas ("Hello", " from"); no usage was reported, so
-            // the output is estimated at one token per content delta, and charged at gpt-4o-mini's 6e-07.
+            // the output is estimated at one token per content delta; both sides charged at gpt-4o-mini's 1.5e-07 / 6e-07.
             Assert.That(m.OutputTokens, Is.EqualTo(2), "what was received is charged");
-            Assert.That(m.BudgetSpent, Is.EqualTo(2 * 0.0000006m));
+            Assert.That(m.BudgetSpent, Is.EqualTo((m.InputTokens * 0.00000015m) + (2 * 0.0000006m)));
             Assert.That(_h.Runtime.GetBudget().Reserved, Is.Zero);
         });
     }
