@@ -19,7 +19,6 @@ public class PiiStreamingBenchmark
     private readonly ArrayBufferWriter<byte> _output = new(4096);
     private PiiEngine _engine = null!;
     private PiiReplacer _replacer = null!;
-    private LlmCall _call = null!;
     private byte[][] _deltas = null!;
 
     /// <summary>Which text.</summary>
@@ -32,7 +31,6 @@ public class PiiStreamingBenchmark
         var options = new PiiOptions();
         _engine = new PiiEngine(options, []);
         _replacer = new PiiReplacer(options, null);
-        _call = new LlmCall("bench", 0);
         string text = Text == "clean" ? PiiText.Clean(64 * 1024) : PiiText.Dense(64 * 1024);
         _deltas = [.. Split(text).Take(Deltas).Select(Encoding.UTF8.GetBytes)];
 
@@ -67,7 +65,7 @@ public class PiiStreamingBenchmark
         return written;
     }
 
-    private PiiTextScanner NewScanner() => new(_engine, _replacer, null, _call.CallerId, LlmContentDirection.Response, PiiMode.Redact, 16 * 1024);
+    private PiiTextScanner NewScanner() => new(_engine, _replacer, null, "bench", LlmContentDirection.Response, PiiMode.Redact, 16 * 1024);
 
     private static IEnumerable<string> Split(string text)
     {

@@ -312,7 +312,8 @@ internal static partial class LlmRequestReader
                     }
 
                     break;
-                case Nested.Ttl when reader.ValueTextEquals("1h"u8):
+                case Nested.Ttl when !reader.ValueTextEquals("5m"u8):
+                    // Anthropic knows "5m" and "1h"; anything but the cheaper one is reserved at the dearer rate.
                     Billing.UsesOneHourCache = true;
                     break;
                 case Nested.SearchContextSize:

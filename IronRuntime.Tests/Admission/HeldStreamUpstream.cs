@@ -51,6 +51,17 @@ internal sealed class HeldStreamUpstream : HttpMessageHandler
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
+            if (buffer.IsEmpty)
+            {
+                // A zero-byte read (the router's pipe reader waits this way): complete when data is available.
+                if (_step == 1)
+                {
+                    await release.WaitAsync(cancellationToken);
+                }
+
+                return 0;
+            }
+
             switch (_step++)
             {
                 case 0:

@@ -164,7 +164,7 @@ internal static class FakeWire
         ("ephemeral_5m_input_tokens", Num(u.CacheCreationInputTokens - u.CacheCreationOneHourInputTokens)),
         ("ephemeral_1h_input_tokens", Num(u.CacheCreationOneHourInputTokens)),
         ("output_tokens", Num(outputTokens)),
-        ("web_search_requests", Num(u.ServerToolUses)),
+        ("server_tool_use", u.ServerToolUses > 0 ? ",\"server_tool_use\":{\"web_search_requests\":" + Num(u.ServerToolUses) + "}" : string.Empty),
     ];
 
     private static string Message(FakeReply r, bool final) => Render("anthropic/message.json",

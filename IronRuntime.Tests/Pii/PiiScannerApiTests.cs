@@ -17,6 +17,17 @@ public sealed class PiiScannerApiTests
     }
 
     [Test]
+    public void Readme_Snippet_DoesWhatItSays()
+    {
+        IPiiScanner pii = PiiScanner.Create();
+        string safe = pii.Redact("Mail josé@example.com, card 4111 1111 1111 1111.");
+        IReadOnlyList<PiiFinding> found = pii.Find("SSN: 578611004");
+        using ILlmTextScanner stream = pii.CreateStreamingScanner(LlmContentDirection.Response, agentId: "agent-1");
+        Assert.That(safe, Is.EqualTo("Mail [EMAIL], card [CREDIT_CARD]."));
+        Assert.That(found, Is.EqualTo(new[] { new PiiFinding(5, 9, PiiEntityTypes.Ssn) }));
+    }
+
+    [Test]
     public void Find_String_ReturnsUtf16Positions()
     {
         const string Text = "电话：+86 139 1099 8888，邮箱 a.b@example.cn";

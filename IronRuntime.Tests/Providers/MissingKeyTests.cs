@@ -1,9 +1,13 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Net;
 using IronRuntime.Resilience;
 using IronRuntime.Tests.Fakes;
 using IronRuntime.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using OpenAI;
+using OpenAI.Chat;
 using static IronRuntime.Tests.Resilience.ResilienceTestSupport;
 
 namespace IronRuntime.Tests.Providers;
@@ -66,6 +70,25 @@ public sealed class MissingKeyTests
             Assert.That(runtime.GetBudget().Reserved, Is.Zero);
             Assert.That(runtime.GetBudget().Spent, Is.Zero);
             Assert.That(runtime.GetProviderStates().All(s => s.State == ProviderCircuitState.Closed), Is.True, "no breaker counted the refusals");
+        });
+    }
+
+    [Test]
+    public async Task OpenAISdk_DefaultRetries_ProviderWithoutKey_OneRefusalNamingTheKey_NothingSent()
+    {
+        await using var runtime = Runtime(openAIKey: "");
+        using var http = runtime.CreateHttpClient("a1");
+        var chat = new ChatClient("gpt-4o-mini", new ApiKeyCredential("placeholder"),
+            new OpenAIClientOptions { Transport = new HttpClientPipelineTransport(http) });   // the SDK's default retry policy
+
+        var ex = Assert.ThrowsAsync<ClientResultException>(() => chat.CompleteChatAsync([new UserChatMessage("Hello!")]));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Status, Is.EqualTo(401), "401 is final for the SDK: no retries");
+            Assert.That(ex.Message, Does.Contain("iron_runtime_no_api_key").And.Contain("OPENAI_API_KEY"));
+            Assert.That(runtime.GetMetrics("a1").Requests, Is.EqualTo(1), "one call, not retried");
+            Assert.That(_openAI.ArrivedCount, Is.Zero);
         });
     }
 

@@ -127,6 +127,12 @@ public class LlmRequestReaderStrictTests
         });
     }
 
+    [TestCase("5m", false)]
+    [TestCase("1h", true)]
+    [TestCase("60m", true)]
+    public void TryRead_CacheTtl_AnythingButFiveMinutesIsTheOneHourRate(string ttl, bool oneHour)
+        => Assert.That(Read($$$"""{"model":"m","max_tokens":1,"system":[{"type":"text","text":"x","cache_control":{"type":"ephemeral","ttl":"{{{ttl}}}"}}]}""", LlmApi.Messages).Info.Billing.UsesOneHourCache, Is.EqualTo(oneHour));
+
     [Test]
     public void TryRead_PlainRequest_SharesTheEmptyBillingFactors()
         => Assert.That(Read("""{"model":"m","messages":[{"role":"user","content":"hi"}],"temperature":0.2}""").Info.Billing, Is.SameAs(LlmBillingFactors.None));
