@@ -97,16 +97,37 @@ public sealed class ProcessAgentHardeningTests
             ?? throw new IgnoreException("No system-wide python3 (/usr/bin or /usr/local/bin) the test user could run.");
         var (uid, gid) = UnixProcesses.EnsureUser("ironruntime-agent");
         int expectedGid = group is null ? gid : 65534;
+
+        // The test user cannot enter the checkout either when it lies under a private folder (a CI clone in a
+        // mktemp -d folder is 0700): run a copy of the script from a folder every user can read.
+        var readable = Directory.CreateTempSubdirectory("ironruntime-agent-");
+        readable.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        string script = Path.Combine(readable.FullName, Path.GetFileName(ProcessAgents.PythonAgent));
+        File.Copy(ProcessAgents.PythonAgent, script);
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        try
+        {
+            await RunAsUserAsync(script, python, uid, expectedGid, group);
+        }
+        finally
+        {
+            readable.Delete(recursive: true);
+        }
+    }
+
+    private static async Task RunAsUserAsync(string script, string python, int uid, int expectedGid, string? group)
+    {
         await using var h = await RuntimeHarness.StartAsync();
 
         var whoami = ProcessAgents.Python("whoami");
-        (whoami.User, whoami.Group, whoami.Interpreter) = ("ironruntime-agent", group, python);
-        var agent = await h.Runtime.StartAgentAsync(ProcessAgents.PythonAgent, whoami);
+        (whoami.User, whoami.Group, whoami.Interpreter, whoami.WorkingDirectory) = ("ironruntime-agent", group, python, Path.GetDirectoryName(script));
+        var agent = await h.Runtime.StartAgentAsync(script, whoami);
         await agent.ExpectExitAsync();
 
         var escape = ProcessAgents.Python("escape");
-        (escape.User, escape.Group, escape.Interpreter, escape.StopTimeout) = (uid.ToString(System.Globalization.CultureInfo.InvariantCulture), group, python, TimeSpan.FromMilliseconds(300));
-        var escaping = await h.Runtime.StartAgentAsync(ProcessAgents.PythonAgent, escape);
+        (escape.User, escape.Group, escape.Interpreter, escape.StopTimeout, escape.WorkingDirectory) = (uid.ToString(System.Globalization.CultureInfo.InvariantCulture), group, python, TimeSpan.FromMilliseconds(300), Path.GetDirectoryName(script));
+        var escaping = await h.Runtime.StartAgentAsync(script, escape);
         int escapee = int.Parse((await escaping.WaitForLineAsync("ESCAPEE "))["ESCAPEE ".Length..], System.Globalization.CultureInfo.InvariantCulture);
         try
         {

@@ -1,0 +1,104 @@
+using System.Net;
+using IronRuntime.Resilience;
+using IronRuntime.Tests.Proxy;
+using IronRuntime.Tests.Support;
+using static IronRuntime.Tests.Resilience.ResilienceTestSupport;
+
+namespace IronRuntime.Tests.Streaming;
+
+/// <summary>
+/// Issue 9, finding 8 ("also seen with the first-byte timeout"): a provider that never sends its headers must always
+/// get the agent a provider-shaped 504 with a complete body — never a reset, "Error while copying content" or a
+/// disposed-object error. Real clock, a short first-byte limit, many stalls, streaming and not.
+/// </summary>
+public sealed class FirstByteTimeoutRaceTests
+{
+    private const int Stalls = 200;
+    private const int Parallel = 4;
+    private RuntimeHarness _h = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _h = await RuntimeHarness.StartAsync(b => b.ConfigureResilience(o =>
+        {
+            o.MaxRetryAttempts = 0;
+            o.MinimumThroughput = 100_000; // the breaker must not open: every call should reach the first-byte limit
+            o.FirstByteTimeout = TimeSpan.FromMilliseconds(30);
+            o.TotalTimeout = TimeSpan.FromMinutes(5);
+        }));
+
+        // The provider takes an hour to answer (real clock): every call hits the first-byte limit.
+        _h.Fake.ResponseDelay = TimeSpan.FromHours(1);
+    }
+
+    [TearDown]
+    public async Task TearDown() => await _h.DisposeAsync();
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task Proxy_ProviderNeverAnswers_EveryCallGetsA504WithAProviderShapedBody(bool stream)
+    {
+        await _h.Runtime.Proxy.StartAsync();
+        string token = _h.Runtime.Proxy.IssueToken("a1");
+        using var http = ProxyClient.Create(_h.Runtime.Proxy);
+        string body = stream ? ProxyClient.StreamBody : """{"model":"gpt-4o-mini","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}""";
+        var failures = await RunAsync(async () =>
+        {
+            using var response = await http.SendAsync(ProxyClient.Post("/v1/chat/completions", body, token), HttpCompletionOption.ResponseHeadersRead);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        });
+
+        Assert.That(failures, Is.Empty);
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task InProcess_ProviderNeverAnswers_EveryCallGetsA504WithAProviderShapedBody(bool stream)
+    {
+        using var http = _h.Runtime.CreateHttpClient("a1");
+        var failures = await RunAsync(async () =>
+        {
+            using var response = await http.SendAsync(Messages(stream: stream), HttpCompletionOption.ResponseHeadersRead);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        });
+
+        Assert.That(failures, Is.Empty);
+    }
+
+    /// <summary>Runs <see cref="Stalls"/> calls, <see cref="Parallel"/> at a time; returns what went wrong.</summary>
+    private static async Task<List<string>> RunAsync(Func<Task<(HttpStatusCode Status, string Body)>> call)
+    {
+        var failures = new List<string>();
+        int next = -1;
+        async Task Worker()
+        {
+            while (Interlocked.Increment(ref next) < Stalls)
+            {
+                string? problem;
+                try
+                {
+                    var (status, body) = await call();
+                    problem = status == HttpStatusCode.GatewayTimeout && body.StartsWith('{') && body.EndsWith('}') && body.Contains("\"error\"", StringComparison.Ordinal)
+                        ? null
+                        : $"{(int)status}: {body[..Math.Min(body.Length, 300)]}";
+                }
+                catch (Exception ex)
+                {
+                    problem = ex.GetType().Name + ": " + ex.Message + (ex.InnerException is { } inner ? " <- " + inner.GetType().Name + ": " + inner.Message : string.Empty);
+                }
+
+                if (problem is not null)
+                {
+                    lock (failures)
+                    {
+                        failures.Add(problem);
+                    }
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, Parallel).Select(_ => Task.Run(Worker)));
+        return failures;
+    }
+}
