@@ -67,38 +67,8 @@ public sealed class FirstByteTimeoutRaceTests
     }
 
     /// <summary>Runs <see cref="Stalls"/> calls, <see cref="Parallel"/> at a time; returns what went wrong.</summary>
-    private static async Task<List<string>> RunAsync(Func<Task<(HttpStatusCode Status, string Body)>> call)
-    {
-        var failures = new List<string>();
-        int next = -1;
-        async Task Worker()
-        {
-            while (Interlocked.Increment(ref next) < Stalls)
-            {
-                string? problem;
-                try
-                {
-                    var (status, body) = await call();
-                    problem = status == HttpStatusCode.GatewayTimeout && body.StartsWith('{') && body.EndsWith('}') && body.Contains("\"error\"", StringComparison.Ordinal)
-                        ? null
-                        : $"{(int)status}: {body[..Math.Min(body.Length, 300)]}";
-                }
-                catch (Exception ex)
-                {
-                    problem = ex.GetType().Name + ": " + ex.Message + (ex.InnerException is { } inner ? " <- " + inner.GetType().Name + ": " + inner.Message : string.Empty);
-                }
-
-                if (problem is not null)
-                {
-                    lock (failures)
-                    {
-                        failures.Add(problem);
-                    }
-                }
-            }
-        }
-
-        await Task.WhenAll(Enumerable.Range(0, Parallel).Select(_ => Task.Run(Worker)));
-        return failures;
-    }
+    private static Task<List<string>> RunAsync(Func<Task<(HttpStatusCode Status, string Body)>> call) => CallLoop.RunAsync(Stalls, Parallel, call, r =>
+        r.Status == HttpStatusCode.GatewayTimeout && r.Body.StartsWith('{') && r.Body.EndsWith('}') && r.Body.Contains("\"error\"", StringComparison.Ordinal)
+            ? null
+            : $"{(int)r.Status}: {r.Body[..Math.Min(r.Body.Length, 300)]}");
 }

@@ -65,38 +65,8 @@ public sealed class StreamTimeoutRaceTests
     }
 
     /// <summary>Runs <see cref="Stalls"/> stalled calls, <see cref="Parallel"/> at a time; returns what went wrong.</summary>
-    private static async Task<List<string>> RunAsync(Func<Task<string>> call)
-    {
-        var failures = new List<string>();
-        int next = -1;
-        async Task Worker()
-        {
-            while (Interlocked.Increment(ref next) < Stalls)
-            {
-                string? problem;
-                try
-                {
-                    string body = await call();
-                    problem = body.Contains(TimeoutEvent, StringComparison.Ordinal) && body.EndsWith("}\n\n", StringComparison.Ordinal)
-                        ? null
-                        : "no clean timeout event at the end: " + body[Math.Max(0, body.Length - 300)..];
-                }
-                catch (Exception ex)
-                {
-                    problem = ex.GetType().Name + ": " + ex.Message + (ex.InnerException is { } inner ? " <- " + inner.GetType().Name + ": " + inner.Message : string.Empty);
-                }
-
-                if (problem is not null)
-                {
-                    lock (failures)
-                    {
-                        failures.Add(problem);
-                    }
-                }
-            }
-        }
-
-        await Task.WhenAll(Enumerable.Range(0, Parallel).Select(_ => Task.Run(Worker)));
-        return failures;
-    }
+    private static Task<List<string>> RunAsync(Func<Task<string>> call) => CallLoop.RunAsync(Stalls, Parallel, call, body =>
+        body.Contains(TimeoutEvent, StringComparison.Ordinal) && body.EndsWith("}\n\n", StringComparison.Ordinal)
+            ? null
+            : "no clean timeout event at the end: " + body[Math.Max(0, body.Length - 300)..]);
 }
