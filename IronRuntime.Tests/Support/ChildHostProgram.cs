@@ -13,9 +13,13 @@ internal static class ChildHostProgram
     /// <summary>The argument that asks for <see cref="ReadHostAsync"/>.</summary>
     public const string ReadHostCommand = "host-agent-reads-host";
 
+    /// <summary>The argument that asks for <see cref="RunAgentAsync"/>.</summary>
+    public const string RunAgentCommand = "host-runs-agent";
+
     public static Task<int> Main(string[] args) => args switch
     {
         [ReadHostCommand, var agentFile] => ReadHostAsync(agentFile),
+        [RunAgentCommand, var agentFile] => RunAgentAsync(agentFile),
         [Proxy.RequestBodyMemoryProbe.Name, .. var rest] => Proxy.RequestBodyMemoryProbe.RunAsync(rest),
         _ => Task.FromResult(0),
     };
@@ -31,6 +35,20 @@ internal static class ChildHostProgram
         {
             Arguments = { "read-host", Environment.ProcessId.ToString(CultureInfo.InvariantCulture) },
         });
+        await agent.WaitForExitAsync();
+        foreach (var line in agent.GetRecentOutput())
+        {
+            Console.WriteLine(line.Text);
+        }
+
+        return agent.ExitCode ?? -1;
+    }
+
+    /// <summary>Runs the agent file with the default interpreter (found on this process's <c>PATH</c>) and prints its lines.</summary>
+    private static async Task<int> RunAgentAsync(string agentFile)
+    {
+        await using var runtime = AgentRuntime.CreateBuilder().UseOpenAI(apiKey: null, new Uri("http://127.0.0.1:9/v1")).Build();
+        var agent = await runtime.StartAgentAsync(agentFile, new ProcessAgentOptions());
         await agent.WaitForExitAsync();
         foreach (var line in agent.GetRecentOutput())
         {
