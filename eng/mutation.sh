@@ -2,6 +2,7 @@
 # Mutation testing of the critical code with Stryker.NET (the dotnet-stryker tool of .config/dotnet-tools.json).
 #
 #   eng/mutation.sh [AREA...]      AREA: ledger pricing usage sse proxy failures pii (default: all of them)
+#   STRYKER_EXTRA='--log-to-file --verbosity debug' eng/mutation.sh failures   # extra Stryker options, e.g. logs
 #
 # Each area mutates a few files of one project and runs only the tests that cover them (a test-case filter), so that
 # one area fits a few minutes on a small machine. The run happens in a scratch copy of the work tree (Stryker rebuilds
@@ -44,7 +45,7 @@ for area in "${areas[@]}"; do
   args=(--project "$(basename "$project")" --test-project IronRuntime.Tests.csproj
         --test-case-filter "$filter" --concurrency "${STRYKER_CONCURRENCY:-1}"
         --reporter json --reporter markdown --reporter progress
-        --output "$out/$area" --break-at 0 --skip-version-check)
+        --output "$out/$area" --break-at 0 --skip-version-check ${STRYKER_EXTRA:-})
   IFS=',' read -ra globs <<<"$files"
   for g in "${globs[@]}"; do args+=(--mutate "$g"); done
   echo "== $area: $project ($files) with tests $filter"
