@@ -15,7 +15,11 @@ public static class IronRuntimeDashboardEndpoints
     /// Maps the dashboard: <c>GET {prefix}/agents</c> (<c>?past=true</c>: every run, earlier runtimes' included, see
     /// <see cref="AgentRuntime.ListAgentHistory"/>), <c>GET {prefix}/agents/{id}</c>,
     /// <c>POST {prefix}/agents/{id}/stop</c>, <c>GET {prefix}/metrics</c>, <c>GET {prefix}/providers</c>,
-    /// <c>GET {prefix}/audit?agentId=</c> (recent PII audit events, never values) (JSON), and
+    /// <c>GET {prefix}/audit?agentId=</c> (recent PII audit events, never values),
+    /// <c>GET {prefix}/calls</c> (recorded calls, newest first; filters <c>agent</c>, <c>model</c>, <c>from</c>,
+    /// <c>to</c>; paged with <c>cursor</c>/<c>limit</c>; never content) and <c>GET {prefix}/spend</c> (spend series:
+    /// <c>by=agent|model</c>, <c>bucket=minute|hour|day</c>, <c>from</c>, <c>to</c>) — both over the SQLite state
+    /// store (<c>UseSqliteState</c>) — (JSON), and
     /// <c>GET {prefix}/events</c>, a WebSocket stream of JSON events (<c>call.completed</c>, <c>agent.status</c>,
     /// <c>budget.alert</c>, <c>provider.state</c>; never prompt or response content). Call
     /// <c>app.UseWebSockets()</c> before it. Safe by default: local (loopback) requests only, unless authorization is
@@ -101,6 +105,7 @@ public static class IronRuntimeDashboardEndpoints
             Mode = e.Mode.ToString(),
         })));
         group.Map("/events", context => StreamEventsAsync(context, guard));
+        DashboardHistoryEndpoints.Map(group, guard);
         return group;
     }
 
