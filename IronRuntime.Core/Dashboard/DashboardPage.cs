@@ -108,7 +108,7 @@ internal static class DashboardPage
 
             response.ContentType = asset.ContentType;
             response.ContentLength = body.Length;
-            return HttpMethods.IsHead(request.Method) ? Task.CompletedTask : response.Body.WriteAsync(body, httpContext.RequestAborted).AsTask();
+            return response.Body.WriteAsync(body, httpContext.RequestAborted).AsTask();
         }
 
         private static bool Accepts(IList<StringWithQualityHeaderValue> accepted, string coding)

@@ -184,6 +184,36 @@ public sealed class DashboardBrowserTests
     }
 
     [Test]
+    public async Task BudgetControls_SetTheGlobalAndAnAgentsBudget()
+    {
+        await Runtime.StartAgentAsync(ctx => Task.Delay(Timeout.Infinite, ctx.StoppingToken), new AgentOptions { AgentId = "budgeted" });
+        var page = await OpenAsync();
+        page.Dialog += (_, dialog) => dialog.AcceptAsync("0.3");
+        try
+        {
+            await page.Locator("#budget-input").FillAsync("0.75");
+            await page.Locator("#budget-form button[type=submit]").ClickAsync();
+            await Assertions.Expect(page.Locator("#budget-limit")).ToHaveTextAsync("$0.75");
+            await page.Locator("button[data-budget='budgeted']").ClickAsync();
+            await Assertions.Expect(page.Locator("#agents tr[data-agent='budgeted']")).ToContainTextAsync("/ $0.30");
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(Runtime.GetBudget().Limit, Is.EqualTo(0.75m));
+                Assert.That(Runtime.GetBudget("budgeted").Limit, Is.EqualTo(0.3m));
+            });
+        }
+        finally
+        {
+            Runtime.SetBudget(null, 1m);
+            await Runtime.StopAgentAsync("budgeted");
+        }
+
+        await page.CloseAsync();
+        AssertNoPageErrors();
+    }
+
+    [Test]
     public async Task FailingProvider_ShowsItsCircuitOpen_WithTheTimeUntilRetry()
     {
         var page = await OpenAsync();

@@ -152,6 +152,20 @@ public sealed class RuntimeHistoryTests
     }
 
     [Test]
+    public async Task Reopen_AfterACrashWithACallInFlight_ChargesItsReservationInTheSpendSeries()
+    {
+        var now = DateTimeOffset.UtcNow;
+        _ = await _store.ReserveAsync("a", "gpt-4o-mini", 0.0003m); // in flight when the process "died"
+        await _store.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+
+        _store = new SqliteRuntimeStateStore(_db, 4096, TimeProvider.System, NullLogger.Instance);
+        var day = _store.QuerySpend(new SpendQuery(86_400, now.AddDays(-1), now.AddDays(1), ByModel: true, "a", null));
+
+        Assert.That(day.Select(p => $"{p.Key} {p.Requests} {p.Cost}"), Is.EqualTo(new[] { "gpt-4o-mini 1 0.0003" }), "charged its full reservation, as the totals are");
+    }
+
+    [Test]
     public async Task Reopen_OfAFileWrittenBeforeTheRollup_BackfillsTheSpendSeries()
     {
         await WriteSampleAsync();

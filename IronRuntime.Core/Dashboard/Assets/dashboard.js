@@ -125,11 +125,27 @@
         el("td", { class: "num" }, int(m.requests)),
         el("td", { class: "num" }, int(m.deniedRequests)),
         el("td", { class: "num" }, int(m.piiDetections)),
-        el("td", { class: "controls num" }, readOnly ? "" : stopButton(a)));
+        el("td", { class: "controls num" }, readOnly ? "" : budgetButton(a), readOnly ? "" : stopButton(a)));
       return row;
     }));
     document.getElementById("agents-empty").hidden = agents.length > 0;
     document.getElementById("agents-count").textContent = agents.length ? agents.filter((a) => a.status === "Running").length + " running · " + agents.length + " total" : "";
+  }
+
+  function budgetButton(agent) {
+    const button = el("button", { type: "button", class: "btn btn-budget", title: "Set this agent's budget" }, "Budget");
+    button.setAttribute("data-budget", agent.agentId);
+    button.addEventListener("click", async () => {
+      const current = agent.metrics.budgetLimit;
+      const text = window.prompt("Budget for " + agent.agentId + " in USD (empty for none)", current === null ? "" : String(current));
+      if (text === null) return;
+      const limit = text.trim() === "" ? null : Number(text);
+      if (limit !== null && !(limit >= 0)) return;
+      const response = await fetch(api("budget"), { method: "POST", headers, body: JSON.stringify({ agentId: agent.agentId, limit }) });
+      if (!response.ok) report("budget change refused: HTTP " + response.status);
+      refreshSoon();
+    });
+    return button;
   }
 
   function stopButton(agent) {
