@@ -128,7 +128,11 @@ public static class IronRuntimeServiceCollectionExtensions
             sp.GetRequiredService<IRuntimeStateStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<IProviderHealth>()));
+            sp.GetRequiredService<IProviderHealth>())
+        {
+            Services = sp,
+        });
+        IronRuntime.ChatClients.Internal.ChatClientServices.Add(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IronRuntimeHostedService>());
     }
 
