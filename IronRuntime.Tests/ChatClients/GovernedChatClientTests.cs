@@ -127,19 +127,44 @@ public sealed class GovernedChatClientTests
     }
 
     [Test]
-    public async Task GetChatClient_OverBudget_RouterRefusesWithTheProviderShapedError()
+    public async Task GetChatClient_OpenAIOverBudget_RouterRefusalSurfacesAsBudgetExceeded()
     {
         await using var h = await RuntimeHarness.StartAsync();
         h.Runtime.SetBudget("poor", 0.000001m);
         using var client = h.Runtime.GetChatClient("gpt-4o-mini", "poor");
 
-        var ex = Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => client.GetResponseAsync("hi", new ChatOptions { MaxOutputTokens = 1000 }));
+        var ex = Assert.ThrowsAsync<IronRuntime.ChatClients.BudgetExceededException>(() => client.GetResponseAsync("hi", new ChatOptions { MaxOutputTokens = 1000 }));
 
         Assert.Multiple(() =>
         {
-            Assert.That(ex!.Status, Is.EqualTo(402));
-            Assert.That(ex.Message, Does.Contain("budget_exceeded").Or.Contain("budget exceeded"));
+            Assert.That(ex!.StatusCode, Is.EqualTo(402));
+            Assert.That(ex.ErrorCode, Is.EqualTo("budget_exceeded"));
+            Assert.That(ex.AgentId, Is.EqualTo("poor"));
+            Assert.That(ex.Message, Does.StartWith("IronRuntime budget exceeded for agent 'poor'"));
+            Assert.That(ex.InnerException, Is.TypeOf<System.ClientModel.ClientResultException>(), "the SDK's own error is kept");
             Assert.That(h.Fake.ArrivedCount, Is.Zero, "nothing reached the provider");
+        });
+    }
+
+    [Test]
+    public async Task GetChatClient_AnthropicStreamingOverBudget_RouterRefusalSurfacesAsBudgetExceeded()
+    {
+        await using var h = await RuntimeHarness.StartAsync();
+        h.Runtime.SetBudget("poor", 0.000001m);
+        using var client = h.Runtime.GetChatClient("claude-sonnet-4-5", "poor");
+
+        var ex = Assert.ThrowsAsync<IronRuntime.ChatClients.BudgetExceededException>(async () =>
+        {
+            await foreach (var _ in client.GetStreamingResponseAsync("hi", new ChatOptions { MaxOutputTokens = 1000 }))
+            {
+            }
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.ErrorType, Is.EqualTo("iron_runtime_budget_exceeded"));
+            Assert.That(ex.Message, Does.StartWith("IronRuntime budget exceeded for agent 'poor'"));
+            Assert.That(h.Fake.ArrivedCount, Is.Zero);
         });
     }
 }
