@@ -19,8 +19,8 @@ public static class IronRuntimeChatClientBuilderExtensions
     /// <see cref="IronRuntimeCallRefusedException"/>.
     /// </summary>
     /// <remarks>
-    /// Place it outside middleware that makes several calls per request (<c>UseFunctionInvocation()</c>), so each call to
-    /// the provider is reserved and settled on its own. A client from <c>AgentContext.GetChatClient</c> is already governed
+    /// Add it after middleware that makes several calls per request (<c>UseFunctionInvocation()</c>), nearer the
+    /// provider, so each call to the provider is reserved and settled on its own. A client from <c>AgentContext.GetChatClient</c> is already governed
     /// on the wire: its calls pass through this middleware uncharged.
     /// </remarks>
     /// <param name="builder">The chat client builder.</param>

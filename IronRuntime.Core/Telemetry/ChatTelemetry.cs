@@ -8,7 +8,7 @@ namespace IronRuntime.Telemetry;
 /// Spans and metrics of the chat calls the <c>UseIronRuntime()</c> middleware governs, by the OpenTelemetry GenAI
 /// semantic conventions and on the same <c>IronRuntime</c> source and meter as the router's wire-level calls.
 /// </summary>
-internal sealed class ChatTelemetry(GenAiInstruments instruments)
+internal sealed class ChatTelemetry(GenAiInstruments instruments, RuntimeGauges gauges)
 {
     private static readonly ActivitySource Source = new(GenAiInstruments.MeterName, typeof(ChatTelemetry).Assembly.GetName().Version?.ToString());
 
@@ -60,6 +60,7 @@ internal sealed class ChatTelemetry(GenAiInstruments instruments)
     /// <summary>Ends the span of an admitted call with its usage, and records its metrics.</summary>
     public void CallEnded(ChatAdmission admission, TokenUsage usage, bool estimated, decimal cost, TimeSpan duration, string? responseModel, string? errorType)
     {
+        gauges.Track(admission.AgentId);
         var provider = new KeyValuePair<string, object?>("gen_ai.provider.name", admission.Provider);
         var model = new KeyValuePair<string, object?>("gen_ai.request.model", admission.Model);
         var operation = new KeyValuePair<string, object?>("gen_ai.operation.name", "chat");
@@ -118,8 +119,10 @@ internal sealed class ChatTelemetry(GenAiInstruments instruments)
     }
 
     /// <summary>Counts a budget denial of the middleware.</summary>
-    public void BudgetDenied(string? agentId, string provider, string model) =>
+    public void BudgetDenied(string? agentId, string provider, string model)
+    {
+        gauges.Track(agentId);
         instruments.BudgetDenials.Add(1, new KeyValuePair<string, object?>("gen_ai.provider.name", provider),
             new KeyValuePair<string, object?>("gen_ai.request.model", model), new KeyValuePair<string, object?>("ironruntime.agent.id", agentId));
-
+    }
 }

@@ -20,10 +20,12 @@ internal sealed class RuntimeMetrics : ILlmCallObserver
     private readonly Counter<long> _calls;
     private readonly Counter<double> _cost;
     private readonly Counter<long> _denials;
+    private readonly RuntimeGauges _gauges;
 
-    public RuntimeMetrics(GenAiInstruments instruments, IModelPricing pricing)
+    public RuntimeMetrics(GenAiInstruments instruments, IModelPricing pricing, RuntimeGauges gauges)
     {
         _pricing = pricing;
+        _gauges = gauges;
         _tokens = instruments.Tokens;
         _duration = instruments.Duration;
         _calls = instruments.Calls;
@@ -33,6 +35,12 @@ internal sealed class RuntimeMetrics : ILlmCallObserver
 
     public void OnCallCompleted(LlmCall call)
     {
+        _gauges.Track(call.CallerId);
+        if (call.StreamTimedOut)
+        {
+            _gauges.StreamTimedOut(RouterActivity.ProviderName(call.Provider), call.Model);
+        }
+
         var provider = new KeyValuePair<string, object?>("gen_ai.provider.name", RouterActivity.ProviderName(call.Provider));
         var model = new KeyValuePair<string, object?>("gen_ai.request.model", call.Model);
         var operation = new KeyValuePair<string, object?>("gen_ai.operation.name", RouterActivity.OperationName(call.Api));

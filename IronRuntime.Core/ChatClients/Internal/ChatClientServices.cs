@@ -12,6 +12,7 @@ internal static class ChatClientServices
     public static void Add(IServiceCollection services)
     {
         services.TryAddSingleton<GenAiInstruments>();
+        services.TryAddSingleton<RuntimeGauges>();
         services.TryAddSingleton<ChatTelemetry>();
         services.TryAddSingleton(static sp => new ChatPii(sp.GetRequiredService<IPiiScanner>(), sp.GetRequiredService<IOptions<RuntimeConfig>>().Value.Pii));
         services.TryAddSingleton(static sp => new ChatBreakers(sp.GetRequiredService<IOptions<RuntimeConfig>>().Value.Resilience, sp.GetRequiredService<TimeProvider>()));
