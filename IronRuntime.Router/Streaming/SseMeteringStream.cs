@@ -618,6 +618,7 @@ internal sealed class SseMeteringStream : ReadOnlyStream
             ? "The call exceeded its time limit while streaming; IronRuntime ended the stream."
             : string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"The provider sent nothing for {timeouts.IdleTimeout.TotalSeconds:0.###} s; IronRuntime ended the stream.");
+        _call.StreamTimedOut = true;
         CompleteCall(LlmCallOutcome.Failed);
         CompleteReader();
         _pending = new ReadOnlySequence<byte>(Errors.ProviderErrors.StreamErrorEvent(_call.AnthropicErrorShape, StreamTimeoutErrorType, message));
