@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Garnet;
-using Garnet.server;
 using StackExchange.Redis;
 
 namespace IronRuntime.Tests.Budget.Redis;
@@ -86,12 +85,8 @@ internal sealed class RedisTestServer : IAsyncDisposable
     {
         if (IsGarnet)
         {
-            _garnet = new GarnetServer(new GarnetServerOptions
-            {
-                EndPoints = [new IPEndPoint(IPAddress.Loopback, Port)],
-                EnableLua = true,
-                QuietMode = true,
-            });
+            // Garnet's command line, as its own host parses it (defaults filled in): loopback, this port, Lua on.
+            _garnet = new GarnetServer(["--bind", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture), "--lua"]);
             _garnet.Start();
         }
         else
