@@ -36,7 +36,7 @@ spec() {
 }
 
 # A scratch copy of the tracked files (plus the Node agents' packages, which the test build would otherwise install)
-# in which only the area's test files (*Tests.cs) remain; helpers, fakes and fixtures stay.
+# in which only the area's test files (*Tests.cs, with their *Tests.*.cs parts) remain; helpers, fakes and fixtures stay.
 prepare() {
   local scratch="$1" tests="$2"
   git -C "$root" ls-files -z --cached --others --exclude-standard | (cd "$root" && xargs -0 cp --parents -t "$scratch")
@@ -47,7 +47,10 @@ prepare() {
   : >"$keep"
   (cd "$scratch/IronRuntime.Tests" && for pattern in $tests; do for f in $pattern; do echo "$f"; done; done) >"$keep"
   [ -s "$keep" ] || { echo "no test file matches: $tests" >&2; exit 2; }
-  (cd "$scratch/IronRuntime.Tests" && for f in **/*Tests.cs; do grep -qxF "$f" "$keep" || rm "$f"; done)
+  # A test class split into partial files (FooTests.cs, FooTests.Bar.cs) goes or stays as a whole.
+  (cd "$scratch/IronRuntime.Tests" && for f in **/*Tests.cs **/*Tests.*.cs; do
+    grep -qxF "$(sed -E 's/Tests\.[^/]+\.cs$/Tests.cs/' <<<"$f")" "$keep" || rm "$f"
+  done)
 }
 
 scratches=()
