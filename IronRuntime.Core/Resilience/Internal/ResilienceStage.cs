@@ -156,16 +156,17 @@ internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCall
         try
         {
             response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (!call.IsStreaming && response.IsSuccessStatusCode && !(response.Content.Headers.ContentLength > owner.MaxResponseBodyBytes))
+            if (!call.IsStreaming && response.IsSuccessStatusCode)
             {
-                // Buffered inside the content itself: the metering above reads it from memory.
+                // Buffered inside the content itself: the metering above reads it from memory. The limit is enforced
+                // here, by the first reader: a declared length over it is refused before a byte is read.
                 try
                 {
                     await response.Content.LoadIntoBufferAsync(owner.MaxResponseBodyBytes, cancellationToken).ConfigureAwait(false);
                 }
                 catch (HttpRequestException ex) when (ex.InnerException is null)
                 {
-                    // Larger than the limit: not a provider failure; the metering answers 502 for it.
+                    // Larger than the limit: not a provider failure; answered with a provider-shaped 502 (SendToTargetsAsync).
                     throw new InvalidDataException(ex.Message, ex);
                 }
             }
