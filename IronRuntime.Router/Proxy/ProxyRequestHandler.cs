@@ -121,7 +121,7 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
     /// everything that is already available, and flushes only when the next read would wait — one flush and one
     /// send per burst of events rather than per event; a non-streaming answer is flushed once at its end.
     /// </summary>
-    private static async Task CopyBodyAsync(Stream body, PipeWriter writer, CancellationToken aborted)
+    internal static async Task CopyBodyAsync(Stream body, PipeWriter writer, CancellationToken aborted)
     {
         long unflushed = 0;
         while (true)
