@@ -113,6 +113,7 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
         }
 
         ProxyHeaders.CopyRequestHeaders(request.Headers, message);
+        message.Options.Set(Pipeline.DescriptorBudgetHandler.ProxiedKey, true); // the agent's connection holds a descriptor too
         return message;
     }
 
@@ -172,10 +173,12 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
         target.StatusCode = (int)response.StatusCode;
         ProxyHeaders.CopyResponseHeaders(response, target.Headers);
         target.ContentLength = response.Content.Headers.ContentLength;
-        if (response.StatusCode is HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.RequestTimeout
+        if (response.StatusCode is HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.RequestTimeout or HttpStatusCode.ServiceUnavailable
             && response.Headers.Contains(ProviderErrors.OriginHeader))
         {
-            // The body was refused part-way: close the connection rather than let Kestrel drain the rest of it.
+            // The body was refused part-way: close the connection rather than let Kestrel drain the rest of it. A 503
+            // of the runtime (overloaded, out of descriptors, circuit open) closes it too, so that its descriptor is
+            // freed at once and a connection waiting to be accepted gets its answer.
             target.Headers.Connection = "close";
         }
 

@@ -21,7 +21,8 @@ internal static class LoadDriver
         int ramp = args.GetInt("ramp", 1000);
         int nofile = args.GetInt("nofile", 0);
         double rampSeconds = Math.Ceiling((double)streams / ramp);
-        int events = (int)Math.Ceiling((rampSeconds + 5 + duration + 10) / period.TotalSeconds);
+        // Streams outlast the run by far (a loaded machine stretches every phase); the driver cancels them at the end.
+        int events = (int)Math.Ceiling((rampSeconds + 5 + (4 * duration) + 120) / period.TotalSeconds);
 
         await using var fake = ChildProcess.Start(["fake", "--period-ms", ((int)period.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)]);
         var fakeUri = new Uri(await fake.ReadUntilAsync("READY ", cancellationToken) + "/");
