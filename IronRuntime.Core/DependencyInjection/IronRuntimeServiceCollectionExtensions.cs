@@ -70,7 +70,7 @@ public static class IronRuntimeServiceCollectionExtensions
         services.AddSingleton<IronRuntimeMarker>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging();
-        services.AddOptions<RuntimeConfig>().ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsWithValidateOnStart<RuntimeConfig, RuntimeConfigAnnotationsValidator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RuntimeConfig>, RuntimeConfigValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<RuntimeConfig>, RuntimeConfigEnvironmentDefaults>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RuntimeConfig>, ResilienceConfigValidator>());
