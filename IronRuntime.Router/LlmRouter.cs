@@ -9,7 +9,8 @@ namespace IronRuntime.Router;
 /// every agent flows, in process or from the loopback proxy.
 /// </summary>
 /// <remarks>
-/// The chain, outermost first (a stage with nothing to do is left out):
+/// The chain, outermost first (a stage with nothing to do is left out). These step numbers are the ones the stages
+/// and docs/architecture.md cite ("step 6"); they are written here only:
 /// <list type="number">
 /// <item><description>caller attribution (per <see cref="CreateClient"/> client);</description></item>
 /// <item><description>provider routing: parse and validate the body, detect the provider, point the request at it and inject the real key;</description></item>

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace IronRuntime.Router.Pipeline;
 
 /// <summary>
-/// Last stage before the provider: applies the body edits (model prefix, streamed usage, imposed output limit),
+/// Step 7 of the chain (<see cref="LlmRouter"/>; below it only resilience, step 8, and the primary handler): applies the body edits (model prefix, streamed usage, imposed output limit),
 /// then meters the answer — usage from a JSON body, or from an SSE stream passed through event by event — and
 /// completes the call. With an <see cref="ILlmContentFilter"/> enabled for the answer, its text is filtered too.
 /// </summary>

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace IronRuntime.Router.Pipeline;
 
 /// <summary>
-/// The stage before the request gate when resilience is on: a call whose every provider endpoint has an open circuit
+/// Step 5 of the chain (<see cref="LlmRouter"/>), only when resilience is on: a call whose every provider endpoint has an open circuit
 /// breaker fails fast with 503 and <c>Retry-After</c>, and one whose every endpoint lacks a key with 401, before the
 /// gate reserves anything.
 /// </summary>

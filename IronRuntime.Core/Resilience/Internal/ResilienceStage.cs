@@ -13,7 +13,7 @@ using Polly.Timeout;
 namespace IronRuntime.Resilience.Internal;
 
 /// <summary>
-/// The router's stage above the primary handler: sends a call to its targets in order — each through its endpoint's
+/// Step 8 of the router's chain (<see cref="Router.LlmRouter"/>), above the primary handler: sends a call to its targets in order — each through its endpoint's
 /// pipeline (circuit breaker → retry → attempt timeout) — within the whole-call timeout, and hands the first usable
 /// answer up. Everything happens before the first response byte reaches the agent: a non-streaming answer is read
 /// whole inside the attempt, a stream is handed up once its headers have arrived.
