@@ -39,7 +39,7 @@ public sealed class LlmRouter : IDisposable
         TimeProvider timeProvider,
         ILoggerFactory? loggerFactory,
         ILlmContentFilter? contentFilter = null,
-        IUpstreamResilience? resilience = null)
+        ILlmUpstreamPolicy? upstream = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("IronRuntime.Router");
@@ -48,23 +48,22 @@ public sealed class LlmRouter : IDisposable
         _disposePrimary = disposePrimary;
 
         HttpMessageHandler inner = primary;
-        if (resilience is not null)
+        if (upstream is not null)
         {
-            var stage = resilience.CreateStage(completion);
-            stage.InnerHandler = inner;
-            inner = stage;
+            var upstreamLogger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("IronRuntime.Resilience");
+            inner = new Upstream.UpstreamStage(upstream, completion, timeProvider, options.MaxResponseBodyBytes, upstreamLogger) { InnerHandler = inner };
         }
 
-        var scrubber = new Errors.SecretScrubber(new[] { options.OpenAI.ApiKey, options.Anthropic.ApiKey }.Concat(resilience?.ApiKeys ?? []));
+        var scrubber = new Errors.SecretScrubber(new[] { options.OpenAI.ApiKey, options.Anthropic.ApiKey }.Concat(upstream?.ApiKeys ?? []));
         inner = new ResponseMeteringHandler(options, completion, logger, contentFilter, scrubber) { InnerHandler = inner };
         if (gate is not null)
         {
             inner = new RequestGateHandler(gate, completion, logger) { InnerHandler = inner };
         }
 
-        if (resilience is not null)
+        if (upstream is not null)
         {
-            inner = new UpstreamAdmissionHandler(resilience, completion, logger) { InnerHandler = inner };
+            inner = new UpstreamAdmissionHandler(upstream, completion, logger) { InnerHandler = inner };
         }
 
         if (contentFilter is not null)
@@ -77,7 +76,7 @@ public sealed class LlmRouter : IDisposable
             inner = new ConcurrencyLimitHandler(new Admission.CallAdmission(options.MaxConcurrentCalls, options.MaxConcurrentCallsPerCaller), completion, logger) { InnerHandler = inner };
         }
 
-        _chain = new ProviderRoutingHandler(options, completion, timeProvider, logger, keysCheckedDownstream: resilience is not null) { InnerHandler = inner };
+        _chain = new ProviderRoutingHandler(options, completion, timeProvider, logger, keysCheckedDownstream: upstream is not null) { InnerHandler = inner };
         _invoker = new HttpMessageInvoker(_chain, disposeHandler: false);
         Options = options;
     }

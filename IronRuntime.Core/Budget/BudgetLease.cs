@@ -30,5 +30,6 @@ internal sealed class BudgetLease(IBudgetLedger ledger, BudgetReservation reserv
         decimal cost = answered?.ForServiceTier(serviceTier).CostOf(call.Usage) ?? 0m;
         ledger.Settle(reservation, cost);
         Cost = cost;
+        call.SettledCost = cost;
     }
 }

@@ -106,17 +106,15 @@ public static class IronRuntimeServiceCollectionExtensions
         services.TryAddSingleton<IProviderHealth>(sp => sp.GetRequiredService<ProviderResilience>());
         services.TryAddSingleton<ProviderHealthCheck>();
 
-        // No IHttpClientFactory loggers on the provider hop: at Trace they put the raw request headers — the real
-        // keys — into the log state (only the message text is redacted). The router logs every call itself.
-        services.AddHttpClient(IronRuntimeBuilder.UpstreamClientName)
-            .ConfigurePrimaryHttpMessageHandler(UpstreamHandlerFactory.CreatePrimaryHandler)
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-            .RemoveAllLoggers();
-        services.TryAddSingleton(UpstreamHandlerFactory.CreateRouter);
-        services.TryAddSingleton(sp => new LlmProxy(
-            sp.GetRequiredService<LlmRouter>(),
-            sp.GetRequiredService<IOptions<RuntimeConfig>>().Value.Router.Proxy,
-            sp.GetRequiredService<ILoggerFactory>()));
+        // The router package on its own terms: its options are RuntimeConfig.Router (validated with RuntimeConfig), its
+        // upstream policy is the resilience subsystem — none when Resilience:Enabled is false (the factory's null
+        // leaves the step out of the chain) — and its connect timeout is Resilience:ConnectTimeout either way.
+        services.TryAddSingleton<IOptions<LlmRouterOptions>>(static sp => Options.Options.Create(sp.GetRequiredService<IOptions<RuntimeConfig>>().Value.Router));
+        services.TryAddSingleton<ILlmUpstreamPolicy>(static sp => sp.GetRequiredService<IOptions<RuntimeConfig>>().Value.Resilience.Enabled
+            ? sp.GetRequiredService<ProviderResilience>()
+            : null!);
+        services.TryAddSingleton(static sp => sp.GetRequiredService<ProviderResilience>().Timeouts);
+        services.AddLlmRouter();
         services.TryAddSingleton(sp => new AgentRuntime(
             sp.GetRequiredService<IOptions<RuntimeConfig>>(),
             sp.GetRequiredService<LlmRouter>(),

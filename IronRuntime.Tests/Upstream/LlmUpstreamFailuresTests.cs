@@ -1,12 +1,12 @@
 using System.Net;
-using IronRuntime.Resilience.Internal;
+using IronRuntime.Router;
 using IronRuntime.Router.Errors;
 using Polly;
 
-namespace IronRuntime.Tests.Resilience;
+namespace IronRuntime.Tests.Upstream;
 
 /// <summary>What the breakers, retries and failover count as a failure of the provider.</summary>
-public sealed class UpstreamFailuresTests
+public sealed class LlmUpstreamFailuresTests
 {
     [TestCase(HttpStatusCode.InternalServerError)]
     [TestCase(HttpStatusCode.BadGateway)]
@@ -20,8 +20,8 @@ public sealed class UpstreamFailuresTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(UpstreamFailures.IsFailureStatus(response), Is.True);
-            Assert.That(UpstreamFailures.IsFailure(Outcome.FromResult(response)), Is.True);
+            Assert.That(LlmUpstreamFailures.IsFailureStatus(response), Is.True);
+            Assert.That(LlmUpstreamFailures.IsFailure(Outcome.FromResult(response)), Is.True);
         });
     }
 
@@ -37,8 +37,8 @@ public sealed class UpstreamFailuresTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(UpstreamFailures.IsFailureStatus(response), Is.False);
-            Assert.That(UpstreamFailures.IsFailure(Outcome.FromResult(response)), Is.False);
+            Assert.That(LlmUpstreamFailures.IsFailureStatus(response), Is.False);
+            Assert.That(LlmUpstreamFailures.IsFailure(Outcome.FromResult(response)), Is.False);
         });
     }
 
@@ -51,7 +51,7 @@ public sealed class UpstreamFailuresTests
     {
         using var response = new HttpResponseMessage(status);
 
-        Assert.That(UpstreamFailures.IsFailure(Outcome.FromResult(response)), Is.False);
+        Assert.That(LlmUpstreamFailures.IsFailure(Outcome.FromResult(response)), Is.False);
     }
 
     [Test]
@@ -59,11 +59,11 @@ public sealed class UpstreamFailuresTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(UpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new HttpRequestException("refused"))), Is.True);
-            Assert.That(UpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new IOException("cut"))), Is.True);
-            Assert.That(UpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new Polly.Timeout.TimeoutRejectedException())), Is.True);
-            Assert.That(UpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new OperationCanceledException())), Is.False);
-            Assert.That(UpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new InvalidDataException("too large"))), Is.False);
+            Assert.That(LlmUpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new HttpRequestException("refused"))), Is.True);
+            Assert.That(LlmUpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new IOException("cut"))), Is.True);
+            Assert.That(LlmUpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new Polly.Timeout.TimeoutRejectedException())), Is.True);
+            Assert.That(LlmUpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new OperationCanceledException())), Is.False);
+            Assert.That(LlmUpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new InvalidDataException("too large"))), Is.False);
         });
     }
 }

@@ -85,7 +85,7 @@ internal sealed class ResilienceConfigValidator : IValidateOptions<RuntimeConfig
 
     private static LlmProvider? ModelProvider(string model)
     {
-        var provider = Router.Providers.ProviderDetector.DetectByModel(model, out _);
+        var provider = LlmModels.ProviderOf(model);
         return provider == LlmProvider.Unknown ? null : provider;
     }
 }

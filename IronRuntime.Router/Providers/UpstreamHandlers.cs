@@ -1,43 +1,43 @@
 using System.Net;
-using IronRuntime.Router;
 using IronRuntime.Router.Simulation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
-namespace IronRuntime;
+namespace IronRuntime.Router.Providers;
 
-/// <summary>Builds the provider hop and the router from the container.</summary>
-internal static class UpstreamHandlerFactory
+/// <summary>Builds the provider hop and the router from a container.</summary>
+internal static class UpstreamHandlers
 {
     /// <summary>
-    /// The pooled handler for provider calls: no proxy, redirects, cookies or decompression; the configured connect timeout;
+    /// The pooled handler for provider calls: no proxy, redirects, cookies or decompression; an explicit connect timeout;
     /// no draining of an answer the client stopped reading (the connection closes at once, so the provider stops
     /// generating tokens nobody reads).
     /// </summary>
-    public static HttpMessageHandler CreatePrimaryHandler(IServiceProvider services) => new SocketsHttpHandler
+    /// <param name="connectTimeout">The longest wait for a TCP/TLS connection.</param>
+    /// <returns>A new handler.</returns>
+    public static HttpMessageHandler CreatePrimaryHandler(TimeSpan connectTimeout) => new SocketsHttpHandler
     {
         MaxResponseDrainSize = 0,
         UseProxy = false,
         AllowAutoRedirect = false,
         UseCookies = false,
         AutomaticDecompression = DecompressionMethods.None,
-        ConnectTimeout = services.GetRequiredService<IOptions<RuntimeConfig>>().Value.Resilience.ConnectTimeout,
+        ConnectTimeout = connectTimeout,
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
         EnableMultipleHttp2Connections = true,
     };
 
-    public static LlmRouter CreateRouter(IServiceProvider services)
+    /// <summary>The router over the extension points registered in <paramref name="services"/>.</summary>
+    public static LlmRouter CreateRouter(IServiceProvider services, LlmRouterOptions options)
     {
-        var config = services.GetRequiredService<IOptions<RuntimeConfig>>().Value;
         var time = services.GetRequiredService<TimeProvider>();
-        bool simulated = config.Router.UseSimulatedProvider;
+        bool simulated = options.UseSimulatedProvider;
         HttpMessageHandler primary = simulated
             ? new SimulatedProviderHandler(time)
-            : services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(IronRuntimeBuilder.UpstreamClientName);
+            : services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(LlmRouterServiceCollectionExtensions.UpstreamClientName);
         return new LlmRouter(
-            config.Router,
+            options,
             services.GetService<ILlmRequestGate>(),
             services.GetServices<ILlmCallObserver>(),
             primary,
@@ -45,6 +45,6 @@ internal static class UpstreamHandlerFactory
             time,
             services.GetRequiredService<ILoggerFactory>(),
             services.GetService<ILlmContentFilter>(),
-            config.Resilience.Enabled ? services.GetRequiredService<Resilience.Internal.ProviderResilience>() : null);
+            services.GetService<ILlmUpstreamPolicy>());
     }
 }
