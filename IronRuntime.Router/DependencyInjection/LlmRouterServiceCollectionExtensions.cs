@@ -17,7 +17,9 @@ public static class LlmRouterServiceCollectionExtensions
     /// finds in the container — <see cref="ILlmRequestGate"/>, every <see cref="ILlmCallObserver"/>,
     /// <see cref="ILlmContentFilter"/>, <see cref="ILlmUpstreamPolicy"/> — each optional; the provider hop is the
     /// <see cref="UpstreamClientName"/> client, so handlers plug in with <c>AddHttpClient(UpstreamClientName)</c>; its
-    /// connect timeout is that of a registered <see cref="LlmUpstreamTimeouts"/> (10 s without one).
+    /// primary handler is the simulated provider when <see cref="LlmRouterOptions.UseSimulatedProvider"/> is set, else a
+    /// pooled <c>SocketsHttpHandler</c> with the connect timeout of a registered <see cref="LlmUpstreamTimeouts"/> (10 s
+    /// without one).
     /// <see cref="LlmRouterOptions"/> are validated on start.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -44,7 +46,7 @@ public static class LlmRouterServiceCollectionExtensions
         // No IHttpClientFactory loggers on the provider hop: at Trace they put the raw request headers — the real
         // keys — into the log state (only the message text is redacted). The router logs every call itself.
         services.AddHttpClient(UpstreamClientName)
-            .ConfigurePrimaryHttpMessageHandler(static sp => UpstreamHandlers.CreatePrimaryHandler(sp.GetService<LlmUpstreamTimeouts>()?.Connect ?? TimeSpan.FromSeconds(10)))
+            .ConfigurePrimaryHttpMessageHandler(UpstreamHandlers.CreatePrimaryHandler)
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();
         services.TryAddSingleton(static sp => UpstreamHandlers.CreateRouter(sp, sp.GetRequiredService<IOptions<LlmRouterOptions>>().Value));

@@ -28,20 +28,26 @@ internal static class UpstreamHandlers
         EnableMultipleHttp2Connections = true,
     };
 
+    /// <summary>
+    /// The primary handler of the upstream client: the simulated provider with
+    /// <see cref="LlmRouterOptions.UseSimulatedProvider"/>, else the pooled handler with the connect timeout of a
+    /// registered <see cref="LlmUpstreamTimeouts"/> (10 s without one). An application's own primary handler replaces it.
+    /// </summary>
+    public static HttpMessageHandler CreatePrimaryHandler(IServiceProvider services)
+        => services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LlmRouterOptions>>().Value.UseSimulatedProvider
+            ? new SimulatedProviderHandler(services.GetRequiredService<TimeProvider>())
+            : CreatePrimaryHandler(services.GetService<LlmUpstreamTimeouts>()?.Connect ?? TimeSpan.FromSeconds(10));
+
     /// <summary>The router over the extension points registered in <paramref name="services"/>.</summary>
     public static LlmRouter CreateRouter(IServiceProvider services, LlmRouterOptions options)
     {
         var time = services.GetRequiredService<TimeProvider>();
-        bool simulated = options.UseSimulatedProvider;
-        HttpMessageHandler primary = simulated
-            ? new SimulatedProviderHandler(time)
-            : services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(LlmRouterServiceCollectionExtensions.UpstreamClientName);
         return new LlmRouter(
             options,
             services.GetService<ILlmRequestGate>(),
             services.GetServices<ILlmCallObserver>(),
-            primary,
-            disposePrimary: simulated,
+            services.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(LlmRouterServiceCollectionExtensions.UpstreamClientName),
+            disposePrimary: false,
             time,
             services.GetRequiredService<ILoggerFactory>(),
             services.GetService<ILlmContentFilter>(),

@@ -75,6 +75,35 @@ public sealed class AddLlmRouterTests
             Throws.TypeOf<Microsoft.Extensions.Options.OptionsValidationException>().With.Message.Contain("MaxStreamEventBytes"));
     }
 
+    [Test]
+    public async Task UseSimulatedProvider_IsThePrimaryHandlerOfTheUpstreamClient_AndAnOwnHandlerReplacesIt()
+    {
+        var services = new ServiceCollection();
+        services.AddLlmRouter(o => o.UseSimulatedProvider = true);
+        await using var sp = services.BuildServiceProvider();
+        var own = new ServiceCollection();
+        own.AddLlmRouter(o => o.UseSimulatedProvider = true);
+        own.AddHttpClient(LlmRouterServiceCollectionExtensions.UpstreamClientName).ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler());
+        await using var ownSp = own.BuildServiceProvider();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Primary(sp), Is.TypeOf<IronRuntime.Router.Simulation.SimulatedProviderHandler>());
+            Assert.That(Primary(ownSp), Is.TypeOf<SocketsHttpHandler>());
+        });
+    }
+
+    private static HttpMessageHandler? Primary(IServiceProvider sp)
+    {
+        HttpMessageHandler? handler = sp.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(LlmRouterServiceCollectionExtensions.UpstreamClientName);
+        while (handler is DelegatingHandler delegating)
+        {
+            handler = delegating.InnerHandler;
+        }
+
+        return handler;
+    }
+
     private static Task<HttpResponseMessage> PostAsync(HttpClient client)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(Body, Encoding.UTF8, "application/json") };
