@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using IronRuntime.Router.Content;
 using IronRuntime.Router.Errors;
@@ -60,7 +59,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
                 ? new SseContentFilter(content, call)
                 : null;
             var metered = new StreamContent(new SseMeteringStream(upstream, call, completion, options.MaxStreamEventBytes, content: filter, timeouts: call.StreamTimeouts));
-            CopyHeaders(response.Content, metered);
+            HttpContents.CopyHeaders(response.Content, metered);
             response.Content = metered;
             return response;
         }
@@ -111,7 +110,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
         }
 
         var replaced = new ByteArrayContent(body);
-        CopyHeaders(response.Content, replaced);
+        HttpContents.CopyHeaders(response.Content, replaced);
         response.Content.Dispose();
         response.Content = replaced;
         completion.Complete(call, LlmCallOutcome.Succeeded);
@@ -134,7 +133,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
         }
 
         var scrubbed = new ByteArrayContent(scrubber.Scrub(body!));
-        CopyHeaders(response.Content, scrubbed);
+        HttpContents.CopyHeaders(response.Content, scrubbed);
         response.Content.Dispose();
         response.Content = scrubbed;
         completion.Complete(call, LlmCallOutcome.ProviderError);
@@ -146,7 +145,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
     {
         try
         {
-            return (await ReadLimitedAsync(response.Content, options.MaxResponseBodyBytes, cancellationToken).ConfigureAwait(false), null);
+            return (await HttpContents.ReadLimitedAsync(response.Content, options.MaxResponseBodyBytes, cancellationToken).ConfigureAwait(false), null);
         }
         catch (OperationCanceledException)
         {
@@ -182,7 +181,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
         var content = new ReadOnlyMemoryContent(body);
         if (request.Content is { } original)
         {
-            CopyHeaders(original, content);
+            HttpContents.CopyHeaders(original, content);
             original.Dispose();
         }
 
@@ -191,46 +190,4 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
 
     private static bool IsEventStream(HttpContent content)
         => string.Equals(content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
-
-    internal static void CopyHeaders(HttpContent from, HttpContent to)
-    {
-        foreach (var header in from.Headers)
-        {
-            if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
-            {
-                to.Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-        }
-    }
-
-    internal static async Task<byte[]> ReadLimitedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
-    {
-        if (content.Headers.ContentLength > limit)
-        {
-            throw new InvalidDataException($"The response is larger than the {limit} bytes IronRuntime reads.");
-        }
-
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            var buffer = new ArrayBufferWriter<byte>((int)Math.Min(content.Headers.ContentLength ?? 4096, limit) + 1);
-            while (true)
-            {
-                var memory = buffer.GetMemory(4096);
-                int n = await stream.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                buffer.Advance(n);
-                if (buffer.WrittenCount > limit)
-                {
-                    throw new InvalidDataException($"The response is larger than the {limit} bytes IronRuntime reads.");
-                }
-            }
-
-            return buffer.WrittenSpan.ToArray();
-        }
-    }
 }

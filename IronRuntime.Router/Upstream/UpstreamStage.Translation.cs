@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using IronRuntime.Router.Pipeline;
+using IronRuntime.Router.Internal;
 using IronRuntime.Router.Translation;
 
 namespace IronRuntime.Router.Upstream;
@@ -21,7 +21,7 @@ internal sealed partial class UpstreamStage
         HttpContent translated;
         if (!response.IsSuccessStatusCode)
         {
-            byte[] error = await ResponseMeteringHandler.ReadLimitedAsync(original, maxResponseBodyBytes, cancellationToken).ConfigureAwait(false);
+            byte[] error = await HttpContents.ReadLimitedAsync(original, maxResponseBodyBytes, cancellationToken).ConfigureAwait(false);
             translated = Json(ErrorShapes.Translate(error, toAnthropic: !toChat));
         }
         else if (call.IsStreaming)
@@ -31,7 +31,7 @@ internal sealed partial class UpstreamStage
                 ? new MessagesToChatStream(time.GetUtcNow().ToUnixTimeSeconds(), call.InjectedStreamUsage || call.Request?.IncludeUsage == true)
                 : new ChatToMessagesStream();
             translated = new StreamContent(new TranslatingSseStream(upstream, translator));
-            ResponseMeteringHandler.CopyHeaders(original, translated);
+            HttpContents.CopyHeaders(original, translated);
             response.Content = translated;
             return response;
         }
