@@ -6,7 +6,8 @@ namespace IronRuntime.Router;
 
 /// <summary>
 /// The LLM router: one <see cref="HttpMessageHandler"/> chain through which every OpenAI and Anthropic call of
-/// every agent flows, in process or from the loopback proxy.
+/// every agent flows, in process or from the loopback proxy. Registered by <c>services.AddLlmRouter(...)</c> (which
+/// <c>AddIronRuntime</c> calls), built from the extension points found in the container.
 /// </summary>
 /// <remarks>
 /// The chain, outermost first (a stage with nothing to do is left out). These step numbers are the ones the stages
@@ -16,10 +17,10 @@ namespace IronRuntime.Router;
 /// <item><description>provider routing: parse and validate the body, detect the provider, point the request at it and inject the real key;</description></item>
 /// <item><description>concurrency limits (when configured): 503 with <c>Retry-After</c> beyond <see cref="LlmRouterOptions.MaxConcurrentCalls"/> or <see cref="LlmRouterOptions.MaxConcurrentCallsPerCaller"/>;</description></item>
 /// <item><description>request content (<see cref="ILlmContentFilter"/>, e.g. PII): scan prompts, refuse or redact;</description></item>
-/// <item><description>upstream admission (with resilience): fail fast with 503 when every endpoint the call may use has an open circuit, before anything is reserved;</description></item>
+/// <item><description>upstream admission (with an <see cref="ILlmUpstreamPolicy"/>): the call's route; fail fast with 503 when every endpoint the call may use has an open circuit (401 when none has a key), before anything is reserved;</description></item>
 /// <item><description>request gate (<see cref="ILlmRequestGate"/>, e.g. the budget): admit with a lease, or answer in the provider's error shape;</description></item>
 /// <item><description>response metering: final body edits, usage from JSON bodies and SSE streams, the content filter on the answer's text, completion of the call;</description></item>
-/// <item><description>resilience (when on): per-endpoint circuit breakers, retries before the first byte, timeouts, failover with translation;</description></item>
+/// <item><description>upstream (with an <see cref="ILlmUpstreamPolicy"/>): the route's targets in order through their endpoints' pipelines (breakers, retries before the first byte, timeouts), the request rebuilt for a failover target and translated when it speaks the other API;</description></item>
 /// <item><description>the primary handler (pooled <c>SocketsHttpHandler</c>, or the simulated provider).</description></item>
 /// </list>
 /// </remarks>
