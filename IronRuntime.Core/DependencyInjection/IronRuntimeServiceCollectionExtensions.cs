@@ -105,6 +105,7 @@ public static class IronRuntimeServiceCollectionExtensions
         services.TryAddSingleton<ProviderResilience>();
         services.TryAddSingleton<IProviderHealth>(sp => sp.GetRequiredService<ProviderResilience>());
         services.TryAddSingleton<ProviderHealthCheck>();
+        services.TryAddSingleton<LedgerHealthCheck>();
 
         // The router package on its own terms: its options are RuntimeConfig.Router (validated with RuntimeConfig), its
         // upstream policy is the resilience subsystem — none when Resilience:Enabled is false (the factory's null
@@ -126,7 +127,11 @@ public static class IronRuntimeServiceCollectionExtensions
             sp.GetRequiredService<IRuntimeStateStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<IProviderHealth>()));
+            sp.GetRequiredService<IProviderHealth>())
+        {
+            Services = sp,
+        });
+        IronRuntime.ChatClients.Internal.ChatClientServices.Add(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IronRuntimeHostedService>());
     }
 

@@ -17,11 +17,20 @@ internal static class HttpContents
         }
     }
 
+    /// <summary>The whole body of <paramref name="content"/> up to <paramref name="limit"/> bytes (see the overload).</summary>
+    public static async Task<byte[]> ReadLimitedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(InitialCapacity(content, limit));
+        await ReadLimitedAsync(content, limit, buffer, cancellationToken).ConfigureAwait(false);
+        return buffer.WrittenSpan.ToArray();
+    }
+
     /// <summary>
     /// The one reader of a whole response body up to a limit: the declared length is checked first, then the bytes as
     /// they arrive; past <paramref name="limit"/> it throws <see cref="InvalidDataException"/> (the router answers 502).
+    /// <paramref name="buffer"/> keeps what arrived when the read fails.
     /// </summary>
-    public static async Task<byte[]> ReadLimitedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    public static async Task ReadLimitedAsync(HttpContent content, int limit, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
     {
         if (content.Headers.ContentLength > limit)
         {
@@ -31,7 +40,6 @@ internal static class HttpContents
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var buffer = new ArrayBufferWriter<byte>((int)Math.Min(content.Headers.ContentLength ?? 4096, limit) + 1);
             while (true)
             {
                 var memory = buffer.GetMemory(4096);
@@ -47,8 +55,9 @@ internal static class HttpContents
                     throw new InvalidDataException($"The response is larger than the {limit} bytes IronRuntime reads.");
                 }
             }
-
-            return buffer.WrittenSpan.ToArray();
         }
     }
+
+    /// <summary>The first capacity of a body buffer: the declared length (or 4 KiB) within the limit, plus one byte to see an overrun.</summary>
+    public static int InitialCapacity(HttpContent content, int limit) => (int)Math.Min(content.Headers.ContentLength ?? 4096, limit) + 1;
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace IronRuntime.Pii.Internal;
@@ -12,6 +13,14 @@ internal sealed class PiiOptionsValidator : IValidateOptions<RuntimeConfig>
         if (!Enum.IsDefined(pii.RequestMode) || !Enum.IsDefined(pii.ResponseMode))
         {
             failures.Add($"IronRuntime:Pii:RequestMode and ResponseMode must be Off, Detect, Redact or Block; they are {pii.RequestMode} and {pii.ResponseMode}.");
+        }
+
+        foreach (var (type, threshold) in pii.Thresholds)
+        {
+            if (!(threshold is >= 0 and <= 1))
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"IronRuntime:Pii:Thresholds:{type} must be between 0 and 1; it is {threshold}."));
+            }
         }
 
         if (pii.AuditHashKey is { Length: > 0 } key)
