@@ -157,6 +157,14 @@ public sealed partial class FakeProvider
         {
             await WriteStreamAsync(context, reply, settings, aborted);
         }
+        else if (settings.Garbage == FakeGarbage.CutBody && answer.StatusCode == StatusCodes.Status200OK)
+        {
+            response.StatusCode = answer.StatusCode;
+            response.ContentType = FakeWire.JsonContentType;
+            response.ContentLength = answer.Body!.Length;
+            await WriteChunkedAsync(response, answer.Body.AsMemory(0, answer.Body.Length / 2), settings.WriteChunkSize, aborted);
+            await AbortAsync(context);
+        }
         else if (settings.Garbage == FakeGarbage.MalformedStream && answer.StatusCode == StatusCodes.Status200OK)
         {
             await WriteJsonAsync(response, answer.StatusCode, answer.Body.AsSpan(0, answer.Body!.Length / 2).ToArray(), settings, aborted);
