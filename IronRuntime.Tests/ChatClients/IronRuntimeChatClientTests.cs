@@ -48,6 +48,8 @@ public sealed class IronRuntimeChatClientTests
             Assert.That(budget.Spent, Is.EqualTo((1000 * In) + (250 * Out)).And.EqualTo(0.0015m));
             Assert.That(budget.Reserved, Is.Zero);
             Assert.That(runtime.GetBudget().Spent, Is.EqualTo(0.0015m), "the global account too");
+            var metrics = runtime.GetMetrics("agent");
+            Assert.That((metrics.Requests, metrics.SucceededRequests, metrics.InputTokens, metrics.OutputTokens), Is.EqualTo((1L, 1L, 1000L, 250L)));
         });
     }
 
@@ -73,6 +75,7 @@ public sealed class IronRuntimeChatClientTests
             Assert.That(ex.Message, Does.Contain("agent 'agent'").And.Contain("$0.0001 limit").And.Contain("82 input tokens at most, 1000 output tokens"));
             Assert.That(inner.Calls, Is.Zero);
             Assert.That(runtime.GetBudget("agent").Reserved, Is.Zero);
+            Assert.That(runtime.GetMetrics("agent").DeniedRequests, Is.EqualTo(1));
         });
     }
 

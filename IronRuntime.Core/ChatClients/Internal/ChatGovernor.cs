@@ -24,10 +24,13 @@ internal sealed class ChatGovernor
     private readonly IDurableReservations? _durable;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly Agents.AgentMetricsCollector _metrics;
 
     public ChatGovernor(IBudgetLedger ledger, IModelPricing pricing, IOptions<RuntimeConfig> config, StateRestorer restorer, IRuntimeStateStore store,
-        ChatPii pii, ChatBreakers breakers, Telemetry.ChatTelemetry telemetry, TimeProvider timeProvider, ILogger<ChatGovernor> logger)
+        ChatPii pii, ChatBreakers breakers, Telemetry.ChatTelemetry telemetry, Agents.AgentMetricsCollector metrics, TimeProvider timeProvider,
+        ILogger<ChatGovernor> logger)
     {
+        _metrics = metrics;
         _ledger = ledger;
         _pricing = pricing;
         _config = config.Value;
@@ -105,6 +108,7 @@ internal sealed class ChatGovernor
         {
             decimal needed = fixedCost + (minUnits * outputUnit);
             Telemetry.BudgetDenied(agentId, provider, model);
+            _metrics.Record(agentId, LlmCallOutcome.Denied, default, estimated: false);
             throw new BudgetExceededException(BudgetDenial.Message(_ledger, agentId, model, input, needed, minUnits))
             {
                 AgentId = agentId,
@@ -154,6 +158,7 @@ internal sealed class ChatGovernor
         }
 
         Telemetry.CallEnded(admission, usage, estimated, cost, duration, responseModel, errorType);
+        _metrics.Record(admission.AgentId, outcome, usage, estimated);
         return cost;
     }
 
