@@ -72,7 +72,7 @@ internal sealed class ChatGovernor
                     400, BudgetGate.UnknownPriceType, "model_price_unknown");
             }
 
-            _ledger.TryReserve(agentId, 0m, 0m, 0, 0, out var free);
+            var (_, free) = await ReserveAsync(agentId, 0m, 0m, 0, 0).ConfigureAwait(false);
             CoreLog.UnpricedModel(_logger, agentId, model);
             return await DurableAsync(new ChatAdmission
             {
@@ -104,7 +104,8 @@ internal sealed class ChatGovernor
             minUnits = Math.Min(maxUnits, _config.MinimumImposedOutputTokens);
         }
 
-        if (!_ledger.TryReserve(agentId, fixedCost, outputUnit, minUnits, maxUnits, out var reservation))
+        var (reserved, reservation) = await ReserveAsync(agentId, fixedCost, outputUnit, minUnits, maxUnits).ConfigureAwait(false);
+        if (!reserved)
         {
             decimal needed = fixedCost + (minUnits * outputUnit);
             Telemetry.BudgetDenied(agentId, provider, model);
@@ -123,6 +124,30 @@ internal sealed class ChatGovernor
             AgentId = agentId, Provider = provider, Model = model, Price = price, Reservation = reservation, InputTokenBound = input,
             ImposedMaxOutputTokens = hasLimit && options?.MaxOutputTokens is null ? reservation.OutputTokens : null, StartTimestamp = start,
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reserves through the ledger's asynchronous path when it has one (a shared ledger over the network, as the
+    /// router's gate does), else in line. A shared ledger that cannot be reached refuses the call (fail closed).
+    /// </summary>
+    private async ValueTask<(bool Reserved, BudgetReservation Reservation)> ReserveAsync(string? agentId, decimal fixedCost, decimal unitCost, long minUnits, long maxUnits)
+    {
+        if (_ledger is not IAsyncBudgetLedger shared)
+        {
+            bool reserved = _ledger.TryReserve(agentId, fixedCost, unitCost, minUnits, maxUnits, out var reservation);
+            return (reserved, reservation);
+        }
+
+        try
+        {
+            return await shared.TryReserveAsync(agentId, fixedCost, unitCost, minUnits, maxUnits).ConfigureAwait(false);
+        }
+        catch (BudgetUnavailableException ex)
+        {
+            throw new IronRuntimeCallRefusedException(
+                "IronRuntime cannot reach the shared budget ledger, so it cannot hold this call to its budget; the call was not sent and nothing was charged. Retry later.",
+                503, BudgetGate.BudgetUnavailableType, "budget_unavailable", ex);
+        }
     }
 
     /// <summary>
