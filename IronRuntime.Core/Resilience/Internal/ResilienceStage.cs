@@ -164,7 +164,7 @@ internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCall
                 // what of it arrived is known: a cut answer is charged the output it carried.
                 body = new ArrayBufferWriter<byte>(ResponseMeteringHandler.InitialCapacity(response.Content, owner.MaxResponseBodyBytes));
                 await ResponseMeteringHandler.ReadLimitedAsync(response.Content, owner.MaxResponseBodyBytes, body, cancellationToken).ConfigureAwait(false);
-                var buffered = new ByteArrayContent(body.WrittenSpan.ToArray());
+                var buffered = new ReadOnlyMemoryContent(body.WrittenMemory); // no copy: the writer's buffer is the body
                 ResponseMeteringHandler.CopyHeaders(response.Content, buffered);
                 response.Content.Dispose();
                 response.Content = buffered;
