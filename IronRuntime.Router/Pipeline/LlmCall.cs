@@ -126,6 +126,9 @@ public sealed class LlmCall
     /// <summary>Whether a provider answered this call with a success status (its headers arrived).</summary>
     internal bool ProviderAnswered { get; set; }
 
+    /// <summary>Whether the router ended the call's stream because its idle or whole-call limit ran out.</summary>
+    internal bool StreamTimedOut { get; set; }
+
     /// <summary>Success answers of earlier attempts whose body was cut before their usage (each billed its prompt).</summary>
     internal int UnreportedAnswers { get; set; }
 

@@ -158,7 +158,7 @@ internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCall
         try
         {
             response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (!call.IsStreaming && response.IsSuccessStatusCode && !(response.Content.Headers.ContentLength > owner.MaxResponseBodyBytes))
+            if (!call.IsStreaming && response.IsSuccessStatusCode)
             {
                 // Buffered here so that a body cut short is retryable (the metering above reads it from memory) and
                 // what of it arrived is known: a cut answer is charged the output it carried.
