@@ -11,7 +11,7 @@ namespace IronRuntime.Benchmarks.State;
 /// <summary>
 /// 200 calls in flight each make their reservation durable at once (SQLite WAL, synchronous=NORMAL, group commit).
 /// One invocation = one burst of 200; it ends when the last of them is committed, so each iteration's time bounds the
-/// latency of every call in the burst, and the maximum over the iterations bounds the p99.
+/// latency of every call in the burst: the P99 column over the bursts bounds the p99 of the calls.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(PercentileConfig))]
@@ -75,6 +75,6 @@ public class DurableReservationBenchmark
 
     private sealed class PercentileConfig : ManualConfig
     {
-        public PercentileConfig() => AddColumn(StatisticColumn.Median, StatisticColumn.P95, StatisticColumn.Max);
+        public PercentileConfig() => AddColumn(StatisticColumn.Median, StatisticColumn.P95, P99Column.Instance, StatisticColumn.Max);
     }
 }

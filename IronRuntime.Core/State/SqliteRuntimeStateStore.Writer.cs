@@ -50,16 +50,11 @@ internal sealed partial class SqliteRuntimeStateStore
     {
         _rollup.Clear();
         using var transaction = _connection!.BeginTransaction();
-        using var insertCall = PrepareCallInsert(transaction);
-        using var insertPending = _connection.CreateCommand();
-        insertPending.Transaction = transaction;
-        insertPending.CommandText = "INSERT INTO pending (id, ts, agent_id, model, amount) VALUES ($id, $ts, $agent, $model, $amount)";
-        var pp = new[] { "$id", "$ts", "$agent", "$model", "$amount" }.Select(n => insertPending.Parameters.Add(new SqliteParameter(n, null))).ToArray();
-        using var deletePending = _connection.CreateCommand();
-        deletePending.Transaction = transaction;
-        deletePending.CommandText = "DELETE FROM pending WHERE id = $id";
-        var deleteId = deletePending.Parameters.Add(new SqliteParameter("$id", null));
-        var touched = new HashSet<string>(StringComparer.Ordinal);
+        var (insertPending, deletePending, insertCall) = BatchCommands(transaction);
+        var pp = insertPending.Parameters;
+        var deleteId = deletePending.Parameters[0];
+        var touched = _touched;
+        touched.Clear();
         foreach (object item in items)
         {
             switch (item)
@@ -93,23 +88,6 @@ internal sealed partial class SqliteRuntimeStateStore
         WriteTotals(touched, transaction);
         _rollup.Write(_connection, transaction);
         transaction.Commit();
-    }
-
-    private SqliteCommand PrepareCallInsert(SqliteTransaction transaction)
-    {
-        var insert = _connection!.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
-            INSERT INTO calls (ts, agent_id, provider, model, outcome, status, input_tokens, output_tokens, cached_input_tokens,
-                               cache_creation_input_tokens, reasoning_tokens, cost, duration_ms, estimated)
-            VALUES ($ts, $agent, $provider, $model, $outcome, $status, $in, $out, $cached, $cacheWrite, $reasoning, $cost, $duration, $estimated)
-            """;
-        foreach (string name in (string[])["$ts", "$agent", "$provider", "$model", "$outcome", "$status", "$in", "$out", "$cached", "$cacheWrite", "$reasoning", "$cost", "$duration", "$estimated"])
-        {
-            insert.Parameters.Add(new SqliteParameter(name, null));
-        }
-
-        return insert;
     }
 
     private void WriteCall(SqliteCommand insert, CallRecord r, HashSet<string> touched)

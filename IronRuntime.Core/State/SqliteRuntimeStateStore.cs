@@ -116,6 +116,7 @@ internal sealed partial class SqliteRuntimeStateStore : IRuntimeStateStore, IDur
             await writer.ConfigureAwait(false);
         }
 
+        DisposeCommands();
         if (_connection is { } connection)
         {
             await connection.DisposeAsync().ConfigureAwait(false);

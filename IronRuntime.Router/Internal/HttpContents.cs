@@ -40,9 +40,12 @@ internal static class HttpContents
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
+            long? length = content.Headers.ContentLength;
             while (true)
             {
-                var memory = buffer.GetMemory(4096);
+                // With a Content-Length the buffer was sized for it (+1 to see the end): ask for no more than is left,
+                // so reading a body never grows the buffer.
+                var memory = buffer.GetMemory(length is { } expected && expected >= buffer.WrittenCount ? (int)(expected - buffer.WrittenCount) + 1 : 4096);
                 int n = await stream.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
                 if (n == 0)
                 {

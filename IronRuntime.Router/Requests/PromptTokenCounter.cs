@@ -160,7 +160,7 @@ internal static class PromptTokenCounter
         }
 
         int length = reader.CopyString(chars);
-        return length == 0 ? 0 : tokenizer.CountTokens(chars.AsSpan(0, length), considerPreTokenization: true, considerNormalization: true);
+        return length == 0 ? 0 : ChunkedTokenCount.Count(tokenizer, chars.AsSpan(0, length));
     }
 
     private static int CountUtf8(ReadOnlySpan<byte> utf8, Tokenizer tokenizer, ref char[] chars)
@@ -173,6 +173,6 @@ internal static class PromptTokenCounter
         }
 
         int length = System.Text.Encoding.UTF8.GetChars(utf8, chars);
-        return tokenizer.CountTokens(chars.AsSpan(0, length), considerPreTokenization: true, considerNormalization: true);
+        return ChunkedTokenCount.Count(tokenizer, chars.AsSpan(0, length));
     }
 }

@@ -27,7 +27,7 @@ namespace IronRuntime.Router.Usage;
 internal sealed class OutputTextTally
 {
     /// <summary>The most text kept for tokenizing; beyond it, bytes are counted.</summary>
-    public const int MaxTextBytes = 1 << 20;
+    public const int MaxTextBytes = 256 * 1024;
 
     private byte[]? _text;   // _text[0] is a quote, so the buffer reads as one JSON string at the end
     private int _length;     // bytes used, the leading quote included
@@ -201,7 +201,7 @@ internal sealed class OutputTextTally
 
             chars = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(length));
             int charCount = Encoding.UTF8.GetChars(utf8.AsSpan(0, length), chars);
-            return tokenizer.CountTokens(chars.AsSpan(0, charCount), considerPreTokenization: true, considerNormalization: true);
+            return ChunkedTokenCount.Count(tokenizer, chars.AsSpan(0, charCount));
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
         {

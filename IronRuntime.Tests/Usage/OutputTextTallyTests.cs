@@ -75,7 +75,8 @@ public sealed class OutputTextTallyTests
     }
 
     [Test]
-    public void AddEscaped_PastTheTextCap_CountsBytes()
+    [CancelAfter(30_000)]
+    public void AddEscaped_PastTheTextCap_CountsBytes_AndALongWordIsCountedQuickly()
     {
         var tally = new OutputTextTally();
         byte[] chunk = Encoding.ASCII.GetBytes(new string('a', 64 * 1024));
@@ -84,8 +85,14 @@ public sealed class OutputTextTallyTests
             tally.AddEscaped(chunk);
         }
 
-        // Twenty 64 KiB chunks: 15 fit under the 1 MiB cap (tokenized: far fewer tokens than bytes), 5 are counted as bytes.
+        // Twenty 64 KiB chunks of one "word": 3 fit under the 256 KiB cap (tokenized in pieces: far fewer tokens than
+        // bytes, and in well under a second, where one piece took minutes), 17 are counted as bytes.
+        var started = System.Diagnostics.Stopwatch.StartNew();
         long tokens = tally.CountTokens("gpt-4o");
-        Assert.That(tokens, Is.InRange(5 * 64 * 1024, 20 * 64 * 1024));
+        Assert.Multiple(() =>
+        {
+            Assert.That(tokens, Is.InRange(17 * 64 * 1024, 20 * 64 * 1024));
+            Assert.That(started.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)));
+        });
     }
 }
