@@ -54,7 +54,7 @@ internal sealed partial class BudgetGate : ILlmRequestGate
         _durable = store as IDurableReservations;
     }
 
-    public ValueTask<LlmGateDecision> EnterAsync(LlmCall call, CancellationToken cancellationToken)
+    private async ValueTask<LlmGateDecision> EnterCoreAsync(LlmCall call)
     {
         _restorer.EnsureRestored();
         string? agentId = call.CallerId;
@@ -63,47 +63,48 @@ internal sealed partial class BudgetGate : ILlmRequestGate
         {
             if (hasLimit && _config.RejectUnpricedModels)
             {
-                return ValueTask.FromResult(LlmGateDecision.Deny(HttpStatusCode.BadRequest, UnknownPriceType, "model_price_unknown",
+                return LlmGateDecision.Deny(HttpStatusCode.BadRequest, UnknownPriceType, "model_price_unknown",
                     $"IronRuntime has no price for model '{call.Model}', so it cannot hold the call to its budget. " +
-                    "Add the model to the pricing map (AddPricingFile / OverridePrice) or set RejectUnpricedModels to false to track it in tokens only."));
+                    "Add the model to the pricing map (AddPricingFile / OverridePrice) or set RejectUnpricedModels to false to track it in tokens only.");
             }
 
             // Tracked in tokens only.
-            _ledger.TryReserve(agentId, 0m, 0m, 0, 0, out var free);
+            var (_, free) = await ReserveAsync(agentId, 0m, 0m, 0, 0).ConfigureAwait(false);
             CoreLog.UnpricedModel(_logger, agentId, call.Model);
-            return Admit(call, free, null, null);
+            return await Admit(call, free, null, null).ConfigureAwait(false);
         }
 
         var billing = call.Billing;
         if (hasLimit && UnboundedMember(billing) is { } unbounded && _config.UnboundedCostAllowance is null)
         {
-            return ValueTask.FromResult(LlmGateDecision.Deny(HttpStatusCode.BadRequest, UnboundedCostType, "unbounded_cost",
+            return LlmGateDecision.Deny(HttpStatusCode.BadRequest, UnboundedCostType, "unbounded_cost",
                 $"IronRuntime cannot bound what '{unbounded.Param}' can add to the cost of this call ({unbounded.Why}), so it refuses it while a budget applies. " +
-                "Remove the member, or set UnboundedCostAllowance to admit such calls with that many US dollars reserved for it.", unbounded.Param));
+                "Remove the member, or set UnboundedCostAllowance to admit such calls with that many US dollars reserved for it.", unbounded.Param);
         }
 
         string? tier = ServiceTier(billing);
         var (fixedCost, outputUnit, minUnits, maxUnits) = WorstCase(price, call, tier);
-        BudgetReservation reservation;
-        if (!_ledger.TryReserve(agentId, fixedCost, outputUnit, minUnits, maxUnits, out reservation))
+        var (reserved, reservation) = await ReserveAsync(agentId, fixedCost, outputUnit, minUnits, maxUnits).ConfigureAwait(false);
+        if (!reserved)
         {
             // The byte bound of the prompt does not fit: count its tokens (OpenAI models) and try once more.
             bool fits = false;
             if (call.TryTightenInputTokenBound())
             {
                 (fixedCost, outputUnit, minUnits, maxUnits) = WorstCase(price, call, tier);
-                fits = _ledger.TryReserve(agentId, fixedCost, outputUnit, minUnits, maxUnits, out reservation);
+                (fits, reservation) = await ReserveAsync(agentId, fixedCost, outputUnit, minUnits, maxUnits).ConfigureAwait(false);
             }
 
             if (!fits)
             {
-                string message = DenialMessage(agentId, call, fixedCost + (minUnits * outputUnit), minUnits);
-                return ValueTask.FromResult(LlmGateDecision.Deny(HttpStatusCode.PaymentRequired, BudgetExceededType, BudgetExceededCode, message));
+                var (global, agent) = await SnapshotsAsync(agentId).ConfigureAwait(false);
+                string message = DenialMessage(agentId, call, fixedCost + (minUnits * outputUnit), minUnits, global, agent);
+                return LlmGateDecision.Deny(HttpStatusCode.PaymentRequired, BudgetExceededType, BudgetExceededCode, message);
             }
         }
 
         long? imposed = hasLimit && call.RequestedMaxOutputTokens is null && call.Api != LlmApi.Embeddings ? reservation.OutputTokens : null;
-        return Admit(call, reservation, price, imposed, tier);
+        return await Admit(call, reservation, price, imposed, tier).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -183,17 +184,6 @@ internal sealed partial class BudgetGate : ILlmRequestGate
         return LlmGateDecision.Allow(new BudgetLease(_ledger, reservation, price, call.Model, _pricing, tier) { DurableId = id }, imposed);
     }
 
-    private string DenialMessage(string? agentId, LlmCall call, decimal needed, long outputTokens)
-    {
-        var global = _ledger.GetSnapshot(null);
-        var agent = agentId is null ? default : _ledger.GetSnapshot(agentId);
-        bool agentBound = agentId is not null && agent.Limit is not null
-                          && (global.Limit is null || agent.Remaining <= global.Remaining);
-        var binding = agentBound ? agent : global;
-        string who = agentBound ? $"agent '{agentId}'" : "the global budget";
-        return string.Create(CultureInfo.InvariantCulture,
-            $"IronRuntime budget exceeded for {who}: spent ${binding.Spent:0.######} of the ${binding.Limit:0.######} limit " +
-            $"(${binding.Reserved:0.######} held by calls in flight); this call to '{call.Model}' needs up to ${needed:0.######} " +
-            $"({call.InputTokenBound} input tokens at most, {outputTokens} output tokens).");
-    }
+    private static string DenialMessage(string? agentId, LlmCall call, decimal needed, long outputTokens, BudgetSnapshot global, BudgetSnapshot agent)
+        => BudgetDenial.Message(BudgetDenial.Binding(global, agent, agentId), call.Model, call.InputTokenBound, needed, outputTokens);
 }

@@ -91,7 +91,7 @@ internal sealed partial class SseMeteringStream
             return;
         }
 
-        _call.Usage = _usage.Reported ? _usage.Usage : _usage.EstimatedUsage;
+        _call.Usage = _usage.EstimateUsage(_call.Model);
         _call.UsageReported = _usage.Reported;
         _completion.Complete(_call, outcome);
     }

@@ -108,6 +108,7 @@ internal sealed partial class SseMeteringStream : ITimedWait
             ? "The call exceeded its time limit while streaming; IronRuntime ended the stream."
             : string.Create(CultureInfo.InvariantCulture,
                 $"The provider sent nothing for {timeouts.IdleTimeout.TotalSeconds:0.###} s; IronRuntime ended the stream.");
+        _call.StreamTimedOut = true;
         CompleteCall(LlmCallOutcome.Failed);
         CompleteReader();
         _pending = new System.Buffers.ReadOnlySequence<byte>(ProviderErrors.StreamErrorEvent(_call.AnthropicErrorShape, StreamTimeoutErrorType, message));

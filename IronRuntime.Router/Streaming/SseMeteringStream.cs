@@ -36,7 +36,7 @@ namespace IronRuntime.Router.Streaming;
 /// disposed after the terminal event was handed out); <see cref="LlmCallOutcome.Failed"/> when upstream ends without
 /// it, with a partial event pending, throws, or sends an event over the size cap (the last two surface as an
 /// <see cref="IOException"/>); <see cref="LlmCallOutcome.Cancelled"/> when the reader cancels a read or disposes the
-/// stream earlier. A call cut short is settled with <see cref="SseUsageAccumulator.EstimatedUsage"/>.
+/// stream earlier. A call cut short is settled with <see cref="SseUsageAccumulator.EstimateUsage"/>.
 /// </para>
 /// <para>
 /// With a <see cref="SseContentFilter"/> (a content policy is active for the answer), an event whose text the filter

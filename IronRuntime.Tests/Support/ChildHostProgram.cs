@@ -21,6 +21,7 @@ internal static class ChildHostProgram
         [ReadHostCommand, var agentFile] => ReadHostAsync(agentFile),
         [RunAgentCommand, var agentFile] => RunAgentAsync(agentFile),
         [Proxy.RequestBodyMemoryProbe.Name, .. var rest] => Proxy.RequestBodyMemoryProbe.RunAsync(rest),
+        [Budget.Redis.RedisFleetHost.Name, .. var rest] => Budget.Redis.RedisFleetHost.RunAsync(rest),
         _ => Task.FromResult(0),
     };
 

@@ -1,0 +1,51 @@
+using System.Net;
+using IronRuntime.Router;
+
+namespace IronRuntime.Budget;
+
+internal sealed partial class BudgetGate
+{
+    /// <summary>Error type of a call refused because the shared budget ledger (Redis) cannot be reached.</summary>
+    public const string BudgetUnavailableType = "iron_runtime_budget_unavailable";
+
+    /// <summary>
+    /// Enters the call; when the ledger cannot be reached (a shared ledger that fails closed) the call is refused with
+    /// 503 and nothing is reserved or charged.
+    /// </summary>
+    public async ValueTask<LlmGateDecision> EnterAsync(LlmCall call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await EnterCoreAsync(call).ConfigureAwait(false);
+        }
+        catch (BudgetUnavailableException)
+        {
+            return LlmGateDecision.Deny(HttpStatusCode.ServiceUnavailable, BudgetUnavailableType, "budget_unavailable",
+                "IronRuntime cannot reach the shared budget ledger, so it cannot hold this call to its budget; the call was not sent and nothing was charged. Retry later.");
+        }
+    }
+
+    /// <summary>Reserves through the ledger's asynchronous path when it has one (a ledger over the network), else in line.</summary>
+    private ValueTask<(bool Reserved, BudgetReservation Reservation)> ReserveAsync(string? agentId, decimal fixedCost, decimal unitCost, long minUnits, long maxUnits)
+    {
+        if (_ledger is IAsyncBudgetLedger shared)
+        {
+            return shared.TryReserveAsync(agentId, fixedCost, unitCost, minUnits, maxUnits);
+        }
+
+        bool reserved = _ledger.TryReserve(agentId, fixedCost, unitCost, minUnits, maxUnits, out var reservation);
+        return ValueTask.FromResult((reserved, reservation));
+    }
+
+    /// <summary>The global account and the agent's (default when none), for a denial's message.</summary>
+    private async ValueTask<(BudgetSnapshot Global, BudgetSnapshot Agent)> SnapshotsAsync(string? agentId)
+    {
+        if (_ledger is IAsyncBudgetLedger shared)
+        {
+            return (await shared.GetSnapshotAsync(null).ConfigureAwait(false),
+                agentId is null ? default : await shared.GetSnapshotAsync(agentId).ConfigureAwait(false));
+        }
+
+        return (_ledger.GetSnapshot(null), agentId is null ? default : _ledger.GetSnapshot(agentId));
+    }
+}

@@ -1,0 +1,327 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace IronRuntime.Budget.Redis;
+
+/// <summary>
+/// A ledger shared by a fleet of runtime instances through Redis: one Lua round trip reserves on the global and the
+/// agent account atomically, one settles. Reservations are leases owned by this instance and renewed while their
+/// call is alive; the leases of a dead instance expire on Redis's clock and are charged (worst case by default) by
+/// whichever instance sweeps next. Redis unreachable → <see cref="BudgetUnavailableException"/> (the gate answers
+/// 503), unless a local allowance is configured.
+/// </summary>
+/// <remarks>
+/// <see cref="Charge"/> does not write to Redis: its only caller restores an instance's own recorded spend at start,
+/// which Redis already holds (Redis is the truth; the instance's SQLite records are its own history).
+/// </remarks>
+internal sealed partial class RedisBudgetLedger : IBudgetLedger, IAsyncBudgetLedger, IAsyncDisposable
+{
+    private readonly IConnectionMultiplexer _redis;
+    private readonly bool _ownsConnection;
+    private readonly RedisBudgetOptions _options;
+    private readonly decimal[] _thresholds;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly string _instanceId;
+    private readonly RedisKey _global;
+    private readonly RedisKey _leases;
+    private readonly RedisKey _charged;
+    private readonly string _accountPrefix;
+    private readonly string _leasePrefix;
+    private readonly string _ttlMs;
+    private readonly string _chargeExpired;
+    private static readonly RedisValue[] SnapshotFields = ["limit", "spent", "reserved"];
+    private readonly ConcurrentDictionary<string, decimal?> _limits = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, byte> _settling = new();
+    private decimal? _globalLimit;
+    private long _nextLease;
+
+    public RedisBudgetLedger(IConnectionMultiplexer redis, bool ownsConnection, RedisBudgetOptions options, IEnumerable<decimal> alertThresholds,
+        TimeProvider timeProvider, ILogger logger)
+    {
+        _redis = redis;
+        _ownsConnection = ownsConnection;
+        _options = options;
+        _thresholds = alertThresholds.Order().ToArray();
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _instanceId = string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        string tag = "{" + options.KeyPrefix + "}:";
+        _global = tag + "g";
+        _leases = tag + "lx";
+        _charged = tag + "charged";
+        _accountPrefix = tag + "a:";
+        _leasePrefix = tag + "l:";
+        _ttlMs = ((long)options.LeaseDuration.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        _chargeExpired = options.ExpiredLeaseCharge == ExpiredLeaseCharge.WorstCase ? "1" : "0";
+        _redis.ConnectionRestored += OnConnectionRestored;
+        _loop = RunLoopAsync(_stop.Token);
+    }
+
+    public event EventHandler<BudgetAlert>? ThresholdCrossed;
+
+    /// <summary>This instance's id: the owner recorded in its lease ids.</summary>
+    public string InstanceId => _instanceId;
+
+    private IDatabase Db => _redis.GetDatabase();
+
+    public bool TryReserve(string? agentId, decimal fixedCost, decimal unitCost, long minUnits, long maxUnits, out BudgetReservation reservation)
+    {
+        var args = ReserveArguments(agentId, fixedCost, unitCost, minUnits, maxUnits);
+        RedisResult result;
+        try
+        {
+            result = Db.ScriptEvaluate(RedisBudgetScripts.Reserve, args);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            return TryReserveLocally(agentId, args.Fixed, args.Unit, minUnits, maxUnits, ex, out reservation);
+        }
+
+        return Reserved(agentId, args, result, out reservation);
+    }
+
+    public async ValueTask<(bool Reserved, BudgetReservation Reservation)> TryReserveAsync(string? agentId, decimal fixedCost, decimal unitCost, long minUnits, long maxUnits)
+    {
+        var args = ReserveArguments(agentId, fixedCost, unitCost, minUnits, maxUnits);
+        RedisResult result;
+        BudgetReservation reservation;
+        try
+        {
+            result = await Db.ScriptEvaluateAsync(RedisBudgetScripts.Reserve, args).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            return (TryReserveLocally(agentId, args.Fixed, args.Unit, minUnits, maxUnits, ex, out reservation), reservation);
+        }
+
+        return (Reserved(agentId, args, result, out reservation), reservation);
+    }
+
+    private ReserveArgs ReserveArguments(string? agentId, decimal fixedCost, decimal unitCost, long minUnits, long maxUnits)
+    {
+        string leaseId = string.Create(CultureInfo.InvariantCulture, $"{_instanceId}:{Interlocked.Increment(ref _nextLease)}");
+        return new ReserveArgs(_global, AccountKey(agentId), _leases, (RedisKey)(_leasePrefix + leaseId), _leasePrefix, leaseId, _chargeExpired,
+            RedisMoney.ToUnits(fixedCost), RedisMoney.ToUnits(unitCost), minUnits, maxUnits, _ttlMs);
+    }
+
+    private bool Reserved(string? agentId, ReserveArgs args, RedisResult result, out BudgetReservation reservation)
+    {
+        long units = (long)result;
+        if (units < 0)
+        {
+            reservation = default;
+            return false;
+        }
+
+        long amount = args.Fixed + (units * args.Unit);
+        var lease = new RedisLease(args.LeaseId, agentId, amount, Local: false);
+        _live[args.LeaseId] = lease;
+        reservation = new BudgetReservation(lease, RedisMoney.ToUsd(amount), units);
+        return true;
+    }
+
+    public void Settle(in BudgetReservation reservation, decimal actualCost)
+    {
+        if (reservation.AgentAccount is not RedisLease lease)
+        {
+            return; // default(BudgetReservation): nothing was reserved
+        }
+
+        long actual = RedisMoney.ToUnits(actualCost);
+        if (lease.Local)
+        {
+            SettleLocally(lease, actual);
+            return;
+        }
+
+        // Not waited for: the call has ended. Reads of this instance (snapshots) wait for it; failures are retried.
+        var settling = SettleAsync(lease, actual);
+        if (!settling.IsCompleted)
+        {
+            _settling.TryAdd(settling, 0);
+            settling.ContinueWith(static (t, state) => ((RedisBudgetLedger)state!)._settling.TryRemove(t, out _), this,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private async Task SettleAsync(RedisLease lease, long actual)
+    {
+        try
+        {
+            var result = await Db.ScriptEvaluateAsync(RedisBudgetScripts.Settle, new SettleArgs((RedisKey)(_leasePrefix + lease.Id), _leases, lease.Id, actual)).ConfigureAwait(false);
+            _live.TryRemove(lease.Id, out _);
+            RaiseAlerts(lease.AgentId, result, actual);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            // Kept live (renewed) and retried by the loop; the settle script is idempotent.
+            RedisBudgetLog.SettleDeferred(_logger, lease.Id, ex);
+            _deferred.Enqueue(new Deferred(lease, actual));
+        }
+    }
+
+    /// <summary>Completes when every settlement this instance has started has been answered (or deferred).</summary>
+    internal Task WhenSettledAsync() => Task.WhenAll(_settling.Keys);
+
+    public void Charge(string? agentId, decimal amount) => ArgumentOutOfRangeException.ThrowIfNegative(amount);
+
+    public void SetLimit(string? agentId, decimal? limit)
+    {
+        if (limit < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, "A budget limit cannot be negative.");
+        }
+
+        if (agentId is null)
+        {
+            _globalLimit = limit;
+        }
+        else
+        {
+            _limits[agentId] = limit;
+        }
+
+        try
+        {
+            WriteLimit(agentId, limit);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            // Written again when the connection comes back (OnConnectionRestored); reservations fail closed meanwhile.
+            RedisBudgetLog.Unavailable(_logger, ex);
+        }
+    }
+
+    public BudgetSnapshot GetSnapshot(string? agentId)
+    {
+        RedisValue[] values;
+        try
+        {
+            WhenSettledAsync().Wait(_options.CommandTimeoutMilliseconds);
+            values = Db.HashGet(AccountKey(agentId), SnapshotFields);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw new BudgetUnavailableException("The Redis budget ledger cannot be reached.", ex);
+        }
+
+        return Snapshot(agentId, values);
+    }
+
+    public async ValueTask<BudgetSnapshot> GetSnapshotAsync(string? agentId)
+    {
+        RedisValue[] values;
+        try
+        {
+            await WhenSettledAsync().ConfigureAwait(false);
+            values = await Db.HashGetAsync(AccountKey(agentId), SnapshotFields).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw new BudgetUnavailableException("The Redis budget ledger cannot be reached.", ex);
+        }
+
+        return Snapshot(agentId, values);
+    }
+
+    private static BudgetSnapshot Snapshot(string? agentId, RedisValue[] values)
+    {
+        decimal? limit = values[0].IsNull ? null : RedisMoney.ToUsd((long)values[0]);
+        return new BudgetSnapshot(agentId, limit, RedisMoney.ToUsd(values[1].IsNull ? 0 : (long)values[1]),
+            RedisMoney.ToUsd(values[2].IsNull ? 0 : (long)values[2]));
+    }
+
+    public bool HasLimit(string? agentId)
+        => _globalLimit is not null || (agentId is not null && _limits.TryGetValue(agentId, out var limit) && limit is not null);
+
+    /// <summary>The key of an account: the global one for a null agent.</summary>
+    internal RedisKey AccountKey(string? agentId) => agentId is null ? _global : (RedisKey)(_accountPrefix + agentId);
+
+    private void WriteLimit(string? agentId, decimal? limit)
+    {
+        if (limit is { } value)
+        {
+            Db.HashSet(AccountKey(agentId), "limit", RedisMoney.ToUnits(value));
+        }
+        else
+        {
+            Db.HashDelete(AccountKey(agentId), "limit");
+        }
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        try
+        {
+            if (_globalLimit is { } global)
+            {
+                WriteLimit(null, global);
+            }
+
+            foreach (var (agentId, limit) in _limits)
+            {
+                WriteLimit(agentId, limit);
+            }
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            RedisBudgetLog.Unavailable(_logger, ex);
+        }
+    }
+
+    /// <summary>Raises one alert per account whose spend crossed a threshold with this charge (exactly one instance sees the crossing).</summary>
+    private void RaiseAlerts(string? agentId, RedisResult result, long charged)
+    {
+        if (result.IsNull || _thresholds.Length == 0 || ThresholdCrossed is null)
+        {
+            return;
+        }
+
+        var values = (RedisResult[])result!;
+        RaiseAlert(null, (long)values[0], values[1], charged);
+        if (agentId is not null)
+        {
+            RaiseAlert(agentId, (long)values[2], values[3], charged);
+        }
+    }
+
+    private void RaiseAlert(string? agentId, long spent, RedisResult limitValue, long charged)
+    {
+        string? text = (string?)limitValue;
+        if (string.IsNullOrEmpty(text) || charged == 0)
+        {
+            return;
+        }
+
+        long limit = long.Parse(text, CultureInfo.InvariantCulture);
+        long before = spent - charged;
+        decimal crossed = 0m;
+        foreach (decimal threshold in _thresholds)
+        {
+            decimal at = limit * threshold;
+            if (before < at && spent >= at)
+            {
+                crossed = threshold;
+            }
+        }
+
+        if (crossed > 0m)
+        {
+            ThresholdCrossed?.Invoke(this, new BudgetAlert(agentId, crossed, RedisMoney.ToUsd(spent), RedisMoney.ToUsd(limit), _timeProvider.GetUtcNow()));
+        }
+    }
+
+    private static bool IsUnavailable(Exception ex)
+        => ex is RedisConnectionException or RedisTimeoutException or TimeoutException or ObjectDisposedException
+           || (ex is RedisServerException server && (server.Message.StartsWith("LOADING", StringComparison.Ordinal)
+                                                     || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
+                                                     || server.Message.StartsWith("READONLY", StringComparison.Ordinal)));
+
+    private sealed record ReserveArgs(RedisKey Global, RedisKey Agent, RedisKey Leases, RedisKey Lease, string LeasePrefix, string LeaseId,
+        string Charge, long Fixed, long Unit, long MinUnits, long MaxUnits, string Ttl);
+
+    private sealed record SettleArgs(RedisKey Lease, RedisKey Leases, string LeaseId, long Actual);
+}
