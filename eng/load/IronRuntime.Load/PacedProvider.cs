@@ -29,7 +29,9 @@ internal static class PacedProvider
         Console.WriteLine("READY " + app.Urls.First());
         try
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
+            // SIGTERM stops the app's host (which keeps the process alive for it) rather than the process: end then too.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
+            await Task.Delay(Timeout.Infinite, stop.Token);
         }
         catch (OperationCanceledException)
         {
