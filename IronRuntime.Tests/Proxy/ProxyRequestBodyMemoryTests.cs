@@ -13,7 +13,7 @@ public sealed class ProxyRequestBodyMemoryTests
 
     [Test]
     [Platform("Linux", Reason = "reads /proc/self/status and resets the peak through /proc/self/clear_refs")]
-    public async Task EightConcurrent40MBChunkedBodies_Are413_RaiseRssByAtMost64MB_AndItComesBackAfterGC()
+    public async Task EightConcurrent40MBChunkedBodies_Are413_RaiseRssByAtMost96MB_AndItComesBackAfterGC()
     {
         const int limit = 4 * 1024 * 1024;
         var start = new ProcessStartInfo(Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet")
@@ -50,7 +50,10 @@ public sealed class ProxyRequestBodyMemoryTests
                 // 413, or the connection closed while the client was still sending the rest of the body (the proxy
                 // answers and closes rather than drain 40 MB; which one the client sees is a race of its send loop).
                 Assert.That(statuses, Is.All.AnyOf(413, -1));
-                Assert.That(peak, Is.LessThanOrEqualTo(64 * MiB), "peak RSS over the baseline");
+                // Eight bodies each read up to the 4 MiB limit hold 32 MiB of data at most; the rest is the GC's slack
+                // before it reuses freed segments, which grows when the machine is busy (50-60 MiB quiet, up to 75 under
+                // load). Reading the bodies whole would be 8 x 40 MB = 320 MB.
+                Assert.That(peak, Is.LessThanOrEqualTo(96 * MiB), "peak RSS over the baseline");
                 Assert.That(after, Is.LessThanOrEqualTo(16 * MiB), "RSS over the baseline after a full GC");
             });
         }
