@@ -71,6 +71,14 @@ public sealed class LlmRouter : IDisposable
             inner = new RequestContentHandler(contentFilter, completion, logger) { InnerHandler = inner };
         }
 
+        if (Admission.DescriptorLimit.RaiseSoftToHard() is { } raised && raised.After > raised.Before)
+        {
+            Internal.RouterLog.DescriptorLimitRaised(logger, raised.Before, raised.After);
+        }
+
+        Descriptors = new Admission.DescriptorBudget();
+        inner = new DescriptorBudgetHandler(Descriptors, completion, logger) { InnerHandler = inner };
+
         if (Admission.CallAdmission.AppliesTo(options))
         {
             inner = new ConcurrencyLimitHandler(new Admission.CallAdmission(options.MaxConcurrentCalls, options.MaxConcurrentCallsPerCaller), completion, logger) { InnerHandler = inner };
@@ -94,6 +102,9 @@ public sealed class LlmRouter : IDisposable
     public static string MaxTokensImposedHeader => ProviderRoutingHandler.ImposedHeaderName;
 
     internal ILlmCallCompletion Completion { get; }
+
+    /// <summary>The file descriptors calls may hold, shared by in-process and proxied calls (issue #19).</summary>
+    internal Admission.DescriptorBudget Descriptors { get; }
 
     /// <summary>
     /// An <see cref="HttpClient"/> whose calls go through the router attributed to <paramref name="callerId"/>.

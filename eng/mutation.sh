@@ -4,51 +4,70 @@
 #   eng/mutation.sh [AREA...]      AREA: ledger pricing usage sse proxy failures pii (default: all of them)
 #   STRYKER_EXTRA='--log-to-file --verbosity debug' eng/mutation.sh failures   # extra Stryker options, e.g. logs
 #
-# Each area mutates a few files of one project and runs only the tests that cover them (a test-case filter), so that
-# one area fits a few minutes on a small machine. The run happens in a scratch copy of the work tree (Stryker rebuilds
-# and overwrites the test project's output), and the reports land in artifacts/mutation/<area>/ (JSON and Markdown).
+# Each area mutates a few files of one project and runs only the tests of a few test files, so that one area fits a few
+# minutes on a small machine. The run happens in a scratch copy of the work tree, one per area (Stryker rebuilds and
+# overwrites the test project's output), and the reports land in artifacts/mutation/<area>/ (JSON and Markdown).
 # Write the score and the surviving mutants into docs/testing.md after a run.
+#
+# Why test files are removed from the scratch copy instead of passing --test-case-filter: Stryker 5.1's VsTest runner
+# discovers every test of the project (VsTest discovery ignores the filter) and then takes each discovered test without
+# a result in the filtered initial run for a test that hung, so a filtered run always stops with "Initial test run could
+# not be completed" (the test host itself ran and passed the filtered tests; stryker-net issue #3242). With only the
+# area's test files compiled, discovery and the run agree. The work tree and `dotnet test` are not touched.
 set -euo pipefail
+shopt -s globstar nullglob
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/artifacts/mutation"
 areas=("$@")
 [ ${#areas[@]} -eq 0 ] && areas=(ledger pricing usage sse proxy failures pii)
 
-# area -> project | files to mutate (globs, relative to the project) | test filter
+# area -> project | files to mutate (globs, relative to the project) | test files kept (globs, relative to IronRuntime.Tests)
 spec() {
   case "$1" in
-    ledger)   echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Budget/InMemoryBudgetLedger.cs,**/Budget/BudgetGate.cs,**/Budget/BudgetLease.cs,**/Budget/CallCost.cs|FullyQualifiedName~IronRuntime.Tests.Budget" ;;
-    pricing)  echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Pricing/**/*.cs|FullyQualifiedName~IronRuntime.Tests.Pricing|FullyQualifiedName~RecordedAnswerTests" ;;
-    usage)    echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Usage/**/*.cs,**/Streaming/SseUsageAccumulator.cs|FullyQualifiedName~IronRuntime.Tests.Usage|FullyQualifiedName~SseUsageAccumulatorTests|FullyQualifiedName~RecordedAnswerTests" ;;
-    sse)      echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Streaming/SseEventReader.cs,**/Streaming/SseEvent.cs|FullyQualifiedName~IronRuntime.Tests.Streaming" ;;
-    proxy)    echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Proxy/TokenDigest.cs,**/Proxy/AgentTokenRegistry.cs,**/Proxy/ProxyHeaders.cs,**/Proxy/ProxyRequestHandler.cs,**/Providers/ProviderUpstream.cs|FullyQualifiedName~IronRuntime.Tests.Proxy|FullyQualifiedName~IronRuntime.Tests.Providers" ;;
-    failures) echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Resilience/Internal/UpstreamFailures.cs|FullyQualifiedName~UpstreamFailuresTests|FullyQualifiedName~RetryTests|FullyQualifiedName~CircuitBreakerTests" ;;
-    pii)      echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Pii/Detectors/*.cs,**/Pii/Internal/PiiTextScanner.cs,**/Pii/Internal/PiiChecksums.cs|FullyQualifiedName~IronRuntime.Tests.Pii" ;;
+    ledger)   echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Budget/InMemoryBudgetLedger.cs,**/Budget/BudgetGate.cs,**/Budget/BudgetLease.cs,**/Budget/CallCost.cs|Budget/InMemoryBudgetLedgerTests.cs Budget/LedgerAffordabilityTests.cs Budget/ReservationBoundsTests.cs Budget/BudgetEnforcementTests.cs Budget/BudgetRandomizedTests.cs" ;;
+    pricing)  echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Pricing/**/*.cs|Pricing/*Tests.cs Pipeline/RecordedAnswerTests.cs" ;;
+    usage)    echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Usage/**/*.cs,**/Streaming/SseUsageAccumulator.cs|Usage/*Tests.cs Streaming/SseUsageAccumulatorTests.cs Pipeline/RecordedAnswerTests.cs" ;;
+    sse)      echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Streaming/SseEventReader.cs,**/Streaming/SseEvent.cs|Streaming/SseEventReaderTests.cs Streaming/SseMeteringStreamTests.cs Streaming/SseUsageAccumulatorTests.cs" ;;
+    proxy)    echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Proxy/TokenDigest.cs,**/Proxy/AgentTokenRegistry.cs,**/Proxy/ProxyHeaders.cs,**/Proxy/ProxyRequestHandler.cs,**/Providers/ProviderUpstream.cs|Proxy/TokenDigestTests.cs Proxy/AgentTokenRegistryTests.cs Proxy/ProxyHeadersTests.cs Proxy/LlmProxyTests.cs Proxy/ProxyBoundaryTests.cs Providers/*Tests.cs" ;;
+    failures) echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Resilience/Internal/UpstreamFailures.cs|Resilience/UpstreamFailuresTests.cs Resilience/RetryTests.cs Resilience/CircuitBreakerTests.cs" ;;
+    pii)      echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Pii/Detectors/*.cs,**/Pii/Internal/PiiTextScanner.cs,**/Pii/Internal/PiiChecksums.cs|Pii/*Tests.cs" ;;
     *) echo "unknown area: $1" >&2; exit 2 ;;
   esac
 }
 
-scratch="$(mktemp -d /tmp/ironruntime-mutation.XXXXXX)"
-trap 'rm -rf "$scratch"' EXIT
-# The tracked files, plus the Node agents' packages (the test build would otherwise install them again).
-git -C "$root" ls-files -z | (cd "$root" && xargs -0 cp --parents -t "$scratch")
-if [ -d "$root/IronRuntime.Tests/Agents/node/node_modules" ]; then
-  cp -r "$root/IronRuntime.Tests/Agents/node/node_modules" "$scratch/IronRuntime.Tests/Agents/node/"
-fi
-cd "$scratch"
-dotnet tool restore >/dev/null
+# A scratch copy of the tracked files (plus the Node agents' packages, which the test build would otherwise install)
+# in which only the area's test files (*Tests.cs, with their *Tests.*.cs parts) remain; helpers, fakes and fixtures stay.
+prepare() {
+  local scratch="$1" tests="$2"
+  git -C "$root" ls-files -z --cached --others --exclude-standard | (cd "$root" && xargs -0 cp --parents -t "$scratch")
+  if [ -d "$root/IronRuntime.Tests/Agents/node/node_modules" ]; then
+    cp -r "$root/IronRuntime.Tests/Agents/node/node_modules" "$scratch/IronRuntime.Tests/Agents/node/"
+  fi
+  local keep="$scratch/.keep" pattern f
+  : >"$keep"
+  (cd "$scratch/IronRuntime.Tests" && for pattern in $tests; do for f in $pattern; do echo "$f"; done; done) >"$keep"
+  [ -s "$keep" ] || { echo "no test file matches: $tests" >&2; exit 2; }
+  # A test class split into partial files (FooTests.cs, FooTests.Bar.cs) goes or stays as a whole.
+  (cd "$scratch/IronRuntime.Tests" && for f in **/*Tests.cs **/*Tests.*.cs; do
+    grep -qxF "$(sed -E 's/Tests\.[^/]+\.cs$/Tests.cs/' <<<"$f")" "$keep" || rm "$f"
+  done)
+}
 
+scratches=()
+trap 'rm -rf "${scratches[@]}"' EXIT
 for area in "${areas[@]}"; do
-  IFS='|' read -r project files filter <<<"$(spec "$area")"
-  # The filter may itself contain '|' (alternatives): everything after the second field is the filter.
-  filter="$(spec "$area" | cut -d'|' -f3-)"
+  IFS='|' read -r project files tests <<<"$(spec "$area")"
+  scratch="$(mktemp -d /tmp/ironruntime-mutation.XXXXXX)"
+  scratches+=("$scratch")
+  prepare "$scratch" "$tests"
   args=(--project "$(basename "$project")" --test-project IronRuntime.Tests.csproj
-        --test-case-filter "$filter" --concurrency "${STRYKER_CONCURRENCY:-1}"
+        --concurrency "${STRYKER_CONCURRENCY:-1}"
         --reporter json --reporter markdown --reporter progress
         --output "$out/$area" --break-at 0 --skip-version-check ${STRYKER_EXTRA:-})
   IFS=',' read -ra globs <<<"$files"
   for g in "${globs[@]}"; do args+=(--mutate "$g"); done
-  echo "== $area: $project ($files) with tests $filter"
-  (cd IronRuntime.Tests && dotnet stryker "${args[@]}")
+  echo "== $area: $project ($files) with tests $tests"
+  (cd "$scratch" && dotnet tool restore >/dev/null && cd IronRuntime.Tests && dotnet stryker "${args[@]}")
+  rm -rf "$scratch"
 done
 echo "Reports: $out/<area>/reports/"

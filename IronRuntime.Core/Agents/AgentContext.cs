@@ -1,3 +1,6 @@
+using IronRuntime.ChatClients.Internal;
+using IronRuntime.Router;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
 namespace IronRuntime.Agents;
@@ -33,4 +36,16 @@ public sealed class AgentContext
 
     /// <summary>Cancelled when the agent is asked to stop.</summary>
     public CancellationToken StoppingToken { get; }
+
+    /// <summary>
+    /// An <see cref="IChatClient"/> (Microsoft.Extensions.AI) for <paramref name="model"/> over <see cref="HttpClient"/>:
+    /// the official OpenAI client through Microsoft.Extensions.AI.OpenAI, or the official Anthropic SDK's client. Streaming,
+    /// tools and usage work as with the SDKs; every call is routed, priced, metered and held to this agent's budget on the
+    /// wire. A <c>UseIronRuntime()</c> middleware around it does not charge its calls a second time.
+    /// </summary>
+    /// <param name="model">The model, e.g. <c>gpt-4o-mini</c> or <c>claude-sonnet-4-5</c> (an <c>openai/</c> or <c>anthropic/</c> prefix picks the provider).</param>
+    /// <param name="provider">The provider; <see cref="LlmProvider.Unknown"/> (the default) infers it from the model: Anthropic for <c>claude-</c> models, OpenAI otherwise.</param>
+    /// <returns>The client; disposing it leaves <see cref="HttpClient"/> open.</returns>
+    public IChatClient GetChatClient(string model, LlmProvider provider = LlmProvider.Unknown) =>
+        GovernedChatClientFactory.Create(HttpClient, AgentId, model, provider);
 }

@@ -185,14 +185,5 @@ internal sealed partial class BudgetGate : ILlmRequestGate
     }
 
     private static string DenialMessage(string? agentId, LlmCall call, decimal needed, long outputTokens, BudgetSnapshot global, BudgetSnapshot agent)
-    {
-        bool agentBound = agentId is not null && agent.Limit is not null
-                          && (global.Limit is null || agent.Remaining <= global.Remaining);
-        var binding = agentBound ? agent : global;
-        string who = agentBound ? $"agent '{agentId}'" : "the global budget";
-        return string.Create(CultureInfo.InvariantCulture,
-            $"IronRuntime budget exceeded for {who}: spent ${binding.Spent:0.######} of the ${binding.Limit:0.######} limit " +
-            $"(${binding.Reserved:0.######} held by calls in flight); this call to '{call.Model}' needs up to ${needed:0.######} " +
-            $"({call.InputTokenBound} input tokens at most, {outputTokens} output tokens).");
-    }
+        => BudgetDenial.Message(BudgetDenial.Binding(global, agent, agentId), call.Model, call.InputTokenBound, needed, outputTokens);
 }

@@ -27,8 +27,22 @@ internal sealed class BudgetLease(IBudgetLedger ledger, BudgetReservation reserv
             answered = other;
         }
 
-        decimal cost = answered?.ForServiceTier(serviceTier).CostOf(call.Usage) ?? 0m;
+        decimal cost = answered?.ForServiceTier(serviceTier).CostOf(call.Usage, SearchContextSize(call.Billing)) ?? 0m;
         ledger.Settle(reservation, cost);
         Cost = cost;
+    }
+
+    /// <summary>The search context size of the call's web search (OpenAI's default, medium, when it sets none).</summary>
+    private static string? SearchContextSize(LlmBillingFactors billing)
+    {
+        foreach (var tool in billing.ServerTools)
+        {
+            if (tool.SearchContextSize is { } size)
+            {
+                return size;
+            }
+        }
+
+        return null;
     }
 }

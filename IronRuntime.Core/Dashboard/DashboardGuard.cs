@@ -27,6 +27,11 @@ internal sealed class DashboardGuard
             return Refuse("The IronRuntime dashboard serves local requests only unless authorization is configured (IronRuntimeDashboardOptions.Authorize or AuthorizationPolicy, or RequireAuthorization()).");
         }
 
+        if (stateChanging && _options.ReadOnly)
+        {
+            return Refuse("This dashboard is read-only (IronRuntimeDashboardOptions.ReadOnly).");
+        }
+
         if ((stateChanging || webSocket) && context.Request.Headers.Origin is { Count: > 0 } origin && !IsTrustedOrigin(context, origin.ToString()))
         {
             return Refuse("The origin of this request is neither the dashboard's own nor one of IronRuntimeDashboardOptions.AllowedOrigins.");

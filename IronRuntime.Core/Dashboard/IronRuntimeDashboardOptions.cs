@@ -11,7 +11,7 @@ namespace IronRuntime.Dashboard;
 public sealed class IronRuntimeDashboardOptions
 {
     /// <summary>
-    /// The header every state-changing request (<c>POST {prefix}/agents/{id}/stop</c>) must carry, with the value
+    /// The header every state-changing request (<c>POST {prefix}/agents/{id}/stop</c>, <c>POST {prefix}/budget</c>) must carry, with the value
     /// <c>1</c>: a cross-site form cannot set a header, and a cross-site script that tries triggers a CORS preflight
     /// the dashboard never grants.
     /// </summary>
@@ -25,6 +25,12 @@ public sealed class IronRuntimeDashboardOptions
     /// looks local: call <c>UseForwardedHeaders()</c> first, or configure authorization.
     /// </summary>
     public Func<HttpContext, bool>? Authorize { get; set; }
+
+    /// <summary>
+    /// When true, the dashboard changes nothing: the state-changing endpoints (stop an agent, set a budget) answer 403
+    /// and the page shows no stop buttons or budget forms. Default false (whoever may use the dashboard may act).
+    /// </summary>
+    public bool ReadOnly { get; set; }
 
     /// <summary>The name of an authorization policy every dashboard endpoint requires; null for none.</summary>
     public string? AuthorizationPolicy { get; set; }

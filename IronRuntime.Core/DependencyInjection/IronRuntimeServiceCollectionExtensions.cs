@@ -105,6 +105,7 @@ public static class IronRuntimeServiceCollectionExtensions
         services.TryAddSingleton<ProviderResilience>();
         services.TryAddSingleton<IProviderHealth>(sp => sp.GetRequiredService<ProviderResilience>());
         services.TryAddSingleton<ProviderHealthCheck>();
+        services.TryAddSingleton<LedgerHealthCheck>();
 
         // No IHttpClientFactory loggers on the provider hop: at Trace they put the raw request headers — the real
         // keys — into the log state (only the message text is redacted). The router logs every call itself.
@@ -128,7 +129,11 @@ public static class IronRuntimeServiceCollectionExtensions
             sp.GetRequiredService<IRuntimeStateStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<IProviderHealth>()));
+            sp.GetRequiredService<IProviderHealth>())
+        {
+            Services = sp,
+        });
+        IronRuntime.ChatClients.Internal.ChatClientServices.Add(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IronRuntimeHostedService>());
     }
 

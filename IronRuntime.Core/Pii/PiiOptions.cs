@@ -19,6 +19,16 @@ public sealed class PiiOptions
     /// </summary>
     public Dictionary<string, bool> Entities { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The threshold of the types <see cref="Thresholds"/> does not list: 0.5.</summary>
+    public const double DefaultThreshold = 0.5;
+
+    /// <summary>
+    /// The least confidence (0–1) a detection of each entity type needs to be reported and replaced (for example
+    /// <c>"SSN": 0.3</c> to report nine bare digits without a label). Types not listed use <see cref="DefaultThreshold"/>.
+    /// Bound from <c>IronRuntime:Pii:Thresholds:&lt;TYPE&gt;</c>; the confidences are listed in <c>docs/pii.md</c>.
+    /// </summary>
+    public Dictionary<string, double> Thresholds { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>
     /// Replacement text per entity type (for example <c>"EMAIL": "&lt;email&gt;"</c>). The default is the type in
     /// brackets, <c>[EMAIL]</c>. Ignored for the types a redactor handles (<see cref="UseRedactors"/>).

@@ -14,6 +14,29 @@ public sealed partial record ModelPrice
     /// <summary>The price of one web search (the dearest search context size), in USD, when the model offers one.</summary>
     public decimal? WebSearchPerQuery { get; init; }
 
+    /// <summary>The price of one web search with <c>search_context_size</c> <c>low</c>, in USD, when the table has it.</summary>
+    public decimal? WebSearchLowContextPerQuery { get; init; }
+
+    /// <summary>The price of one web search with <c>search_context_size</c> <c>medium</c> (OpenAI's default), in USD, when the table has it.</summary>
+    public decimal? WebSearchMediumContextPerQuery { get; init; }
+
+    /// <summary>The price of one web search with <c>search_context_size</c> <c>high</c>, in USD, when the table has it.</summary>
+    public decimal? WebSearchHighContextPerQuery { get; init; }
+
+    /// <summary>
+    /// The price of one web search at a search context size (<c>low</c>, <c>medium</c>, <c>high</c>; absent means
+    /// <c>medium</c>, OpenAI's default), falling back to <see cref="WebSearchPerQuery"/> when the table has no price
+    /// for that size.
+    /// </summary>
+    /// <param name="searchContextSize">The size the request asked for, or <see langword="null"/>.</param>
+    /// <returns>The price in USD, or <see langword="null"/> when the model has no web search price.</returns>
+    public decimal? WebSearchPerQueryAt(string? searchContextSize) => searchContextSize switch
+    {
+        "low" => WebSearchLowContextPerQuery ?? WebSearchPerQuery,
+        "high" => WebSearchHighContextPerQuery ?? WebSearchPerQuery,
+        _ => WebSearchMediumContextPerQuery ?? WebSearchPerQuery,
+    };
+
     /// <summary>The rates of the <c>priority</c> service tier, when the model has one.</summary>
     public ModelPrice? Priority { get; init; }
 

@@ -60,17 +60,25 @@ public sealed partial record ModelPrice
     /// </remarks>
     /// <param name="usage">The usage of the call.</param>
     /// <returns>The cost in USD.</returns>
-    public decimal CostOf(TokenUsage usage)
+    public decimal CostOf(TokenUsage usage) => CostOf(usage, WebSearchPerQuery);
+
+    /// <summary>Prices a call's usage, its web searches at the price of <paramref name="searchContextSize"/>.</summary>
+    /// <param name="usage">The usage of the call.</param>
+    /// <param name="searchContextSize">The web search context size the request asked for (<see cref="WebSearchPerQueryAt"/>).</param>
+    /// <returns>The cost in USD.</returns>
+    public decimal CostOf(TokenUsage usage, string? searchContextSize) => CostOf(usage, WebSearchPerQueryAt(searchContextSize));
+
+    private decimal CostOf(TokenUsage usage, decimal? perSearch)
     {
         if (LongContextThreshold is { } threshold && usage.InputTokens > threshold && LongContext is { } longContext)
         {
-            return longContext.CostAtTheseRates(usage);
+            return longContext.CostAtTheseRates(usage, perSearch);
         }
 
-        return CostAtTheseRates(usage);
+        return CostAtTheseRates(usage, perSearch);
     }
 
-    private decimal CostAtTheseRates(TokenUsage usage)
+    private decimal CostAtTheseRates(TokenUsage usage, decimal? perSearch)
     {
         decimal input = NonNegative(usage.InputTokens);
         decimal cached = NonNegative(usage.CachedInputTokens);
@@ -95,7 +103,7 @@ public sealed partial record ModelPrice
             + ((plainOutput - plainAudio) * OutputPerToken)
             + (plainAudio * (OutputAudioPerToken ?? OutputPerToken))
             + (reasoning * (ReasoningPerToken ?? OutputPerToken))
-            + (NonNegative(usage.ServerToolUses) * (WebSearchPerQuery ?? 0m));
+            + (NonNegative(usage.ServerToolUses) * (perSearch ?? 0m));
     }
 
     /// <summary>

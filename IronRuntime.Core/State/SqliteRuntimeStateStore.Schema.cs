@@ -9,6 +9,13 @@ internal sealed partial class SqliteRuntimeStateStore
     private void CreateSchema()
     {
         Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+        bool hadRollup;
+        using (var check = _connection!.CreateCommand())
+        {
+            check.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'spend_rollup'";
+            hadRollup = (long)check.ExecuteScalar()! > 0;
+        }
+
         Execute("""
             CREATE TABLE IF NOT EXISTS calls (
                 id INTEGER PRIMARY KEY,
@@ -28,6 +35,8 @@ internal sealed partial class SqliteRuntimeStateStore
                 estimated INTEGER NOT NULL DEFAULT 0,
                 unsettled INTEGER NOT NULL DEFAULT 0);
             CREATE INDEX IF NOT EXISTS calls_agent ON calls(agent_id);
+            CREATE INDEX IF NOT EXISTS calls_model ON calls(model);
+            CREATE INDEX IF NOT EXISTS calls_ts ON calls(ts);
             CREATE TABLE IF NOT EXISTS pending (
                 id INTEGER PRIMARY KEY,
                 ts TEXT NOT NULL,
@@ -65,6 +74,11 @@ internal sealed partial class SqliteRuntimeStateStore
                 value_hash TEXT NOT NULL,
                 mode TEXT NOT NULL);
             """);
+        Execute(SpendRollup.CreateTable);
+        if (!hadRollup)
+        {
+            Execute(SpendRollup.Backfill); // a file from before the rollup: one pass over its calls
+        }
     }
 
     /// <summary>
@@ -133,6 +147,7 @@ internal sealed partial class SqliteRuntimeStateStore
                 (ts.Value, agent.Value, model.Value, cost.Value) = (u.Ts, (object?)u.Agent ?? DBNull.Value, u.Model, u.Amount);
                 insert.ExecuteNonQuery();
                 decimal amount = ParseMoney(u.Amount);
+                _rollup.Add(DateTimeOffset.Parse(u.Ts, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind), u.Agent, u.Model, 0, 0, amount);
                 foreach (string account in Accounts(u.Agent))
                 {
                     TotalsOf(account).AddUnsettled(amount);
@@ -142,6 +157,7 @@ internal sealed partial class SqliteRuntimeStateStore
         }
 
         WriteTotals(touched, transaction);
+        _rollup.Write(_connection, transaction);
         Execute("DELETE FROM pending; UPDATE agent_runs SET interrupted = 1 WHERE ended_at IS NULL;", transaction);
         transaction.Commit();
     }

@@ -48,6 +48,7 @@ internal sealed partial class SqliteRuntimeStateStore
 
     private void WriteBatch(List<object> items)
     {
+        _rollup.Clear();
         using var transaction = _connection!.BeginTransaction();
         using var insertCall = PrepareCallInsert(transaction);
         using var insertPending = _connection.CreateCommand();
@@ -90,6 +91,7 @@ internal sealed partial class SqliteRuntimeStateStore
         }
 
         WriteTotals(touched, transaction);
+        _rollup.Write(_connection, transaction);
         transaction.Commit();
     }
 
@@ -118,6 +120,7 @@ internal sealed partial class SqliteRuntimeStateStore
         (p[8].Value, p[9].Value, p[10].Value) = (r.Usage.CachedInputTokens, r.Usage.CacheCreationInputTokens, r.Usage.ReasoningTokens);
         (p[11].Value, p[12].Value, p[13].Value) = (r.Cost.ToString(CultureInfo.InvariantCulture), r.DurationMs, r.Estimated ? 1 : 0);
         insert.ExecuteNonQuery();
+        _rollup.Add(r.Timestamp, r.AgentId, r.Model, r.Usage.InputTokens, r.Usage.OutputTokens, r.Cost);
         foreach (string account in Accounts(r.AgentId))
         {
             TotalsOf(account).Add(r);

@@ -13,7 +13,7 @@ namespace IronRuntime.State;
 /// start-up reads a handful of rows whatever the number of calls. Nothing touches the disk before first use.
 /// Money is stored as exact decimal text.
 /// </summary>
-internal sealed partial class SqliteRuntimeStateStore : IRuntimeStateStore, IDurableReservations, IAsyncDisposable
+internal sealed partial class SqliteRuntimeStateStore : IRuntimeStateStore, IDurableReservations, IRuntimeHistory, IAsyncDisposable
 {
     private const int BatchSize = 1024;
     private const string GlobalAccount = "";
@@ -25,6 +25,7 @@ internal sealed partial class SqliteRuntimeStateStore : IRuntimeStateStore, IDur
     private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _openLock = new();
     private readonly Dictionary<string, StateTotals> _totals = new(StringComparer.Ordinal);
+    private readonly SpendRollup _rollup = new();
     private SqliteConnection? _connection;
     private StoredRuntimeState? _loaded;
     private Task? _writer;

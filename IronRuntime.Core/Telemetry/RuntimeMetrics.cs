@@ -12,26 +12,35 @@ namespace IronRuntime.Telemetry;
 internal sealed class RuntimeMetrics : ILlmCallObserver
 {
     /// <summary>The meter name.</summary>
-    public const string MeterName = RouterActivity.SourceName;
+    public const string MeterName = GenAiInstruments.MeterName;
 
     private readonly IModelPricing _pricing;
     private readonly Histogram<long> _tokens;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _calls;
     private readonly Counter<double> _cost;
+    private readonly Counter<long> _denials;
+    private readonly RuntimeGauges _gauges;
 
-    public RuntimeMetrics(IMeterFactory meterFactory, IModelPricing pricing)
+    public RuntimeMetrics(GenAiInstruments instruments, IModelPricing pricing, RuntimeGauges gauges)
     {
         _pricing = pricing;
-        var meter = meterFactory.Create(MeterName);
-        _tokens = meter.CreateHistogram<long>("gen_ai.client.token.usage", "{token}", "Tokens used per LLM call, by type (input, output).");
-        _duration = meter.CreateHistogram<double>("gen_ai.client.operation.duration", "s", "Duration of LLM calls, from entering the runtime to the end of the answer.");
-        _calls = meter.CreateCounter<long>("ironruntime.llm.calls", "{call}", "LLM calls by outcome.");
-        _cost = meter.CreateCounter<double>("ironruntime.llm.cost", "USD", "Cost of LLM calls in US dollars (approximate: the ledger keeps exact decimal amounts).");
+        _gauges = gauges;
+        _tokens = instruments.Tokens;
+        _duration = instruments.Duration;
+        _calls = instruments.Calls;
+        _cost = instruments.Cost;
+        _denials = instruments.BudgetDenials;
     }
 
     public void OnCallCompleted(LlmCall call)
     {
+        _gauges.Track(call.CallerId);
+        if (call.StreamTimedOut)
+        {
+            _gauges.StreamTimedOut(RouterActivity.ProviderName(call.Provider), call.Model);
+        }
+
         var provider = new KeyValuePair<string, object?>("gen_ai.provider.name", RouterActivity.ProviderName(call.Provider));
         var model = new KeyValuePair<string, object?>("gen_ai.request.model", call.Model);
         var operation = new KeyValuePair<string, object?>("gen_ai.operation.name", RouterActivity.OperationName(call.Api));
@@ -39,6 +48,11 @@ internal sealed class RuntimeMetrics : ILlmCallObserver
             new KeyValuePair<string, object?>("ironruntime.usage.estimated", call.UsageEstimated));
         if (call.Outcome is LlmCallOutcome.Rejected or LlmCallOutcome.Denied)
         {
+            if (call.StatusCode == 402)
+            {
+                _denials.Add(1, provider, model, new KeyValuePair<string, object?>("ironruntime.agent.id", call.CallerId));
+            }
+
             return;
         }
 

@@ -26,6 +26,9 @@ internal static partial class RouterLog
     [LoggerMessage(1006, LogLevel.Debug, "LLM call by {Caller} refused with 503: the {Scope} limit of {Limit} concurrent calls is reached.")]
     public static partial void CallOverloaded(ILogger logger, string? caller, string scope, int limit);
 
+    [LoggerMessage(1060, LogLevel.Debug, "LLM call by {Caller} (streaming: {Streaming}) refused with 503: calls hold {InUse} of the {Limit} file descriptors they may use.")]
+    public static partial void CallOutOfDescriptors(ILogger logger, string? caller, bool streaming, long inUse, long limit);
+
     [LoggerMessage(1019, LogLevel.Information, "LLM call by {Caller} to {Provider} was refused with 401: IronRuntime has no API key for endpoint {Endpoint}; nothing was sent.")]
     public static partial void CallWithoutKey(ILogger logger, string? caller, LlmProvider provider, string endpoint);
 

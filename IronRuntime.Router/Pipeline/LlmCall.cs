@@ -126,8 +126,26 @@ public sealed class LlmCall
     /// <summary>Whether a provider answered this call with a success status (its headers arrived).</summary>
     internal bool ProviderAnswered { get; set; }
 
+    /// <summary>Whether the router ended the call's stream because its idle or whole-call limit ran out.</summary>
+    internal bool StreamTimedOut { get; set; }
+
     /// <summary>Success answers of earlier attempts whose body was cut before their usage (each billed its prompt).</summary>
     internal int UnreportedAnswers { get; set; }
+
+    /// <summary>
+    /// Output tokens estimated for answers cut after their headers before their usage (non-streamed bodies cut or
+    /// garbled, see <see cref="Usage.PartialAnswerText"/>), each already capped by <see cref="CapOutputTokens"/>.
+    /// </summary>
+    internal long UnreportedOutputTokens { get; set; }
+
+    /// <summary>
+    /// Caps an output estimate at what the provider can generate for the request: the output limit in force (or the
+    /// thinking budget, if larger) times the choices; unchanged when no limit is known.
+    /// </summary>
+    internal long CapOutputTokens(long tokens)
+        => EffectiveMaxOutputTokens is { } limit
+            ? Math.Min(tokens, Math.Max(limit, Billing.ThinkingBudgetTokens ?? 0) * Math.Max(1, Billing.Choices))
+            : tokens;
 
     /// <summary>The fixed token bound of the prompt's image and file parts.</summary>
     internal long PartsTokenBound { get; set; }

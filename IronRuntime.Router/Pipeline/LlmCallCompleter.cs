@@ -29,6 +29,7 @@ internal sealed class LlmCallCompleter : ILlmCallCompletion
         call.Duration = _timeProvider.GetElapsedTime(call.StartTimestamp);
         call.AdmissionSlot?.Dispose();
         EstimateMissingUsage(call);
+        ChargeChatWebSearch(call);
         try
         {
             call.Lease?.Complete(call);
@@ -64,8 +65,9 @@ internal sealed class LlmCallCompleter : ILlmCallCompletion
 
     /// <summary>
     /// A provider that answered bills the call even when its usage never arrived: the prompt is charged at its
-    /// token count when no usage carried it (an OpenAI stream's usage comes last), the output at what was counted
-    /// from the events forwarded, and every earlier attempt cut after its headers at its prompt.
+    /// token count when no usage carried it (an OpenAI stream's usage comes last), the output at the tokens of the
+    /// text forwarded (a stream) or received (a body cut after its headers), capped at what the request lets the
+    /// provider generate, and every earlier attempt cut after its headers at its prompt and the output it carried.
     /// </summary>
     private static void EstimateMissingUsage(LlmCall call)
     {
@@ -83,13 +85,37 @@ internal sealed class LlmCallCompleter : ILlmCallCompletion
         long prompt = call.EstimatedPromptTokens;
         var usage = call.Usage;
         long input = usage.InputTokens;
-        if (unreported && input == 0)
+        long output = usage.OutputTokens;
+        if (unreported)
         {
-            input = prompt;
+            input = input == 0 ? prompt : input;
+            output = call.CapOutputTokens(output);
         }
 
         input += call.UnreportedAnswers * prompt;
-        call.Usage = usage with { InputTokens = input };
+        output += call.UnreportedOutputTokens;
+        call.Usage = usage with { InputTokens = input, OutputTokens = output };
         call.UsageEstimated = true;
+    }
+
+    /// <summary>
+    /// Chat Completions' web search (<c>web_search_options</c>, on the search models) runs once for every answered
+    /// request and is billed per request, but the usage object does not say so: one use is added.
+    /// </summary>
+    private static void ChargeChatWebSearch(LlmCall call)
+    {
+        if (call.Api != LlmApi.ChatCompletions || !call.ProviderAnswered || call.Usage.ServerToolUses != 0)
+        {
+            return;
+        }
+
+        foreach (var tool in call.Billing.ServerTools)
+        {
+            if (tool.Type == "web_search_options")
+            {
+                call.Usage = call.Usage with { ServerToolUses = 1 };
+                return;
+            }
+        }
     }
 }

@@ -79,6 +79,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
         byte[] body = read!;
         if (!UsageJsonReader.TryRead(body, call.Api, out var usage, out string? model))
         {
+            ChargePartialAnswer(call, body);
             response.Dispose();
             RouterLog.CallFailed(logger, null, call.CallerId, call.Provider, "the response body is not a valid " + call.Api + " answer");
             return Fail(request, call, "The provider returned a response that is not valid JSON for this API; it was not passed on.");
@@ -141,26 +142,46 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
         return response;
     }
 
-    /// <summary>The provider's body, read whole up to the limit; or the runtime's 502 when it could not be read (the call then ends).</summary>
+    /// <summary>
+    /// The provider's body, read whole up to the limit; or the runtime's 502 when it could not be read (the call then
+    /// ends). A success answer cut after its headers is charged the output it carried so far.
+    /// </summary>
     private async Task<(byte[]? Body, HttpResponseMessage? Failure)> ReadBodyAsync(HttpRequestMessage request, HttpResponseMessage response, LlmCall call, CancellationToken cancellationToken)
     {
+        var buffer = new ArrayBufferWriter<byte>(InitialCapacity(response.Content, options.MaxResponseBodyBytes));
         try
         {
-            return (await ReadLimitedAsync(response.Content, options.MaxResponseBodyBytes, cancellationToken).ConfigureAwait(false), null);
+            await ReadLimitedAsync(response.Content, options.MaxResponseBodyBytes, buffer, cancellationToken).ConfigureAwait(false);
+            return (buffer.WrittenSpan.ToArray(), null);
         }
         catch (OperationCanceledException)
         {
+            ChargePartialAnswer(call, buffer.WrittenSpan);
             response.Dispose();
             completion.Complete(call, LlmCallOutcome.Cancelled);
             throw;
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or InvalidDataException)
         {
+            ChargePartialAnswer(call, buffer.WrittenSpan);
             response.Dispose();
             RouterLog.CallFailed(logger, ex, call.CallerId, call.Provider, "the response body could not be read");
             return (null, Fail(request, call, $"The provider's response (status {call.StatusCode}) could not be read: {ex.Message}"));
         }
     }
+
+    /// <summary>A success answer whose usage cannot be read: its text so far is charged as output (estimated).</summary>
+    private static void ChargePartialAnswer(LlmCall call, ReadOnlySpan<byte> body)
+    {
+        if (call.ProviderAnswered)
+        {
+            call.UnreportedOutputTokens += PartialOutputTokens(call, body);
+        }
+    }
+
+    /// <summary>The output tokens of a success answer cut after its headers (<see cref="PartialAnswerText"/>), capped.</summary>
+    internal static long PartialOutputTokens(LlmCall call, ReadOnlySpan<byte> body)
+        => call.Api is LlmApi.Unknown or LlmApi.Embeddings ? 0 : call.CapOutputTokens(PartialAnswerText.OutputTokens(body, call.Model));
 
     private HttpResponseMessage Blocked(HttpRequestMessage request, LlmCall call, string message, string code)
     {
@@ -205,6 +226,14 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
 
     internal static async Task<byte[]> ReadLimitedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
+        var buffer = new ArrayBufferWriter<byte>(InitialCapacity(content, limit));
+        await ReadLimitedAsync(content, limit, buffer, cancellationToken).ConfigureAwait(false);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Reads <paramref name="content"/> into <paramref name="buffer"/>, which keeps what arrived when the read fails.</summary>
+    internal static async Task ReadLimitedAsync(HttpContent content, int limit, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
+    {
         if (content.Headers.ContentLength > limit)
         {
             throw new InvalidDataException($"The response is larger than the {limit} bytes IronRuntime reads.");
@@ -213,7 +242,6 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var buffer = new ArrayBufferWriter<byte>((int)Math.Min(content.Headers.ContentLength ?? 4096, limit) + 1);
             while (true)
             {
                 var memory = buffer.GetMemory(4096);
@@ -229,8 +257,8 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
                     throw new InvalidDataException($"The response is larger than the {limit} bytes IronRuntime reads.");
                 }
             }
-
-            return buffer.WrittenSpan.ToArray();
         }
     }
+
+    internal static int InitialCapacity(HttpContent content, int limit) => (int)Math.Min(content.Headers.ContentLength ?? 4096, limit) + 1;
 }

@@ -101,6 +101,7 @@ public sealed class LlmProxy : IAsyncDisposable
         }
 
         var capacity = Admission.ProxyCapacity.OfThisProcess();
+        _router.Descriptors.Refresh(); // the soft limit may have been raised just now
         if (capacity.Descriptors > 0)
         {
             RouterLog.ProxyCapacity(_logger, capacity.Calls, capacity.Connections, capacity.Descriptors, capacity.Reserve);

@@ -15,13 +15,15 @@ namespace IronRuntime.Router.Proxy;
 /// </summary>
 /// <remarks>
 /// The request body is streamed into the router, which reads at most its limit (413 beyond). The response body is
-/// copied read by read with a flush after each read; for a stream the router's <c>SseMeteringStream</c> hands out
-/// complete events only, so each event reaches the agent as soon as it is complete. A client that goes away cancels
+/// copied as it becomes available and flushed whenever the next read would wait (see <see cref="CopyBodyAsync"/>); for
+/// a stream the router's <c>SseMeteringStream</c> hands out complete events only, so each event reaches the agent as
+/// soon as it is complete, and events that arrived together leave together. A client that goes away cancels
 /// the read, which cancels the provider call and settles what was received.
 /// </remarks>
 internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry tokens, ILogger logger)
 {
     private const int MinimumCopyBuffer = 4096;
+    private const int MaxUnflushedBytes = 64 * 1024;
 
     private const string UnauthorizedMessage =
         "IronRuntime: missing or unknown agent token. A process started by the runtime finds its token in OPENAI_API_KEY and ANTHROPIC_API_KEY.";
@@ -111,7 +113,57 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
         }
 
         ProxyHeaders.CopyRequestHeaders(request.Headers, message);
+        message.Options.Set(Pipeline.DescriptorBudgetHandler.ProxiedKey, true); // the agent's connection holds a descriptor too
         return message;
+    }
+
+    /// <summary>
+    /// Copies the answer: waits for bytes with a zero-byte read (no output block held while a stream is idle), writes
+    /// everything that is already available, and flushes only when the next read would wait — one flush and one
+    /// send per burst of events rather than per event; a non-streaming answer is flushed once at its end.
+    /// </summary>
+    internal static async Task CopyBodyAsync(Stream body, PipeWriter writer, CancellationToken aborted)
+    {
+        long unflushed = 0;
+        while (true)
+        {
+            ValueTask<int> ready = body.ReadAsync(Memory<byte>.Empty, aborted);
+            if (!ready.IsCompleted && unflushed > 0)
+            {
+                unflushed = 0;
+                FlushResult flushed = await writer.FlushAsync(aborted).ConfigureAwait(false);
+                if (flushed.IsCompleted || flushed.IsCanceled)
+                {
+                    // The agent went away: leave the wait (disposing the body cancels it and the provider call).
+                    return;
+                }
+            }
+
+            await ready.ConfigureAwait(false);
+            Memory<byte> memory = writer.GetMemory(MinimumCopyBuffer);
+            int read = await body.ReadAsync(memory, aborted).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            writer.Advance(read);
+            unflushed += read;
+            if (unflushed >= MaxUnflushedBytes)
+            {
+                unflushed = 0;
+                FlushResult flushed = await writer.FlushAsync(aborted).ConfigureAwait(false);
+                if (flushed.IsCompleted || flushed.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+
+        if (unflushed > 0)
+        {
+            await writer.FlushAsync(aborted).ConfigureAwait(false);
+        }
     }
 
     private async Task WriteResponseAsync(HttpContext context, HttpResponseMessage response, string? agentId)
@@ -121,10 +173,12 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
         target.StatusCode = (int)response.StatusCode;
         ProxyHeaders.CopyResponseHeaders(response, target.Headers);
         target.ContentLength = response.Content.Headers.ContentLength;
-        if (response.StatusCode is HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.RequestTimeout
+        if (response.StatusCode is HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.RequestTimeout or HttpStatusCode.ServiceUnavailable
             && response.Headers.Contains(ProviderErrors.OriginHeader))
         {
-            // The body was refused part-way: close the connection rather than let Kestrel drain the rest of it.
+            // The body was refused part-way: close the connection rather than let Kestrel drain the rest of it. A 503
+            // of the runtime (overloaded, out of descriptors, circuit open) closes it too, so that its descriptor is
+            // freed at once and a connection waiting to be accepted gets its answer.
             target.Headers.Connection = "close";
         }
 
@@ -134,22 +188,7 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
             var body = await response.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
             await using (body.ConfigureAwait(false))
             {
-                while (true)
-                {
-                    Memory<byte> memory = writer.GetMemory(MinimumCopyBuffer);
-                    int read = await body.ReadAsync(memory, aborted).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        break;
-                    }
-
-                    writer.Advance(read);
-                    FlushResult flushed = await writer.FlushAsync(aborted).ConfigureAwait(false);
-                    if (flushed.IsCompleted || flushed.IsCanceled)
-                    {
-                        break; // the agent went away; disposing the body cancels the provider call
-                    }
-                }
+                await CopyBodyAsync(body, writer, aborted).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)

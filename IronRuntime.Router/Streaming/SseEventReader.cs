@@ -18,11 +18,13 @@ namespace IronRuntime.Router.Streaming;
 /// <para>
 /// An event ends at its blank line. A lone CR is a complete line terminator, so an event ending in CR is returned
 /// at once even if an LF may follow; that LF is then returned on its own as an event with
-/// <see cref="SseEvent.ContinuesPreviousTerminator"/> set, so every input byte belongs to exactly one event.
+/// <see cref="SseEvent.ContinuesPreviousTerminator"/> set, so every input byte belongs to exactly one event — unless
+/// the caller said with <see cref="DropContinuation"/> that the event it ends was not forwarded, in which case the LF
+/// is consumed silently. The continuation is the reader's state alone; a caller only forwards what it is given.
 /// </para>
 /// <para>Not thread-safe; one instance per stream.</para>
 /// </remarks>
-internal sealed class SseEventReader
+internal sealed partial class SseEventReader
 {
     /// <summary>The default cap on the size of one event: 16 MiB.</summary>
     public const int DefaultMaxEventBytes = 16 * 1024 * 1024;
@@ -33,6 +35,7 @@ internal sealed class SseEventReader
 
     private bool _atStreamStart = true;
     private bool _skipLeadingLf;
+    private bool _dropLeadingLf;
 
     // Progress through the pending event (offsets from its first byte).
     private long _lineStart;
@@ -95,7 +98,13 @@ internal sealed class SseEventReader
             }
 
             _skipLeadingLf = false;
-            if (FirstByte(buffer) == LF)
+            bool drop = _dropLeadingLf;
+            _dropLeadingLf = false;
+            if (FirstByte(buffer) == LF && drop)
+            {
+                buffer = buffer.Slice(1); // the rest of a terminator whose event was not forwarded
+            }
+            else if (FirstByte(buffer) == LF)
             {
                 ReadOnlySequence<byte> lf = buffer.Slice(0, 1);
                 evt = new SseEvent(lf, default, false, default, 0, 0, default, false, -1, continuesPreviousTerminator: true);
@@ -163,6 +172,7 @@ internal sealed class SseEventReader
                 buffer = buffer.Slice(reader.Position);
                 ResetEvent();
                 _skipLeadingLf = crWasLast;
+                _dropLeadingLf = false;
                 return SseReadStatus.Event;
             }
 
@@ -184,7 +194,15 @@ internal sealed class SseEventReader
         ResetEvent();
         _atStreamStart = true;
         _skipLeadingLf = false;
+        _dropLeadingLf = false;
     }
+
+    /// <summary>
+    /// Says that the event just returned is not forwarded as it came (dropped, or replaced by other bytes): if it
+    /// ended in a CR whose LF has not arrived yet, that LF is consumed with it instead of being returned as a
+    /// <see cref="SseEvent.ContinuesPreviousTerminator"/> event.
+    /// </summary>
+    public void DropContinuation() => _dropLeadingLf = _skipLeadingLf;
 
     /// <summary>Copies the data of <paramref name="evt"/>, its lines joined with LF, to <paramref name="destination"/>.</summary>
     /// <param name="evt">The event.</param>
@@ -254,98 +272,6 @@ internal sealed class SseEventReader
         return value;
     }
 
-    private static Field ParseField(in ReadOnlySequence<byte> line, out int valueOffset)
-    {
-        // Only the first bytes decide the field: every field we act on has a name of at most five bytes.
-        Span<byte> scratch = stackalloc byte[FieldHeadLength];
-        scoped ReadOnlySpan<byte> head = line.FirstSpan;
-        if (head.Length < FieldHeadLength && !line.IsSingleSegment)
-        {
-            int length = (int)Math.Min(line.Length, FieldHeadLength);
-            line.Slice(0, length).CopyTo(scratch);
-            head = scratch[..length];
-        }
-        else if (head.Length > FieldHeadLength)
-        {
-            head = head[..FieldHeadLength];
-        }
-
-        valueOffset = 0;
-        if (head[0] == (byte)':')
-        {
-            return Field.Ignored; // comment
-        }
-
-        scoped ReadOnlySpan<byte> name;
-        int colon = head.IndexOf((byte)':');
-        if (colon < 0)
-        {
-            if (line.Length > 5)
-            {
-                return Field.Ignored;
-            }
-
-            name = head;
-            valueOffset = (int)line.Length;
-        }
-        else
-        {
-            name = head[..colon];
-            valueOffset = colon + 1;
-            if (valueOffset < head.Length && head[valueOffset] == (byte)' ')
-            {
-                valueOffset++;
-            }
-        }
-
-        if (name.SequenceEqual("data"u8))
-        {
-            return Field.Data;
-        }
-
-        if (name.SequenceEqual("event"u8))
-        {
-            return Field.Event;
-        }
-
-        if (name.SequenceEqual("id"u8))
-        {
-            return Field.Id;
-        }
-
-        return name.SequenceEqual("retry"u8) ? Field.Retry : Field.Ignored;
-    }
-
-    private static bool TryParseRetry(in ReadOnlySequence<byte> value, out int milliseconds)
-    {
-        milliseconds = 0;
-        if (value.IsEmpty || value.Length > 10)
-        {
-            return false;
-        }
-
-        Span<byte> digits = stackalloc byte[10];
-        value.CopyTo(digits);
-        long result = 0;
-        foreach (byte b in digits[..(int)value.Length])
-        {
-            if (!char.IsAsciiDigit((char)b))
-            {
-                return false;
-            }
-
-            result = (result * 10) + (b - '0');
-        }
-
-        if (result > int.MaxValue)
-        {
-            return false;
-        }
-
-        milliseconds = (int)result;
-        return true;
-    }
-
     private bool TryConsumeBom(in ReadOnlySequence<byte> buffer)
     {
         Span<byte> head = stackalloc byte[3];
@@ -367,57 +293,6 @@ internal sealed class SseEventReader
 
     private SseReadStatus Incomplete(in ReadOnlySequence<byte> buffer)
         => buffer.Length >= MaxEventBytes ? SseReadStatus.EventTooLarge : SseReadStatus.NeedMoreData;
-
-    private void ProcessLine(in ReadOnlySequence<byte> line, long lineOffset)
-    {
-        Field field = ParseField(line, out int valueOffset);
-        long valueStart = lineOffset + valueOffset;
-        long valueLength = line.Length - valueOffset;
-        switch (field)
-        {
-            case Field.Data:
-                if (_dataLines == 0)
-                {
-                    _dataStart = valueStart;
-                }
-                else
-                {
-                    _dataLength++; // the LF joining it to the previous line
-                }
-
-                _dataLines++;
-                _dataLength += valueLength;
-                _dataEnd = valueStart + valueLength;
-                break;
-
-            case Field.Event:
-                _hasName = true;
-                _nameStart = valueStart;
-                _nameLength = valueLength;
-                break;
-
-            case Field.Id:
-                if (line.Slice(valueOffset).PositionOf((byte)0) is null)
-                {
-                    _hasId = true;
-                    _idStart = valueStart;
-                    _idLength = valueLength;
-                }
-
-                break;
-
-            case Field.Retry:
-                if (TryParseRetry(line.Slice(valueOffset), out int retry))
-                {
-                    _retry = retry;
-                }
-
-                break;
-
-            default:
-                break;
-        }
-    }
 
     private SseEvent CreateEvent(in ReadOnlySequence<byte> raw) => new(
         raw,

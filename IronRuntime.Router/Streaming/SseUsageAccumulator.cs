@@ -9,16 +9,20 @@ namespace IronRuntime.Router.Streaming;
 /// <para>
 /// JSON is parsed only for the few events that can carry usage or the model, found cheaply first: by a byte search
 /// for <c>"usage":</c> in OpenAI chat chunks, by event name for Responses and Anthropic. Everything else costs a
-/// name comparison or one vectorised search. No allocation except the model string, once.
+/// name comparison or one vectorised search. The text of content events is copied, still escaped, into a pooled
+/// buffer (<see cref="OutputTextTally"/>) and counted only when a call ends without usage. No allocation except the
+/// model string, once, and that buffer.
 /// </para>
 /// <list type="bullet">
 /// <item>OpenAI chat: the chunk with a non-null top-level <c>usage</c>; <c>model</c> from the first chunk;
-/// chunks with non-empty <c>content</c>, <c>arguments</c> or <c>refusal</c> count as content; <c>[DONE]</c> ends it.</item>
+/// chunks with non-empty <c>content</c>, <c>arguments</c> or <c>refusal</c> count as content (their text is kept for
+/// an estimate); <c>[DONE]</c> ends it.</item>
 /// <item>OpenAI Responses: <c>response.completed</c>, <c>response.incomplete</c> and <c>response.failed</c> carry
 /// <c>response.usage</c>; <c>*.delta</c> events count as content; <c>response.completed</c> or
 /// <c>response.incomplete</c> ends it (<c>response.failed</c> and <c>error</c> mark an error).</item>
 /// <item>Anthropic: <c>message_start</c> gives <c>message.usage</c>; <c>message_delta</c> updates it with the
-/// counters it carries (output is cumulative: the latest wins); <c>content_block_delta</c> counts as content;
+/// counters it carries (output is cumulative: the latest wins); <c>content_block_delta</c> counts as content (its
+/// <c>text</c>, <c>partial_json</c> or <c>thinking</c> is kept);
 /// <c>message_stop</c> ends it.</item>
 /// </list>
 /// <para>Not thread-safe; one instance per stream.</para>
@@ -55,24 +59,31 @@ internal sealed class SseUsageAccumulator
     public bool SawError { get; private set; }
 
     /// <summary>The number of content-bearing events seen.</summary>
-    public long ContentEvents { get; private set; }
+    public long ContentEvents => Output.Events;
+
+    /// <summary>The text forwarded so far (content, tool-call arguments, reasoning text), for an estimate.</summary>
+    public OutputTextTally Output { get; } = new();
 
     /// <summary>The model named by the stream, once seen.</summary>
     public string? Model { get; private set; }
 
     /// <summary>
     /// The usage to settle a stream with: the reported counters as received, and — when no final output count was
-    /// reported — the number of content-bearing events as the output estimate (if larger).
+    /// reported — the tokens of the text forwarded so far (<see cref="OutputTextTally.CountTokens"/>, at least one per
+    /// content event) as the output (if larger). Releases the collected text; call once, at the end.
     /// </summary>
-    public TokenUsage EstimatedUsage
+    /// <param name="model">The model the call was sent to (picks the tokenizer); the stream's own model when null or empty.</param>
+    public TokenUsage EstimateUsage(string? model)
     {
-        get
+        TokenUsage usage = Usage;
+        if (_outputReported)
         {
-            TokenUsage usage = Usage;
-            return !_outputReported && ContentEvents > usage.OutputTokens
-                ? usage with { OutputTokens = ContentEvents }
-                : usage;
+            Output.Release();
+            return usage;
         }
+
+        long output = Output.CountTokens(string.IsNullOrEmpty(model) ? Model : model);
+        return output > usage.OutputTokens ? usage with { OutputTokens = output } : usage;
     }
 
     private static ReadOnlySpan<byte> UsageKey => "\"usage\":"u8;
@@ -94,13 +105,6 @@ internal sealed class SseUsageAccumulator
             UsageDialect.OpenAIResponses => FeedResponses(eventName.IsEmpty ? PeekType(data) : eventName, data),
             _ => FeedAnthropic(eventName.IsEmpty ? PeekType(data) : eventName, data),
         };
-    }
-
-    private static bool HasNonEmptyString(ReadOnlySpan<byte> data, ReadOnlySpan<byte> keyAndQuote)
-    {
-        int at = data.IndexOf(keyAndQuote);
-        int next = at + keyAndQuote.Length;
-        return at >= 0 && next < data.Length && data[next] != (byte)'"';
     }
 
     private static bool IsJsonWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
@@ -214,9 +218,9 @@ internal sealed class SseUsageAccumulator
             SawError = true;
         }
 
-        if (!usageOnly && IsChatContent(data))
+        if (!usageOnly)
         {
-            ContentEvents++;
+            AddChatContent(data);
         }
 
         if (memberStart < 0 || memberEnd <= memberStart)
@@ -228,16 +232,25 @@ internal sealed class SseUsageAccumulator
         return new SseEventFacts(usageUpdated, usageOnly, cutStart, cutLength);
     }
 
-    private bool IsChatContent(ReadOnlySpan<byte> data)
-        => HasNonEmptyString(data, "\"content\":\""u8)
-        || HasNonEmptyString(data, "\"arguments\":\""u8)
-        || HasNonEmptyString(data, "\"refusal\":\""u8);
+    /// <summary>Collects a chunk's content, tool-call arguments and refusal text; a chunk with any is a content event.</summary>
+    private void AddChatContent(ReadOnlySpan<byte> data)
+    {
+        bool content = Output.AddStringValue(data, "\"content\":\""u8);
+        content |= Output.AddStringValue(data, "\"arguments\":\""u8);
+        content |= Output.AddStringValue(data, "\"refusal\":\""u8);
+        if (content)
+        {
+            Output.AddEvent();
+        }
+    }
 
     private SseEventFacts FeedResponses(ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
     {
         if (type.EndsWith(".delta"u8))
         {
-            ContentEvents++;
+            // Text, tool-call arguments and reasoning text all arrive as "delta":"…".
+            Output.AddStringValue(data, "\"delta\":\""u8);
+            Output.AddEvent();
             return default;
         }
 
@@ -281,7 +294,11 @@ internal sealed class SseUsageAccumulator
     {
         if (type.SequenceEqual("content_block_delta"u8))
         {
-            ContentEvents++;
+            // text_delta, input_json_delta (tool input) and thinking_delta; a signature is not output text.
+            _ = Output.AddStringValue(data, "\"text\":\""u8)
+                || Output.AddStringValue(data, "\"partial_json\":\""u8)
+                || Output.AddStringValue(data, "\"thinking\":\""u8);
+            Output.AddEvent();
             return default;
         }
 

@@ -251,6 +251,7 @@ internal static class UsageJsonReader
 
     private static void ReadMembers(ref Utf8JsonReader reader, UsageDialect dialect, bool readModel, ref UsageEnvelope envelope)
     {
+        long webSearches = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("usage"u8))
@@ -273,6 +274,11 @@ internal static class UsageJsonReader
                     reader.Skip();
                 }
             }
+            else if (dialect == UsageDialect.OpenAIResponses && reader.ValueTextEquals("output"u8))
+            {
+                reader.Read();
+                webSearches += ResponsesOutputItems.CountWebSearchCalls(ref reader);
+            }
             else if (reader.ValueTextEquals("choices"u8))
             {
                 reader.Read();
@@ -290,6 +296,13 @@ internal static class UsageJsonReader
             {
                 reader.Skip();
             }
+        }
+
+        if (webSearches > 0 && envelope.HasUsage)
+        {
+            // Responses bills each web search per call, and reports them only as output items.
+            envelope.Usage.ServerToolUses = webSearches;
+            envelope.Usage.Present |= UsageFields.ServerToolUses;
         }
     }
 

@@ -175,4 +175,24 @@ public sealed class BudgetBypassTests
         // $10 per 1,000 searches; 1,000 input tokens at $3/1M, 100 output at $15/1M.
         Assert.That(h.Runtime.GetBudget().Spent, Is.EqualTo((1000 * 3m / 1_000_000m) + (100 * 15m / 1_000_000m) + (2 * 0.01m)));
     }
+
+    [TestCase("low", "0.025")]
+    [TestCase(null, "0.0275")]
+    [TestCase("high", "0.03")]
+    public async Task ChatWebSearch_IsChargedOneSearchAtItsContextSizesPrice(string? size, string perSearchText)
+    {
+        // gpt-4o-mini-search-preview in the shipped table: $0.15 / $0.60 per 1M tokens; per search $0.025 (low),
+        // $0.0275 (medium, OpenAI's default), $0.03 (high).
+        decimal perSearch = decimal.Parse(perSearchText, System.Globalization.CultureInfo.InvariantCulture);
+        string options = size is null ? "{}" : "{\"search_context_size\":\"" + size + "\"}";
+        string body = """{"model":"gpt-4o-mini-search-preview","max_tokens":100,"messages":[{"role":"user","content":"hi"}],"web_search_options":""" + options + "}";
+        await using var h = await RuntimeHarness.StartAsync(b => b.WithBudget(1m).Configure(c => c.UnboundedCostAllowance = 0.05m));
+        h.Fake.Usage = new TokenUsage(1000, 100); // OpenAI's usage says nothing of the search
+        using var http = h.Runtime.CreateHttpClient("searcher");
+
+        using var response = await http.PostAsync(ChatUrl, Json(body));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        Assert.That(h.Runtime.GetBudget().Spent, Is.EqualTo((1000 * MiniInput) + (100 * MiniOutput) + perSearch));
+    }
 }

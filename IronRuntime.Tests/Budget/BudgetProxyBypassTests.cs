@@ -120,4 +120,87 @@ public sealed class BudgetProxyBypassTests
             Assert.That(_h.Runtime.GetBudget("agent").Spent, Is.GreaterThan(0m));
         });
     }
+
+    // "The quick brown fox jumps over the lazy dog." is 10 tokens in o200k_base (with a leading space too: " The").
+    private const string Sentence = " The quick brown fox jumps over the lazy dog.";
+    private const decimal MiniOutput = 0.6m / 1_000_000m;
+
+    [Test]
+    public async Task AbortedOpenAIStream_OutputIsTheTokensOfTheForwardedText_NotTheEventCount()
+    {
+        // The fake streams one word per event. A word of twelve digits is 4 tokens in o200k_base (digits go in groups
+        // of at most three, and a space before them is a token of its own): the first event 4, every later one 5.
+        _h.Fake.EventDelay = TimeSpan.FromMilliseconds(20);
+        _h.Fake.ReplyText = string.Join(' ', Enumerable.Repeat("123456789012", 40));
+        string body = """{"model":"gpt-4o-mini","max_tokens":1000,"stream":true,"messages":[{"role":"user","content":"Count."}]}""";
+        _h.Fake.AbortAfterEvents = 6; // the role chunk and five content events, then the provider cuts the stream
+
+        using var response = await _http.SendAsync(ProxyClient.Post("/v1/chat/completions", body, _token), HttpCompletionOption.ResponseHeadersRead);
+        string received = await ReadUntilCutAsync(response);
+
+        await Eventually.UntilAsync(() => _calls.Calls.Any(c => c.CallerId == "agent"), TimeSpan.FromSeconds(30), "the call to complete");
+        var call = _calls.Calls.Single(c => c.CallerId == "agent");
+        int forwarded = received.Split("123456789012").Length - 1;
+        Assert.Multiple(() =>
+        {
+            Assert.That(call.UsageEstimated, Is.True);
+            Assert.That(forwarded, Is.EqualTo(5), "five words reached the agent");
+            Assert.That(call.Usage.OutputTokens, Is.EqualTo(4 + (4 * 5)), "the tokens of the five words forwarded, not 5 events");
+            Assert.That(_h.Runtime.GetBudget("agent").Spent, Is.EqualTo((call.Usage.InputTokens * MiniInput) + (24 * MiniOutput)));
+        });
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task NonStreamedAnswerCutMidBody_IsChargedThePromptAndTheTextThatArrived_MarkedEstimated(bool resilience)
+    {
+        await using var h = await RuntimeHarness.StartAsync(b =>
+        {
+            b.WithBudget(10m).Configure(c =>
+            {
+                c.Resilience.Enabled = resilience;
+                c.Resilience.MaxRetryAttempts = 0;
+            });
+            _calls = CallRecorder.AddTo(b);
+        });
+        await h.Runtime.Proxy.StartAsync();
+        using var http = ProxyClient.Create(h.Runtime.Proxy);
+        string token = h.Runtime.Proxy.IssueToken("cut");
+        h.Fake.Garbage = FakeGarbage.CutBody;
+        h.Fake.ReplyText = string.Concat(Enumerable.Repeat(Sentence, 60)).TrimStart(); // 600 tokens, 2,699 bytes
+        string body = """{"model":"gpt-4o-mini","max_tokens":2000,"messages":[{"role":"user","content":"The quick brown fox jumps over the lazy dog."}]}""";
+
+        using var response = await http.SendAsync(ProxyClient.Post("/v1/chat/completions", body, token));
+
+        await Eventually.UntilAsync(() => _calls.Calls.Any(c => c.CallerId == "cut"), TimeSpan.FromSeconds(30), "the call to complete");
+        var call = _calls.Calls.Single(c => c.CallerId == "cut");
+        var metrics = h.Runtime.GetMetrics("cut");
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadGateway));
+            Assert.That(call.UsageEstimated, Is.True);
+            Assert.That(call.Usage.InputTokens, Is.InRange(17, 17 + 8), "the prompt, counted (cookbook formula + margin)");
+            // Half of a ~3 KB body arrived: some 1,300 bytes of the reply, i.e. about 30 of its 60 sentences (10
+            // tokens each). Counted as tokens, not bytes (bytes would be > 1,000), and never nothing.
+            Assert.That(call.Usage.OutputTokens, Is.InRange(200, 400));
+            Assert.That(metrics.EstimatedCharges, Is.EqualTo(1));
+            Assert.That(h.Runtime.GetBudget("cut").Spent, Is.EqualTo((call.Usage.InputTokens * MiniInput) + (call.Usage.OutputTokens * MiniOutput)));
+            Assert.That(h.Runtime.GetBudget("cut").Reserved, Is.Zero);
+        });
+    }
+
+    private static async Task<string> ReadUntilCutAsync(HttpResponseMessage response)
+    {
+        using var read = new MemoryStream();
+        try
+        {
+            await (await response.Content.ReadAsStreamAsync()).CopyToAsync(read);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            // the cut reaches the agent as an error
+        }
+
+        return Encoding.UTF8.GetString(read.ToArray());
+    }
 }

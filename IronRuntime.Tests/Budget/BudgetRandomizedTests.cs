@@ -11,12 +11,16 @@ namespace IronRuntime.Tests.Budget;
 /// <summary>
 /// Issue #8's randomized test: 10,000 requests built from the members the runtime knows (duplicates, limit aliases,
 /// n, service tiers, thinking, cache lifetimes, web search, images, streams, aborts), sent over raw HTTP through the
-/// proxy under tight budgets, against the fake provider billing through <see cref="IndependentBilling"/>.
+/// proxy under tight budgets — a global limit and, for most agents, a tight limit of their own — against the fake
+/// provider billing through <see cref="IndependentBilling"/>.
 /// </summary>
 public sealed class BudgetRandomizedTests
 {
-    private const int Requests = 10_000, Agents = 16, Workers = 8;
+    private const int Requests = 10_000, Agents = 16, Workers = 8, LimitedAgents = 12;
     private const decimal GlobalLimit = 5m;
+
+    /// <summary>The limit of agent <paramref name="a"/>: $0.05 to $0.38 for the first twelve; none for the last four.</summary>
+    private static decimal? AgentLimit(int a) => a < LimitedAgents ? 0.05m + (0.03m * a) : null;
 
     [Test]
     [CancelAfter(180_000)]
@@ -32,6 +36,11 @@ public sealed class BudgetRandomizedTests
         h.Fake.Billing = billing.Bill;
         await h.Runtime.Proxy.StartAsync();
         string[] tokens = [.. Enumerable.Range(0, Agents).Select(i => h.Runtime.Proxy.IssueToken("r" + i))];
+        for (int a = 0; a < Agents; a++)
+        {
+            h.Runtime.SetBudget("r" + a, AgentLimit(a));
+        }
+
         var statuses = new ConcurrentDictionary<HttpStatusCode, int>();
         var aborted = new ConcurrentDictionary<string, bool>();
         int next = -1, wrongDuplicates = 0;
@@ -102,12 +111,20 @@ public sealed class BudgetRandomizedTests
             Assert.That(wrongDuplicates, Is.Zero, "every request with a duplicated member is refused");
             Assert.That(overReserved, Is.Empty, "no call is charged more than it reserved");
             Assert.That(global.Spent, Is.LessThanOrEqualTo(GlobalLimit));
+            decimal limitedSpent = 0m, agentsSpent = 0m;
             for (int a = 0; a < Agents; a++)
             {
                 var agent = h.Runtime.GetBudget("r" + a);
-                Assert.That(agent.Spent, Is.LessThanOrEqualTo(agent.Limit ?? GlobalLimit), "agent r" + a + " limit " + agent.Limit);
+                Assert.That(agent.Limit, Is.EqualTo(AgentLimit(a)));
+                Assert.That(agent.Spent, Is.LessThanOrEqualTo(AgentLimit(a) ?? GlobalLimit), "agent r" + a + " limit " + agent.Limit);
+                Assert.That(agent.Reserved, Is.Zero, "agent r" + a + " has nothing left reserved");
+                limitedSpent += a < LimitedAgents ? agent.Spent : 0m;
+                agentsSpent += agent.Spent;
             }
 
+            decimal limitsTotal = Enumerable.Range(0, LimitedAgents).Sum(a => AgentLimit(a)!.Value);
+            Assert.That(limitedSpent, Is.GreaterThan(limitsTotal * 0.3m), "the agents' own limits were reached, not only the global one");
+            Assert.That(agentsSpent, Is.EqualTo(global.Spent), "every charge is on an agent and on the global account");
             Assert.That(statuses.GetValueOrDefault(HttpStatusCode.OK), Is.GreaterThan(500), "enough calls were admitted to mean something");
             Assert.That(statuses.GetValueOrDefault(HttpStatusCode.PaymentRequired), Is.GreaterThan(500), "the budgets were tight");
             Assert.That(compared, Is.GreaterThan(500));

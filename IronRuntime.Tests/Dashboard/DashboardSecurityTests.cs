@@ -144,6 +144,8 @@ public sealed partial class DashboardSecurityTests
             Assert.That(await SendAsync(HttpMethod.Get, "/ironruntime/agents", Remote), Is.EqualTo(HttpStatusCode.Forbidden));
             Assert.That(await SendAsync(HttpMethod.Get, "/ironruntime/metrics", Remote), Is.EqualTo(HttpStatusCode.Forbidden));
             Assert.That(await SendAsync(HttpMethod.Get, "/ironruntime/audit", Remote), Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(await SendAsync(HttpMethod.Get, "/ironruntime/calls", Remote), Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(await SendAsync(HttpMethod.Get, "/ironruntime/spend", Remote), Is.EqualTo(HttpStatusCode.Forbidden));
             Assert.That(await SendAsync(HttpMethod.Post, "/ironruntime/agents/busy/stop", Remote, header: true), Is.EqualTo(HttpStatusCode.Forbidden));
             Assert.That(await ConnectEventsAsync(remote: Remote), Is.EqualTo(WebSocketState.Closed), "the event stream refuses remote clients");
             Assert.That(agent.Status, Is.EqualTo(AgentStatus.Running));

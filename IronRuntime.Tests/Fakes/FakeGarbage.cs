@@ -14,4 +14,10 @@ public enum FakeGarbage
     /// (no terminal event, no <c>[DONE]</c>); for a non-streamed request, the JSON body cut in half.
     /// </summary>
     MalformedStream = 2,
+
+    /// <summary>
+    /// A non-streamed answer whose connection is cut halfway through its body: 200 with the full
+    /// <c>Content-Length</c>, the first half of the JSON, then the connection aborted.
+    /// </summary>
+    CutBody = 3,
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using IronRuntime.Router;
-using IronRuntime.Router.Simulation;
 using Microsoft.AspNetCore.Http;
 
 namespace IronRuntime.Tests.Fakes;
@@ -95,7 +94,7 @@ public sealed partial class FakeProvider
 
         string path = request.Path.Value ?? "/";
         LlmApi api = RouteOf(path);
-        WireIds ids = WireIds.From(settings.FixedIds && settings.IdSeed is { } seed ? System.Text.Encoding.UTF8.GetBytes(seed) : body, settings.FixedIds ? 0 : sequence);
+        FakeIds ids = FakeIds.From(settings.FixedIds && settings.IdSeed is { } seed ? Encoding.UTF8.GetBytes(seed) : body, settings.FixedIds ? 0 : sequence);
         string requestId = api == LlmApi.Messages ? ids.AnthropicRequestId() : ids.OpenAIRequestId();
         response.Headers[api == LlmApi.Messages ? "request-id" : "x-request-id"] = requestId;
         if (api != LlmApi.Messages)
@@ -158,6 +157,14 @@ public sealed partial class FakeProvider
         {
             await WriteStreamAsync(context, reply, settings, aborted);
         }
+        else if (settings.Garbage == FakeGarbage.CutBody && answer.StatusCode == StatusCodes.Status200OK)
+        {
+            response.StatusCode = answer.StatusCode;
+            response.ContentType = FakeWire.JsonContentType;
+            response.ContentLength = answer.Body!.Length;
+            await WriteChunkedAsync(response, answer.Body.AsMemory(0, answer.Body.Length / 2), settings.WriteChunkSize, aborted);
+            await AbortAsync(context);
+        }
         else if (settings.Garbage == FakeGarbage.MalformedStream && answer.StatusCode == StatusCodes.Status200OK)
         {
             await WriteJsonAsync(response, answer.StatusCode, answer.Body.AsSpan(0, answer.Body!.Length / 2).ToArray(), settings, aborted);
@@ -205,11 +212,11 @@ public sealed partial class FakeProvider
     /// <summary>Validates the body and builds the answer: a stream to write, or a JSON body with its status.</summary>
     private Answer Prepare(LlmApi api, byte[] body, Settings settings, long sequence)
     {
-        WireIds ids = WireIds.From(settings.FixedIds && settings.IdSeed is { } seed ? System.Text.Encoding.UTF8.GetBytes(seed) : body, settings.FixedIds ? 0 : sequence);
+        FakeIds ids = FakeIds.From(settings.FixedIds && settings.IdSeed is { } seed ? Encoding.UTF8.GetBytes(seed) : body, settings.FixedIds ? 0 : sequence);
         string requestId = api == LlmApi.Messages ? ids.AnthropicRequestId() : ids.OpenAIRequestId();
-        if (!ProviderRequest.TryParse(api, body, out ProviderRequest? parsed, out ProviderRequestError error))
+        if (!FakeRequestBody.TryParse(api, body, requestId, out FakeRequestBody? parsed, out var error))
         {
-            return new Answer(error.StatusCode, FakeWire.Error(api, error.Type, error.Message, error.Param, error.Code, requestId), null);
+            return new Answer(error.StatusCode, error.Body, null);
         }
 
         if (api == LlmApi.Embeddings)
@@ -219,7 +226,7 @@ public sealed partial class FakeProvider
                 parsed.Model,
                 [.. parsed.EmbeddingTexts.Select((text, i) => FakeVectors.Create(text, i, dimensions))],
                 parsed.Base64Embeddings,
-                Billing?.Invoke(api, body).InputTokens ?? settings.Usage?.InputTokens ?? parsed.EstimatedInputTokens);
+                Billing?.Invoke(api, body).InputTokens ?? settings.Usage?.InputTokens ?? parsed.BilledInputTokens);
             return new Answer(StatusCodes.Status200OK, embeddings, null);
         }
 
@@ -247,7 +254,7 @@ public sealed partial class FakeProvider
             ItemId = ids.ResponseItemId(),
             Created = created.ToUnixTimeSeconds(),
             Deltas = deltas,
-            Usage = Billing?.Invoke(api, body) ?? settings.Usage ?? new TokenUsage(parsed.EstimatedInputTokens, outputTokens),
+            Usage = Billing?.Invoke(api, body) ?? settings.Usage ?? new TokenUsage(parsed.BilledInputTokens, outputTokens),
             Truncated = truncated,
             IncludeUsage = parsed.IncludeUsage,
             IncludeObfuscation = parsed.IncludeObfuscation,

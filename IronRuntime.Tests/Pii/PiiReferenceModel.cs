@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -95,12 +96,35 @@ internal static partial class PiiReferenceModel
     }
 
     /// <summary>NANP: area code and exchange start with 2–9 (after an optional leading 1).</summary>
+    /// <summary>Country code, then national numbers by leading digit and length: fixedLine and mobile of PhoneNumberMetadata.xml v9.0.35.</summary>
+    private static readonly (string Code, string Spec)[] CountryNationalLengths =
+    [
+        ("1", "23456789:10"), ("7", "3489:10"), ("27", "1234567:9 8:5-9"), ("31", "1234567:9 9:11"), ("32", "12356789:8 4:8-9"),
+        ("33", "1234567:9"), ("34", "456789:9"), ("39", "0:6-12 3:9-10 4:10"), ("41", "23456789:9"), ("43", "1:4-13 2:7-13 34567:6-13"),
+        ("44", "1:9-10 27:10"), ("46", "1234689:7-9 5:8-9 7:9"), ("48", "123456789:7,9"), ("49", "1:10-11 2579:6-15 3468:5-15"),
+        ("52", "23456789:10"), ("54", "1236:10 9:11"), ("55", "123456789:10-11"), ("61", "23478:9"), ("81", "12345:9 6789:9-10"),
+        ("82", "1:9-10 2:8-9 3456:5-6,9-10"), ("86", "1:7-8,10-11 2:7-8,10 34578:7-11 69:7-10"), ("90", "2345:10"), ("91", "123456789:10"),
+        ("351", "1269:9"), ("966", "15:9"), ("971", "234679:8 5:9"),
+    ];
+
     private static bool IsNanpOrPlus(string value)
     {
         string digits = new([.. value.Where(char.IsAsciiDigit)]);
         if (value.StartsWith('+'))
         {
-            return digits.Length is >= 8 and <= 15; // E.164
+            // E.164: a country of libphonenumber's metadata (v9.0.35) fixes the national number's leading digit and
+            // length; any other country code takes 8-15 digits in all.
+            foreach (var (code, spec) in CountryNationalLengths)
+            {
+                if (digits.StartsWith(code, StringComparison.Ordinal))
+                {
+                    string national = digits[code.Length..];
+                    return national.Length > 0 && Regex.Matches(spec, @"(\d+):([\d,-]+)").Any(m => m.Groups[1].Value.Contains(national[0], StringComparison.Ordinal)
+                        && m.Groups[2].Value.Split(',').Any(r => r.Split('-') is var b && national.Length >= int.Parse(b[0], CultureInfo.InvariantCulture) && national.Length <= int.Parse(b[^1], CultureInfo.InvariantCulture)));
+                }
+            }
+
+            return digits.Length is >= 8 and <= 15;
         }
 
         if (digits.Length == 11)

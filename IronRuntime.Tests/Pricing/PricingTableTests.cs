@@ -361,6 +361,22 @@ public sealed class PricingTableTests
             Throws.InvalidOperationException.With.Message.Contains(file));
     }
 
+    [TestCase("low", "0.03")]
+    [TestCase("medium", "0.035")]
+    [TestCase(null, "0.035")]
+    [TestCase("high", "0.05")]
+    public void WebSearchPerQueryAt_ShippedSearchModel_IsTheTablesPriceForTheContextSize(string? size, string expected)
+    {
+        // model_prices.json, gpt-4o-search-preview: search_context_cost_per_query low 0.03, medium 0.035, high 0.05.
+        ModelPrice price = PriceOf(Shipped, "gpt-4o-search-preview");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(price.WebSearchPerQueryAt(size), Is.EqualTo(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.That(price.WebSearchPerQuery, Is.EqualTo(0.05m), "the dearest, for reservations");
+        });
+    }
+
     private static ModelPrice PriceOf(PricingTable table, string model)
     {
         Assert.That(table.TryGetPrice(model, out ModelPrice? price), Is.True, $"no price for {model}");

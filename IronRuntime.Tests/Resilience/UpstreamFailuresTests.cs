@@ -66,4 +66,111 @@ public sealed class UpstreamFailuresTests
             Assert.That(UpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new InvalidDataException("too large"))), Is.False);
         });
     }
+
+    // The waits a provider asks for: OpenAI's retry-after-ms (milliseconds), else Retry-After (RFC 9110 §10.2.3: seconds
+    // or an HTTP date), only on 429 and 503.
+    [TestCase(HttpStatusCode.TooManyRequests, "retry-after-ms", "1500", 1500)]
+    [TestCase(HttpStatusCode.ServiceUnavailable, "retry-after-ms", "250.5", 250.5)]
+    [TestCase(HttpStatusCode.TooManyRequests, "retry-after-ms", "0", 0)]
+    [TestCase(HttpStatusCode.TooManyRequests, "Retry-After", "20", 20_000)]
+    [TestCase(HttpStatusCode.ServiceUnavailable, "Retry-After", "0", 0)]
+    public void RetryAfter_429Or503_IsTheWaitAskedFor(HttpStatusCode status, string header, string value, double expectedMs)
+    {
+        using var response = new HttpResponseMessage(status);
+        response.Headers.TryAddWithoutValidation(header, value);
+
+        Assert.That(UpstreamFailures.RetryAfter(response, TimeProvider.System), Is.EqualTo(TimeSpan.FromMilliseconds(expectedMs)));
+    }
+
+    [Test]
+    public void RetryAfter_MillisecondsHeaderWins_NegativeOrUnparsableFallsBackToRetryAfter()
+    {
+        using var both = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        both.Headers.TryAddWithoutValidation("retry-after-ms", "300");
+        both.Headers.TryAddWithoutValidation("Retry-After", "9");
+        using var negative = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        negative.Headers.TryAddWithoutValidation("retry-after-ms", "-5");
+        negative.Headers.TryAddWithoutValidation("Retry-After", "9");
+        using var garbage = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        garbage.Headers.TryAddWithoutValidation("retry-after-ms", "soon");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(UpstreamFailures.RetryAfter(both, TimeProvider.System), Is.EqualTo(TimeSpan.FromMilliseconds(300)));
+            Assert.That(UpstreamFailures.RetryAfter(negative, TimeProvider.System), Is.EqualTo(TimeSpan.FromSeconds(9)));
+            Assert.That(UpstreamFailures.RetryAfter(garbage, TimeProvider.System), Is.Null);
+        });
+    }
+
+    [Test]
+    public void RetryAfter_HttpDate_TimeUntilIt_ZeroOncePassed()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+        using var future = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        future.Headers.TryAddWithoutValidation("Retry-After", "Thu, 26 Nov 2026 12:00:45 GMT");
+        using var past = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        past.Headers.TryAddWithoutValidation("Retry-After", "Thu, 26 Nov 2026 11:59:00 GMT");
+        using var now = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        now.Headers.TryAddWithoutValidation("Retry-After", "Thu, 26 Nov 2026 12:00:00 GMT");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(UpstreamFailures.RetryAfter(future, time), Is.EqualTo(TimeSpan.FromSeconds(45)));
+            Assert.That(UpstreamFailures.RetryAfter(past, time), Is.EqualTo(TimeSpan.Zero));
+            Assert.That(UpstreamFailures.RetryAfter(now, time), Is.EqualTo(TimeSpan.Zero));
+        });
+    }
+
+    [TestCase(HttpStatusCode.InternalServerError)]
+    [TestCase(HttpStatusCode.BadGateway)]
+    [TestCase(HttpStatusCode.RequestTimeout)]
+    [TestCase(HttpStatusCode.OK)]
+    public void RetryAfter_OtherStatus_Null(HttpStatusCode status)
+    {
+        using var response = new HttpResponseMessage(status);
+        response.Headers.TryAddWithoutValidation("retry-after-ms", "100");
+        response.Headers.TryAddWithoutValidation("Retry-After", "1");
+
+        Assert.That(UpstreamFailures.RetryAfter(response, TimeProvider.System), Is.Null);
+    }
+
+    [TestCase(10, true)]
+    [TestCase(30, true)]
+    [TestCase(31, false)]
+    public void IsRetryable_WaitUpToTheCap_Retried_LongerNot(int retryAfterSeconds, bool expected)
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        response.Headers.TryAddWithoutValidation("Retry-After", retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.That(UpstreamFailures.IsRetryable(Outcome.FromResult(response), TimeSpan.FromSeconds(30), TimeProvider.System), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void IsRetryable_NotAFailure_False()
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.BadRequest);
+
+        Assert.That(UpstreamFailures.IsRetryable(Outcome.FromResult(response), TimeSpan.FromSeconds(30), TimeProvider.System), Is.False);
+    }
+
+    [Test]
+    public void Describe_NamesStatusTimeoutOrException()
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.BadGateway);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(UpstreamFailures.Describe(Outcome.FromResult(response)), Is.EqualTo("HTTP 502"));
+            Assert.That(UpstreamFailures.Describe(Outcome.FromResult<HttpResponseMessage>(null!)), Is.EqualTo("no response"));
+            Assert.That(UpstreamFailures.Describe(Outcome.FromException<HttpResponseMessage>(new Polly.Timeout.TimeoutRejectedException())), Is.EqualTo("timed out before the first byte"));
+            Assert.That(UpstreamFailures.Describe(Outcome.FromException<HttpResponseMessage>(new IOException("cut"))), Is.EqualTo("IOException: cut"));
+        });
+    }
+
+    [Test]
+    public void IsFailure_NoResponseNoException_False() => Assert.That(UpstreamFailures.IsFailure(Outcome.FromResult<HttpResponseMessage>(null!)), Is.False);
+
+    [Test]
+    public void IsFailure_OpenCircuit_NotCountedAgain()
+        => Assert.That(UpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new Polly.CircuitBreaker.BrokenCircuitException())), Is.False);
 }

@@ -190,6 +190,42 @@ public sealed class SseEventReaderTests
         Assert.That(buffer.IsEmpty, Is.True);
     }
 
+    [Test]
+    public void DropContinuation_AfterAnEventEndingInCr_ConsumesTheLaterLfWithoutReturningIt()
+    {
+        var reader = new SseEventReader();
+        byte[] all = SseSamples.Bytes("data: a\r\n\r\ndata: b\r\n\r\n");
+        ReadOnlySequence<byte> buffer = new(all, 0, 10); // "data: a\r\n\r"
+
+        Assert.That(reader.TryReadEvent(ref buffer, out _), Is.EqualTo(SseReadStatus.Event));
+        reader.DropContinuation(); // the caller does not forward "a": the LF of its terminator goes with it
+
+        buffer = new ReadOnlySequence<byte>(all, 10, all.Length - 10);
+        Assert.That(reader.TryReadEvent(ref buffer, out SseEvent second), Is.EqualTo(SseReadStatus.Event));
+        Assert.Multiple(() =>
+        {
+            Assert.That(second.ContinuesPreviousTerminator, Is.False);
+            Assert.That(Encoding.UTF8.GetString(second.Raw), Is.EqualTo("data: b\r\n\r\n"));
+            Assert.That(buffer.IsEmpty, Is.True);
+        });
+    }
+
+    [Test]
+    public void DropContinuation_AfterAnEventEndingInLf_ChangesNothing()
+    {
+        var reader = new SseEventReader();
+        var buffer = new ReadOnlySequence<byte>(SseSamples.Bytes("data: a\n\n\ndata: b\n\n"));
+
+        Assert.That(reader.TryReadEvent(ref buffer, out _), Is.EqualTo(SseReadStatus.Event));
+        reader.DropContinuation();
+
+        // The next LF is a blank line of its own (an empty event), not part of the dropped event's terminator.
+        Assert.That(reader.TryReadEvent(ref buffer, out SseEvent blank), Is.EqualTo(SseReadStatus.Event));
+        Assert.That(Encoding.UTF8.GetString(blank.Raw), Is.EqualTo("\n"));
+        Assert.That(reader.TryReadEvent(ref buffer, out SseEvent second), Is.EqualTo(SseReadStatus.Event));
+        Assert.That(Encoding.UTF8.GetString(second.Data), Is.EqualTo("b"));
+    }
+
     public static IEnumerable<TestCaseData> SplitSamples()
     {
         yield return new TestCaseData("chat-lf", SseSamples.OpenAiChat(includeUsage: true));

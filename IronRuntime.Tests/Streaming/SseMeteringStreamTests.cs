@@ -246,7 +246,8 @@ public sealed class SseMeteringStreamTests
         int fifthDelta = IndexOfNth(sample, "data: ", 5); // role chunk + four content chunks before it
         byte[] input = SseSamples.Bytes(sample[..(fifthDelta + 40)]);
         var completion = new RecordingCompletion();
-        LlmCall call = NewCall(LlmApi.ChatCompletions, injectedUsage: true);
+        // A model without a known tokenizer: the output estimate is the forwarded text's UTF-8 bytes.
+        LlmCall call = NewCall(LlmApi.ChatCompletions, injectedUsage: true, model: "my-finetune");
         using var stream = new SseMeteringStream(TestUpstream.Of(input, 100), call, completion);
 
         byte[] output = await ReadAllAsync(stream, 81920);
@@ -256,7 +257,8 @@ public sealed class SseMeteringStreamTests
         {
             Assert.That(Encoding.UTF8.GetString(output), Is.EqualTo(expected[..IndexOfNth(expected, "data: ", 5)]));
             Assert.That(completion.SingleOutcome, Is.EqualTo(LlmCallOutcome.Failed));
-            Assert.That(completion.Calls[0].Usage, Is.EqualTo(new TokenUsage(0, 4)));
+            // "Hi" + " there" + "! Caf\u00e9" + " \u4e2d\u6587" = 2 + 6 + 7 + 7 UTF-8 bytes.
+            Assert.That(completion.Calls[0].Usage, Is.EqualTo(new TokenUsage(0, 22)));
             Assert.That(call.UsageReported, Is.False);
         });
     }
@@ -274,7 +276,8 @@ public sealed class SseMeteringStreamTests
         await ReadAllAsync(stream, 4096);
 
         Assert.That(completion.SingleOutcome, Is.EqualTo(LlmCallOutcome.Failed));
-        Assert.That(call.Usage, Is.EqualTo(SseSamples.AnthropicUsage with { OutputTokens = 4 }));
+        // No tokenizer for Claude: the UTF-8 bytes of "Bonjour", " \u00e0", " vous", " \u4f60\u597d" (7 + 3 + 5 + 7).
+        Assert.That(call.Usage, Is.EqualTo(SseSamples.AnthropicUsage with { OutputTokens = 22 }));
         Assert.That(call.ResponseModel, Is.EqualTo("claude-sonnet-4-5-20250929"));
     }
 
@@ -284,13 +287,14 @@ public sealed class SseMeteringStreamTests
         string sample = SseSamples.Responses();
         string cut = sample[..sample.IndexOf("event: response.completed", StringComparison.Ordinal)];
         var completion = new RecordingCompletion();
-        using var stream = new SseMeteringStream(TestUpstream.Of(SseSamples.Bytes(cut)), NewCall(LlmApi.Responses), completion);
+        using var stream = new SseMeteringStream(TestUpstream.Of(SseSamples.Bytes(cut)), NewCall(LlmApi.Responses, model: "my-finetune"), completion);
 
         byte[] output = await ReadAllAsync(stream, 4096);
 
         Assert.That(Encoding.UTF8.GetString(output), Is.EqualTo(cut));
         Assert.That(completion.SingleOutcome, Is.EqualTo(LlmCallOutcome.Failed));
-        Assert.That(completion.Calls[0].Usage, Is.EqualTo(new TokenUsage(0, SseSamples.ResponsesDeltaEvents)));
+        // The UTF-8 bytes of the deltas "The answer is 42 \u2014 caf\u00e9 \U0001F600.": 3 + 7 + 3 + 3 + 15 + 1.
+        Assert.That(completion.Calls[0].Usage, Is.EqualTo(new TokenUsage(0, 32)));
     }
 
     [Test]
@@ -337,7 +341,7 @@ public sealed class SseMeteringStreamTests
         string available = sample[..IndexOfNth(sample, "data: ", 4)]; // role chunk + three content chunks
         var upstream = new TestUpstream(SseSamples.Bytes(available)) { HangAtEnd = true };
         var completion = new RecordingCompletion();
-        LlmCall call = NewCall(LlmApi.ChatCompletions, injectedUsage: true);
+        LlmCall call = NewCall(LlmApi.ChatCompletions, injectedUsage: true, model: "my-finetune");
         using var stream = new SseMeteringStream(upstream, call, completion);
         byte[] buffer = new byte[81920];
         int received = 0;
@@ -353,7 +357,7 @@ public sealed class SseMeteringStreamTests
 
         Assert.That(async () => await pending, Throws.InstanceOf<OperationCanceledException>());
         Assert.That(completion.SingleOutcome, Is.EqualTo(LlmCallOutcome.Cancelled));
-        Assert.That(completion.Calls[0].Usage, Is.EqualTo(new TokenUsage(0, 3)));
+        Assert.That(completion.Calls[0].Usage, Is.EqualTo(new TokenUsage(0, 2 + 6 + 7)), "the UTF-8 bytes of \"Hi there! Caf\u00e9\"");
         Assert.That(upstream.IsDisposed, Is.True);
 
         await stream.DisposeAsync();
@@ -560,9 +564,10 @@ public sealed class SseMeteringStreamTests
         return SseSamples.Bytes(sb.ToString());
     }
 
-    private static LlmCall NewCall(LlmApi api, bool injectedUsage = false) => new("agent-1", 0)
+    private static LlmCall NewCall(LlmApi api, bool injectedUsage = false, string model = "") => new("agent-1", 0)
     {
         Api = api,
+        Model = model,
         Provider = api == LlmApi.Messages ? LlmProvider.Anthropic : LlmProvider.OpenAI,
         IsStreaming = true,
         InjectedStreamUsage = injectedUsage,

@@ -23,7 +23,7 @@ public sealed class SseUsageAccumulatorTests
             Assert.That(accumulator.SawTerminalEvent, Is.True);
             Assert.That(accumulator.SawError, Is.False);
             Assert.That(accumulator.Model, Is.EqualTo(SseSamples.ModelFor(api)));
-            Assert.That(accumulator.EstimatedUsage, Is.EqualTo(accumulator.Usage));
+            Assert.That(accumulator.EstimateUsage(null), Is.EqualTo(accumulator.Usage));
         });
     }
 
@@ -40,7 +40,7 @@ public sealed class SseUsageAccumulatorTests
     }
 
     [Test]
-    public void Feed_ChatStreamWithoutUsage_EstimatesOutputFromContentChunks()
+    public void Feed_ChatStreamWithoutUsage_EstimatesOutputFromTheForwardedText()
     {
         var accumulator = new SseUsageAccumulator(LlmApi.ChatCompletions);
 
@@ -51,7 +51,9 @@ public sealed class SseUsageAccumulatorTests
             Assert.That(accumulator.Reported, Is.False);
             Assert.That(accumulator.SawTerminalEvent, Is.True);
             Assert.That(accumulator.Usage, Is.EqualTo(default(TokenUsage)));
-            Assert.That(accumulator.EstimatedUsage, Is.EqualTo(new TokenUsage(0, SseSamples.ChatContentChunks)));
+            // A model without a tokenizer: the text's UTF-8 bytes, "Hi" 2, " there" 6, "! Caf\u00e9" 7, " \u4e2d\u6587" 7,
+            // " \U0001F600" 5, " \"usage\":null" 13, ", usage" 7, " done." 6.
+            Assert.That(accumulator.EstimateUsage("my-finetune"), Is.EqualTo(new TokenUsage(0, 53)));
         });
     }
 
@@ -69,8 +71,49 @@ public sealed class SseUsageAccumulatorTests
             Assert.That(accumulator.Reported, Is.False);
             Assert.That(accumulator.SawTerminalEvent, Is.False);
             Assert.That(accumulator.Usage, Is.EqualTo(SseSamples.AnthropicUsage with { OutputTokens = 1 }));
-            Assert.That(accumulator.EstimatedUsage, Is.EqualTo(SseSamples.AnthropicUsage with { OutputTokens = 6 }));
+            // Claude has no public tokenizer: the UTF-8 bytes of the six deltas (7 + 3 + 5 + 7 + 5 + 1).
+            Assert.That(accumulator.EstimateUsage(null), Is.EqualTo(SseSamples.AnthropicUsage with { OutputTokens = 28 }));
         });
+    }
+
+    [Test]
+    public void EstimateUsage_ChatStreamCut_IsTheTokensOfTheForwardedTextNotTheChunkCount()
+    {
+        var accumulator = new SseUsageAccumulator(LlmApi.ChatCompletions);
+        for (int i = 0; i < 20; i++)
+        {
+            string text = (i == 0 ? string.Empty : " ") + "The quick brown fox jumps over the lazy dog.";
+            Feed(accumulator, null, "{\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + text + "\"}}]}");
+        }
+
+        // 10 tokens a sentence in o200k_base; 20 chunks.
+        Assert.That(accumulator.EstimateUsage("gpt-4o-mini"), Is.EqualTo(new TokenUsage(0, 200)));
+    }
+
+    [Test]
+    public void EstimateUsage_ResponsesStreamCut_CountsTextAndToolArgumentDeltas()
+    {
+        var accumulator = new SseUsageAccumulator(LlmApi.Responses);
+
+        Feed(accumulator, "response.output_text.delta", """{"type":"response.output_text.delta","item_id":"msg_1","output_index":0,"content_index":0,"delta":"The quick brown fox jumps over the lazy dog."}""");
+        Feed(accumulator, "response.function_call_arguments.delta", """{"type":"response.function_call_arguments.delta","item_id":"fc_1","output_index":1,"delta":"123456789012"}""");
+
+        // 10 tokens for the sentence, then 123|456|789|012 (o200k_base splits digits in threes): 14, not 2 events.
+        Assert.That(accumulator.EstimateUsage("gpt-4o"), Is.EqualTo(new TokenUsage(0, 14)));
+    }
+
+    [Test]
+    public void EstimateUsage_AnthropicStreamCut_CountsThinkingToolInputAndTextButNotSignatures()
+    {
+        var accumulator = new SseUsageAccumulator(LlmApi.Messages);
+
+        Feed(accumulator, "content_block_delta", """{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Let me think"}}""");
+        Feed(accumulator, "content_block_delta", """{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"EqQBCgIYAhIM"}}""");
+        Feed(accumulator, "content_block_delta", """{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"city\": \"Paris\"}"}}""");
+        Feed(accumulator, "content_block_delta", """{"type":"content_block_delta","index":2,"delta":{"type":"text_delta","text":"Done."}}""");
+
+        // UTF-8 bytes (Claude has no public tokenizer): "Let me think" 12 + {"city": "Paris"} 17 + "Done." 5.
+        Assert.That(accumulator.EstimateUsage("claude-sonnet-4-5"), Is.EqualTo(new TokenUsage(0, 34)));
     }
 
     [Test]

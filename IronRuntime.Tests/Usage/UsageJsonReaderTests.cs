@@ -203,4 +203,43 @@ public sealed class UsageJsonReaderTests
     }
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    private const string ResponsesWithSearches = """
+        {"id":"resp_1","object":"response","model":"gpt-4.1","output":[
+          {"type":"web_search_call","id":"ws_1","status":"completed","action":{"type":"search","query":"weather"}},
+          {"type":"web_search_call","id":"ws_2","status":"completed"},
+          {"type":"message","id":"msg_1","role":"assistant","content":[{"type":"output_text","text":"web_search_call"}]}],
+         "usage":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}
+        """;
+
+    [Test]
+    public void TryRead_ResponsesWithWebSearchCalls_CountsEachAsAServerToolUse()
+    {
+        bool found = UsageJsonReader.TryRead(Encoding.UTF8.GetBytes(ResponsesWithSearches), LlmApi.Responses, out TokenUsage usage);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(found, Is.True);
+            Assert.That(usage, Is.EqualTo(new TokenUsage(10, 5, ServerToolUses: 2)), "two web_search_call items; text that names one is not one");
+        });
+    }
+
+    [Test]
+    public void TryReadEnvelope_ResponseCompletedEventWithWebSearchCalls_CountsThem()
+    {
+        string evt = "{\"type\":\"response.completed\",\"sequence_number\":9,\"response\":" + ResponsesWithSearches + "}";
+
+        bool ok = UsageJsonReader.TryReadEnvelope(Encoding.UTF8.GetBytes(evt), "response"u8, UsageDialect.OpenAIResponses, readModel: false, out UsageEnvelope envelope);
+
+        Assert.That(ok && envelope.HasUsage, Is.True);
+        Assert.That(envelope.Usage.ToTokenUsage(UsageDialect.OpenAIResponses).ServerToolUses, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void TryRead_ChatBodies_DoNotCountOutputItems()
+    {
+        bool found = UsageJsonReader.TryRead("""{"output":[{"type":"web_search_call"}],"usage":{"prompt_tokens":1,"completion_tokens":1}}"""u8, LlmApi.ChatCompletions, out TokenUsage usage);
+
+        Assert.That(found && usage.ServerToolUses == 0, Is.True);
+    }
 }

@@ -1,6 +1,7 @@
 // IronRuntime demo: three in-process agents and one Python child process share a small budget; every LLM call they make is priced,
 // attributed and held to its budget. Uses the real providers when OPENAI_API_KEY / ANTHROPIC_API_KEY are set,
-// the built-in simulated provider otherwise.
+// the built-in simulated provider otherwise. With --dashboard it also serves the IronRuntime dashboard on 127.0.0.1 and
+// keeps running (with a trickle of simulated calls) until Ctrl+C.
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Globalization;
@@ -9,6 +10,7 @@ using System.Text;
 using System.Text.Json;
 using IronRuntime;
 using IronRuntime.Agents;
+using IronRuntime.Demo;
 using Microsoft.Extensions.Logging;
 using OpenAI;
 using OpenAI.Chat;
@@ -16,17 +18,22 @@ using OpenAI.Chat;
 bool hasOpenAI = !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OPENAI_API_KEY"));
 bool hasAnthropic = !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("ANTHROPIC_API_KEY"));
 bool simulated = !hasOpenAI && !hasAnthropic;
+bool serveDashboard = args.Contains("--dashboard");
 
-var builder = AgentRuntime.CreateBuilder()
-    .WithBudget(0.05m)
-    .Configure(c => c.Verbose = false)
-    .ConfigureLogging(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-if (simulated)
+void ConfigureRuntime(IronRuntimeBuilder builder)
 {
-    builder.UseSimulatedProvider();
+    builder.WithBudget(0.05m)
+        .Configure(c => c.Verbose = false)
+        .ConfigureLogging(l => l.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+    if (simulated)
+    {
+        builder.UseSimulatedProvider();
+    }
 }
 
-await using var runtime = builder.Build();
+await using var dashboard = serveDashboard ? await DemoDashboard.StartAsync(ConfigureRuntime) : null;
+await using var standalone = dashboard is null ? Standalone() : null;
+var runtime = dashboard?.Runtime ?? standalone!;
 runtime.BudgetAlert += (_, alert) => Console.WriteLine(
     $"  ! budget alert: {(alert.AgentId ?? "global")} crossed {alert.Threshold:P0} (spent ${alert.Spent:0.######} of ${alert.Limit})");
 
@@ -99,7 +106,19 @@ foreach (var agent in failed)
     Console.WriteLine($"  ! {agent.AgentId} FAILED: {agent.Fault?.GetType().Name}: {agent.Fault?.Message}");
 }
 
+if (dashboard is not null)
+{
+    await dashboard.RunUntilStoppedAsync(simulated);
+}
+
 return failed.Count == 0 ? 0 : 1;
+
+AgentRuntime Standalone()
+{
+    var builder = AgentRuntime.CreateBuilder();
+    ConfigureRuntime(builder);
+    return builder.Build();
+}
 
 // Uses the official OpenAI .NET SDK with the runtime's HttpClient as transport; the key is a placeholder:
 // the runtime injects the real one.

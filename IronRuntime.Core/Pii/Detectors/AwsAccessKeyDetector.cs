@@ -48,10 +48,10 @@ internal sealed class AwsAccessKeyDetector : PiiDetector
                 return PiiCandidate.NeedMore(trigger, PiiEntityTypes.AwsAccessKey);
             }
 
-            return p - trigger == KeyLength ? PiiCandidate.Match(trigger, p, PiiEntityTypes.AwsAccessKey) : PiiCandidate.None;
+            return p - trigger == KeyLength ? PiiCandidate.Match(trigger, p, PiiEntityTypes.AwsAccessKey, PiiConfidence.KnownPrefix) : PiiCandidate.None;
         }
 
-        return p - trigger == KeyLength && !input.IsWordAt(p) ? PiiCandidate.Match(trigger, p, PiiEntityTypes.AwsAccessKey) : PiiCandidate.None;
+        return p - trigger == KeyLength && !input.IsWordAt(p) ? PiiCandidate.Match(trigger, p, PiiEntityTypes.AwsAccessKey, PiiConfidence.KnownPrefix) : PiiCandidate.None;
     }
 
     private static bool HasPrefix(ReadOnlySpan<byte> head)

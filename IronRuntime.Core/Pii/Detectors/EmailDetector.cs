@@ -58,7 +58,7 @@ internal sealed class EmailDetector : PiiDetector
             end--;
         }
 
-        return IsDomain(text[domainStart..end]) && !IsScaledImageName(text[domainStart..end]) ? PiiCandidate.Match(start, end, PiiEntityTypes.Email) : PiiCandidate.None;
+        return IsDomain(text[domainStart..end]) && !IsScaledImageName(text[domainStart..end]) ? PiiCandidate.Match(start, end, PiiEntityTypes.Email, PiiConfidence.Email) : PiiCandidate.None;
     }
 
     public override int TailHold(in ScanInput input, int floor)

@@ -43,6 +43,6 @@ internal sealed class GoogleApiKeyDetector : PiiDetector
             return PiiCandidate.NeedMore(trigger, PiiEntityTypes.GoogleApiKey);
         }
 
-        return end - trigger == KeyLength && !input.IsWordAt(end) ? PiiCandidate.Match(trigger, end, PiiEntityTypes.GoogleApiKey) : PiiCandidate.None;
+        return end - trigger == KeyLength && !input.IsWordAt(end) ? PiiCandidate.Match(trigger, end, PiiEntityTypes.GoogleApiKey, PiiConfidence.KnownPrefix) : PiiCandidate.None;
     }
 }

@@ -56,7 +56,7 @@ internal sealed class IPv6Detector : PiiDetector
             end--;
         }
 
-        return IsAddress(text[start..end]) ? PiiCandidate.Match(start, end, PiiEntityTypes.IpAddress) : PiiCandidate.None;
+        return IsAddress(text[start..end]) ? PiiCandidate.Match(start, end, PiiEntityTypes.IpAddress, PiiConfidence.IpAddress) : PiiCandidate.None;
     }
 
     public override int TailHold(in ScanInput input, int floor)

@@ -99,7 +99,7 @@ internal sealed class KeyDetector : PiiDetector
             PiiEntityTypes.AnthropicKey => body.StartsWith("ant-"u8) && IsRandom(body[4..], minBody),
             _ => IsRandom(body, minBody),
         };
-        return valid ? PiiCandidate.Match(word, end, type) : PiiCandidate.None;
+        return valid ? PiiCandidate.Match(word, end, type, type == PiiEntityTypes.GitHubToken && prefix[0] == 'g' && prefix.Length == 3 ? PiiConfidence.Validated : PiiConfidence.KnownPrefix) : PiiCandidate.None;
     }
 
     public override int TailHold(in ScanInput input, int floor)

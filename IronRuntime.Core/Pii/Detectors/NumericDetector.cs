@@ -20,9 +20,11 @@ internal sealed partial class NumericDetector : PiiDetector
     private readonly bool _card;
     private readonly bool _ipv4;
     private readonly string _pendingType;
+    private readonly PiiThresholds _thresholds;
 
-    public NumericDetector(bool phone, bool ssn, bool card, bool ipv4)
+    public NumericDetector(bool phone, bool ssn, bool card, bool ipv4, PiiThresholds thresholds)
     {
+        _thresholds = thresholds;
         _phone = phone;
         _ssn = ssn;
         _card = card;
@@ -86,19 +88,20 @@ internal sealed partial class NumericDetector : PiiDetector
         }
 
         // Only a phone takes the '+' or an area code's '(' into the value; for the rest a '(' is punctuation.
-        int bestEnd = -1;
-        string? bestType = null;
-        Consider(_ssn ? Ssn(input, run) : 0, PiiEntityTypes.Ssn, run, ref bestEnd, ref bestType);
-        Consider(_card ? Card(input.Text, run) : 0, PiiEntityTypes.CreditCard, run, ref bestEnd, ref bestType);
-        Consider(_phone ? Phone(input, run) : 0, PiiEntityTypes.Phone, run, ref bestEnd, ref bestType);
-        Consider(_ipv4 ? IPv4(input.Text, run) : 0, PiiEntityTypes.IpAddress, run, ref bestEnd, ref bestType);
-        if (bestType is null)
+        // Formats below their type's threshold are not candidates: a shorter format above it wins.
+        var best = new Best(-1, null, 0);
+        double confidence = 0;
+        Consider(_ssn ? Ssn(input, run, out confidence) : 0, confidence, PiiEntityTypes.Ssn, run, ref best);
+        Consider(_card ? Card(input.Text, run) : 0, PiiConfidence.Card, PiiEntityTypes.CreditCard, run, ref best);
+        Consider(_phone ? Phone(input, run, out confidence) : 0, confidence, PiiEntityTypes.Phone, run, ref best);
+        Consider(_ipv4 ? IPv4(input.Text, run) : 0, PiiConfidence.IpAddress, PiiEntityTypes.IpAddress, run, ref best);
+        if (best.Type is null)
         {
             return PiiCandidate.None;
         }
 
-        bool takesPrefix = bestType == PiiEntityTypes.Phone && (run.Plus || (run.OpenParen && run.GapAfter(0) == NumericGap.ParenClose));
-        return PiiCandidate.Match(takesPrefix ? start : trigger, bestEnd, bestType);
+        bool takesPrefix = best.Type == PiiEntityTypes.Phone && (run.Plus || (run.OpenParen && run.GapAfter(0) == NumericGap.ParenClose));
+        return PiiCandidate.Match(takesPrefix ? start : trigger, best.End, best.Type, best.Confidence);
     }
 
     public override int TailHold(in ScanInput input, int floor)
@@ -112,14 +115,15 @@ internal sealed partial class NumericDetector : PiiDetector
         return input.Length;
     }
 
-    private static void Consider(int groups, string type, in NumericRun run, ref int bestEnd, ref string? bestType)
+    private void Consider(int groups, double confidence, string type, in NumericRun run, ref Best best)
     {
-        if (groups > 0 && run.End(groups - 1) > bestEnd)
+        if (groups > 0 && run.End(groups - 1) > best.End && _thresholds.Passes(type, confidence))
         {
-            bestEnd = run.End(groups - 1);
-            bestType = type;
+            best = new Best(run.End(groups - 1), type, confidence);
         }
     }
+
+    private readonly record struct Best(int End, string? Type, double Confidence);
 
     /// <summary>
     /// Whether the digit at <paramref name="trigger"/> continues a run that started earlier: it follows a digit across a

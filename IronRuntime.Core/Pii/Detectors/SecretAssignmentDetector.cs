@@ -101,7 +101,8 @@ internal sealed class SecretAssignmentDetector : PiiDetector
         }
 
         ReadOnlySpan<byte> value = text[start..end];
-        return Valid(type, value) ? PiiCandidate.Match(start, end, type) : PiiCandidate.None;
+        double confidence = Confidence(type, value);
+        return confidence > 0 ? PiiCandidate.Match(start, end, type, confidence) : PiiCandidate.None;
     }
 
     private string? Classify(in ScanInput input, int trigger)
@@ -171,30 +172,55 @@ internal sealed class SecretAssignmentDetector : PiiDetector
     private static bool EndsValue(byte b, byte quote)
         => quote != 0 ? b == quote || b is (byte)'\n' or (byte)'\r' : b >= 0x80 || PiiAscii.IsWhitespace(b) || b is (byte)'"' or (byte)'\'' or (byte)';' or (byte)'}' or (byte)')' or (byte)']' or (byte)'<';
 
-    private static bool Valid(string type, ReadOnlySpan<byte> value)
+    /// <summary>
+    /// The confidence of <paramref name="value"/> as <paramref name="type"/>; 0 when it is not a candidate at all
+    /// (wrong shape, a placeholder, another detector's key, a run such as <c>12345678</c> or <c>abcdefgh</c>).
+    /// </summary>
+    private static double Confidence(string type, ReadOnlySpan<byte> value)
     {
         switch (type)
         {
             case PiiEntityTypes.AwsSecretKey:
-                return value.Length == 40 && AllBase64(value);
+                return value.Length == 40 && AllBase64(value) ? PiiConfidence.NamedSecret : 0;
             case PiiEntityTypes.AzureStorageKey:
-                return value.Length == 88 && value.EndsWith("=="u8) && AllBase64(value);
+                return value.Length == 88 && value.EndsWith("=="u8) && AllBase64(value) ? PiiConfidence.KnownPrefix : 0;
             default:
-                if (value.Length < 8 || value[0] is (byte)'$' or (byte)'<' or (byte)'{' or (byte)'%' or (byte)'*' or (byte)'[')
+                if (value.Length < 8 || value[0] is (byte)'$' or (byte)'<' or (byte)'{' or (byte)'%' or (byte)'*' or (byte)'[' || IsSequence(value))
                 {
-                    return false;
+                    return 0;
                 }
 
                 foreach (string prefix in KnownPrefixes)
                 {
                     if (StartsWith(value, prefix))
                     {
-                        return false;
+                        return 0;
                     }
                 }
 
-                return Entropy(value) >= 3.0;
+                double entropy = Entropy(value);
+                return entropy >= 3.0 ? PiiConfidence.SecretHighEntropy : entropy >= 2.5 ? PiiConfidence.SecretLowEntropy : 0;
         }
+    }
+
+    /// <summary>Every byte one more (or every byte one less) than the one before: <c>12345678</c>, <c>abcdefgh</c>, <c>98765432</c>.</summary>
+    private static bool IsSequence(ReadOnlySpan<byte> value)
+    {
+        int step = value[1] - value[0];
+        if (step is not (1 or -1))
+        {
+            return false;
+        }
+
+        for (int i = 2; i < value.Length; i++)
+        {
+            if (value[i] - value[i - 1] != step)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool AllBase64(ReadOnlySpan<byte> value)

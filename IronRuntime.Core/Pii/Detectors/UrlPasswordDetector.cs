@@ -24,7 +24,7 @@ internal sealed class UrlPasswordDetector : PiiDetector
         }
 
         int user = PartStart(input, password - 1);
-        return password - 1 - user <= MaxPart && AfterScheme(input, user) ? PiiCandidate.Match(password, trigger, PiiEntityTypes.Secret) : PiiCandidate.None;
+        return password - 1 - user <= MaxPart && AfterScheme(input, user) ? PiiCandidate.Match(password, trigger, PiiEntityTypes.Secret, PiiConfidence.UrlPassword) : PiiCandidate.None;
     }
 
     /// <summary>Holds a tail that follows <c>scheme://</c> (it may become <c>user:password@</c>).</summary>

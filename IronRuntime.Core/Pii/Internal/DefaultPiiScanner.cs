@@ -38,7 +38,7 @@ internal sealed class DefaultPiiScanner : IPiiScanner
             PiiMatch match = found[i];
             charPos += Encoding.UTF8.GetCharCount(bytes.AsSpan(bytePos, match.Start - bytePos));
             int length = Encoding.UTF8.GetCharCount(bytes.AsSpan(match.Start, match.Length));
-            findings[i] = new PiiFinding(charPos, length, match.EntityType);
+            findings[i] = new PiiFinding(charPos, length, match.EntityType, match.Confidence);
             charPos += length;
             bytePos = match.End;
         }

@@ -9,7 +9,7 @@ namespace IronRuntime.Pii.Internal;
 /// </summary>
 /// <remarks>
 /// Left to right: at each trigger every detector listening to that byte answers Match, None or NeedMore; the earliest
-/// (then longest) match wins and the scan resumes after it. At the first NeedMore the scan stops: that candidate, and
+/// (then longest) match whose confidence reaches its type's threshold wins and the scan resumes after it. At the first NeedMore the scan stops: that candidate, and
 /// every tail a detector's grammar could still extend (<see cref="PiiDetector.TailHold"/>), stay unsettled. Nothing is
 /// allocated unless something is found (and then only the caller's list grows).
 /// </remarks>
@@ -22,11 +22,13 @@ internal sealed partial class PiiEngine : IPiiEngine
     private readonly PiiDetector[][] _byTrigger;
     private readonly SearchValues<byte> _triggers;
     private readonly PiiCustomDetector[] _custom;
+    private readonly PiiThresholds _thresholds;
 
     public PiiEngine(PiiOptions options, IEnumerable<PiiCustomDetector> custom)
     {
         ArgumentNullException.ThrowIfNull(options);
         bool On(string type) => options.IsEnabled(type);
+        _thresholds = new PiiThresholds(options);
         var detectors = new List<PiiDetector>();
         if (On(PiiEntityTypes.PrivateKey))
         {
@@ -75,7 +77,7 @@ internal sealed partial class PiiEngine : IPiiEngine
             detectors.Add(new Detectors.IbanDetector());
         }
 
-        var numeric = new Detectors.NumericDetector(On(PiiEntityTypes.Phone), On(PiiEntityTypes.Ssn), On(PiiEntityTypes.CreditCard), On(PiiEntityTypes.IpAddress));
+        var numeric = new Detectors.NumericDetector(On(PiiEntityTypes.Phone), On(PiiEntityTypes.Ssn), On(PiiEntityTypes.CreditCard), On(PiiEntityTypes.IpAddress), _thresholds);
         if (numeric.EntityTypes.Count > 0)
         {
             detectors.Add(numeric);
@@ -164,7 +166,7 @@ internal sealed partial class PiiEngine : IPiiEngine
                         pendingType = candidate.EntityType;
                     }
                 }
-                else if (candidate.Kind == PiiCandidateKind.Match
+                else if (candidate.Kind == PiiCandidateKind.Match && _thresholds.Passes(candidate.EntityType!, candidate.Confidence)
                     && (best.Kind != PiiCandidateKind.Match || candidate.Start < best.Start || (candidate.Start == best.Start && candidate.End > best.End)))
                 {
                     best = candidate;
@@ -183,7 +185,7 @@ internal sealed partial class PiiEngine : IPiiEngine
 
             if (best.Kind == PiiCandidateKind.Match)
             {
-                matches.Add(new PiiMatch(best.Start, best.End - best.Start, best.EntityType!));
+                matches.Add(new PiiMatch(best.Start, best.End - best.Start, best.EntityType!, best.Confidence));
                 pos = best.End;
                 from = best.End;
             }

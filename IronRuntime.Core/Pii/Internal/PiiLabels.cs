@@ -16,14 +16,19 @@ internal static class PiiLabels
         "ssn", "ss#", "social security number", "social security no", "social security #", "sozialversicherungsnr",
         "sécurité sociale", "n° de sécurité sociale", "seguro social", "社会安全号码", "社会安全号", "社保号");
 
-    /// <summary>Password and secret labels written as words in prose: English, German, French, Spanish, Chinese, Japanese.</summary>
+    /// <summary>
+    /// Password and secret labels written as words in prose: English, German, French, Spanish, Chinese, Japanese,
+    /// Portuguese, Italian, Russian, Korean, Arabic, Dutch, Polish, Turkish.
+    /// </summary>
     public static readonly byte[][] Password = Build(
-        "password", "passwort", "kennwort", "mot de passe", "contraseña", "clave", "密码", "口令", "パスワード", "secret", "geheimnis");
+        "password", "passwort", "kennwort", "mot de passe", "contraseña", "clave", "密码", "口令", "パスワード", "secret", "geheimnis",
+        "senha", "palavra-passe", "parola d'ordine", "пароль", "비밀번호", "암호", "كلمة المرور", "كلمة السر", "wachtwoord", "hasło", "şifre", "parola");
 
-    /// <summary>Phone labels: English, German, French, Spanish, Chinese, Japanese, Russian, Arabic.</summary>
+    /// <summary>Phone labels: English, German, French, Spanish, Chinese, Japanese, Russian, Arabic, Portuguese, Italian, Korean, Dutch, Polish.</summary>
     public static readonly byte[][] Phone = Build(
         "tel", "phone", "telephone", "mobile", "cell", "telefon", "handy", "téléphone", "tél", "portable", "teléfono", "móvil",
-        "celular", "电话", "手机", "電話", "携帯", "телефон", "тел", "هاتف", "جوال");
+        "celular", "电话", "手机", "電話", "携帯", "телефон", "тел", "هاتف", "جوال", "telefone", "telemóvel", "telefono", "cellulare",
+        "전화", "휴대폰", "telefoon", "numer telefonu");
 
     /// <summary>Whether one of <paramref name="labels"/> ends right before <paramref name="valueStart"/>, after at most four separators (spaces, no-break spaces, <c>:</c>, <c>：</c>, <c>#</c>, <c>=</c>, quotes).</summary>
     public static bool Precedes(in ScanInput input, int valueStart, byte[][] labels)

@@ -25,6 +25,14 @@ internal sealed class PiiOptionsValidator : IValidateOptions<RuntimeConfig>
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"IronRuntime:Pii:AuditCapacity must be between 1 and 1000000; it is {pii.AuditCapacity}."));
         }
 
+        foreach (var (type, threshold) in pii.Thresholds)
+        {
+            if (!(threshold is >= 0 and <= 1))
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"IronRuntime:Pii:Thresholds:{type} must be between 0 and 1; it is {threshold}."));
+            }
+        }
+
         if (pii.AuditHashKey is { Length: > 0 } key)
         {
             Span<byte> decoded = stackalloc byte[key.Length];

@@ -88,6 +88,9 @@ internal static class LiteLlmPriceMap
             InputAudioPerToken = ReadCost(model, entry, "input_cost_per_audio_token", sourceName),
             OutputAudioPerToken = ReadCost(model, entry, "output_cost_per_audio_token", sourceName),
             WebSearchPerQuery = ReadPerQuery(model, entry, sourceName),
+            WebSearchLowContextPerQuery = ReadPerQuery(model, entry, sourceName, "search_context_size_low"),
+            WebSearchMediumContextPerQuery = ReadPerQuery(model, entry, sourceName, "search_context_size_medium"),
+            WebSearchHighContextPerQuery = ReadPerQuery(model, entry, sourceName, "search_context_size_high"),
             MaxInputTokens = ReadTokenCount(entry, "max_input_tokens"),
             MaxOutputTokens = ReadTokenCount(entry, "max_output_tokens") ?? ReadTokenCount(entry, "max_tokens"),
             Provider = entry.TryGetProperty("litellm_provider", out JsonElement provider) && provider.ValueKind == JsonValueKind.String
@@ -139,12 +142,17 @@ internal static class LiteLlmPriceMap
         };
     }
 
-    /// <summary>LiteLLM's <c>search_context_cost_per_query</c>: an object of prices per context size; the dearest.</summary>
-    private static decimal? ReadPerQuery(string model, JsonElement entry, string sourceName)
+    /// <summary>LiteLLM's <c>search_context_cost_per_query</c>: an object of prices per context size; the dearest, or the one of <paramref name="contextSize"/>.</summary>
+    private static decimal? ReadPerQuery(string model, JsonElement entry, string sourceName, string? contextSize = null)
     {
         if (!entry.TryGetProperty("search_context_cost_per_query", out JsonElement value) || value.ValueKind != JsonValueKind.Object)
         {
             return null;
+        }
+
+        if (contextSize is not null)
+        {
+            return ReadCost(model, value, contextSize, sourceName);
         }
 
         decimal? dearest = null;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using IronRuntime.Router;
@@ -153,21 +154,20 @@ internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCall
     {
         call.Attempts++;
         HttpResponseMessage? response = null;
+        ArrayBufferWriter<byte>? body = null;
         try
         {
             response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (!call.IsStreaming && response.IsSuccessStatusCode && !(response.Content.Headers.ContentLength > owner.MaxResponseBodyBytes))
+            if (!call.IsStreaming && response.IsSuccessStatusCode)
             {
-                // Buffered inside the content itself: the metering above reads it from memory.
-                try
-                {
-                    await response.Content.LoadIntoBufferAsync(owner.MaxResponseBodyBytes, cancellationToken).ConfigureAwait(false);
-                }
-                catch (HttpRequestException ex) when (ex.InnerException is null)
-                {
-                    // Larger than the limit: not a provider failure; the metering answers 502 for it.
-                    throw new InvalidDataException(ex.Message, ex);
-                }
+                // Buffered here so that a body cut short is retryable (the metering above reads it from memory) and
+                // what of it arrived is known: a cut answer is charged the output it carried.
+                body = new ArrayBufferWriter<byte>(ResponseMeteringHandler.InitialCapacity(response.Content, owner.MaxResponseBodyBytes));
+                await ResponseMeteringHandler.ReadLimitedAsync(response.Content, owner.MaxResponseBodyBytes, body, cancellationToken).ConfigureAwait(false);
+                var buffered = new ByteArrayContent(body.WrittenSpan.ToArray());
+                ResponseMeteringHandler.CopyHeaders(response.Content, buffered);
+                response.Content.Dispose();
+                response.Content = buffered;
             }
 
             return Outcome.FromResult(response);
@@ -176,8 +176,10 @@ internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCall
         {
             if (response is { IsSuccessStatusCode: true })
             {
-                // The provider answered and bills it, but the body (and its usage) was cut: charged its prompt.
+                // The provider answered and bills it, but the body (and its usage) was cut: charged its prompt and
+                // the output that arrived (a body over the size limit: larger than the limit; the metering answers 502).
                 call.UnreportedAnswers++;
+                call.UnreportedOutputTokens += body is null ? 0 : ResponseMeteringHandler.PartialOutputTokens(call, body.WrittenSpan);
             }
 
             response?.Dispose();

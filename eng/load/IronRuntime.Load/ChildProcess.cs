@@ -75,6 +75,13 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>Resident set size in bytes, from <c>/proc/&lt;pid&gt;/status</c>.</summary>
     public long ResidentBytes() => Rss.Of(_process.Id);
 
+    /// <summary>Sends one line to the child's standard input (the host answers <c>HEAP</c> with a <c>HEAP …</c> line).</summary>
+    public async Task SendAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
     public async ValueTask DisposeAsync()

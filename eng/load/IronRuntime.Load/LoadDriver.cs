@@ -21,7 +21,8 @@ internal static class LoadDriver
         int ramp = args.GetInt("ramp", 1000);
         int nofile = args.GetInt("nofile", 0);
         double rampSeconds = Math.Ceiling((double)streams / ramp);
-        int events = (int)Math.Ceiling((rampSeconds + 5 + duration + 10) / period.TotalSeconds);
+        // Streams outlast the run by far (a loaded machine stretches every phase); the driver cancels them at the end.
+        int events = (int)Math.Ceiling((rampSeconds + 5 + (4 * duration) + 120) / period.TotalSeconds);
 
         await using var fake = ChildProcess.Start(["fake", "--period-ms", ((int)period.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)]);
         var fakeUri = new Uri(await fake.ReadUntilAsync("READY ", cancellationToken) + "/");
@@ -84,7 +85,17 @@ internal static class LoadDriver
 
         try
         {
-            return await MeasureAsync(mode, streams, period, duration, ramp, events, chat, tokens, clientFor, measuredPid, cancellationToken);
+            Func<Task<string?>> heap = mode switch
+            {
+                "proxy" => async () =>
+                {
+                    await host!.SendAsync("HEAP");
+                    return await host.ReadUntilAsync("HEAP ", cancellationToken);
+                },
+                "inproc" => () => Task.FromResult<string?>(HeapReport.Collect()),
+                _ => () => Task.FromResult<string?>(null),
+            };
+            return await MeasureAsync(mode, streams, period, duration, ramp, events, chat, tokens, clientFor, measuredPid, heap, cancellationToken);
         }
         finally
         {
@@ -101,7 +112,7 @@ internal static class LoadDriver
     }
 
     private static async Task<int> MeasureAsync(string mode, int streams, TimeSpan period, int duration, int ramp, int events,
-        Uri chat, string[] tokens, Func<int, HttpClient> clientFor, int pid, CancellationToken cancellationToken)
+        Uri chat, string[] tokens, Func<int, HttpClient> clientFor, int pid, Func<Task<string?>> heap, CancellationToken cancellationToken)
     {
         string Token(int i) => tokens[i % tokens.Length];
 
@@ -111,6 +122,7 @@ internal static class LoadDriver
         await PlainCallAsync(clientFor(streams), chat, Token(streams), cancellationToken);
         await Task.Delay(1000, cancellationToken);
         long idle = Rss.Of(pid);
+        string? heapIdle = await heap();
 
         var recorder = new DelayRecorder();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -147,6 +159,7 @@ internal static class LoadDriver
         int open = recorder.Open;
         long steady = Rss.Of(pid);
         int descriptors = Rss.OpenDescriptors(pid);
+        string? heapLoaded = await heap();
         await stop.CancelAsync();
         var outcomes = await Task.WhenAll(probes);
         var (p50, p99, max) = recorder.Percentiles();
@@ -158,6 +171,16 @@ internal static class LoadDriver
             $"rss idle={idle / MB:F0} MB steady={steady / MB:F0} MB peak={peak / MB:F0} MB per-open-stream={(open > 0 ? (steady - idle) / 1024.0 / open : double.NaN):F1} KB fds={descriptors}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"event delay ms p50={p50:F1} p99={p99:F1} max={max:F1} (events={recorder.Count}) non-streaming call during load={plainMs:F1} ms"));
+        if (heapIdle is not null && heapLoaded is not null && open > 0)
+        {
+            // After a full collection: what the open streams hold alive (managed), and what the GC keeps committed.
+            var before = HeapReport.Parse(heapIdle);
+            var after = HeapReport.Parse(heapLoaded);
+            double PerStream(string key) => (after[key] - before[key]) / 1024.0 / open;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"after a full GC, per open stream: live managed={PerStream("live"):F1} KB gc committed={PerStream("committed"):F1} KB rss={PerStream("rss"):F1} KB (idle {heapIdle}; loaded {heapLoaded})"));
+        }
+
         return 0;
     }
 

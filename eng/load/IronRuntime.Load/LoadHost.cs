@@ -39,8 +39,13 @@ internal static class LoadHost
         // Runs until stdin closes: the driver (or test) that started it ends it by closing the pipe.
         var stdinClosed = Task.Run(() =>
         {
-            while (Console.In.ReadLine() is not null)
+            while (Console.In.ReadLine() is { } line)
             {
+                if (line == "HEAP")
+                {
+                    Console.Out.WriteLine("HEAP " + HeapReport.Collect());
+                    Console.Out.Flush();
+                }
             }
         }, CancellationToken.None);
         await Task.WhenAny(stdinClosed, Task.Delay(Timeout.Infinite, cancellationToken));

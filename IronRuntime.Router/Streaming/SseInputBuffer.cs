@@ -1,0 +1,160 @@
+using System.Buffers;
+
+namespace IronRuntime.Router.Streaming;
+
+/// <summary>
+/// The bytes read from a provider's stream and not yet consumed, in one pooled array that exists only while it holds
+/// bytes: an idle stream waits for its next bytes with a zero-byte read and holds no buffer (issue #19).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Replaces a <see cref="System.IO.Pipelines.PipeReader"/> here because a pipe has no synchronous read and holds its
+/// segment size whatever the event size: the array starts at the initial size, grows (doubling) only while one
+/// unfinished event fills it, is compacted when consumed bytes sit in front, and goes back to the pool as soon as
+/// every byte has been consumed.
+/// </para>
+/// <para>
+/// The caller guarantees that no slice of <see cref="Unread"/> is in use when it calls <see cref="AdvanceTo"/>,
+/// <see cref="FillAsync"/>, <see cref="Fill"/> or <see cref="Release"/>, and that no fill is in flight when it calls
+/// <see cref="Release"/>. Not thread-safe.
+/// </para>
+/// </remarks>
+internal sealed class SseInputBuffer
+{
+    private const int CompactBelow = 512;
+
+    private readonly Stream _upstream;
+    private readonly int _initialSize;
+    private readonly int _maxSize;
+    private byte[]? _array;
+    private int _start;
+    private int _end;
+
+    /// <summary>Creates the buffer.</summary>
+    /// <param name="upstream">The stream to read.</param>
+    /// <param name="initialSize">The size of the first array rented for a burst of bytes (tests use tiny ones).</param>
+    /// <param name="maxEventBytes">The largest event accepted: the array never grows beyond this (plus one read).</param>
+    public SseInputBuffer(Stream upstream, int initialSize, int maxEventBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(initialSize);
+        _upstream = upstream;
+        _initialSize = initialSize;
+        _maxSize = Math.Max(initialSize, maxEventBytes);
+    }
+
+    /// <summary>The unconsumed bytes (empty when no array is held).</summary>
+    public ReadOnlySequence<byte> Unread => _array is null ? default : new ReadOnlySequence<byte>(_array, _start, _end - _start);
+
+    /// <summary>Whether the upstream has ended (a read returned 0).</summary>
+    public bool Completed { get; private set; }
+
+    /// <summary>Whether an array is held (for tests of the idle footprint).</summary>
+    internal bool HoldsArray => _array is not null;
+
+    /// <summary>Marks the bytes before <paramref name="consumed"/> as consumed; returns the array when nothing is left.</summary>
+    /// <param name="consumed">A position in <see cref="Unread"/>.</param>
+    public void AdvanceTo(SequencePosition consumed)
+    {
+        if (_array is null)
+        {
+            return;
+        }
+
+        if (consumed.GetObject() is byte[] array && ReferenceEquals(array, _array))
+        {
+            _start = consumed.GetInteger();
+        }
+
+        if (_start == _end)
+        {
+            Release();
+        }
+    }
+
+    /// <summary>Reads more bytes from upstream; when no bytes are held, first waits for data with a zero-byte read.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>A task that completes when bytes were appended or the upstream ended.</returns>
+    public async ValueTask FillAsync(CancellationToken cancellationToken)
+    {
+        if (_array is null)
+        {
+            // Wait without a buffer: streams that support it (sockets, HTTP response bodies) complete a zero-byte read
+            // when data is available; the others return 0 at once.
+            await _upstream.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        }
+
+        Memory<byte> space = PrepareSpace();
+        int read = await _upstream.ReadAsync(space, cancellationToken).ConfigureAwait(false);
+        Appended(read);
+    }
+
+    /// <summary>Reads more bytes from upstream synchronously (the caller chose a synchronous read).</summary>
+    public void Fill()
+    {
+        Memory<byte> space = PrepareSpace();
+        int read = _upstream.Read(space.Span);
+        Appended(read);
+    }
+
+    /// <summary>Returns the array to the pool; the next fill rents a new one.</summary>
+    public void Release()
+    {
+        byte[]? array = _array;
+        _array = null;
+        _start = _end = 0;
+        if (array is not null)
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
+    }
+
+    private Memory<byte> PrepareSpace()
+    {
+        if (_array is null)
+        {
+            _array = ArrayPool<byte>.Shared.Rent(_initialSize);
+            _start = _end = 0;
+        }
+        else if (_array.Length - _end < MinimumSpace(_array.Length))
+        {
+            int held = _end - _start;
+            if (_start > 0 && _array.Length - held >= MinimumSpace(_array.Length))
+            {
+                _array.AsSpan(_start, held).CopyTo(_array);
+            }
+            else
+            {
+                // One unfinished event fills the array: grow, up to the event cap (the event reader refuses beyond).
+                int size = (int)Math.Min(Math.Max(2L * _array.Length, held + 1L), Math.Max(_maxSize + 1L, held + 1L));
+                byte[] larger = ArrayPool<byte>.Shared.Rent(size);
+                _array.AsSpan(_start, held).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(_array);
+                _array = larger;
+            }
+
+            _start = 0;
+            _end = held;
+        }
+
+        return _array.AsMemory(_end);
+    }
+
+    /// <summary>The least free space worth a read: half the array, at most 512 bytes.</summary>
+    private static int MinimumSpace(int length) => Math.Max(1, Math.Min(CompactBelow, length / 2));
+
+    private void Appended(int read)
+    {
+        if (read == 0)
+        {
+            Completed = true;
+            if (_start == _end)
+            {
+                Release();
+            }
+
+            return;
+        }
+
+        _end += read;
+    }
+}

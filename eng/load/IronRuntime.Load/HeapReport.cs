@@ -1,0 +1,29 @@
+using System.Globalization;
+
+namespace IronRuntime.Load;
+
+/// <summary>
+/// Where the memory of a process goes, after a full blocking collection: live managed bytes (what the streams
+/// actually hold), the GC's committed bytes (live + fragmentation + budget the GC keeps), and RSS (also native
+/// memory: Kestrel's and the sockets' pinned blocks, thread stacks, code).
+/// </summary>
+internal static class HeapReport
+{
+    /// <summary>Collects fully and describes the heap: <c>live=… committed=… fragmented=… rss=…</c> in bytes.</summary>
+    public static string Collect()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GCMemoryInfo info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"live={GC.GetTotalMemory(false)} committed={info.TotalCommittedBytes} fragmented={info.FragmentedBytes} rss={Rss.Of(Environment.ProcessId)}");
+    }
+
+    /// <summary>Parses a <see cref="Collect"/> line into its numbers.</summary>
+    public static Dictionary<string, long> Parse(string report)
+        => report.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => part.Split('='))
+            .Where(kv => kv.Length == 2)
+            .ToDictionary(kv => kv[0], kv => long.Parse(kv[1], CultureInfo.InvariantCulture));
+}
