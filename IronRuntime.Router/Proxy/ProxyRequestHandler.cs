@@ -139,9 +139,20 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
                 }
             }
 
-            await ready.ConfigureAwait(false);
-            Memory<byte> memory = writer.GetMemory(MinimumCopyBuffer);
-            int read = await body.ReadAsync(memory, aborted).ConfigureAwait(false);
+            int read;
+            try
+            {
+                await ready.ConfigureAwait(false);
+                read = await body.ReadAsync(writer.GetMemory(MinimumCopyBuffer), aborted).ConfigureAwait(false);
+            }
+            catch (Exception) when (unflushed > 0 && !aborted.IsCancellationRequested)
+            {
+                // The provider's answer broke off: what was forwarded before the break still reaches the agent (it is
+                // charged as forwarded), then the caller ends the response as broken.
+                await writer.FlushAsync(aborted).ConfigureAwait(false);
+                throw;
+            }
+
             if (read == 0)
             {
                 break;

@@ -24,6 +24,20 @@ public sealed class ProxyBodyCopyTests
     }
 
     [Test]
+    public void CopyBodyAsync_ProviderBreaksOffAfterEventsItAlreadySent_ThoseEventsReachTheAgentBeforeTheError()
+    {
+        // Two events arrive at once, then the provider's connection breaks: the events were forwarded (and are charged
+        // as forwarded), so they must reach the agent before its response is ended as broken.
+        byte[] events = SseSamples.Bytes("data: {\"a\":1}\n\ndata: {\"a\":2}\n\n");
+        var agent = new RecordingStream();
+        PipeWriter writer = PipeWriter.Create(agent, new StreamPipeWriterOptions(leaveOpen: true));
+        var upstream = new TestUpstream(events) { FailAtEnd = new IOException("The provider reset the connection.") };
+
+        Assert.ThrowsAsync<IOException>(() => ProxyRequestHandler.CopyBodyAsync(upstream, writer, CancellationToken.None));
+        Assert.That(agent.Received, Is.EqualTo(events));
+    }
+
+    [Test]
     public async Task CopyBodyAsync_NextBytesNotYetThere_FlushesWhatItHasBeforeWaiting()
     {
         var pipe = new Pipe(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));

@@ -47,7 +47,9 @@ public sealed class ProxyRequestBodyMemoryTests
 
             Assert.Multiple(() =>
             {
-                Assert.That(statuses, Is.All.EqualTo(413));
+                // 413, or the connection closed while the client was still sending the rest of the body (the proxy
+                // answers and closes rather than drain 40 MB; which one the client sees is a race of its send loop).
+                Assert.That(statuses, Is.All.AnyOf(413, -1));
                 Assert.That(peak, Is.LessThanOrEqualTo(64 * MiB), "peak RSS over the baseline");
                 Assert.That(after, Is.LessThanOrEqualTo(16 * MiB), "RSS over the baseline after a full GC");
             });
