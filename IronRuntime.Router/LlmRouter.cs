@@ -6,19 +6,21 @@ namespace IronRuntime.Router;
 
 /// <summary>
 /// The LLM router: one <see cref="HttpMessageHandler"/> chain through which every OpenAI and Anthropic call of
-/// every agent flows, in process or from the loopback proxy.
+/// every agent flows, in process or from the loopback proxy. Registered by <c>services.AddLlmRouter(...)</c> (which
+/// <c>AddIronRuntime</c> calls), built from the extension points found in the container.
 /// </summary>
 /// <remarks>
-/// The chain, outermost first (a stage with nothing to do is left out):
+/// The chain, outermost first (a stage with nothing to do is left out). These step numbers are the ones the stages
+/// and docs/architecture.md cite ("step 6"); they are written here only:
 /// <list type="number">
 /// <item><description>caller attribution (per <see cref="CreateClient"/> client);</description></item>
 /// <item><description>provider routing: parse and validate the body, detect the provider, point the request at it and inject the real key;</description></item>
 /// <item><description>concurrency limits (when configured): 503 with <c>Retry-After</c> beyond <see cref="LlmRouterOptions.MaxConcurrentCalls"/> or <see cref="LlmRouterOptions.MaxConcurrentCallsPerCaller"/>;</description></item>
 /// <item><description>request content (<see cref="ILlmContentFilter"/>, e.g. PII): scan prompts, refuse or redact;</description></item>
-/// <item><description>upstream admission (with resilience): fail fast with 503 when every endpoint the call may use has an open circuit, before anything is reserved;</description></item>
+/// <item><description>upstream admission (with an <see cref="ILlmUpstreamPolicy"/>): the call's route; fail fast with 503 when every endpoint the call may use has an open circuit (401 when none has a key), before anything is reserved;</description></item>
 /// <item><description>request gate (<see cref="ILlmRequestGate"/>, e.g. the budget): admit with a lease, or answer in the provider's error shape;</description></item>
 /// <item><description>response metering: final body edits, usage from JSON bodies and SSE streams, the content filter on the answer's text, completion of the call;</description></item>
-/// <item><description>resilience (when on): per-endpoint circuit breakers, retries before the first byte, timeouts, failover with translation;</description></item>
+/// <item><description>upstream (with an <see cref="ILlmUpstreamPolicy"/>): the route's targets in order through their endpoints' pipelines (breakers, retries before the first byte, timeouts), the request rebuilt for a failover target and translated when it speaks the other API;</description></item>
 /// <item><description>the primary handler (pooled <c>SocketsHttpHandler</c>, or the simulated provider).</description></item>
 /// </list>
 /// </remarks>
@@ -38,7 +40,7 @@ public sealed class LlmRouter : IDisposable
         TimeProvider timeProvider,
         ILoggerFactory? loggerFactory,
         ILlmContentFilter? contentFilter = null,
-        IUpstreamResilience? resilience = null)
+        ILlmUpstreamPolicy? upstream = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("IronRuntime.Router");
@@ -47,23 +49,22 @@ public sealed class LlmRouter : IDisposable
         _disposePrimary = disposePrimary;
 
         HttpMessageHandler inner = primary;
-        if (resilience is not null)
+        if (upstream is not null)
         {
-            var stage = resilience.CreateStage(completion);
-            stage.InnerHandler = inner;
-            inner = stage;
+            var upstreamLogger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("IronRuntime.Resilience");
+            inner = new Upstream.UpstreamStage(upstream, completion, timeProvider, options.MaxResponseBodyBytes, upstreamLogger) { InnerHandler = inner };
         }
 
-        var scrubber = new Errors.SecretScrubber(new[] { options.OpenAI.ApiKey, options.Anthropic.ApiKey }.Concat(resilience?.ApiKeys ?? []));
+        var scrubber = new Errors.SecretScrubber(new[] { options.OpenAI.ApiKey, options.Anthropic.ApiKey }.Concat(upstream?.ApiKeys ?? []));
         inner = new ResponseMeteringHandler(options, completion, logger, contentFilter, scrubber) { InnerHandler = inner };
         if (gate is not null)
         {
             inner = new RequestGateHandler(gate, completion, logger) { InnerHandler = inner };
         }
 
-        if (resilience is not null)
+        if (upstream is not null)
         {
-            inner = new UpstreamAdmissionHandler(resilience, completion, logger) { InnerHandler = inner };
+            inner = new UpstreamAdmissionHandler(upstream, completion, logger) { InnerHandler = inner };
         }
 
         if (contentFilter is not null)
@@ -84,7 +85,7 @@ public sealed class LlmRouter : IDisposable
             inner = new ConcurrencyLimitHandler(new Admission.CallAdmission(options.MaxConcurrentCalls, options.MaxConcurrentCallsPerCaller), completion, logger) { InnerHandler = inner };
         }
 
-        _chain = new ProviderRoutingHandler(options, completion, timeProvider, logger, keysCheckedDownstream: resilience is not null) { InnerHandler = inner };
+        _chain = new ProviderRoutingHandler(options, completion, timeProvider, logger, keysCheckedDownstream: upstream is not null) { InnerHandler = inner };
         _invoker = new HttpMessageInvoker(_chain, disposeHandler: false);
         Options = options;
     }

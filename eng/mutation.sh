@@ -38,7 +38,7 @@ spec() {
 # A scratch copy of the tracked files (plus the Node agents' packages, which the test build would otherwise install)
 # in which only the area's test files (*Tests.cs, with their *Tests.*.cs parts) remain; helpers, fakes and fixtures stay.
 prepare() {
-  local scratch="$1" tests="$2"
+  local scratch="$1" project="$2" tests="$3"
   git -C "$root" ls-files -z --cached --others --exclude-standard | (cd "$root" && xargs -0 cp --parents -t "$scratch")
   if [ -d "$root/IronRuntime.Tests/Agents/node/node_modules" ]; then
     cp -r "$root/IronRuntime.Tests/Agents/node/node_modules" "$scratch/IronRuntime.Tests/Agents/node/"
@@ -48,18 +48,25 @@ prepare() {
   (cd "$scratch/IronRuntime.Tests" && for pattern in $tests; do for f in $pattern; do echo "$f"; done; done) >"$keep"
   [ -s "$keep" ] || { echo "no test file matches: $tests" >&2; exit 2; }
   # A test class split into partial files (FooTests.cs, FooTests.Bar.cs) goes or stays as a whole.
+  # Stryker mutates only projects the test project references directly; the tests reach the Router through Core.
+  if [ "$project" = IronRuntime.Router/IronRuntime.Router.csproj ]; then
+    sed -i 's|<ProjectReference Include="..\\IronRuntime.Core\\IronRuntime.Core.csproj" />|&<ProjectReference Include="..\\IronRuntime.Router\\IronRuntime.Router.csproj" />|' \
+      "$scratch/IronRuntime.Tests/IronRuntime.Tests.csproj"
+    grep -q 'IronRuntime.Router.csproj' "$scratch/IronRuntime.Tests/IronRuntime.Tests.csproj" || { echo "could not reference the Router" >&2; exit 2; }
+  fi
   (cd "$scratch/IronRuntime.Tests" && for f in **/*Tests.cs **/*Tests.*.cs; do
     grep -qxF "$(sed -E 's/Tests\.[^/]+\.cs$/Tests.cs/' <<<"$f")" "$keep" || rm "$f"
   done)
 }
 
 scratches=()
+failed=()
 trap 'rm -rf "${scratches[@]}"' EXIT
 for area in "${areas[@]}"; do
   IFS='|' read -r project files tests <<<"$(spec "$area")"
   scratch="$(mktemp -d /tmp/ironruntime-mutation.XXXXXX)"
   scratches+=("$scratch")
-  prepare "$scratch" "$tests"
+  prepare "$scratch" "$project" "$tests"
   args=(--project "$(basename "$project")" --test-project IronRuntime.Tests.csproj
         --concurrency "${STRYKER_CONCURRENCY:-1}"
         --reporter json --reporter markdown --reporter progress
@@ -67,7 +74,8 @@ for area in "${areas[@]}"; do
   IFS=',' read -ra globs <<<"$files"
   for g in "${globs[@]}"; do args+=(--mutate "$g"); done
   echo "== $area: $project ($files) with tests $tests"
-  (cd "$scratch" && dotnet tool restore >/dev/null && cd IronRuntime.Tests && dotnet stryker "${args[@]}")
+  (cd "$scratch" && dotnet tool restore >/dev/null && cd IronRuntime.Tests && dotnet stryker "${args[@]}") || failed+=("$area")
   rm -rf "$scratch"
 done
 echo "Reports: $out/<area>/reports/"
+if [ ${#failed[@]} -gt 0 ]; then echo "Stryker failed for: ${failed[*]}" >&2; exit 1; fi

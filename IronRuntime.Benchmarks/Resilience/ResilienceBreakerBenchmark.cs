@@ -33,7 +33,7 @@ public class ResilienceBreakerBenchmark
     [Benchmark]
     public async ValueTask<Outcome<HttpResponseMessage>> ThroughBreaker()
     {
-        _endpoint.IsAvailable(TimeProvider.System, out _);
+        _endpoint.IsAvailable(out _);
         var context = ResilienceContextPool.Shared.Get();
         try
         {

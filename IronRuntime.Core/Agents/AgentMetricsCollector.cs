@@ -10,12 +10,15 @@ internal sealed class AgentMetricsCollector(IBudgetLedger ledger) : ILlmCallObse
     private readonly Counters _total = new();
     private readonly ConcurrentDictionary<string, Counters> _agents = new(StringComparer.Ordinal);
 
-    public void OnCallCompleted(LlmCall call)
+    public void OnCallCompleted(LlmCall call) => Record(call.CallerId, call.Outcome, call.Usage, call.UsageEstimated);
+
+    /// <summary>Counts a call that did not go through the router (the chat-client middleware's), as for a routed one.</summary>
+    public void Record(string? agentId, LlmCallOutcome outcome, TokenUsage usage, bool estimated)
     {
-        Record(_total, call);
-        if (call.CallerId is { } agentId)
+        Record(_total, outcome, usage, estimated);
+        if (agentId is not null)
         {
-            Record(_agents.GetOrAdd(agentId, static _ => new Counters()), call);
+            Record(_agents.GetOrAdd(agentId, static _ => new Counters()), outcome, usage, estimated);
         }
     }
 
@@ -76,10 +79,10 @@ internal sealed class AgentMetricsCollector(IBudgetLedger ledger) : ILlmCallObse
         };
     }
 
-    private static void Record(Counters c, LlmCall call)
+    private static void Record(Counters c, LlmCallOutcome outcome, TokenUsage u, bool estimated)
     {
         Interlocked.Increment(ref c.Requests);
-        switch (call.Outcome)
+        switch (outcome)
         {
             case LlmCallOutcome.Succeeded: Interlocked.Increment(ref c.Succeeded); break;
             case LlmCallOutcome.Denied: Interlocked.Increment(ref c.Denied); break;
@@ -87,7 +90,6 @@ internal sealed class AgentMetricsCollector(IBudgetLedger ledger) : ILlmCallObse
             default: Interlocked.Increment(ref c.Errors); break;
         }
 
-        var u = call.Usage;
         if (!u.IsEmpty)
         {
             Interlocked.Add(ref c.InputTokens, u.InputTokens);
@@ -95,7 +97,7 @@ internal sealed class AgentMetricsCollector(IBudgetLedger ledger) : ILlmCallObse
             Interlocked.Add(ref c.CachedInputTokens, u.CachedInputTokens);
             Interlocked.Add(ref c.CacheCreationInputTokens, u.CacheCreationInputTokens);
             Interlocked.Add(ref c.ReasoningTokens, u.ReasoningTokens);
-            if (call.UsageEstimated)
+            if (estimated)
             {
                 Interlocked.Increment(ref c.EstimatedCharges);
             }

@@ -30,6 +30,7 @@ internal sealed class BudgetLease(IBudgetLedger ledger, BudgetReservation reserv
         decimal cost = answered?.ForServiceTier(serviceTier).CostOf(call.Usage, SearchContextSize(call.Billing)) ?? 0m;
         ledger.Settle(reservation, cost);
         Cost = cost;
+        call.SettledCost = cost;
     }
 
     /// <summary>The search context size of the call's web search (OpenAI's default, medium, when it sets none).</summary>

@@ -12,7 +12,7 @@ internal static class CallCost
     /// <summary>The call's cost in USD (0 for a model with no known price).</summary>
     public static decimal Of(LlmCall call, IModelPricing pricing)
     {
-        if (call.Lease is BudgetLease { Cost: { } settled })
+        if (call.SettledCost is { } settled)
         {
             return settled;
         }

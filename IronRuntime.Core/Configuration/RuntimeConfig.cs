@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using IronRuntime.Pricing;
 using IronRuntime.Router;
 
@@ -68,18 +69,22 @@ public sealed class RuntimeConfig
     public string? DefaultServiceTier { get; set; }
 
     /// <summary>The LLM router: provider endpoints, real keys, limits, simulated provider.</summary>
+    [ValidateObjectMembers]
     public LlmRouterOptions Router { get; set; } = new();
 
     /// <summary>The pricing map: an optional user file in the LiteLLM format and per-model overrides.</summary>
     public PricingOptions Pricing { get; set; } = new();
 
     /// <summary>Persistence of calls and spend across restarts.</summary>
+    [ValidateObjectMembers]
     public State.StateOptions State { get; set; } = new();
 
     /// <summary>Detection of personal data and secrets: modes per direction, entity types, replacements, audit.</summary>
+    [ValidateObjectMembers]
     public Pii.PiiOptions Pii { get; set; } = new();
 
     /// <summary>Reliability: circuit breakers per provider endpoint, retries, timeouts and failover.</summary>
+    [ValidateObjectMembers]
     public Resilience.ResilienceOptions Resilience { get; set; } = new();
 
     /// <summary>Linux hardening of the host while process agents run: non-dumpable, child subreaper (both on by default).</summary>

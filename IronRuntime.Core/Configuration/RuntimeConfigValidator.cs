@@ -9,16 +9,6 @@ internal sealed class RuntimeConfigValidator : IValidateOptions<RuntimeConfig>
     public ValidateOptionsResult Validate(string? name, RuntimeConfig options)
     {
         var failures = new List<string>();
-        if (options.Budget < 0)
-        {
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"IronRuntime:Budget must be zero or more; it is {options.Budget}."));
-        }
-
-        if (options.DefaultAgentBudget < 0)
-        {
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"IronRuntime:DefaultAgentBudget must be zero or more; it is {options.DefaultAgentBudget}."));
-        }
-
         if (options.AlertThresholds is { } thresholds)
         {
             foreach (var t in thresholds)
@@ -36,11 +26,6 @@ internal sealed class RuntimeConfigValidator : IValidateOptions<RuntimeConfig>
             {
                 failures.Add($"IronRuntime:Router:{label}:BaseUrl must be an absolute http or https address; it is '{url}'.");
             }
-        }
-
-        if (options.Router.Proxy.Port is < 0 or > 65535)
-        {
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"IronRuntime:Router:Proxy:Port must be 0 (any free port) to 65535; it is {options.Router.Proxy.Port}."));
         }
 
         if (options.MinimumImposedOutputTokens > options.DefaultMaxOutputTokens)

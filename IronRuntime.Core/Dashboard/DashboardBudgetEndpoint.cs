@@ -26,7 +26,16 @@ internal static class DashboardBudgetEndpoint
                 return refused;
             }
 
-            if (context.Request.ContentLength is > MaxBodyBytes)
+            // Read at most MaxBodyBytes + 1 whatever Content-Length says (or a chunked body does not say).
+            var buffer = new byte[MaxBodyBytes + 1];
+            int length = 0;
+            int read;
+            while (length < buffer.Length && (read = await context.Request.Body.ReadAsync(buffer.AsMemory(length), context.RequestAborted).ConfigureAwait(false)) > 0)
+            {
+                length += read;
+            }
+
+            if (length > MaxBodyBytes)
             {
                 return BadRequest($"The body is larger than {MaxBodyBytes} bytes.");
             }
@@ -35,7 +44,7 @@ internal static class DashboardBudgetEndpoint
             decimal? limit;
             try
             {
-                using var body = await JsonDocument.ParseAsync(context.Request.Body, new JsonDocumentOptions { AllowDuplicateProperties = false }, context.RequestAborted).ConfigureAwait(false);
+                using var body = JsonDocument.Parse(buffer.AsMemory(0, length), new JsonDocumentOptions { AllowDuplicateProperties = false });
                 var root = body.RootElement;
                 if (root.ValueKind != JsonValueKind.Object
                     || !root.TryGetProperty("limit"u8, out var limitElement)

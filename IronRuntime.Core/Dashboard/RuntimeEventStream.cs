@@ -5,7 +5,6 @@ using IronRuntime.Budget;
 using IronRuntime.Pricing;
 using IronRuntime.Resilience;
 using IronRuntime.Router;
-using IronRuntime.Router.Telemetry;
 
 namespace IronRuntime.Dashboard;
 
@@ -61,7 +60,7 @@ internal sealed class RuntimeEventStream : ILlmCallObserver
         {
             w.WriteString("type"u8, "provider.state"u8);
             w.WriteString("endpoint"u8, p.Endpoint);
-            w.WriteString("provider"u8, RouterActivity.ProviderName(p.Provider));
+            w.WriteString("provider"u8, LlmTelemetry.ProviderName(p.Provider));
             w.WriteString("previousState"u8, p.PreviousState.ToString());
             w.WriteString("state"u8, p.State.ToString());
         });
@@ -95,7 +94,7 @@ internal sealed class RuntimeEventStream : ILlmCallObserver
         {
             w.WriteString("type"u8, "call.completed"u8);
             WriteAgent(w, call.CallerId);
-            w.WriteString("provider"u8, RouterActivity.ProviderName(call.Provider));
+            w.WriteString("provider"u8, LlmTelemetry.ProviderName(call.Provider));
             w.WriteString("model"u8, call.Model);
             w.WriteString("outcome"u8, call.Outcome.ToString());
             w.WriteNumber("status"u8, call.StatusCode);

@@ -13,7 +13,7 @@ namespace IronRuntime;
 public sealed class IronRuntimeBuilder
 {
     /// <summary>The name of the <see cref="IHttpClientFactory"/> client whose handler carries calls to the providers.</summary>
-    public const string UpstreamClientName = "IronRuntime.Upstream";
+    public const string UpstreamClientName = LlmRouterServiceCollectionExtensions.UpstreamClientName;
 
     private readonly bool _standalone;
 

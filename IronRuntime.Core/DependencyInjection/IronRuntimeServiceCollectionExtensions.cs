@@ -70,7 +70,7 @@ public static class IronRuntimeServiceCollectionExtensions
         services.AddSingleton<IronRuntimeMarker>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging();
-        services.AddOptions<RuntimeConfig>().ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsWithValidateOnStart<RuntimeConfig, RuntimeConfigAnnotationsValidator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RuntimeConfig>, RuntimeConfigValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<RuntimeConfig>, RuntimeConfigEnvironmentDefaults>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RuntimeConfig>, ResilienceConfigValidator>());
@@ -107,17 +107,15 @@ public static class IronRuntimeServiceCollectionExtensions
         services.TryAddSingleton<ProviderHealthCheck>();
         services.TryAddSingleton<LedgerHealthCheck>();
 
-        // No IHttpClientFactory loggers on the provider hop: at Trace they put the raw request headers — the real
-        // keys — into the log state (only the message text is redacted). The router logs every call itself.
-        services.AddHttpClient(IronRuntimeBuilder.UpstreamClientName)
-            .ConfigurePrimaryHttpMessageHandler(UpstreamHandlerFactory.CreatePrimaryHandler)
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-            .RemoveAllLoggers();
-        services.TryAddSingleton(UpstreamHandlerFactory.CreateRouter);
-        services.TryAddSingleton(sp => new LlmProxy(
-            sp.GetRequiredService<LlmRouter>(),
-            sp.GetRequiredService<IOptions<RuntimeConfig>>().Value.Router.Proxy,
-            sp.GetRequiredService<ILoggerFactory>()));
+        // The router package on its own terms: its options are RuntimeConfig.Router (validated with RuntimeConfig), its
+        // upstream policy is the resilience subsystem — none when Resilience:Enabled is false (the factory's null
+        // leaves the step out of the chain) — and its connect timeout is Resilience:ConnectTimeout either way.
+        services.TryAddSingleton<IOptions<LlmRouterOptions>>(static sp => Options.Options.Create(sp.GetRequiredService<IOptions<RuntimeConfig>>().Value.Router));
+        services.TryAddSingleton<ILlmUpstreamPolicy>(static sp => sp.GetRequiredService<IOptions<RuntimeConfig>>().Value.Resilience.Enabled
+            ? sp.GetRequiredService<ProviderResilience>()
+            : null!);
+        services.TryAddSingleton(static sp => sp.GetRequiredService<ProviderResilience>().Timeouts);
+        services.AddLlmRouter();
         services.TryAddSingleton(sp => new AgentRuntime(
             sp.GetRequiredService<IOptions<RuntimeConfig>>(),
             sp.GetRequiredService<LlmRouter>(),

@@ -59,6 +59,30 @@ public static class PiiEntityTypes
     public const string AzureStorageKey = "AZURE_STORAGE_KEY";
 
     /// <summary>
+    /// Azure shared access signatures and keys: the <c>sig=</c> of a SAS URL or <c>SharedAccessSignature=</c> (an HMAC-SHA256,
+    /// 32 bytes in URL-encoded base64) and <c>SharedAccessKey=</c> in Service Bus and Event Hubs connection strings.
+    /// </summary>
+    public const string AzureSasToken = "AZURE_SAS_TOKEN";
+
+    /// <summary>npm access tokens (<c>npm_</c> and 36 alphanumerics).</summary>
+    public const string NpmToken = "NPM_TOKEN";
+
+    /// <summary>GitLab personal access tokens (<c>glpat-</c>).</summary>
+    public const string GitLabToken = "GITLAB_TOKEN";
+
+    /// <summary>Hugging Face access tokens (<c>hf_</c> and 34 letters).</summary>
+    public const string HuggingFaceToken = "HUGGINGFACE_TOKEN";
+
+    /// <summary>SendGrid API keys (<c>SG.</c>, 22 characters, <c>.</c>, 43 characters).</summary>
+    public const string SendGridKey = "SENDGRID_KEY";
+
+    /// <summary>HashiCorp Vault service and batch tokens (<c>hvs.</c>, <c>hvb.</c>).</summary>
+    public const string VaultToken = "VAULT_TOKEN";
+
+    /// <summary>Twilio API key SIDs (<c>SK</c> and 32 hex digits).</summary>
+    public const string TwilioKey = "TWILIO_KEY";
+
+    /// <summary>
     /// Passwords and secrets: values assigned to a password, secret, token or API-key name in env, YAML or JSON (with an
     /// entropy check), after a password label in prose, and the password of a URL (<c>postgres://user:pass@host</c>).
     /// </summary>
@@ -74,7 +98,7 @@ public static class PiiEntityTypes
     public static IReadOnlyList<string> All { get; } =
     [
         Email, Phone, Ssn, CreditCard, Iban, IpAddress, OpenAIKey, AnthropicKey, AwsAccessKey, GitHubToken, SlackToken, StripeKey, GoogleApiKey,
-        AwsSecretKey, AzureStorageKey, Secret, Jwt, PrivateKey,
+        AwsSecretKey, AzureStorageKey, AzureSasToken, NpmToken, GitLabToken, HuggingFaceToken, SendGridKey, VaultToken, TwilioKey, Secret, Jwt, PrivateKey,
     ];
 
     /// <summary>The data classification of an entity type (built-in or custom).</summary>

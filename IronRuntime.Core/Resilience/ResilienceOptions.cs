@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using IronRuntime.Router;
 
 namespace IronRuntime.Resilience;
@@ -27,18 +28,21 @@ public sealed class ResilienceOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>The share of failed calls in the sampling window that opens an endpoint's breaker, in (0, 1] (default 0.5).</summary>
+    [Range(0.0, 1.0, MinimumIsExclusive = true)]
     public double FailureRatio { get; set; } = 0.5;
 
     /// <summary>The window over which the failure ratio is measured (default 30 s; at least 0.5 s).</summary>
     public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The fewest calls in the window before the breaker may open (default 10; at least 2).</summary>
+    [Range(2, int.MaxValue)]
     public int MinimumThroughput { get; set; } = 10;
 
     /// <summary>How long an open breaker fails calls fast before it lets one probe through (default 30 s; at least 0.5 s).</summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Retries on the same endpoint after a failure, before the first response byte (default 2; 0 for none).</summary>
+    [Range(0, 10)]
     public int MaxRetryAttempts { get; set; } = 2;
 
     /// <summary>The first retry's delay; later ones grow exponentially, with jitter (default 1 s).</summary>

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace IronRuntime.State;
 
 /// <summary>Where the runtime keeps its state between runs.</summary>
@@ -11,5 +13,6 @@ public sealed class StateOptions
     public string? DatabasePath { get; set; }
 
     /// <summary>How many records may wait for the background writer before new ones are dropped (and counted, and logged). Default 65,536.</summary>
+    [Range(1, int.MaxValue)]
     public int QueueCapacity { get; set; } = 65_536;
 }

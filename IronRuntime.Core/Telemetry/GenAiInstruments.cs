@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using IronRuntime.Router.Telemetry;
+using IronRuntime.Router;
 
 namespace IronRuntime.Telemetry;
 
@@ -11,7 +11,7 @@ namespace IronRuntime.Telemetry;
 internal sealed class GenAiInstruments
 {
     /// <summary>The meter name (also the <c>ActivitySource</c> name).</summary>
-    public const string MeterName = RouterActivity.SourceName;
+    public const string MeterName = LlmTelemetry.SourceName;
 
     /// <summary>The GenAI semantic conventions' advice for <c>gen_ai.client.token.usage</c>.</summary>
     public static readonly IReadOnlyList<long> TokenBuckets = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];

@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using IronRuntime.Pricing;
 using IronRuntime.Router;
-using IronRuntime.Router.Telemetry;
 
 namespace IronRuntime.Telemetry;
 
@@ -38,12 +37,12 @@ internal sealed class RuntimeMetrics : ILlmCallObserver
         _gauges.Track(call.CallerId);
         if (call.StreamTimedOut)
         {
-            _gauges.StreamTimedOut(RouterActivity.ProviderName(call.Provider), call.Model);
+            _gauges.StreamTimedOut(LlmTelemetry.ProviderName(call.Provider), call.Model);
         }
 
-        var provider = new KeyValuePair<string, object?>("gen_ai.provider.name", RouterActivity.ProviderName(call.Provider));
+        var provider = new KeyValuePair<string, object?>("gen_ai.provider.name", LlmTelemetry.ProviderName(call.Provider));
         var model = new KeyValuePair<string, object?>("gen_ai.request.model", call.Model);
-        var operation = new KeyValuePair<string, object?>("gen_ai.operation.name", RouterActivity.OperationName(call.Api));
+        var operation = new KeyValuePair<string, object?>("gen_ai.operation.name", LlmTelemetry.OperationName(call.Api));
         _calls.Add(1, provider, model, new KeyValuePair<string, object?>("ironruntime.outcome", call.Outcome.ToString()),
             new KeyValuePair<string, object?>("ironruntime.usage.estimated", call.UsageEstimated));
         if (call.Outcome is LlmCallOutcome.Rejected or LlmCallOutcome.Denied)

@@ -14,7 +14,8 @@ namespace IronRuntime.Router;
 /// must not be counted again.
 /// </para>
 /// <para>
-/// Content the router cannot parse is refused (a request with 400, a stream ended with an error event) when
+/// Content the router cannot parse is refused (a request with 422 <c>iron_runtime_content_blocked</c>, like a blocked one;
+/// a stream ended with an error event) when
 /// <see cref="FailClosed"/> is true for the direction, and passed through unscanned otherwise.
 /// </para>
 /// </remarks>

@@ -38,7 +38,7 @@ internal static class ProviderErrors
     public const string ProviderUnavailableType = "iron_runtime_provider_unavailable";
 
     /// <summary>503 with <c>Retry-After</c> (whole seconds, at least 1) for a call whose provider endpoint is unavailable.</summary>
-    public static HttpResponseMessage ProviderUnavailable(bool anthropicShape, Pipeline.UpstreamUnavailable unavailable, HttpRequestMessage? request = null)
+    public static HttpResponseMessage ProviderUnavailable(bool anthropicShape, LlmUpstreamUnavailable unavailable, HttpRequestMessage? request = null)
     {
         long seconds = Math.Max(1L, (long)Math.Ceiling(unavailable.RetryAfter.TotalSeconds));
         string message = string.Create(System.Globalization.CultureInfo.InvariantCulture,

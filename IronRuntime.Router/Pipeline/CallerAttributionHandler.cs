@@ -1,6 +1,6 @@
 namespace IronRuntime.Router.Pipeline;
 
-/// <summary>Marks every request sent through it as made by one caller (an agent).</summary>
+/// <summary>Step 1 of the chain (<see cref="LlmRouter"/>): marks every request sent through it as made by one caller (an agent).</summary>
 internal sealed class CallerAttributionHandler(string? callerId) : DelegatingHandler
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace IronRuntime.Router.Pipeline;
 
 /// <summary>
-/// The stage right after provider routing when a concurrency limit is configured: a call beyond
+/// Step 3 of the chain (<see cref="LlmRouter"/>), only when a concurrency limit is configured: a call beyond
 /// <see cref="LlmRouterOptions.MaxConcurrentCalls"/> (all callers) or <see cref="LlmRouterOptions.MaxConcurrentCallsPerCaller"/>
 /// (one caller) is answered at once with a provider-shaped 503, <c>Retry-After</c> and the type
 /// <c>iron_runtime_overloaded</c>, before anything is scanned or reserved; calls in flight are not touched. An admitted

@@ -96,8 +96,14 @@ public sealed class LlmCall
     /// <summary>The elapsed time from entry to completion; zero until completed.</summary>
     public TimeSpan Duration { get; internal set; }
 
-    /// <summary>The lease the request gate granted, completed by the router when the call ends.</summary>
-    internal ILlmCallLease? Lease { get; set; }
+    /// <summary>The lease the request gate granted (null when there is no gate or it was not asked), completed by the router when the call ends.</summary>
+    public ILlmCallLease? Lease { get; internal set; }
+
+    /// <summary>
+    /// The call's cost in US dollars as the gate's lease settled it (<see cref="ILlmCallLease.Complete"/> sets it), so that
+    /// every observer reports the same figure without pricing the call again; null when nothing settled a cost.
+    /// </summary>
+    public decimal? SettledCost { get; set; }
 
     /// <summary>The call's slot under the concurrency limits, given back when the call completes; null when none applies.</summary>
     internal IDisposable? AdmissionSlot { get; set; }
@@ -117,8 +123,8 @@ public sealed class LlmCall
     /// <summary>Whether the router asked the provider for streamed usage the client did not ask for.</summary>
     internal bool InjectedStreamUsage { get; set; }
 
-    /// <summary>The targets the resilience stage may send the call to, chosen before the gate; null without resilience.</summary>
-    internal object? Targets { get; set; }
+    /// <summary>The targets the upstream stage may send the call to, chosen before the gate; null without an <see cref="ILlmUpstreamPolicy"/>.</summary>
+    internal LlmUpstreamRoute? Route { get; set; }
 
     /// <summary>The idle and whole-call limits of a streamed answer, set by the resilience stage; null for none.</summary>
     internal Streaming.StreamTimeouts? StreamTimeouts { get; set; }
@@ -127,7 +133,7 @@ public sealed class LlmCall
     internal bool ProviderAnswered { get; set; }
 
     /// <summary>Whether the router ended the call's stream because its idle or whole-call limit ran out.</summary>
-    internal bool StreamTimedOut { get; set; }
+    public bool StreamTimedOut { get; internal set; }
 
     /// <summary>Success answers of earlier attempts whose body was cut before their usage (each billed its prompt).</summary>
     internal int UnreportedAnswers { get; set; }
@@ -166,8 +172,10 @@ public sealed class LlmCall
     /// <summary>
     /// Lowers <see cref="InputTokenBound"/> to the tokenizer's count (plus the parts' bounds) when that is smaller;
     /// false when there is no tokenizer for the model, or the prompt carries audio, or the count is not smaller.
+    /// A gate calls it when the byte bound does not fit: tokenizing costs more than the bound, so it is done only then.
     /// </summary>
-    internal bool TryTightenInputTokenBound()
+    /// <returns>True when the bound was lowered.</returns>
+    public bool TryTightenInputTokenBound()
     {
         if (Billing.HasAudioInput || PromptTokens() is not { } tokens || tokens + PartsTokenBound >= InputTokenBound)
         {

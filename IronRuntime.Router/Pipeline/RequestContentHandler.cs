@@ -8,8 +8,9 @@ using Microsoft.Extensions.Logging;
 namespace IronRuntime.Router.Pipeline;
 
 /// <summary>
-/// Between routing and the gate (only when an <see cref="ILlmContentFilter"/> is registered): scans the prompt text of
-/// the request body, refuses the call when the filter blocks, or continues with the redacted body.
+/// Step 4 of the chain (<see cref="LlmRouter"/>), only when an <see cref="ILlmContentFilter"/> is registered: scans the
+/// prompt text of the request body, refuses the call (422) when the filter blocks or, failing closed, when the text
+/// cannot be parsed, or continues with the redacted body.
 /// </summary>
 internal sealed class RequestContentHandler(ILlmContentFilter filter, ILlmCallCompletion completion, ILogger logger) : DelegatingHandler
 {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace IronRuntime.Router.Pipeline;
 
 /// <summary>
-/// Second stage: asks the <see cref="ILlmRequestGate"/> (for example the budget) whether the call may go ahead,
+/// Step 6 of the chain (<see cref="LlmRouter"/>): asks the <see cref="ILlmRequestGate"/> (for example the budget) whether the call may go ahead,
 /// and answers a denial in the provider's error shape without contacting the provider.
 /// </summary>
 internal sealed class RequestGateHandler(ILlmRequestGate gate, ILlmCallCompletion completion, ILogger logger) : DelegatingHandler

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace IronRuntime.Router.Pipeline;
 
 /// <summary>
-/// Last stage before the provider: applies the body edits (model prefix, streamed usage, imposed output limit),
+/// Step 7 of the chain (<see cref="LlmRouter"/>; below it only resilience, step 8, and the primary handler): applies the body edits (model prefix, streamed usage, imposed output limit),
 /// then meters the answer — usage from a JSON body, or from an SSE stream passed through event by event — and
 /// completes the call. With an <see cref="ILlmContentFilter"/> enabled for the answer, its text is filtered too.
 /// </summary>
@@ -60,7 +60,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
                 ? new SseContentFilter(content, call)
                 : null;
             var metered = new StreamContent(new SseMeteringStream(upstream, call, completion, options.MaxStreamEventBytes, content: filter, timeouts: call.StreamTimeouts));
-            CopyHeaders(response.Content, metered);
+            HttpContents.CopyHeaders(response.Content, metered);
             response.Content = metered;
             return response;
         }
@@ -112,7 +112,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
         }
 
         var replaced = new ByteArrayContent(body);
-        CopyHeaders(response.Content, replaced);
+        HttpContents.CopyHeaders(response.Content, replaced);
         response.Content.Dispose();
         response.Content = replaced;
         completion.Complete(call, LlmCallOutcome.Succeeded);
@@ -135,7 +135,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
         }
 
         var scrubbed = new ByteArrayContent(scrubber.Scrub(body!));
-        CopyHeaders(response.Content, scrubbed);
+        HttpContents.CopyHeaders(response.Content, scrubbed);
         response.Content.Dispose();
         response.Content = scrubbed;
         completion.Complete(call, LlmCallOutcome.ProviderError);
@@ -148,10 +148,10 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
     /// </summary>
     private async Task<(byte[]? Body, HttpResponseMessage? Failure)> ReadBodyAsync(HttpRequestMessage request, HttpResponseMessage response, LlmCall call, CancellationToken cancellationToken)
     {
-        var buffer = new ArrayBufferWriter<byte>(InitialCapacity(response.Content, options.MaxResponseBodyBytes));
+        var buffer = new ArrayBufferWriter<byte>(HttpContents.InitialCapacity(response.Content, options.MaxResponseBodyBytes));
         try
         {
-            await ReadLimitedAsync(response.Content, options.MaxResponseBodyBytes, buffer, cancellationToken).ConfigureAwait(false);
+            await HttpContents.ReadLimitedAsync(response.Content, options.MaxResponseBodyBytes, buffer, cancellationToken).ConfigureAwait(false);
             return (buffer.WrittenSpan.ToArray(), null);
         }
         catch (OperationCanceledException)
@@ -203,7 +203,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
         var content = new ReadOnlyMemoryContent(body);
         if (request.Content is { } original)
         {
-            CopyHeaders(original, content);
+            HttpContents.CopyHeaders(original, content);
             original.Dispose();
         }
 
@@ -212,53 +212,4 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
 
     private static bool IsEventStream(HttpContent content)
         => string.Equals(content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
-
-    internal static void CopyHeaders(HttpContent from, HttpContent to)
-    {
-        foreach (var header in from.Headers)
-        {
-            if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
-            {
-                to.Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-        }
-    }
-
-    internal static async Task<byte[]> ReadLimitedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
-    {
-        var buffer = new ArrayBufferWriter<byte>(InitialCapacity(content, limit));
-        await ReadLimitedAsync(content, limit, buffer, cancellationToken).ConfigureAwait(false);
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>Reads <paramref name="content"/> into <paramref name="buffer"/>, which keeps what arrived when the read fails.</summary>
-    internal static async Task ReadLimitedAsync(HttpContent content, int limit, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
-    {
-        if (content.Headers.ContentLength > limit)
-        {
-            throw new InvalidDataException($"The response is larger than the {limit} bytes IronRuntime reads.");
-        }
-
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            while (true)
-            {
-                var memory = buffer.GetMemory(4096);
-                int n = await stream.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                buffer.Advance(n);
-                if (buffer.WrittenCount > limit)
-                {
-                    throw new InvalidDataException($"The response is larger than the {limit} bytes IronRuntime reads.");
-                }
-            }
-        }
-    }
-
-    internal static int InitialCapacity(HttpContent content, int limit) => (int)Math.Min(content.Headers.ContentLength ?? 4096, limit) + 1;
 }

@@ -5,16 +5,16 @@ using Microsoft.Extensions.Logging;
 namespace IronRuntime.Router.Pipeline;
 
 /// <summary>
-/// The stage before the request gate when resilience is on: a call whose every provider endpoint has an open circuit
+/// Step 5 of the chain (<see cref="LlmRouter"/>), only when resilience is on: a call whose every provider endpoint has an open circuit
 /// breaker fails fast with 503 and <c>Retry-After</c>, and one whose every endpoint lacks a key with 401, before the
 /// gate reserves anything.
 /// </summary>
-internal sealed class UpstreamAdmissionHandler(IUpstreamResilience resilience, ILlmCallCompletion completion, ILogger logger) : DelegatingHandler
+internal sealed class UpstreamAdmissionHandler(ILlmUpstreamPolicy policy, ILlmCallCompletion completion, ILogger logger) : DelegatingHandler
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (!request.Options.TryGetValue(LlmCall.OptionsKey, out var call) || call.Api == LlmApi.Unknown
-            || resilience.TryAdmit(call, out var unavailable))
+            || !ShouldRefuse(call, out var unavailable))
         {
             return base.SendAsync(request, cancellationToken);
         }
@@ -31,5 +31,17 @@ internal sealed class UpstreamAdmissionHandler(IUpstreamResilience resilience, I
         RouterLog.CallUnavailable(logger, call.CallerId, call.Model, unavailable.Endpoint, unavailable.RetryAfter.TotalSeconds);
         completion.Complete(call, LlmCallOutcome.Unavailable);
         return Task.FromResult(ProviderErrors.ProviderUnavailable(call.AnthropicErrorShape, unavailable, request));
+    }
+
+    private bool ShouldRefuse(LlmCall call, out LlmUpstreamUnavailable unavailable)
+    {
+        if (!policy.TryRoute(call, out var route, out unavailable))
+        {
+            return true;
+        }
+
+        call.Route = route;
+        call.FallbackModels = route.FallbackModels;
+        return false;
     }
 }

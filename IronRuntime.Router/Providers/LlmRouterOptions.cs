@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace IronRuntime.Router;
 
@@ -62,5 +63,6 @@ public sealed class LlmRouterOptions
     public bool UseSimulatedProvider { get; set; }
 
     /// <summary>The loopback proxy through which child-process agents reach the router.</summary>
+    [ValidateObjectMembers]
     public LlmProxyOptions Proxy { get; set; } = new();
 }

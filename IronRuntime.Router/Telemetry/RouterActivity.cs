@@ -9,7 +9,7 @@ namespace IronRuntime.Router.Telemetry;
 internal static class RouterActivity
 {
     /// <summary>The name of the runtime's <see cref="ActivitySource"/> and <c>Meter</c>.</summary>
-    public const string SourceName = "IronRuntime";
+    public const string SourceName = LlmTelemetry.SourceName;
 
     private static readonly ActivitySource Source = new(SourceName, typeof(RouterActivity).Assembly.GetName().Version?.ToString());
 
@@ -79,19 +79,9 @@ internal static class RouterActivity
         activity.Stop();
     }
 
-    /// <summary>The GenAI operation name of an API.</summary>
-    public static string OperationName(LlmApi api) => api switch
-    {
-        LlmApi.Embeddings => "embeddings",
-        LlmApi.Responses => "generate_content",
-        _ => "chat",
-    };
+    /// <inheritdoc cref="LlmTelemetry.OperationName"/>
+    public static string OperationName(LlmApi api) => LlmTelemetry.OperationName(api);
 
-    /// <summary>The GenAI provider name.</summary>
-    public static string ProviderName(LlmProvider provider) => provider switch
-    {
-        LlmProvider.OpenAI => "openai",
-        LlmProvider.Anthropic => "anthropic",
-        _ => "unknown",
-    };
+    /// <inheritdoc cref="LlmTelemetry.ProviderName"/>
+    public static string ProviderName(LlmProvider provider) => LlmTelemetry.ProviderName(provider);
 }

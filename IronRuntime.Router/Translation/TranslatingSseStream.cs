@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using IronRuntime.Router.Internal;
 using IronRuntime.Router.Streaming;
 
 namespace IronRuntime.Router.Translation;
@@ -9,7 +10,7 @@ namespace IronRuntime.Router.Translation;
 /// byte level (<see cref="SseEventReader"/>) and the translated events handed out. The end of the upstream ends this
 /// stream; nothing is invented, so a stream cut short still looks cut short to the metering above.
 /// </summary>
-internal sealed class TranslatingSseStream : Stream
+internal sealed class TranslatingSseStream : ReadOnlyStream
 {
     private readonly PipeReader _reader;
     private readonly SseEventReader _events;
@@ -35,22 +36,6 @@ internal sealed class TranslatingSseStream : Stream
 
     /// <inheritdoc />
     public override bool CanRead => !_disposed;
-
-    /// <inheritdoc />
-    public override bool CanSeek => false;
-
-    /// <inheritdoc />
-    public override bool CanWrite => false;
-
-    /// <inheritdoc />
-    public override long Length => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <inheritdoc />
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -102,20 +87,6 @@ internal sealed class TranslatingSseStream : Stream
 
     /// <inheritdoc />
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    /// <inheritdoc />
-    public override void Flush()
-    {
-    }
-
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

@@ -1,9 +1,12 @@
+using IronRuntime.Budget;
 using IronRuntime.ChatClients;
 using IronRuntime.Pii;
 using IronRuntime.Pricing;
 using IronRuntime.Router;
 using IronRuntime.Tests.Support;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IronRuntime.Tests.ChatClients;
 
@@ -48,6 +51,8 @@ public sealed class IronRuntimeChatClientTests
             Assert.That(budget.Spent, Is.EqualTo((1000 * In) + (250 * Out)).And.EqualTo(0.0015m));
             Assert.That(budget.Reserved, Is.Zero);
             Assert.That(runtime.GetBudget().Spent, Is.EqualTo(0.0015m), "the global account too");
+            var metrics = runtime.GetMetrics("agent");
+            Assert.That((metrics.Requests, metrics.SucceededRequests, metrics.InputTokens, metrics.OutputTokens), Is.EqualTo((1L, 1L, 1000L, 250L)));
         });
     }
 
@@ -73,6 +78,7 @@ public sealed class IronRuntimeChatClientTests
             Assert.That(ex.Message, Does.Contain("agent 'agent'").And.Contain("$0.0001 limit").And.Contain("82 input tokens at most, 1000 output tokens"));
             Assert.That(inner.Calls, Is.Zero);
             Assert.That(runtime.GetBudget("agent").Reserved, Is.Zero);
+            Assert.That(runtime.GetMetrics("agent").DeniedRequests, Is.EqualTo(1));
         });
     }
 
@@ -372,5 +378,58 @@ public sealed class IronRuntimeChatClientTests
         await Eventually.UntilAsync(() => h.Runtime.GetBudget("wired").Reserved == 0m);
         // gpt-4o-mini: 10 × $0.15/M + 5 × $0.60/M, once.
         Assert.That(h.Runtime.GetBudget("wired").Spent, Is.EqualTo(0.0000045m));
+    }
+
+    [Test]
+    public async Task GetResponseAsync_SharedLedgerUnreachable_IsRefusedAs503AndNothingIsSent()
+    {
+        var builder = AgentRuntime.CreateBuilder().OverridePrice(Provider + "/" + Model, new ModelPrice { InputPerToken = In, OutputPerToken = Out });
+        builder.Services.Replace(ServiceDescriptor.Singleton<IBudgetLedger>(new UnreachableLedger()));
+        await using var runtime = builder.Build();
+        var inner = new TestChatClient(Provider, Model);
+        using var client = Governed(runtime, inner);
+
+        var ex = Assert.ThrowsAsync<IronRuntimeCallRefusedException>(() => client.GetResponseAsync("hi", new ChatOptions { MaxOutputTokens = 10 }));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.StatusCode, Is.EqualTo(503));
+            Assert.That(ex.ErrorType, Is.EqualTo("iron_runtime_budget_unavailable"));
+            Assert.That(inner.Calls, Is.Zero);
+        });
+    }
+
+    /// <summary>A shared ledger whose store is away: the asynchronous reservation fails closed.</summary>
+    private sealed class UnreachableLedger : IBudgetLedger, IAsyncBudgetLedger
+    {
+        public event EventHandler<BudgetAlert>? ThresholdCrossed
+        {
+            add { }
+            remove { }
+        }
+
+        public ValueTask<(bool Reserved, BudgetReservation Reservation)> TryReserveAsync(string? agentId, decimal fixedCost, decimal unitCost, long minUnits, long maxUnits) =>
+            throw new BudgetUnavailableException("redis is away");
+
+        public ValueTask<BudgetSnapshot> GetSnapshotAsync(string? agentId) => throw new BudgetUnavailableException("redis is away");
+
+        public bool TryReserve(string? agentId, decimal fixedCost, decimal unitCost, long minUnits, long maxUnits, out BudgetReservation reservation) =>
+            throw new InvalidOperationException("the middleware must reserve through the asynchronous path");
+
+        public void Settle(in BudgetReservation reservation, decimal actualCost)
+        {
+        }
+
+        public void Charge(string? agentId, decimal amount)
+        {
+        }
+
+        public void SetLimit(string? agentId, decimal? limit)
+        {
+        }
+
+        public BudgetSnapshot GetSnapshot(string? agentId) => new(agentId, 1m, 0m, 0m);
+
+        public bool HasLimit(string? agentId) => true;
     }
 }

@@ -221,6 +221,29 @@ public sealed partial class DashboardPageTests
     }
 
     [Test]
+    public async Task Budget_BodyOverFourKilobytes_Chunked_Answers400AndChangesNothing()
+    {
+        await StartAsync();
+        string json = "{\"limit\":9,\"pad\":\"" + new string('x', 5000) + "\"}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/ironruntime/budget")
+        {
+            Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(json))), // no Content-Length: sent chunked
+            Headers = { { IronRuntimeDashboardOptions.RequestHeaderName, "1" } },
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("larger than 4096 bytes"));
+            Assert.That(_app!.Services.GetRequiredService<AgentRuntime>().GetBudget().Limit, Is.EqualTo(2m));
+        });
+    }
+
+    [Test]
     public async Task Budget_CrossSiteOrWithoutTheHeaderOrReadOnly_IsRefused()
     {
         await StartAsync();

@@ -65,7 +65,7 @@ public sealed class PiiConfigurationTests
     {
         var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
             AgentRuntime.CreateBuilder().WithPii(p => { p.MaxHoldBackBytes = 10; p.AuditHashKey = "c2hvcnQ="; }).Build());
-        Assert.That(ex!.Message, Does.Contain("it is 10").And.Contain("AuditHashKey"));
+        Assert.That(ex!.Message, Does.Contain("Pii.MaxHoldBackBytes").And.Contain("AuditHashKey"));
     }
 
     private static string Redact(ILlmContentFilter filter, string text)

@@ -110,6 +110,17 @@ internal static class PiiCorpus
         "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----",
         "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBa\n-----END CERTIFICATE-----",
 
+        // Vendor tokens (gitleaks rules) and Azure SAS
+        "SAS URL https://acct.blob.core.windows.net/c/f?sv=2022-11-02&sp=r&sig={{AZURE_SAS_TOKEN|qZXQ54Rr0%2BrggCGIJoaCBN9wxi6bAcbMJiwkeZ65Ho4%3D}}&spr=https",
+        "SharedAccessKey={{AZURE_SAS_TOKEN|D1OuhIeOe8jGG+KPDj8wRgrFGYFzjwfC5OkQcVOc+YE=}};EntityPath=orders",
+        ".npmrc: //registry.npmjs.org/:_authToken={{NPM_TOKEN|npm_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d}}",
+        "git clone https://oauth2:{{GITLAB_TOKEN|glpat-YgCfrL1spNxnyVmihA-2}}@gitlab.example.com/g/p.git",
+        "HF_TOKEN={{HUGGINGFACE_TOKEN|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}}",
+        "sendgrid {{SENDGRID_KEY|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}}",
+        "vault token {{VAULT_TOKEN|hvs.Yn9ZhyiA4uoRgnatmUdjAWtGSU8po_799NksnRH9ucAUsdMlHUvTCQCyEZDz-TddJ8HyS5SUkCnD8zRA9a9SkpXz9w3QlY7}}",
+        "Twilio API key {{TWILIO_KEY|SKc255404e4fb440034d6608697a8d41be}} (secret elsewhere).",
+        "Not tokens: npm_config_cache, hf_hub, SG.1, hvs.x, SKU 4411, ?design=abc&sig=short.",
+
         // Hard negatives of every kind
         "UUID 123e4567-e89b-12d3-a456-426614174000 identifies the row.",
         "ISBN 978-0-306-40615-7 and ISBN-10 0-306-40615-2.",

@@ -107,6 +107,15 @@ internal static class PiiHeldOutCorpus
         (PiiEntityTypes.StripeKey, r => ("", Pick(r, "sk_live_", "rk_live_", "sk_test_") + Random(r, Base62, 24 + r.Next(70)) + "9x", "")),
         (PiiEntityTypes.GoogleApiKey, r => (Pick(r, "", "key="), "AIza" + Random(r, UrlSafe, 35), "")),
         (PiiEntityTypes.AzureStorageKey, r => ("DefaultEndpointsProtocol=https;AccountName=conta" + Digits(r, 3) + ";AccountKey=", Convert.ToBase64String(Bytes(r, 64)), ";EndpointSuffix=core.windows.net")),
+        (PiiEntityTypes.AzureSasToken, r => r.Next(2) == 0
+            ? ("https://conta" + Digits(r, 2) + ".blob.core.windows.net/dados/a.csv?sv=2024-08-04&sr=b&sp=r&sig=", Uri.EscapeDataString(Convert.ToBase64String(Bytes(r, 32))), "&se=2027-01-01")
+            : ("Endpoint=sb://fila" + Digits(r, 2) + ".servicebus.windows.net/;SharedAccessKeyName=envio;SharedAccessKey=", Convert.ToBase64String(Bytes(r, 32)), "")),
+        (PiiEntityTypes.NpmToken, r => (Pick(r, "NPM_TOKEN=", "//registry.npmjs.org/:_authToken=", ""), "npm_" + Random(r, Base62, 34) + "a1", "")),
+        (PiiEntityTypes.GitLabToken, r => (Pick(r, "", "PRIVATE-TOKEN: "), "glpat-" + Random(r, UrlSafe, 20), "")),
+        (PiiEntityTypes.HuggingFaceToken, r => ("", "hf_" + Random(r, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 34), "")),
+        (PiiEntityTypes.SendGridKey, r => ("", "SG." + Random(r, UrlSafe, 22) + "." + Random(r, UrlSafe, 43), "")),
+        (PiiEntityTypes.VaultToken, r => (Pick(r, "VAULT_TOKEN=", ""), "hvs." + Random(r, UrlSafe, 90 + r.Next(30)), "")),
+        (PiiEntityTypes.TwilioKey, r => ("", "SK" + Random(r, "0123456789abcdef", 30) + "0f", "")),
         (PiiEntityTypes.Secret, r => SecretAssignment(r)),
         (PiiEntityTypes.Jwt, r => (Pick(r, "Bearer ", "token=", ""), Jwt(r), "")),
         (PiiEntityTypes.PrivateKey, r => Pem(r)),

@@ -22,9 +22,9 @@ public sealed class ResponseSizeLimitTests
     {
         await using var h = await RuntimeHarness.StartAsync(b => b
             .WithBudget(1m)
-            .Configure(c => c.Router.MaxResponseBodyBytes = 600)
+            .Configure(c => c.Router.MaxResponseBodyBytes = 1024)
             .ConfigureResilience(o => { o.Enabled = resilience; o.MaxRetryAttempts = 0; }));
-        h.Fake.ReplyText = string.Join(' ', Enumerable.Repeat("word", 200)); // ~1 KB of content alone
+        h.Fake.ReplyText = string.Join(' ', Enumerable.Repeat("word", 400)); // ~2 KB of content alone
         h.Fake.WriteChunkSize = writeChunkSize;
         using var http = h.Runtime.CreateHttpClient("a1");
 

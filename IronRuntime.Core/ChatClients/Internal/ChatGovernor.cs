@@ -24,10 +24,13 @@ internal sealed class ChatGovernor
     private readonly IDurableReservations? _durable;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly Agents.AgentMetricsCollector _metrics;
 
     public ChatGovernor(IBudgetLedger ledger, IModelPricing pricing, IOptions<RuntimeConfig> config, StateRestorer restorer, IRuntimeStateStore store,
-        ChatPii pii, ChatBreakers breakers, Telemetry.ChatTelemetry telemetry, TimeProvider timeProvider, ILogger<ChatGovernor> logger)
+        ChatPii pii, ChatBreakers breakers, Telemetry.ChatTelemetry telemetry, Agents.AgentMetricsCollector metrics, TimeProvider timeProvider,
+        ILogger<ChatGovernor> logger)
     {
+        _metrics = metrics;
         _ledger = ledger;
         _pricing = pricing;
         _config = config.Value;
@@ -69,7 +72,7 @@ internal sealed class ChatGovernor
                     400, BudgetGate.UnknownPriceType, "model_price_unknown");
             }
 
-            _ledger.TryReserve(agentId, 0m, 0m, 0, 0, out var free);
+            var (_, free) = await ReserveAsync(agentId, 0m, 0m, 0, 0).ConfigureAwait(false);
             CoreLog.UnpricedModel(_logger, agentId, model);
             return await DurableAsync(new ChatAdmission
             {
@@ -101,10 +104,12 @@ internal sealed class ChatGovernor
             minUnits = Math.Min(maxUnits, _config.MinimumImposedOutputTokens);
         }
 
-        if (!_ledger.TryReserve(agentId, fixedCost, outputUnit, minUnits, maxUnits, out var reservation))
+        var (reserved, reservation) = await ReserveAsync(agentId, fixedCost, outputUnit, minUnits, maxUnits).ConfigureAwait(false);
+        if (!reserved)
         {
             decimal needed = fixedCost + (minUnits * outputUnit);
             Telemetry.BudgetDenied(agentId, provider, model);
+            _metrics.Record(agentId, LlmCallOutcome.Denied, default, estimated: false);
             throw new BudgetExceededException(BudgetDenial.Message(_ledger, agentId, model, input, needed, minUnits))
             {
                 AgentId = agentId,
@@ -119,6 +124,30 @@ internal sealed class ChatGovernor
             AgentId = agentId, Provider = provider, Model = model, Price = price, Reservation = reservation, InputTokenBound = input,
             ImposedMaxOutputTokens = hasLimit && options?.MaxOutputTokens is null ? reservation.OutputTokens : null, StartTimestamp = start,
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reserves through the ledger's asynchronous path when it has one (a shared ledger over the network, as the
+    /// router's gate does), else in line. A shared ledger that cannot be reached refuses the call (fail closed).
+    /// </summary>
+    private async ValueTask<(bool Reserved, BudgetReservation Reservation)> ReserveAsync(string? agentId, decimal fixedCost, decimal unitCost, long minUnits, long maxUnits)
+    {
+        if (_ledger is not IAsyncBudgetLedger shared)
+        {
+            bool reserved = _ledger.TryReserve(agentId, fixedCost, unitCost, minUnits, maxUnits, out var reservation);
+            return (reserved, reservation);
+        }
+
+        try
+        {
+            return await shared.TryReserveAsync(agentId, fixedCost, unitCost, minUnits, maxUnits).ConfigureAwait(false);
+        }
+        catch (BudgetUnavailableException ex)
+        {
+            throw new IronRuntimeCallRefusedException(
+                "IronRuntime cannot reach the shared budget ledger, so it cannot hold this call to its budget; the call was not sent and nothing was charged. Retry later.",
+                503, BudgetGate.BudgetUnavailableType, "budget_unavailable", ex);
+        }
     }
 
     /// <summary>
@@ -154,6 +183,7 @@ internal sealed class ChatGovernor
         }
 
         Telemetry.CallEnded(admission, usage, estimated, cost, duration, responseModel, errorType);
+        _metrics.Record(admission.AgentId, outcome, usage, estimated);
         return cost;
     }
 

@@ -20,17 +20,19 @@ internal sealed class SecretAssignmentDetector : PiiDetector
 
     private static readonly string[] GenericSuffixes = ["password", "passwd", "pwd", "secret", "secret_key", "api_key", "apikey", "token", "access_key", "private_key", "client_secret", "auth"];
 
-    private static readonly string[] KnownPrefixes = ["sk-", "sk_", "rk_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "AKIA", "ASIA", "AIza", "eyJ", "-----"];
+    private static readonly string[] KnownPrefixes = ["sk-", "sk_", "rk_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "AKIA", "ASIA", "AIza", "eyJ", "-----", "npm_", "glpat-", "hf_", "SG.", "hvs.", "hvb."];
 
     private readonly bool _generic;
     private readonly bool _aws;
     private readonly bool _azure;
+    private readonly bool _sas;
 
-    public SecretAssignmentDetector(bool generic, bool aws, bool azure)
+    public SecretAssignmentDetector(bool generic, bool aws, bool azure, bool sas)
     {
         _generic = generic;
         _aws = aws;
         _azure = azure;
+        _sas = sas;
         var types = new List<string>();
         if (generic)
         {
@@ -45,6 +47,11 @@ internal sealed class SecretAssignmentDetector : PiiDetector
         if (azure)
         {
             types.Add(PiiEntityTypes.AzureStorageKey);
+        }
+
+        if (sas)
+        {
+            types.Add(PiiEntityTypes.AzureSasToken);
         }
 
         EntityTypes = types;
@@ -71,13 +78,14 @@ internal sealed class SecretAssignmentDetector : PiiDetector
 
         if (p == text.Length)
         {
-            return PiiCandidate.NeedMoreOrNone(input, trigger + 1, type);
+            // Held from the trigger: the next scan must see the '=' or ':' again to know the value is a secret.
+            return PiiCandidate.NeedMoreOrNone(input, trigger, type);
         }
 
         byte quote = text[p] is (byte)'"' or (byte)'\'' ? text[p] : (byte)0;
         int start = quote != 0 ? p + 1 : p;
         int end = start;
-        while (end < text.Length && end - start <= MaxValue && !EndsValue(text[end], quote))
+        while (end < text.Length && end - start <= MaxValue && !EndsValue(text[end], quote, type == PiiEntityTypes.AzureSasToken))
         {
             end++;
         }
@@ -89,7 +97,7 @@ internal sealed class SecretAssignmentDetector : PiiDetector
 
         if (end == text.Length && !input.IsFinal)
         {
-            return PiiCandidate.NeedMore(start, type);
+            return PiiCandidate.NeedMore(trigger, type);
         }
 
         if (quote == 0)
@@ -150,6 +158,12 @@ internal sealed class SecretAssignmentDetector : PiiDetector
             return PiiEntityTypes.AzureStorageKey;
         }
 
+        // A SAS signature is a query parameter (?sig= or &sig=, also inside SharedAccessSignature=sv=…&sig=…).
+        if (_sas && ((n.SequenceEqual("sig") && input.At(start - 1) is '&' or '?') || n.SequenceEqual("sharedaccesskey")))
+        {
+            return PiiEntityTypes.AzureSasToken;
+        }
+
         if (_generic)
         {
             foreach (string suffix in GenericSuffixes)
@@ -169,8 +183,10 @@ internal sealed class SecretAssignmentDetector : PiiDetector
         return null;
     }
 
-    private static bool EndsValue(byte b, byte quote)
-        => quote != 0 ? b == quote || b is (byte)'\n' or (byte)'\r' : b >= 0x80 || PiiAscii.IsWhitespace(b) || b is (byte)'"' or (byte)'\'' or (byte)';' or (byte)'}' or (byte)')' or (byte)']' or (byte)'<';
+    /// <summary>Whether <paramref name="b"/> ends the value; <c>&amp;</c> ends a query parameter (a SAS signature) only.</summary>
+    private static bool EndsValue(byte b, byte quote, bool query)
+        => quote != 0 ? b == quote || b is (byte)'\n' or (byte)'\r' || (query && b == '&')
+            : b >= 0x80 || PiiAscii.IsWhitespace(b) || b is (byte)'"' or (byte)'\'' or (byte)';' or (byte)'}' or (byte)')' or (byte)']' or (byte)'<' || (query && b == '&');
 
     /// <summary>
     /// The confidence of <paramref name="value"/> as <paramref name="type"/>; 0 when it is not a candidate at all
@@ -184,6 +200,8 @@ internal sealed class SecretAssignmentDetector : PiiDetector
                 return value.Length == 40 && AllBase64(value) ? PiiConfidence.NamedSecret : 0;
             case PiiEntityTypes.AzureStorageKey:
                 return value.Length == 88 && value.EndsWith("=="u8) && AllBase64(value) ? PiiConfidence.KnownPrefix : 0;
+            case PiiEntityTypes.AzureSasToken:
+                return IsHmacSha256(value) ? PiiConfidence.KnownPrefix : 0;
             default:
                 if (value.Length < 8 || value[0] is (byte)'$' or (byte)'<' or (byte)'{' or (byte)'%' or (byte)'*' or (byte)'[' || IsSequence(value))
                 {
@@ -198,9 +216,55 @@ internal sealed class SecretAssignmentDetector : PiiDetector
                     }
                 }
 
+                // Short random passwords repeat characters, so entropy alone undercounts them: a mix of character
+                // classes (lower, upper, digit, other) counts too. One class needs 3 bits per character.
                 double entropy = Entropy(value);
-                return entropy >= 3.0 ? PiiConfidence.SecretHighEntropy : entropy >= 2.5 ? PiiConfidence.SecretLowEntropy : 0;
+                int classes = Classes(value);
+                return entropy >= 3.0 || (entropy >= 2.5 && classes >= 2) ? PiiConfidence.SecretHighEntropy : entropy >= 2.5 ? PiiConfidence.SecretLowEntropy : 0;
         }
+    }
+
+    /// <summary>An HMAC-SHA256 in base64, URL-encoded or not (<c>%2B</c>, <c>%2F</c>, <c>%3D</c>): 32 bytes once decoded.</summary>
+    private static bool IsHmacSha256(ReadOnlySpan<byte> value)
+    {
+        Span<byte> base64 = stackalloc byte[44];
+        int length = 0;
+        for (int i = 0; i < value.Length; i++)
+        {
+            byte b = value[i];
+            if (b == '%' && i + 2 < value.Length)
+            {
+                b = (value[i + 1], value[i + 2] | 0x20) switch
+                {
+                    ((byte)'2', 'b') => (byte)'+',
+                    ((byte)'2', 'f') => (byte)'/',
+                    ((byte)'3', 'd') => (byte)'=',
+                    _ => (byte)0,
+                };
+                i += 2;
+            }
+
+            if (length == base64.Length || !(PiiAscii.IsAlnum(b) || b is (byte)'+' or (byte)'/' or (byte)'='))
+            {
+                return false;
+            }
+
+            base64[length++] = b;
+        }
+
+        return length == 44 && System.Buffers.Text.Base64.IsValid(base64, out int decoded) && decoded == 32;
+    }
+
+    /// <summary>How many of lower case, upper case, digits and other characters occur in <paramref name="value"/>.</summary>
+    private static int Classes(ReadOnlySpan<byte> value)
+    {
+        int seen = 0;
+        foreach (byte b in value)
+        {
+            seen |= PiiAscii.IsDigit(b) ? 1 : PiiAscii.IsUpper(b) ? 2 : PiiAscii.Is(b, PiiAscii.Lower) ? 4 : 8;
+        }
+
+        return System.Numerics.BitOperations.PopCount((uint)seen);
     }
 
     /// <summary>Every byte one more (or every byte one less) than the one before: <c>12345678</c>, <c>abcdefgh</c>, <c>98765432</c>.</summary>

@@ -51,12 +51,18 @@ internal sealed partial class PiiEngine : IPiiEngine
             detectors.Add(new Detectors.AwsAccessKeyDetector());
         }
 
+        var vendors = new Detectors.VendorTokenDetector(On);
+        if (vendors.EntityTypes.Count > 0)
+        {
+            detectors.Add(vendors);
+        }
+
         if (On(PiiEntityTypes.GoogleApiKey))
         {
             detectors.Add(new Detectors.GoogleApiKeyDetector());
         }
 
-        var assignments = new Detectors.SecretAssignmentDetector(On(PiiEntityTypes.Secret), On(PiiEntityTypes.AwsSecretKey), On(PiiEntityTypes.AzureStorageKey));
+        var assignments = new Detectors.SecretAssignmentDetector(On(PiiEntityTypes.Secret), On(PiiEntityTypes.AwsSecretKey), On(PiiEntityTypes.AzureStorageKey), On(PiiEntityTypes.AzureSasToken));
         if (assignments.EntityTypes.Count > 0)
         {
             detectors.Add(assignments);

@@ -15,16 +15,6 @@ internal sealed class PiiOptionsValidator : IValidateOptions<RuntimeConfig>
             failures.Add($"IronRuntime:Pii:RequestMode and ResponseMode must be Off, Detect, Redact or Block; they are {pii.RequestMode} and {pii.ResponseMode}.");
         }
 
-        if (pii.MaxHoldBackBytes is < 256 or > 16 * 1024 * 1024)
-        {
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"IronRuntime:Pii:MaxHoldBackBytes must be between 256 and 16777216; it is {pii.MaxHoldBackBytes}."));
-        }
-
-        if (pii.AuditCapacity is < 1 or > 1_000_000)
-        {
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"IronRuntime:Pii:AuditCapacity must be between 1 and 1000000; it is {pii.AuditCapacity}."));
-        }
-
         foreach (var (type, threshold) in pii.Thresholds)
         {
             if (!(threshold is >= 0 and <= 1))

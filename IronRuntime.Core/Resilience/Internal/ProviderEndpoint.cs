@@ -1,60 +1,32 @@
 using IronRuntime.Router;
-using IronRuntime.Router.Providers;
 using Polly;
 
 namespace IronRuntime.Resilience.Internal;
 
 /// <summary>
-/// One provider endpoint: where it is, its real key, its resilience pipeline (retry, circuit breaker, attempt
-/// timeout) and a lock-free copy of its breaker's state for the check before the gate.
+/// One provider endpoint (its name is the key of its breaker): its resilience pipeline (circuit breaker → retry →
+/// attempt timeout) and a lock-free copy of its breaker's state for the check before the gate.
 /// </summary>
-internal sealed class ProviderEndpoint
+internal sealed class ProviderEndpoint(string name, LlmProvider provider, Uri baseUrl, string? apiKey, TimeProvider time)
+    : LlmUpstreamEndpoint(name, provider, baseUrl, apiKey)
 {
-    private readonly Uri?[] _routes = new Uri?[5];
     private int _state;
     private long _blockedUntilTicks;
 
-    public ProviderEndpoint(string name, LlmProvider provider, Uri baseUrl, string? apiKey)
-    {
-        Name = name;
-        Provider = provider;
-        BaseUri = ProviderUpstream.NormalizeBase(baseUrl);
-        ApiKey = apiKey;
-    }
+    /// <summary>Circuit breaker, retry and attempt timeout around one send to this endpoint.</summary>
+    public ResiliencePipeline<HttpResponseMessage> EndpointPipeline { get; set; } = ResiliencePipeline<HttpResponseMessage>.Empty;
 
-    /// <summary>The endpoint's name (the key of its breaker).</summary>
-    public string Name { get; }
-
-    /// <summary>The provider whose API it speaks.</summary>
-    public LlmProvider Provider { get; }
-
-    /// <summary>The normalised base address.</summary>
-    public Uri BaseUri { get; }
-
-    /// <summary>The real key, or null.</summary>
-    public string? ApiKey { get; }
-
-    /// <summary>Whether a key is configured: without one (and without the simulated provider) no call is sent here.</summary>
-    public bool HasKey => !string.IsNullOrEmpty(ApiKey);
-
-    /// <summary>Retry, circuit breaker and attempt timeout around one send to this endpoint.</summary>
-    public ResiliencePipeline<HttpResponseMessage> Pipeline { get; set; } = ResiliencePipeline<HttpResponseMessage>.Empty;
+    /// <inheritdoc />
+    public override ResiliencePipeline<HttpResponseMessage> Pipeline => EndpointPipeline;
 
     /// <summary>The breaker's state as last reported by the breaker.</summary>
     public ProviderCircuitState State => (ProviderCircuitState)Volatile.Read(ref _state);
-
-    /// <summary>The address of <paramref name="api"/>'s route on this endpoint.</summary>
-    public Uri UriFor(LlmApi api)
-    {
-        int index = (int)api;
-        return _routes[index] ??= new Uri(BaseUri, ProviderUpstream.RouteOf(api));
-    }
 
     /// <summary>
     /// Whether a call may be sent now: the breaker is closed, or its break (or the pending probe's turn) has passed so
     /// that the call may be the probe. Reads two fields; the clock only when the breaker is not closed.
     /// </summary>
-    public bool IsAvailable(TimeProvider time, out TimeSpan retryAfter)
+    public override bool IsAvailable(out TimeSpan retryAfter)
     {
         if (Volatile.Read(ref _state) == (int)ProviderCircuitState.Closed)
         {
@@ -77,11 +49,11 @@ internal sealed class ProviderEndpoint
     }
 
     /// <summary>The endpoint's health now.</summary>
-    public ProviderEndpointHealth GetHealth(TimeProvider time)
+    public ProviderEndpointHealth GetHealth()
     {
         var state = State;
         TimeSpan? retryAfter = null;
-        if (state != ProviderCircuitState.Closed && !IsAvailable(time, out var left))
+        if (state != ProviderCircuitState.Closed && !IsAvailable(out var left))
         {
             retryAfter = left;
         }

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 using IronRuntime.Pricing;
 using IronRuntime.Router;
-using IronRuntime.Router.Pipeline;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -12,10 +13,11 @@ using Polly.Timeout;
 namespace IronRuntime.Resilience.Internal;
 
 /// <summary>
-/// The resilience subsystem: the provider endpoints with one Polly pipeline each (circuit breaker → retry → attempt
-/// timeout), the failover routes, the check before the gate, and the state of every breaker.
+/// The resilience subsystem, the router's <see cref="ILlmUpstreamPolicy"/>: the provider endpoints with one Polly
+/// pipeline each (circuit breaker → retry → attempt timeout), the failover routes, the check before the gate, and the
+/// state of every breaker. The router's upstream stage does the sending, rebuilding and translating.
 /// </summary>
-internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
+internal sealed class ProviderResilience : ILlmUpstreamPolicy, IProviderHealth
 {
     private const int MaxCachedRoutes = 1024;
 
@@ -24,8 +26,8 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
     private readonly ProviderEndpoint _openAI;
     private readonly ProviderEndpoint _anthropic;
     private readonly Dictionary<string, FailoverTarget[]> _failover;
-    private readonly ConcurrentDictionary<(LlmProvider Provider, LlmApi Api, string Model), CallRoute> _routes = new();
-    private readonly CallRoute[] _directRoutes;
+    private readonly ConcurrentDictionary<(LlmProvider Provider, LlmApi Api, string Model), LlmUpstreamRoute> _routes = new();
+    private readonly FrozenDictionary<(LlmProvider Provider, LlmApi Api), LlmUpstreamRoute> _directRoutes;
     private readonly ILogger _logger;
     private readonly IModelPricing _pricing;
     private readonly long _defaultMaxOutputTokens;
@@ -39,39 +41,41 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
         _simulated = runtime.Router.UseSimulatedProvider;
         Options = runtime.Resilience;
         Time = time;
-        MaxResponseBodyBytes = runtime.Router.MaxResponseBodyBytes;
+        Timeouts = new LlmUpstreamTimeouts(Options.TotalTimeout, Options.FirstByteTimeout, Options.StreamIdleTimeout, Options.ConnectTimeout, Options.BreakDuration);
         _logger = loggerFactory.CreateLogger("IronRuntime.Resilience");
 
-        _openAI = new ProviderEndpoint(ResilienceOptions.OpenAIEndpoint, LlmProvider.OpenAI, runtime.Router.OpenAI.BaseUrl ?? LlmRouterOptions.DefaultOpenAIBaseUrl, runtime.Router.OpenAI.ApiKey);
-        _anthropic = new ProviderEndpoint(ResilienceOptions.AnthropicEndpoint, LlmProvider.Anthropic, runtime.Router.Anthropic.BaseUrl ?? LlmRouterOptions.DefaultAnthropicBaseUrl, runtime.Router.Anthropic.ApiKey);
+        _openAI = new ProviderEndpoint(ResilienceOptions.OpenAIEndpoint, LlmProvider.OpenAI, runtime.Router.OpenAI.BaseUrl ?? LlmRouterOptions.DefaultOpenAIBaseUrl, runtime.Router.OpenAI.ApiKey, time);
+        _anthropic = new ProviderEndpoint(ResilienceOptions.AnthropicEndpoint, LlmProvider.Anthropic, runtime.Router.Anthropic.BaseUrl ?? LlmRouterOptions.DefaultAnthropicBaseUrl, runtime.Router.Anthropic.ApiKey, time);
         var endpoints = new List<ProviderEndpoint> { _openAI, _anthropic };
         foreach (var (name, named) in Options.Endpoints)
         {
             string? key = named.ApiKey ?? (named.Provider == LlmProvider.Anthropic ? runtime.Router.Anthropic.ApiKey : runtime.Router.OpenAI.ApiKey);
-            endpoints.Add(new ProviderEndpoint(name, named.Provider, named.BaseUrl!, key));
+            endpoints.Add(new ProviderEndpoint(name, named.Provider, named.BaseUrl!, key, time));
         }
 
         _endpoints = [.. endpoints];
         _byName = _endpoints.ToDictionary(e => e.Name, StringComparer.OrdinalIgnoreCase);
         foreach (var endpoint in _endpoints)
         {
-            endpoint.Pipeline = BuildEndpointPipeline(endpoint);
+            endpoint.EndpointPipeline = BuildEndpointPipeline(endpoint);
         }
 
-        TotalPipeline = Options.TotalTimeout == Timeout.InfiniteTimeSpan
+        CallPipeline = Options.TotalTimeout == Timeout.InfiniteTimeSpan
             ? ResiliencePipeline<HttpResponseMessage>.Empty
             : new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }.AddTimeout(Options.TotalTimeout).Build();
         _failover = Options.Failover.Where(f => f.Value is { Count: > 0 }).ToDictionary(f => f.Key, f => f.Value.ToArray(), StringComparer.OrdinalIgnoreCase);
 
-        _directRoutes = new CallRoute[3 * 5];
+        var direct = new Dictionary<(LlmProvider, LlmApi), LlmUpstreamRoute>();
         foreach (var provider in Enum.GetValues<LlmProvider>())
         {
             foreach (var api in Enum.GetValues<LlmApi>())
             {
                 var endpoint = provider == LlmProvider.Anthropic ? _anthropic : _openAI;
-                _directRoutes[((int)provider * 5) + (int)api] = new CallRoute([new CallTarget(endpoint, null, api, api, IsOriginal: true)], null);
+                direct[(provider, api)] = new LlmUpstreamRoute([new LlmUpstreamTarget(endpoint, null, api, api, IsOriginal: true)], null);
             }
         }
+
+        _directRoutes = direct.ToFrozenDictionary();
     }
 
     /// <inheritdoc />
@@ -86,14 +90,11 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
     /// <summary>The runtime's clock.</summary>
     public TimeProvider Time { get; }
 
-    /// <summary>The largest non-streaming answer read, in bytes.</summary>
-    public int MaxResponseBodyBytes { get; }
+    /// <inheritdoc />
+    public LlmUpstreamTimeouts Timeouts { get; }
 
     /// <summary>The whole-call timeout around the attempts (empty when off).</summary>
-    public ResiliencePipeline<HttpResponseMessage> TotalPipeline { get; }
-
-    /// <summary>The subsystem's logger.</summary>
-    public ILogger Logger => _logger;
+    public ResiliencePipeline<HttpResponseMessage> CallPipeline { get; }
 
     /// <summary>The output limit to give a translated request that set none (Anthropic requires one): the model's maximum when known.</summary>
     public long DefaultMaxOutputTokens(string model)
@@ -105,7 +106,7 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
         var states = new ProviderEndpointHealth[_endpoints.Length];
         for (int i = 0; i < states.Length; i++)
         {
-            states[i] = _endpoints[i].GetHealth(Time);
+            states[i] = _endpoints[i].GetHealth();
         }
 
         return states;
@@ -117,9 +118,9 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
     /// to a provider without a key goes to a failover target that has one; when no target has a key the call is refused
     /// (401, nothing sent, nothing reserved, nothing counted by any breaker).
     /// </remarks>
-    public bool TryAdmit(LlmCall call, out UpstreamUnavailable unavailable)
+    public bool TryRoute(LlmCall call, [NotNullWhen(true)] out LlmUpstreamRoute? route, out LlmUpstreamUnavailable unavailable)
     {
-        var route = Resolve(call);
+        route = Resolve(call);
         var targets = route.Targets;
         int available = 0;
         int keyed = 0;
@@ -132,7 +133,7 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
             }
 
             keyed++;
-            if (target.Endpoint.IsAvailable(Time, out var retryAfter))
+            if (target.Endpoint.IsAvailable(out var retryAfter))
             {
                 available++;
             }
@@ -144,31 +145,27 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
 
         if (available == 0)
         {
-            unavailable = new UpstreamUnavailable(targets[0].Endpoint.Name, targets[0].Endpoint.Provider, soonest, MissingKey: keyed == 0);
+            unavailable = new LlmUpstreamUnavailable(targets[0].Endpoint.Name, targets[0].Endpoint.Provider, soonest, MissingKey: keyed == 0);
+            route = null;
             return false;
         }
 
-        if (available < targets.Length)
+        if (available < targets.Count)
         {
-            route = new CallRoute([.. targets.Where(t => HasKey(t.Endpoint) && t.Endpoint.IsAvailable(Time, out _))], call.Model);
+            route = new LlmUpstreamRoute([.. targets.Where(t => HasKey(t.Endpoint) && t.Endpoint.IsAvailable(out _))], call.Model);
         }
 
-        call.Targets = route;
-        call.FallbackModels = route.FallbackModels;
         unavailable = default;
         return true;
     }
 
-    private bool HasKey(ProviderEndpoint endpoint) => _simulated || endpoint.HasKey;
+    private bool HasKey(LlmUpstreamEndpoint endpoint) => _simulated || endpoint.HasKey;
 
-    /// <inheritdoc />
-    public DelegatingHandler CreateStage(ILlmCallCompletion completion) => new ResilienceStage(this, completion);
-
-    private CallRoute Resolve(LlmCall call)
+    private LlmUpstreamRoute Resolve(LlmCall call)
     {
         if (_failover.Count == 0)
         {
-            return _directRoutes[((int)call.Provider * 5) + (int)call.Api];
+            return _directRoutes[(call.Provider, call.Api)];
         }
 
         var key = (call.Provider, call.Api, call.Model);
@@ -186,10 +183,10 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
         return route;
     }
 
-    private CallRoute BuildRoute(LlmProvider provider, LlmApi api, string model)
+    private LlmUpstreamRoute BuildRoute(LlmProvider provider, LlmApi api, string model)
     {
         var primary = provider == LlmProvider.Anthropic ? _anthropic : _openAI;
-        var targets = new List<CallTarget> { new(primary, null, api, api, IsOriginal: true) };
+        var targets = new List<LlmUpstreamTarget> { new(primary, null, api, api, IsOriginal: true) };
         if (_failover.TryGetValue(model, out var fallbacks) || _failover.TryGetValue(ResilienceOptions.AnyModel, out fallbacks))
         {
             foreach (var fallback in fallbacks)
@@ -203,11 +200,11 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
                     continue;
                 }
 
-                targets.Add(new CallTarget(endpoint, targetModel, targetApi, api, IsOriginal: false));
+                targets.Add(new LlmUpstreamTarget(endpoint, targetModel, targetApi, api, IsOriginal: false));
             }
         }
 
-        return new CallRoute([.. targets], model);
+        return new LlmUpstreamRoute([.. targets], model);
     }
 
     /// <summary>The API a call of <paramref name="api"/> speaks at an endpoint of <paramref name="target"/>; Unknown when it cannot go there.</summary>
@@ -241,12 +238,12 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
             SamplingDuration = o.SamplingDuration,
             MinimumThroughput = o.MinimumThroughput,
             BreakDuration = o.BreakDuration,
-            ShouldHandle = args => new ValueTask<bool>(UpstreamFailures.IsFailure(args.Outcome)),
+            ShouldHandle = args => new ValueTask<bool>(LlmUpstreamFailures.IsFailure(args.Outcome)),
             OnOpened = args =>
             {
                 var now = time.GetUtcNow();
                 var previous = endpoint.Transition(ProviderCircuitState.Open, now + args.BreakDuration);
-                ResilienceLog.CircuitOpened(_logger, endpoint.Provider, endpoint.Name, args.BreakDuration.TotalSeconds, UpstreamFailures.Describe(args.Outcome));
+                ResilienceLog.CircuitOpened(_logger, endpoint.Provider, endpoint.Name, args.BreakDuration.TotalSeconds, LlmUpstreamFailures.Describe(args.Outcome));
                 Raise(endpoint, previous, ProviderCircuitState.Open, now, args.BreakDuration);
                 return default;
             },
@@ -278,11 +275,11 @@ internal sealed class ProviderResilience : IUpstreamResilience, IProviderHealth
                 UseJitter = true,
                 Delay = o.RetryBaseDelay,
                 MaxDelay = maxDelay,
-                ShouldHandle = args => new ValueTask<bool>(UpstreamFailures.IsRetryable(args.Outcome, maxDelay, time)),
-                DelayGenerator = args => new ValueTask<TimeSpan?>(UpstreamFailures.RetryAfter(args.Outcome.Result, time)),
+                ShouldHandle = args => new ValueTask<bool>(LlmUpstreamFailures.IsRetryable(args.Outcome, maxDelay, time)),
+                DelayGenerator = args => new ValueTask<TimeSpan?>(LlmUpstreamFailures.RetryAfter(args.Outcome.Result, time)),
                 OnRetry = args =>
                 {
-                    ResilienceLog.Retrying(_logger, endpoint.Name, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, UpstreamFailures.Describe(args.Outcome));
+                    ResilienceLog.Retrying(_logger, endpoint.Name, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, LlmUpstreamFailures.Describe(args.Outcome));
                     return default;
                 },
             });

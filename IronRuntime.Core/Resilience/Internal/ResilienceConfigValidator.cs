@@ -28,11 +28,8 @@ internal sealed class ResilienceConfigValidator : IValidateOptions<RuntimeConfig
             }
         }
 
-        Check(o.FailureRatio is > 0 and <= 1, $"FailureRatio must be in (0, 1]; it is {o.FailureRatio}.");
         Check(o.SamplingDuration >= MinBreak && o.SamplingDuration <= OneDay, $"SamplingDuration must be between 0.5 s and 1 day; it is {o.SamplingDuration}.");
         Check(o.BreakDuration >= MinBreak && o.BreakDuration <= OneDay, $"BreakDuration must be between 0.5 s and 1 day; it is {o.BreakDuration}.");
-        Check(o.MinimumThroughput >= 2, $"MinimumThroughput must be at least 2; it is {o.MinimumThroughput}.");
-        Check(o.MaxRetryAttempts is >= 0 and <= 10, $"MaxRetryAttempts must be between 0 and 10; it is {o.MaxRetryAttempts}.");
         Check(o.RetryBaseDelay >= TimeSpan.Zero && o.RetryBaseDelay <= OneDay, $"RetryBaseDelay must be between 0 and 1 day; it is {o.RetryBaseDelay}.");
         Check(o.MaxRetryDelay > TimeSpan.Zero && o.MaxRetryDelay <= OneDay, $"MaxRetryDelay must be between 0 (excluded) and 1 day; it is {o.MaxRetryDelay}.");
         Check(o.MaxRetryDelay >= o.RetryBaseDelay, $"MaxRetryDelay ({o.MaxRetryDelay}) cannot be shorter than RetryBaseDelay ({o.RetryBaseDelay}).");
@@ -88,7 +85,7 @@ internal sealed class ResilienceConfigValidator : IValidateOptions<RuntimeConfig
 
     private static LlmProvider? ModelProvider(string model)
     {
-        var provider = Router.Providers.ProviderDetector.DetectByModel(model, out _);
+        var provider = LlmModels.ProviderOf(model);
         return provider == LlmProvider.Unknown ? null : provider;
     }
 }

@@ -1,12 +1,12 @@
 using System.Net;
-using IronRuntime.Resilience.Internal;
+using IronRuntime.Router;
 using IronRuntime.Router.Errors;
 using Polly;
 
-namespace IronRuntime.Tests.Resilience;
+namespace IronRuntime.Tests.Upstream;
 
 /// <summary>What the breakers, retries and failover count as a failure of the provider.</summary>
-public sealed class UpstreamFailuresTests
+public sealed class LlmUpstreamFailuresTests
 {
     [TestCase(HttpStatusCode.InternalServerError)]
     [TestCase(HttpStatusCode.BadGateway)]
@@ -20,8 +20,8 @@ public sealed class UpstreamFailuresTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(UpstreamFailures.IsFailureStatus(response), Is.True);
-            Assert.That(UpstreamFailures.IsFailure(Outcome.FromResult(response)), Is.True);
+            Assert.That(LlmUpstreamFailures.IsFailureStatus(response), Is.True);
+            Assert.That(LlmUpstreamFailures.IsFailure(Outcome.FromResult(response)), Is.True);
         });
     }
 
@@ -37,8 +37,8 @@ public sealed class UpstreamFailuresTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(UpstreamFailures.IsFailureStatus(response), Is.False);
-            Assert.That(UpstreamFailures.IsFailure(Outcome.FromResult(response)), Is.False);
+            Assert.That(LlmUpstreamFailures.IsFailureStatus(response), Is.False);
+            Assert.That(LlmUpstreamFailures.IsFailure(Outcome.FromResult(response)), Is.False);
         });
     }
 
@@ -51,7 +51,7 @@ public sealed class UpstreamFailuresTests
     {
         using var response = new HttpResponseMessage(status);
 
-        Assert.That(UpstreamFailures.IsFailure(Outcome.FromResult(response)), Is.False);
+        Assert.That(LlmUpstreamFailures.IsFailure(Outcome.FromResult(response)), Is.False);
     }
 
     [Test]
@@ -59,11 +59,11 @@ public sealed class UpstreamFailuresTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(UpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new HttpRequestException("refused"))), Is.True);
-            Assert.That(UpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new IOException("cut"))), Is.True);
-            Assert.That(UpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new Polly.Timeout.TimeoutRejectedException())), Is.True);
-            Assert.That(UpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new OperationCanceledException())), Is.False);
-            Assert.That(UpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new InvalidDataException("too large"))), Is.False);
+            Assert.That(LlmUpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new HttpRequestException("refused"))), Is.True);
+            Assert.That(LlmUpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new IOException("cut"))), Is.True);
+            Assert.That(LlmUpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new Polly.Timeout.TimeoutRejectedException())), Is.True);
+            Assert.That(LlmUpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new OperationCanceledException())), Is.False);
+            Assert.That(LlmUpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new InvalidDataException("too large"))), Is.False);
         });
     }
 
@@ -79,7 +79,7 @@ public sealed class UpstreamFailuresTests
         using var response = new HttpResponseMessage(status);
         response.Headers.TryAddWithoutValidation(header, value);
 
-        Assert.That(UpstreamFailures.RetryAfter(response, TimeProvider.System), Is.EqualTo(TimeSpan.FromMilliseconds(expectedMs)));
+        Assert.That(LlmUpstreamFailures.RetryAfter(response, TimeProvider.System), Is.EqualTo(TimeSpan.FromMilliseconds(expectedMs)));
     }
 
     [Test]
@@ -96,9 +96,9 @@ public sealed class UpstreamFailuresTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(UpstreamFailures.RetryAfter(both, TimeProvider.System), Is.EqualTo(TimeSpan.FromMilliseconds(300)));
-            Assert.That(UpstreamFailures.RetryAfter(negative, TimeProvider.System), Is.EqualTo(TimeSpan.FromSeconds(9)));
-            Assert.That(UpstreamFailures.RetryAfter(garbage, TimeProvider.System), Is.Null);
+            Assert.That(LlmUpstreamFailures.RetryAfter(both, TimeProvider.System), Is.EqualTo(TimeSpan.FromMilliseconds(300)));
+            Assert.That(LlmUpstreamFailures.RetryAfter(negative, TimeProvider.System), Is.EqualTo(TimeSpan.FromSeconds(9)));
+            Assert.That(LlmUpstreamFailures.RetryAfter(garbage, TimeProvider.System), Is.Null);
         });
     }
 
@@ -115,9 +115,9 @@ public sealed class UpstreamFailuresTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(UpstreamFailures.RetryAfter(future, time), Is.EqualTo(TimeSpan.FromSeconds(45)));
-            Assert.That(UpstreamFailures.RetryAfter(past, time), Is.EqualTo(TimeSpan.Zero));
-            Assert.That(UpstreamFailures.RetryAfter(now, time), Is.EqualTo(TimeSpan.Zero));
+            Assert.That(LlmUpstreamFailures.RetryAfter(future, time), Is.EqualTo(TimeSpan.FromSeconds(45)));
+            Assert.That(LlmUpstreamFailures.RetryAfter(past, time), Is.EqualTo(TimeSpan.Zero));
+            Assert.That(LlmUpstreamFailures.RetryAfter(now, time), Is.EqualTo(TimeSpan.Zero));
         });
     }
 
@@ -131,7 +131,7 @@ public sealed class UpstreamFailuresTests
         response.Headers.TryAddWithoutValidation("retry-after-ms", "100");
         response.Headers.TryAddWithoutValidation("Retry-After", "1");
 
-        Assert.That(UpstreamFailures.RetryAfter(response, TimeProvider.System), Is.Null);
+        Assert.That(LlmUpstreamFailures.RetryAfter(response, TimeProvider.System), Is.Null);
     }
 
     [TestCase(10, true)]
@@ -142,7 +142,7 @@ public sealed class UpstreamFailuresTests
         using var response = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
         response.Headers.TryAddWithoutValidation("Retry-After", retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        Assert.That(UpstreamFailures.IsRetryable(Outcome.FromResult(response), TimeSpan.FromSeconds(30), TimeProvider.System), Is.EqualTo(expected));
+        Assert.That(LlmUpstreamFailures.IsRetryable(Outcome.FromResult(response), TimeSpan.FromSeconds(30), TimeProvider.System), Is.EqualTo(expected));
     }
 
     [Test]
@@ -150,7 +150,7 @@ public sealed class UpstreamFailuresTests
     {
         using var response = new HttpResponseMessage(HttpStatusCode.BadRequest);
 
-        Assert.That(UpstreamFailures.IsRetryable(Outcome.FromResult(response), TimeSpan.FromSeconds(30), TimeProvider.System), Is.False);
+        Assert.That(LlmUpstreamFailures.IsRetryable(Outcome.FromResult(response), TimeSpan.FromSeconds(30), TimeProvider.System), Is.False);
     }
 
     [Test]
@@ -160,17 +160,17 @@ public sealed class UpstreamFailuresTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(UpstreamFailures.Describe(Outcome.FromResult(response)), Is.EqualTo("HTTP 502"));
-            Assert.That(UpstreamFailures.Describe(Outcome.FromResult<HttpResponseMessage>(null!)), Is.EqualTo("no response"));
-            Assert.That(UpstreamFailures.Describe(Outcome.FromException<HttpResponseMessage>(new Polly.Timeout.TimeoutRejectedException())), Is.EqualTo("timed out before the first byte"));
-            Assert.That(UpstreamFailures.Describe(Outcome.FromException<HttpResponseMessage>(new IOException("cut"))), Is.EqualTo("IOException: cut"));
+            Assert.That(LlmUpstreamFailures.Describe(Outcome.FromResult(response)), Is.EqualTo("HTTP 502"));
+            Assert.That(LlmUpstreamFailures.Describe(Outcome.FromResult<HttpResponseMessage>(null!)), Is.EqualTo("no response"));
+            Assert.That(LlmUpstreamFailures.Describe(Outcome.FromException<HttpResponseMessage>(new Polly.Timeout.TimeoutRejectedException())), Is.EqualTo("timed out before the first byte"));
+            Assert.That(LlmUpstreamFailures.Describe(Outcome.FromException<HttpResponseMessage>(new IOException("cut"))), Is.EqualTo("IOException: cut"));
         });
     }
 
     [Test]
-    public void IsFailure_NoResponseNoException_False() => Assert.That(UpstreamFailures.IsFailure(Outcome.FromResult<HttpResponseMessage>(null!)), Is.False);
+    public void IsFailure_NoResponseNoException_False() => Assert.That(LlmUpstreamFailures.IsFailure(Outcome.FromResult<HttpResponseMessage>(null!)), Is.False);
 
     [Test]
     public void IsFailure_OpenCircuit_NotCountedAgain()
-        => Assert.That(UpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new Polly.CircuitBreaker.BrokenCircuitException())), Is.False);
+        => Assert.That(LlmUpstreamFailures.IsFailure(Outcome.FromException<HttpResponseMessage>(new Polly.CircuitBreaker.BrokenCircuitException())), Is.False);
 }

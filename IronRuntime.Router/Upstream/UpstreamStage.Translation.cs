@@ -1,38 +1,37 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using IronRuntime.Router;
-using IronRuntime.Router.Pipeline;
+using IronRuntime.Router.Internal;
 using IronRuntime.Router.Translation;
 
-namespace IronRuntime.Resilience.Internal;
+namespace IronRuntime.Router.Upstream;
 
-internal sealed partial class ResilienceStage
+internal sealed partial class UpstreamStage
 {
     /// <summary>The request in the target's API: Chat Completions as Messages, or Messages as Chat Completions.</summary>
-    private byte[] TranslateRequest(LlmCall call, CallTarget target) => target.Api == LlmApi.Messages
-        ? ChatToMessagesRequest.Translate(call.Body.Span, target.Model!, owner.DefaultMaxOutputTokens(target.Model!))
+    private byte[] TranslateRequest(LlmCall call, LlmUpstreamTarget target) => target.Api == LlmApi.Messages
+        ? ChatToMessagesRequest.Translate(call.Body.Span, target.Model!, policy.DefaultMaxOutputTokens(target.Model!))
         : MessagesToChatRequest.Translate(call.Body.Span, target.Model!);
 
     /// <summary>The target's answer in the client's API: the JSON body, the event stream, or the error's shape.</summary>
-    private async ValueTask<HttpResponseMessage> TranslateAsync(HttpResponseMessage response, LlmCall call, CallTarget target, CancellationToken cancellationToken)
+    private async ValueTask<HttpResponseMessage> TranslateAsync(HttpResponseMessage response, LlmCall call, LlmUpstreamTarget target, CancellationToken cancellationToken)
     {
         bool toChat = target.ClientApi == LlmApi.ChatCompletions;
         var original = response.Content;
         HttpContent translated;
         if (!response.IsSuccessStatusCode)
         {
-            byte[] error = await ResponseMeteringHandler.ReadLimitedAsync(original, owner.MaxResponseBodyBytes, cancellationToken).ConfigureAwait(false);
+            byte[] error = await HttpContents.ReadLimitedAsync(original, maxResponseBodyBytes, cancellationToken).ConfigureAwait(false);
             translated = Json(ErrorShapes.Translate(error, toAnthropic: !toChat));
         }
         else if (call.IsStreaming)
         {
             var upstream = await original.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             ISseTranslator translator = toChat
-                ? new MessagesToChatStream(owner.Time.GetUtcNow().ToUnixTimeSeconds(), call.InjectedStreamUsage || call.Request?.IncludeUsage == true)
+                ? new MessagesToChatStream(time.GetUtcNow().ToUnixTimeSeconds(), call.InjectedStreamUsage || call.Request?.IncludeUsage == true)
                 : new ChatToMessagesStream();
             translated = new StreamContent(new TranslatingSseStream(upstream, translator));
-            ResponseMeteringHandler.CopyHeaders(original, translated);
+            HttpContents.CopyHeaders(original, translated);
             response.Content = translated;
             return response;
         }
@@ -42,7 +41,7 @@ internal sealed partial class ResilienceStage
             try
             {
                 translated = Json(toChat
-                    ? MessagesToChatResponse.Translate(body, owner.Time.GetUtcNow().ToUnixTimeSeconds())
+                    ? MessagesToChatResponse.Translate(body, time.GetUtcNow().ToUnixTimeSeconds())
                     : ChatToMessagesResponse.Translate(body));
             }
             catch (JsonException ex)

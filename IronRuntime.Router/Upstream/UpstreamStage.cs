@@ -1,31 +1,34 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
-using IronRuntime.Router;
 using IronRuntime.Router.Errors;
+using IronRuntime.Router.Internal;
 using IronRuntime.Router.Pipeline;
 using IronRuntime.Router.Providers;
 using IronRuntime.Router.Requests;
 using IronRuntime.Router.Streaming;
+using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
-namespace IronRuntime.Resilience.Internal;
+namespace IronRuntime.Router.Upstream;
 
 /// <summary>
-/// The router's stage above the primary handler: sends a call to its targets in order — each through its endpoint's
-/// pipeline (circuit breaker → retry → attempt timeout) — within the whole-call timeout, and hands the first usable
-/// answer up. Everything happens before the first response byte reaches the agent: a non-streaming answer is read
-/// whole inside the attempt, a stream is handed up once its headers have arrived.
+/// Step 8 of the chain (<see cref="LlmRouter"/>), above the primary handler, only with an <see cref="ILlmUpstreamPolicy"/>:
+/// sends a call to the targets its route names, in order — each through its endpoint's pipeline — inside the policy's
+/// <see cref="ILlmUpstreamPolicy.CallPipeline"/>, and hands the first usable answer up. A target other than the routed
+/// one gets a rebuilt request (its address, key, model; translated when it speaks the other provider's API).
+/// Everything happens before the first response byte reaches the agent: a non-streaming answer is read whole inside the
+/// attempt, a stream is handed up once its headers have arrived.
 /// </summary>
-internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCallCompletion completion) : DelegatingHandler
+internal sealed partial class UpstreamStage(ILlmUpstreamPolicy policy, ILlmCallCompletion completion, TimeProvider time, int maxResponseBodyBytes, ILogger logger) : DelegatingHandler
 {
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (!request.Options.TryGetValue(LlmCall.OptionsKey, out var call) || call.Targets is not CallRoute route)
+        if (!request.Options.TryGetValue(LlmCall.OptionsKey, out var call) || call.Route is not { } route)
         {
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
@@ -34,7 +37,7 @@ internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCall
         Outcome<HttpResponseMessage> outcome;
         try
         {
-            outcome = await owner.TotalPipeline.ExecuteOutcomeAsync(
+            outcome = await policy.CallPipeline.ExecuteOutcomeAsync(
                 static (ctx, state) => state.Stage.SendToTargetsAsync(state.Request, state.Call, state.Route, ctx.CancellationToken),
                 context,
                 new StageState(this, request, call, route)).ConfigureAwait(false);
@@ -46,31 +49,31 @@ internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCall
 
         if (outcome.Exception is TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
         {
-            ResilienceLog.CallTimedOut(owner.Logger, call.CallerId, owner.Options.TotalTimeout.TotalSeconds);
+            UpstreamLog.CallTimedOut(logger, call.CallerId, policy.Timeouts.Total.TotalSeconds);
             return Failed(request, call, HttpStatusCode.GatewayTimeout, "iron_runtime_provider_timeout", "provider_timeout",
-                $"The call did not get an answer from {call.Provider} within its time limit of {owner.Options.TotalTimeout.TotalSeconds:0.###} s.");
+                $"The call did not get an answer from {call.Provider} within its time limit of {policy.Timeouts.Total.TotalSeconds:0.###} s.");
         }
 
         outcome.ThrowIfException();
         return outcome.Result!;
     }
 
-    private async ValueTask<Outcome<HttpResponseMessage>> SendToTargetsAsync(HttpRequestMessage request, LlmCall call, CallRoute route, CancellationToken cancellationToken)
+    private async ValueTask<Outcome<HttpResponseMessage>> SendToTargetsAsync(HttpRequestMessage request, LlmCall call, LlmUpstreamRoute route, CancellationToken cancellationToken)
     {
         HttpResponseMessage? lastResponse = null;
-        CallTarget? lastTarget = null;
+        LlmUpstreamTarget? lastTarget = null;
         Outcome<HttpResponseMessage> lastFailure = default;
-        UpstreamUnavailable? unavailable = null;
+        LlmUpstreamUnavailable? unavailable = null;
         var targets = route.Targets;
         try
         {
-            for (int i = 0; i < targets.Length; i++)
+            for (int i = 0; i < targets.Count; i++)
             {
                 var target = targets[i];
-                bool hasNext = i + 1 < targets.Length;
-                if (!target.Endpoint.IsAvailable(owner.Time, out var retryAfter))
+                bool hasNext = i + 1 < targets.Count;
+                if (!target.Endpoint.IsAvailable(out var retryAfter))
                 {
-                    unavailable ??= new UpstreamUnavailable(target.Endpoint.Name, target.Endpoint.Provider, retryAfter);
+                    unavailable ??= new LlmUpstreamUnavailable(target.Endpoint.Name, target.Endpoint.Provider, retryAfter);
                     LogFailover(call, target, hasNext ? targets[i + 1] : null, "its circuit is open");
                     continue;
                 }
@@ -79,12 +82,12 @@ internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCall
                 var outcome = await SendToTargetAsync(attempt, call, target, cancellationToken).ConfigureAwait(false);
                 if (outcome.Exception is BrokenCircuitException)
                 {
-                    unavailable ??= new UpstreamUnavailable(target.Endpoint.Name, target.Endpoint.Provider, owner.Options.BreakDuration);
+                    unavailable ??= new LlmUpstreamUnavailable(target.Endpoint.Name, target.Endpoint.Provider, policy.Timeouts.BreakDuration);
                     LogFailover(call, target, hasNext ? targets[i + 1] : null, "its circuit is open");
                     continue;
                 }
 
-                bool failed = UpstreamFailures.IsFailure(outcome);
+                bool failed = LlmUpstreamFailures.IsFailure(outcome);
                 if (!failed)
                 {
                     if (outcome.Exception is InvalidDataException tooLarge)
@@ -102,7 +105,7 @@ internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCall
                     return Outcome.FromResult(await FinishAsync(outcome.Result!, call, target, cancellationToken).ConfigureAwait(false));
                 }
 
-                LogFailover(call, target, hasNext ? targets[i + 1] : null, UpstreamFailures.Describe(outcome));
+                LogFailover(call, target, hasNext ? targets[i + 1] : null, LlmUpstreamFailures.Describe(outcome));
                 lastResponse?.Dispose();
                 lastResponse = outcome.Result;
                 lastTarget = target;
@@ -133,7 +136,7 @@ internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCall
     }
 
     /// <summary>One target: its endpoint's pipeline around the attempts.</summary>
-    private async ValueTask<Outcome<HttpResponseMessage>> SendToTargetAsync(HttpRequestMessage attempt, LlmCall call, CallTarget target, CancellationToken cancellationToken)
+    private async ValueTask<Outcome<HttpResponseMessage>> SendToTargetAsync(HttpRequestMessage attempt, LlmCall call, LlmUpstreamTarget target, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
@@ -162,10 +165,10 @@ internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCall
             {
                 // Buffered here so that a body cut short is retryable (the metering above reads it from memory) and
                 // what of it arrived is known: a cut answer is charged the output it carried.
-                body = new ArrayBufferWriter<byte>(ResponseMeteringHandler.InitialCapacity(response.Content, owner.MaxResponseBodyBytes));
-                await ResponseMeteringHandler.ReadLimitedAsync(response.Content, owner.MaxResponseBodyBytes, body, cancellationToken).ConfigureAwait(false);
+                body = new ArrayBufferWriter<byte>(HttpContents.InitialCapacity(response.Content, maxResponseBodyBytes));
+                await HttpContents.ReadLimitedAsync(response.Content, maxResponseBodyBytes, body, cancellationToken).ConfigureAwait(false);
                 var buffered = new ByteArrayContent(body.WrittenSpan.ToArray());
-                ResponseMeteringHandler.CopyHeaders(response.Content, buffered);
+                HttpContents.CopyHeaders(response.Content, buffered);
                 response.Content.Dispose();
                 response.Content = buffered;
             }
@@ -188,7 +191,7 @@ internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCall
     }
 
     /// <summary>The answer chosen: the call now belongs to the target that gave it.</summary>
-    private async ValueTask<HttpResponseMessage> FinishAsync(HttpResponseMessage response, LlmCall call, CallTarget target, CancellationToken cancellationToken)
+    private async ValueTask<HttpResponseMessage> FinishAsync(HttpResponseMessage response, LlmCall call, LlmUpstreamTarget target, CancellationToken cancellationToken)
     {
         call.Endpoint = target.Endpoint.Name;
         call.Provider = target.Endpoint.Provider;
@@ -199,7 +202,7 @@ internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCall
 
         if (call.IsStreaming && response.IsSuccessStatusCode)
         {
-            var timeouts = new StreamTimeouts(owner.Time, owner.Options.StreamIdleTimeout, Deadline(call));
+            var timeouts = new StreamTimeouts(time, policy.Timeouts.StreamIdle, Deadline(call));
             if (timeouts.IsEnabled)
             {
                 call.StreamTimeouts = timeouts;
@@ -216,17 +219,17 @@ internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCall
 
     private long Deadline(LlmCall call)
     {
-        var total = owner.Options.TotalTimeout;
+        var total = policy.Timeouts.Total;
         if (total == Timeout.InfiniteTimeSpan)
         {
             return long.MaxValue;
         }
 
-        return call.StartTimestamp + (long)(total.TotalSeconds * owner.Time.TimestampFrequency);
+        return call.StartTimestamp + (long)(total.TotalSeconds * time.TimestampFrequency);
     }
 
     /// <summary>A request for a target other than the one the call was routed to: its address, key, model and format.</summary>
-    private HttpRequestMessage BuildRequest(HttpRequestMessage original, LlmCall call, CallTarget target)
+    private HttpRequestMessage BuildRequest(HttpRequestMessage original, LlmCall call, LlmUpstreamTarget target)
     {
         byte[] body = target.Translates
             ? TranslateRequest(call, target)
@@ -262,14 +265,14 @@ internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCall
         => header.StartsWith("anthropic-", StringComparison.OrdinalIgnoreCase)
            || header.StartsWith("openai-", StringComparison.OrdinalIgnoreCase);
 
-    private HttpResponseMessage Unreachable(HttpRequestMessage request, LlmCall call, CallTarget target, Exception error)
+    private HttpResponseMessage Unreachable(HttpRequestMessage request, LlmCall call, LlmUpstreamTarget target, Exception error)
     {
-        ResilienceLog.EndpointFailed(owner.Logger, call.CallerId, target.Endpoint.Name, call.Attempts, error.Message);
+        UpstreamLog.EndpointFailed(logger, call.CallerId, target.Endpoint.Name, call.Attempts, error.Message);
         return error is TimeoutRejectedException
             ? Failed(request, call, HttpStatusCode.GatewayTimeout, "iron_runtime_provider_timeout", "provider_timeout",
-                $"{target.Endpoint.Provider} (endpoint '{target.Endpoint.Name}') did not start answering within {owner.Options.FirstByteTimeout.TotalSeconds:0.###} s, after {call.Attempts} attempt(s).")
+                $"{target.Endpoint.Provider} (endpoint '{target.Endpoint.Name}') did not start answering within {policy.Timeouts.FirstByte.TotalSeconds:0.###} s, after {call.Attempts} attempt(s).")
             : Failed(request, call, HttpStatusCode.BadGateway, "iron_runtime_provider_unreachable", "provider_unreachable",
-                $"{target.Endpoint.Provider} (endpoint '{target.Endpoint.Name}') could not be reached after {call.Attempts} attempt(s): {UnreachableCause.Describe(error, target.Endpoint.BaseUri, owner.Options.ConnectTimeout)}.");
+                $"{target.Endpoint.Provider} (endpoint '{target.Endpoint.Name}') could not be reached after {call.Attempts} attempt(s): {UnreachableCause.Describe(error, target.Endpoint.BaseUri, policy.Timeouts.Connect)}.");
     }
 
     private HttpResponseMessage Failed(HttpRequestMessage request, LlmCall call, HttpStatusCode status, string type, string code, string message)
@@ -279,13 +282,13 @@ internal sealed partial class ResilienceStage(ProviderResilience owner, ILlmCall
         return ProviderErrors.Create(call.AnthropicErrorShape, status, type, code, message, request);
     }
 
-    private void LogFailover(LlmCall call, CallTarget from, CallTarget? to, string reason)
+    private void LogFailover(LlmCall call, LlmUpstreamTarget from, LlmUpstreamTarget? to, string reason)
     {
         if (to is not null)
         {
-            ResilienceLog.FailingOver(owner.Logger, call.CallerId, from.Endpoint.Name, to.Endpoint.Name, to.Model ?? call.Model, reason);
+            UpstreamLog.FailingOver(logger, call.CallerId, from.Endpoint.Name, to.Endpoint.Name, to.Model ?? call.Model, reason);
         }
     }
 
-    private readonly record struct StageState(ResilienceStage Stage, HttpRequestMessage Request, LlmCall Call, CallRoute Route);
+    private readonly record struct StageState(UpstreamStage Stage, HttpRequestMessage Request, LlmCall Call, LlmUpstreamRoute Route);
 }

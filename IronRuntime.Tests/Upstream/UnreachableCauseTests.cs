@@ -1,8 +1,8 @@
 using System.Net.Sockets;
 using System.Security.Authentication;
-using IronRuntime.Resilience.Internal;
+using IronRuntime.Router.Upstream;
 
-namespace IronRuntime.Tests.Resilience;
+namespace IronRuntime.Tests.Upstream;
 
 /// <summary>The cause named in a 502 for the failures a real network is not needed to produce (TLS, connect timeout).</summary>
 public sealed class UnreachableCauseTests

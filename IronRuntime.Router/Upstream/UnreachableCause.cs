@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Security.Authentication;
 
-namespace IronRuntime.Resilience.Internal;
+namespace IronRuntime.Router.Upstream;
 
 /// <summary>
 /// Says in words why an endpoint could not be reached — name resolution, a refused connection, TLS, the connect
