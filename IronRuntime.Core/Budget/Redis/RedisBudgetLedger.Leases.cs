@@ -9,6 +9,7 @@ internal sealed partial class RedisBudgetLedger
     private readonly ConcurrentDictionary<string, RedisLease> _live = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<Deferred> _deferred = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _maintaining = new(1, 1);
     private readonly Task _loop;
 
     /// <summary>The leases this instance holds in Redis (calls alive, or settled while Redis was away).</summary>
@@ -21,6 +22,19 @@ internal sealed partial class RedisBudgetLedger
     /// <see cref="RedisBudgetOptions.RenewInterval"/>. Returns the number of deferred items still waiting.
     /// </summary>
     internal async Task<int> MaintainAsync()
+    {
+        await _maintaining.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return await MaintainOnceAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _maintaining.Release();
+        }
+    }
+
+    private async Task<int> MaintainOnceAsync()
     {
         await FlushDeferredAsync().ConfigureAwait(false);
         string[] ids = [.. _live.Keys];
@@ -81,8 +95,9 @@ internal sealed partial class RedisBudgetLedger
             RedisResult result;
             if (item.Lease.Local)
             {
-                RedisKey account = AccountKey(item.Lease.AgentId);
-                result = await db.ScriptEvaluateAsync(RedisBudgetScripts.Charge, new ChargeArgs(_global, account, _charged, item.Lease.Id, item.Actual)).ConfigureAwait(false);
+                string period = CurrentPeriod();
+                result = await db.ScriptEvaluateAsync(RedisBudgetScripts.Charge,
+                    new ChargeArgs(AccountKey(null, period), AccountKey(item.Lease.AgentId, period), _charged, item.Lease.Id, item.Actual)).ConfigureAwait(false);
                 lock (_localLock)
                 {
                     _localUnflushed -= item.Actual;
@@ -113,7 +128,7 @@ internal sealed partial class RedisBudgetLedger
         try
         {
             await WhenSettledAsync().ConfigureAwait(false);
-            await FlushDeferredAsync().ConfigureAwait(false);
+            await MaintainAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
@@ -122,6 +137,7 @@ internal sealed partial class RedisBudgetLedger
         }
 
         _stop.Dispose();
+        _maintaining.Dispose();
         if (_ownsConnection)
         {
             await _redis.DisposeAsync().ConfigureAwait(false);

@@ -25,14 +25,15 @@ internal sealed partial class RedisBudgetLedger : IBudgetLedger, IAsyncBudgetLed
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly string _instanceId;
-    private readonly RedisKey _global;
+    private readonly string _tag;
+    private readonly RedisKey _limitsKey;
+    private readonly TimeZoneInfo _zone;
     private readonly RedisKey _leases;
     private readonly RedisKey _charged;
-    private readonly string _accountPrefix;
     private readonly string _leasePrefix;
     private readonly string _ttlMs;
     private readonly string _chargeExpired;
-    private static readonly RedisValue[] SnapshotFields = ["limit", "spent", "reserved"];
+    private static readonly RedisValue[] SnapshotFields = ["spent", "reserved"];
     private readonly ConcurrentDictionary<string, decimal?> _limits = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _settling = new();
     private decimal? _globalLimit;
@@ -49,10 +50,11 @@ internal sealed partial class RedisBudgetLedger : IBudgetLedger, IAsyncBudgetLed
         _logger = logger;
         _instanceId = string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}");
         string tag = "{" + options.KeyPrefix + "}:";
-        _global = tag + "g";
+        _tag = tag;
+        _limitsKey = tag + "limits";
+        _zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
         _leases = tag + "lx";
         _charged = tag + "charged";
-        _accountPrefix = tag + "a:";
         _leasePrefix = tag + "l:";
         _ttlMs = ((long)options.LeaseDuration.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         _chargeExpired = options.ExpiredLeaseCharge == ExpiredLeaseCharge.WorstCase ? "1" : "0";
@@ -77,6 +79,7 @@ internal sealed partial class RedisBudgetLedger : IBudgetLedger, IAsyncBudgetLed
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
+            ReleaseIfInDoubt(agentId, args.LeaseId, ex);
             return TryReserveLocally(agentId, args.Fixed, args.Unit, minUnits, maxUnits, ex, out reservation);
         }
 
@@ -94,16 +97,42 @@ internal sealed partial class RedisBudgetLedger : IBudgetLedger, IAsyncBudgetLed
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
+            ReleaseIfInDoubt(agentId, args.LeaseId, ex);
             return (TryReserveLocally(agentId, args.Fixed, args.Unit, minUnits, maxUnits, ex, out reservation), reservation);
         }
 
         return (Reserved(agentId, args, result, out reservation), reservation);
     }
 
+    /// <summary>
+    /// A reservation whose script may have run although its answer never came (Redis died or the link broke after
+    /// sending): the call is refused, so the lease, if it exists, is kept renewed and released with nothing charged
+    /// once Redis answers (the settle script is idempotent; a lease that never came into being is a no-op).
+    /// </summary>
+    private void ReleaseIfInDoubt(string? agentId, string leaseId, Exception ex)
+    {
+        var status = ex switch
+        {
+            RedisConnectionException c => c.CommandStatus,
+            RedisTimeoutException t => t.Commandstatus,
+            ObjectDisposedException => CommandStatus.WaitingToBeSent,
+            _ => CommandStatus.Unknown,
+        };
+        if (status is CommandStatus.WaitingToBeSent or CommandStatus.WaitingInBacklog)
+        {
+            return;
+        }
+
+        var lease = new RedisLease(leaseId, agentId, 0, Local: false);
+        _live[leaseId] = lease;
+        _deferred.Enqueue(new Deferred(lease, 0));
+    }
+
     private ReserveArgs ReserveArguments(string? agentId, decimal fixedCost, decimal unitCost, long minUnits, long maxUnits)
     {
         string leaseId = string.Create(CultureInfo.InvariantCulture, $"{_instanceId}:{Interlocked.Increment(ref _nextLease)}");
-        return new ReserveArgs(_global, AccountKey(agentId), _leases, (RedisKey)(_leasePrefix + leaseId), _leasePrefix, leaseId, _chargeExpired,
+        string period = CurrentPeriod();
+        return new ReserveArgs(AccountKey(null, period), AccountKey(agentId, period), _limitsKey, LimitField(null), LimitField(agentId), _leases, (RedisKey)(_leasePrefix + leaseId), _leasePrefix, leaseId, _chargeExpired,
             RedisMoney.ToUnits(fixedCost), RedisMoney.ToUnits(unitCost), minUnits, maxUnits, _ttlMs);
     }
 
@@ -197,63 +226,76 @@ internal sealed partial class RedisBudgetLedger : IBudgetLedger, IAsyncBudgetLed
 
     public BudgetSnapshot GetSnapshot(string? agentId)
     {
+        RedisValue limit;
         RedisValue[] values;
         try
         {
             WhenSettledAsync().Wait(_options.CommandTimeoutMilliseconds);
-            values = Db.HashGet(AccountKey(agentId), SnapshotFields);
+            limit = Db.HashGet(_limitsKey, LimitField(agentId));
+            values = Db.HashGet(AccountKey(agentId, CurrentPeriod()), SnapshotFields);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
             throw new BudgetUnavailableException("The Redis budget ledger cannot be reached.", ex);
         }
 
-        return Snapshot(agentId, values);
+        return Snapshot(agentId, limit, values);
     }
 
     public async ValueTask<BudgetSnapshot> GetSnapshotAsync(string? agentId)
     {
+        RedisValue limit;
         RedisValue[] values;
         try
         {
             await WhenSettledAsync().ConfigureAwait(false);
-            values = await Db.HashGetAsync(AccountKey(agentId), SnapshotFields).ConfigureAwait(false);
+            limit = await Db.HashGetAsync(_limitsKey, LimitField(agentId)).ConfigureAwait(false);
+            values = await Db.HashGetAsync(AccountKey(agentId, CurrentPeriod()), SnapshotFields).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
             throw new BudgetUnavailableException("The Redis budget ledger cannot be reached.", ex);
         }
 
-        return Snapshot(agentId, values);
+        return Snapshot(agentId, limit, values);
     }
 
-    private static BudgetSnapshot Snapshot(string? agentId, RedisValue[] values)
+    private static BudgetSnapshot Snapshot(string? agentId, RedisValue limitValue, RedisValue[] values)
     {
-        decimal? limit = values[0].IsNull ? null : RedisMoney.ToUsd((long)values[0]);
-        return new BudgetSnapshot(agentId, limit, RedisMoney.ToUsd(values[1].IsNull ? 0 : (long)values[1]),
-            RedisMoney.ToUsd(values[2].IsNull ? 0 : (long)values[2]));
+        decimal? limit = limitValue.IsNull ? null : RedisMoney.ToUsd((long)limitValue);
+        return new BudgetSnapshot(agentId, limit, RedisMoney.ToUsd(values[0].IsNull ? 0 : (long)values[0]),
+            RedisMoney.ToUsd(values[1].IsNull ? 0 : (long)values[1]));
     }
 
     public bool HasLimit(string? agentId)
         => _globalLimit is not null || (agentId is not null && _limits.TryGetValue(agentId, out var limit) && limit is not null);
 
-    /// <summary>The key of an account: the global one for a null agent.</summary>
-    internal RedisKey AccountKey(string? agentId) => agentId is null ? _global : (RedisKey)(_accountPrefix + agentId);
+    /// <summary>The name of the current budget period (<c>all</c> without periods), on this instance's clock.</summary>
+    internal string CurrentPeriod() => RedisBudgetPeriods.Name(_options.Period, _zone, _timeProvider.GetUtcNow());
+
+    /// <summary>The key of an account in a period: the global one for a null agent.</summary>
+    internal RedisKey AccountKey(string? agentId, string period)
+        => agentId is null ? (RedisKey)(_tag + period + ":g") : (RedisKey)(_tag + period + ":a:" + agentId);
+
+    /// <summary>The field of an account's limit in the limits hash.</summary>
+    private static string LimitField(string? agentId) => agentId is null ? "g" : "a:" + agentId;
 
     private void WriteLimit(string? agentId, decimal? limit)
     {
         if (limit is { } value)
         {
-            Db.HashSet(AccountKey(agentId), "limit", RedisMoney.ToUnits(value));
+            Db.HashSet(_limitsKey, LimitField(agentId), RedisMoney.ToUnits(value));
         }
         else
         {
-            Db.HashDelete(AccountKey(agentId), "limit");
+            Db.HashDelete(_limitsKey, LimitField(agentId));
         }
     }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
+        // Deferred settlements first, before leases in doubt can expire: not waiting for the next renewal.
+        _ = MaintainAsync().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         try
         {
             if (_globalLimit is { } global)
@@ -281,22 +323,21 @@ internal sealed partial class RedisBudgetLedger : IBudgetLedger, IAsyncBudgetLed
         }
 
         var values = (RedisResult[])result!;
-        RaiseAlert(null, (long)values[0], values[1], charged);
+        RaiseAlert(null, (long)values[0], _globalLimit, charged);
         if (agentId is not null)
         {
-            RaiseAlert(agentId, (long)values[2], values[3], charged);
+            RaiseAlert(agentId, (long)values[1], _limits.GetValueOrDefault(agentId), charged);
         }
     }
 
-    private void RaiseAlert(string? agentId, long spent, RedisResult limitValue, long charged)
+    private void RaiseAlert(string? agentId, long spent, decimal? limitUsd, long charged)
     {
-        string? text = (string?)limitValue;
-        if (string.IsNullOrEmpty(text) || charged == 0)
+        if (limitUsd is null || charged == 0)
         {
             return;
         }
 
-        long limit = long.Parse(text, CultureInfo.InvariantCulture);
+        long limit = RedisMoney.ToUnits(limitUsd.Value);
         long before = spent - charged;
         decimal crossed = 0m;
         foreach (decimal threshold in _thresholds)
@@ -320,7 +361,7 @@ internal sealed partial class RedisBudgetLedger : IBudgetLedger, IAsyncBudgetLed
                                                      || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
                                                      || server.Message.StartsWith("READONLY", StringComparison.Ordinal)));
 
-    private sealed record ReserveArgs(RedisKey Global, RedisKey Agent, RedisKey Leases, RedisKey Lease, string LeasePrefix, string LeaseId,
+    private sealed record ReserveArgs(RedisKey Global, RedisKey Agent, RedisKey Limits, string GlobalField, string AgentField, RedisKey Leases, RedisKey Lease, string LeasePrefix, string LeaseId,
         string Charge, long Fixed, long Unit, long MinUnits, long MaxUnits, string Ttl);
 
     private sealed record SettleArgs(RedisKey Lease, RedisKey Leases, string LeaseId, long Actual);

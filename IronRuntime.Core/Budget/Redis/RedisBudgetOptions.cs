@@ -45,6 +45,16 @@ public sealed class RedisBudgetOptions
     [Range(typeof(decimal), "0", "1000000")]
     public decimal? LocalAllowance { get; set; }
 
+    /// <summary>
+    /// The period the limits apply to (global and per agent): <see cref="BudgetPeriod.None"/> (the default), daily,
+    /// weekly or monthly, calendar-aligned in <see cref="TimeZone"/>. A call is charged to the period it was reserved in.
+    /// </summary>
+    public BudgetPeriod Period { get; set; }
+
+    /// <summary>The time zone periods are aligned to (an IANA or Windows id). Default <c>UTC</c>.</summary>
+    [Required]
+    public string TimeZone { get; set; } = "UTC";
+
     /// <summary>Milliseconds a Redis command may take before the call is refused as unavailable. Default 2000.</summary>
     [Range(50, 60_000)]
     public int CommandTimeoutMilliseconds { get; set; } = 2000;

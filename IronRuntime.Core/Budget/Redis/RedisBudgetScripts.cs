@@ -4,7 +4,8 @@ namespace IronRuntime.Budget.Redis;
 
 /// <summary>
 /// The Lua scripts of the Redis ledger: each atomic step is one script, one round trip. Accounts are hashes
-/// (<c>limit</c>, <c>spent</c>, <c>reserved</c>, <c>expired</c>, in units of <see cref="RedisMoney"/>); a lease is a hash
+/// per period (<c>spent</c>, <c>reserved</c>, <c>expired</c>, in units of <see cref="RedisMoney"/>), the limits one hash
+/// (field <c>g</c>, <c>a:agent</c>); a lease is a hash
 /// (<c>amount</c>, <c>g</c>, <c>a</c>: the amount and the account keys it holds money in) plus its expiry in one sorted
 /// set. Time is Redis's own (<c>TIME</c>), so the instances' clocks never decide when a lease expires. Every key
 /// carries the prefix's hash tag, so the keys a script touches share one cluster slot.
@@ -52,10 +53,11 @@ internal static class RedisBudgetScripts
         local fixed = tonumber(@Fixed)
         local unit = tonumber(@Unit)
         local minu = tonumber(@MinUnits)
-        local function afford(key, maxu)
-          local v = redis.call('HMGET', key, 'limit', 'spent', 'reserved')
-          if not v[1] then return maxu end
-          local room = tonumber(v[1]) - tonumber(v[2] or 0) - tonumber(v[3] or 0) - fixed
+        local limits = redis.call('HMGET', @Limits, @GlobalField, @AgentField)
+        local function afford(key, limit, maxu)
+          if not limit then return maxu end
+          local v = redis.call('HMGET', key, 'spent', 'reserved')
+          local room = tonumber(limit) - tonumber(v[1] or 0) - tonumber(v[2] or 0) - fixed
           if room < 0 then return -1 end
           if unit <= 0 or maxu * unit <= room then return maxu end
           if minu == maxu then return -1 end
@@ -63,9 +65,9 @@ internal static class RedisBudgetScripts
           if a >= maxu then return maxu end
           return a
         end
-        local units = afford(@Global, tonumber(@MaxUnits))
+        local units = afford(@Global, limits[1], tonumber(@MaxUnits))
         local hasAgent = @Agent ~= @Global
-        if hasAgent and units >= minu then units = afford(@Agent, units) end
+        if hasAgent and units >= minu then units = afford(@Agent, limits[2], units) end
         if units < 0 or units < minu then return -1 end
         local amount = string.format('%.0f', fixed + units * unit)
         redis.call('HINCRBY', @Global, 'reserved', amount)
@@ -76,9 +78,9 @@ internal static class RedisBudgetScripts
         """);
 
     /// <summary>
-    /// Settles a lease: releases its amount and charges the actual cost on the accounts it holds money in. Idempotent:
-    /// a lease already settled (or expired and charged) is left alone and nil is returned. Otherwise returns
-    /// {global spent, global limit or '', agent spent, agent limit or ''} after the charge.
+    /// Settles a lease: releases its amount and charges the actual cost on the accounts it holds money in (those of
+    /// the period it was reserved in). Idempotent: a lease already settled (or expired and charged) is left alone and
+    /// nil is returned. Otherwise returns {global spent, agent spent} after the charge.
     /// </summary>
     public static readonly LuaScript Settle = LuaScript.Prepare("""
         local v = redis.call('HMGET', @Lease, 'amount', 'g', 'a')
@@ -88,30 +90,26 @@ internal static class RedisBudgetScripts
         redis.call('ZREM', @Leases, @LeaseId)
         redis.call('HINCRBY', v[2], 'reserved', release)
         local gs = redis.call('HINCRBY', v[2], 'spent', @Actual)
-        local gl = redis.call('HGET', v[2], 'limit') or ''
-        local as, al = gs, gl
+        local as = gs
         if v[3] ~= v[2] then
           redis.call('HINCRBY', v[3], 'reserved', release)
           as = redis.call('HINCRBY', v[3], 'spent', @Actual)
-          al = redis.call('HGET', v[3], 'limit') or ''
         end
-        return {gs, gl, as, al}
+        return {gs, as}
         """);
 
     /// <summary>
     /// Charges spent money that had no lease in Redis (calls made on the local allowance while Redis was away), once
-    /// per charge id. Returns {global spent, global limit or '', agent spent, agent limit or ''}, or nil when done before.
+    /// per charge id. Returns {global spent, agent spent}, or nil when done before.
     /// </summary>
     public static readonly LuaScript Charge = LuaScript.Prepare("""
         if redis.call('HSETNX', @Done, @ChargeId, @Amount) == 0 then return nil end
         local gs = redis.call('HINCRBY', @Global, 'spent', @Amount)
-        local gl = redis.call('HGET', @Global, 'limit') or ''
-        local as, al = gs, gl
+        local as = gs
         if @Agent ~= @Global then
           as = redis.call('HINCRBY', @Agent, 'spent', @Amount)
-          al = redis.call('HGET', @Agent, 'limit') or ''
         end
-        return {gs, gl, as, al}
+        return {gs, as}
         """);
 
     /// <summary>

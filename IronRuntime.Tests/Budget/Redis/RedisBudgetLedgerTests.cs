@@ -105,20 +105,20 @@ public sealed class RedisBudgetLedgerTests
         alive.Settle(kept, 0.0000005m);
         Assert.That(alive.GetSnapshot(null), Is.EqualTo(new BudgetSnapshot(null, null, 0.0000035m, 0m)));
         await using var redis = await ConnectAsync(_server);
-        Assert.That((long)await redis.GetDatabase().HashGetAsync("{" + prefix + "}:g", "expired"), Is.EqualTo(3000));
+        Assert.That((long)await redis.GetDatabase().HashGetAsync("{" + prefix + "}:all:g", "expired"), Is.EqualTo(3000));
     }
 
     [Test]
     public async Task Lease_Renewed_OutlivesItsDuration()
     {
         string prefix = Prefix();
-        var lease = TimeSpan.FromMilliseconds(600);
+        var lease = TimeSpan.FromMilliseconds(2000); // renewed every 400 ms: room for a loaded machine
         var ledger = await LedgerAsync(prefix, lease);
         var other = await LedgerAsync(prefix, lease);
         Assert.That(ledger.TryReserve(null, 0.000002m, 0m, 0, 0, out var r), Is.True);
-        for (int i = 0; i < 6; i++)
+        for (int i = 0; i < 10; i++)
         {
-            await Task.Delay(200);
+            await Task.Delay(400);
             await ledger.MaintainAsync();
             await other.MaintainAsync();
         }
@@ -181,6 +181,7 @@ public sealed class RedisBudgetLedgerTests
         var a = await LedgerAsync(prefix, thresholds: [0.5m, 1m]);
         var b = await LedgerAsync(prefix, thresholds: [0.5m, 1m]);
         a.SetLimit(null, 0.001m);
+        b.SetLimit(null, 0.001m); // every instance configures the same limits
         var alerts = new System.Collections.Concurrent.ConcurrentQueue<BudgetAlert>();
         a.ThresholdCrossed += (_, e) => alerts.Enqueue(e);
         b.ThresholdCrossed += (_, e) => alerts.Enqueue(e);
@@ -195,6 +196,47 @@ public sealed class RedisBudgetLedgerTests
         await b.WhenSettledAsync();
         Assert.That(alerts.Select(x => x.Threshold).Order().ToArray(), Is.EqualTo(new[] { 0.5m, 1m }));
     }
+
+    [Test]
+    public async Task Period_ConcurrentCallsStraddleMidnightInTheZone_EachChargedOnceToThePeriodItWasReservedIn()
+    {
+        string prefix = Prefix();
+        // 23:59:59.5 in Paris on 2026-11-26 (UTC+1): the day ends half a second later.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 22, 59, 59, 500, TimeSpan.Zero));
+        var options = new RedisBudgetOptions { KeyPrefix = prefix, Period = BudgetPeriod.Daily, TimeZone = "Europe/Paris", RenewInterval = TimeSpan.FromHours(1) };
+        await using var ledger = new RedisBudgetLedger(await ConnectAsync(_server), ownsConnection: true, options, [], time, NullLogger.Instance);
+        ledger.SetLimit(null, 0.0001m); // 100,000 units a day; each call reserves 1,000 and is charged 600
+
+        var before = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => Task.Run(async () => await ledger.TryReserveAsync("a", 0.000001m, 0m, 0, 0))));
+        var settling = before.Take(30).Select(r => Task.Run(() => ledger.Settle(r.Reservation, 0.0000006m))).ToList();
+        time.Advance(TimeSpan.FromSeconds(1)); // midnight in Paris, while calls are being reserved and settled
+        var after = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Task.Run(async () => await ledger.TryReserveAsync("a", 0.000001m, 0m, 0, 0))));
+        settling.AddRange(before.Skip(30).Concat(after).Select(r => Task.Run(() => ledger.Settle(r.Reservation, 0.0000006m))));
+        await Task.WhenAll(settling);
+        await ledger.WhenSettledAsync();
+
+        Assert.That(before.Concat(after).All(r => r.Reserved), Is.True, "a new day starts from an empty account: 100 fit again");
+        await using var redis = await ConnectAsync(_server);
+        var db = redis.GetDatabase();
+        var day1 = await db.HashGetAsync("{" + prefix + "}:d2026-11-26:g", ["spent", "reserved"]);
+        var day2 = await db.HashGetAsync("{" + prefix + "}:d2026-11-27:g", ["spent", "reserved"]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(((long)day1[0], (long)day1[1]), Is.EqualTo((60 * 600L, 0L)), "the 60 calls reserved on the 26th are charged there, whenever they ended");
+            Assert.That(((long)day2[0], (long)day2[1]), Is.EqualTo((100 * 600L, 0L)), "the 100 reserved on the 27th there");
+            Assert.That(ledger.GetSnapshot(null), Is.EqualTo(new BudgetSnapshot(null, 0.0001m, 0.00006m, 0m)), "the snapshot is the current day's");
+        });
+    }
+
+    [TestCase(BudgetPeriod.None, "2026-11-29T23:30:00Z", "UTC", "all")]
+    [TestCase(BudgetPeriod.Daily, "2026-11-29T23:30:00Z", "UTC", "d2026-11-29")]
+    [TestCase(BudgetPeriod.Daily, "2026-11-29T23:30:00Z", "Europe/Paris", "d2026-11-30")]
+    [TestCase(BudgetPeriod.Weekly, "2026-11-29T23:30:00Z", "UTC", "w2026-11-23")] // a Sunday: the week began Monday the 23rd
+    [TestCase(BudgetPeriod.Weekly, "2026-11-29T23:30:00Z", "Europe/Paris", "w2026-11-30")] // already Monday in Paris
+    [TestCase(BudgetPeriod.Monthly, "2026-11-30T23:30:00Z", "UTC", "m2026-11")]
+    [TestCase(BudgetPeriod.Monthly, "2026-11-30T23:30:00Z", "Asia/Tokyo", "m2026-12")]
+    public void PeriodName_CalendarAlignedInTheZone(BudgetPeriod period, string utc, string zone, string expected)
+        => Assert.That(RedisBudgetPeriods.Name(period, TimeZoneInfo.FindSystemTimeZoneById(zone), DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture)), Is.EqualTo(expected));
 
     private static string Prefix() => "t" + Guid.NewGuid().ToString("N")[..12];
 
