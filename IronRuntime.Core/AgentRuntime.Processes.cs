@@ -23,7 +23,10 @@ public sealed partial class AgentRuntime
     /// <exception cref="FileNotFoundException">The file or its interpreter does not exist.</exception>
     /// <exception cref="DirectoryNotFoundException">The working directory does not exist.</exception>
     /// <exception cref="ArgumentException">The id is taken, the file is not executable, or an extra environment value, an argument or the interpreter carries a real key.</exception>
-    /// <exception cref="InvalidOperationException">The process could not be started, or the host may not run it as <see cref="ProcessAgentOptions.User"/>.</exception>
+    /// <exception cref="InvalidOperationException">The process could not be started, or the host may not run it as <see cref="ProcessAgentOptions.User"/>.
+    /// On Linux the agent is started through <c>setsid</c>: an executable file the kernel then cannot run (its <c>#!</c> line
+    /// names a missing program) does not throw; the agent starts and ends <see cref="AgentStatus.Exited"/> with exit code 127,
+    /// the reason on its standard error.</exception>
     /// <exception cref="PlatformNotSupportedException"><see cref="ProcessAgentOptions.User"/> or <see cref="ProcessAgentOptions.Group"/> is set and this is not Linux.</exception>
     /// <remarks>
     /// Nothing is left behind when the start fails: no agent is registered and no process runs. On Linux the first
