@@ -8,6 +8,9 @@ internal sealed partial class BudgetGate
     /// <summary>Error type of a call refused because the shared budget ledger (Redis) cannot be reached.</summary>
     public const string BudgetUnavailableType = "iron_runtime_budget_unavailable";
 
+    /// <summary>The <c>Retry-After</c> of that 503: the ledger's client reconnects in the background meanwhile.</summary>
+    private static readonly TimeSpan UnavailableRetryAfter = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// Enters the call; when the ledger cannot be reached (a shared ledger that fails closed) the call is refused with
     /// 503 and nothing is reserved or charged.
@@ -21,7 +24,8 @@ internal sealed partial class BudgetGate
         catch (BudgetUnavailableException)
         {
             return LlmGateDecision.Deny(HttpStatusCode.ServiceUnavailable, BudgetUnavailableType, "budget_unavailable",
-                "IronRuntime cannot reach the shared budget ledger, so it cannot hold this call to its budget; the call was not sent and nothing was charged. Retry later.");
+                "IronRuntime cannot reach the shared budget ledger, so it cannot hold this call to its budget; the call was not sent and nothing was charged. Retry after 1 s.")
+                .WithRetryAfter(UnavailableRetryAfter);
         }
     }
 

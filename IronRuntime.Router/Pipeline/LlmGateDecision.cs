@@ -41,6 +41,14 @@ public readonly struct LlmGateDecision
     /// <summary>The request member a denial is about (OpenAI's error <c>param</c>), or <see langword="null"/>.</summary>
     public string? Param { get; }
 
+    /// <summary>For a denial the client may retry: when, sent as the <c>Retry-After</c> header; otherwise <see langword="null"/>.</summary>
+    public TimeSpan? RetryAfter { get; private init; }
+
+    /// <summary>The same denial, telling the client when to retry (the <c>Retry-After</c> header, whole seconds, at least 1).</summary>
+    /// <param name="retryAfter">When the client may retry.</param>
+    /// <returns>The decision with <see cref="RetryAfter"/> set.</returns>
+    public LlmGateDecision WithRetryAfter(TimeSpan retryAfter) => this with { RetryAfter = retryAfter };
+
     /// <summary>Admits the call.</summary>
     /// <param name="lease">What the gate holds until the call ends, if anything.</param>
     /// <param name="maxOutputTokens">An output limit to impose when the request set none.</param>

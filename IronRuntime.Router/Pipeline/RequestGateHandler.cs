@@ -23,8 +23,15 @@ internal sealed class RequestGateHandler(ILlmRequestGate gate, ILlmCallCompletio
             call.StatusCode = (int)decision.StatusCode;
             RouterLog.CallDenied(logger, call.CallerId, call.Model, call.StatusCode, decision.ErrorType, decision.Message);
             completion.Complete(call, LlmCallOutcome.Denied);
-            return ProviderErrors.Create(call.AnthropicErrorShape, decision.StatusCode, decision.ErrorType ?? "iron_runtime_denied",
+            var refused = ProviderErrors.Create(call.AnthropicErrorShape, decision.StatusCode, decision.ErrorType ?? "iron_runtime_denied",
                 decision.ErrorCode, decision.Message ?? "The call was denied by IronRuntime.", request, decision.Param);
+            if (decision.RetryAfter is { } retryAfter)
+            {
+                refused.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(
+                    TimeSpan.FromSeconds(Math.Max(1L, (long)Math.Ceiling(retryAfter.TotalSeconds))));
+            }
+
+            return refused;
         }
 
         call.Lease = decision.Lease;

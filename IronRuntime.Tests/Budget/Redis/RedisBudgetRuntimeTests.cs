@@ -38,6 +38,7 @@ public sealed class RedisBudgetRuntimeTests
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
             Assert.That(error.GetProperty("type").GetString(), Is.EqualTo("iron_runtime_budget_unavailable"));
             Assert.That(error.GetProperty("code").GetString(), Is.EqualTo("budget_unavailable"));
+            Assert.That(response.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(1)), "Retry-After");
             Assert.That(h.Fake.ArrivedCount, Is.Zero);
         });
     }
@@ -56,6 +57,7 @@ public sealed class RedisBudgetRuntimeTests
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
             Assert.That(doc.RootElement.GetProperty("type").GetString(), Is.EqualTo("error"));
             Assert.That(doc.RootElement.GetProperty("error").GetProperty("type").GetString(), Is.EqualTo("iron_runtime_budget_unavailable"));
+            Assert.That(response.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(1)), "Retry-After");
             Assert.That(h.Fake.ArrivedCount, Is.Zero);
         });
     }
