@@ -138,7 +138,7 @@ public sealed partial class AgentRuntime
 
     private void OnOutput(AgentHandle handle, ILogger agentLogger, bool isError, string line)
     {
-        handle.Output!.Add(new AgentOutputLine(_timeProvider.GetUtcNow(), isError, line));
+        handle.Output!.Add(_timeProvider, isError, line);
         CoreLog.AgentOutput(agentLogger, handle.AgentId, isError ? "stderr" : "stdout", line);
     }
 

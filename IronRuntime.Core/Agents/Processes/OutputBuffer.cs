@@ -14,14 +14,23 @@ internal sealed class OutputBuffer
         _lines = new AgentOutputLine[capacity];
     }
 
-    public void Add(AgentOutputLine line)
+    /// <summary>
+    /// Adds a line stamped with <paramref name="clock"/>'s time, read under the ring's lock: the standard output and
+    /// standard error readers add from two threads, and a stamp read before the lock could land after a later one.
+    /// </summary>
+    public void Add(TimeProvider clock, bool isError, string text)
     {
         lock (_lock)
         {
-            _lines[_next] = line;
-            _next = (_next + 1) % _lines.Length;
-            _count = Math.Min(_count + 1, _lines.Length);
+            AddLocked(new AgentOutputLine(clock.GetUtcNow(), isError, text));
         }
+    }
+
+    private void AddLocked(AgentOutputLine line)
+    {
+        _lines[_next] = line;
+        _next = (_next + 1) % _lines.Length;
+        _count = Math.Min(_count + 1, _lines.Length);
     }
 
     /// <summary>The kept lines, oldest first.</summary>
