@@ -25,9 +25,9 @@ areas=("$@")
 spec() {
   case "$1" in
     ledger)   echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Budget/InMemoryBudgetLedger.cs,**/Budget/BudgetGate.cs,**/Budget/BudgetLease.cs,**/Budget/CallCost.cs|Budget/InMemoryBudgetLedgerTests.cs Budget/LedgerAffordabilityTests.cs Budget/ReservationBoundsTests.cs Budget/BudgetEnforcementTests.cs Budget/BudgetRandomizedTests.cs" ;;
-    pricing)  echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Pricing/**/*.cs|Pricing/*Tests.cs Pipeline/RecordedAnswerTests.cs" ;;
-    usage)    echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Usage/**/*.cs,**/Streaming/SseUsageAccumulator.cs|Usage/*Tests.cs Streaming/SseUsageAccumulatorTests.cs Pipeline/RecordedAnswerTests.cs" ;;
-    sse)      echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Streaming/SseEventReader.cs,**/Streaming/SseEvent.cs|Streaming/SseEventReaderTests.cs Streaming/SseMeteringStreamTests.cs Streaming/SseUsageAccumulatorTests.cs" ;;
+    pricing)  echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Pricing/**/*.cs|Pricing/*Tests.cs" ;;
+    usage)    echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Usage/**/*.cs,**/Streaming/SseUsageAccumulator.cs|Usage/*Tests.cs Streaming/SseUsageAccumulatorTests.cs" ;;
+    sse)      echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Streaming/SseEventReader*.cs,**/Streaming/SseEvent.cs,**/Streaming/SseInputBuffer.cs|Streaming/SseEventReaderTests.cs Streaming/SseUsageAccumulatorTests.cs" ;;
     proxy)    echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Proxy/TokenDigest.cs,**/Proxy/AgentTokenRegistry.cs,**/Proxy/ProxyHeaders.cs,**/Proxy/ProxyRequestHandler.cs,**/Providers/ProviderUpstream.cs|Proxy/TokenDigestTests.cs Proxy/AgentTokenRegistryTests.cs Proxy/ProxyHeadersTests.cs Proxy/LlmProxyTests.cs Proxy/ProxyBoundaryTests.cs Providers/*Tests.cs" ;;
     failures) echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Resilience/Internal/UpstreamFailures.cs|Resilience/UpstreamFailuresTests.cs Resilience/RetryTests.cs Resilience/CircuitBreakerTests.cs" ;;
     pii)      echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Pii/Detectors/*.cs,**/Pii/Internal/PiiTextScanner.cs,**/Pii/Internal/PiiChecksums.cs|Pii/*Tests.cs" ;;
@@ -67,6 +67,10 @@ for area in "${areas[@]}"; do
   scratch="$(mktemp -d /tmp/ironruntime-mutation.XXXXXX)"
   scratches+=("$scratch")
   prepare "$scratch" "$project" "$tests"
+  # perTest coverage: each mutant runs only the tests that reached it in the initial run (Stryker's default, stated
+  # here so that a config change elsewhere cannot turn it into "all tests for every mutant").
+  printf '{"stryker-config":{"coverage-analysis":"perTest","additional-timeout":10000}}\n' \
+    >"$scratch/IronRuntime.Tests/stryker-config.json"
   args=(--project "$(basename "$project")" --test-project IronRuntime.Tests.csproj
         --concurrency "${STRYKER_CONCURRENCY:-1}"
         --reporter json --reporter markdown --reporter progress
