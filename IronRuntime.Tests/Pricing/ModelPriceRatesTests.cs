@@ -235,6 +235,26 @@ public sealed class ModelPriceRatesTests
         Assert.That(PriceOf("gpt-4o").CostOf(new TokenUsage(100, 0, ServerToolUses: 4)), Is.EqualTo(0.00025m));
     }
 
+    [Test]
+    public void WebSearchPerQueryAt_SizeWithoutItsOwnPrice_FallsBackToTheGeneralPrice()
+    {
+        var general = new ModelPrice { InputPerToken = 0.000001m, OutputPerToken = 0.000002m, WebSearchPerQuery = 0.01m };
+        ModelPrice sized = general with { WebSearchLowContextPerQuery = 0.002m, WebSearchMediumContextPerQuery = 0.004m, WebSearchHighContextPerQuery = 0.008m };
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(general.WebSearchPerQueryAt("low"), Is.EqualTo(0.01m));
+            Assert.That(general.WebSearchPerQueryAt("medium"), Is.EqualTo(0.01m));
+            Assert.That(general.WebSearchPerQueryAt("high"), Is.EqualTo(0.01m));
+            Assert.That(general.WebSearchPerQueryAt(null), Is.EqualTo(0.01m));
+            Assert.That(sized.WebSearchPerQueryAt("low"), Is.EqualTo(0.002m));
+            Assert.That(sized.WebSearchPerQueryAt("medium"), Is.EqualTo(0.004m));
+            Assert.That(sized.WebSearchPerQueryAt("high"), Is.EqualTo(0.008m));
+            Assert.That(sized.WebSearchPerQueryAt(null), Is.EqualTo(0.004m));
+            Assert.That(new ModelPrice { InputPerToken = 0m, OutputPerToken = 0m }.WebSearchPerQueryAt("high"), Is.Null);
+        }
+    }
+
     private static ModelPrice PriceOf(string model)
     {
         Assert.That(Shipped.TryGetPrice(model, out ModelPrice? price), Is.True, model);
