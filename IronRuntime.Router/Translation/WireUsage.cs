@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Translation;
 
@@ -8,15 +9,15 @@ internal static class WireUsage
     /// <summary>OpenAI Chat Completions <c>usage</c>: prompt tokens include the cached ones.</summary>
     public static void WriteChat(Utf8JsonWriter writer, TokenUsage usage)
     {
-        writer.WriteStartObject("usage"u8);
-        writer.WriteNumber("prompt_tokens"u8, usage.InputTokens);
-        writer.WriteNumber("completion_tokens"u8, usage.OutputTokens);
-        writer.WriteNumber("total_tokens"u8, usage.TotalTokens);
-        writer.WriteStartObject("prompt_tokens_details"u8);
-        writer.WriteNumber("cached_tokens"u8, usage.CachedInputTokens);
+        writer.WriteStartObject(WireJson.Usage);
+        writer.WriteNumber(ChatCompletionsWire.PromptTokens, usage.InputTokens);
+        writer.WriteNumber(ChatCompletionsWire.CompletionTokens, usage.OutputTokens);
+        writer.WriteNumber(ChatCompletionsWire.TotalTokens, usage.TotalTokens);
+        writer.WriteStartObject(ChatCompletionsWire.PromptTokensDetails);
+        writer.WriteNumber(ChatCompletionsWire.CachedTokens, usage.CachedInputTokens);
         writer.WriteEndObject();
-        writer.WriteStartObject("completion_tokens_details"u8);
-        writer.WriteNumber("reasoning_tokens"u8, usage.ReasoningTokens);
+        writer.WriteStartObject(ChatCompletionsWire.CompletionTokensDetails);
+        writer.WriteNumber(ChatCompletionsWire.ReasoningTokens, usage.ReasoningTokens);
         writer.WriteEndObject();
         writer.WriteEndObject();
     }
@@ -24,11 +25,11 @@ internal static class WireUsage
     /// <summary>Anthropic <c>usage</c>: <c>input_tokens</c> excludes the tokens read from or written to the cache.</summary>
     public static void WriteAnthropic(Utf8JsonWriter writer, TokenUsage usage)
     {
-        writer.WriteStartObject("usage"u8);
-        writer.WriteNumber("input_tokens"u8, Math.Max(0, usage.InputTokens - usage.CachedInputTokens - usage.CacheCreationInputTokens));
-        writer.WriteNumber("cache_creation_input_tokens"u8, usage.CacheCreationInputTokens);
-        writer.WriteNumber("cache_read_input_tokens"u8, usage.CachedInputTokens);
-        writer.WriteNumber("output_tokens"u8, usage.OutputTokens);
+        writer.WriteStartObject(WireJson.Usage);
+        writer.WriteNumber(MessagesWire.InputTokens, Math.Max(0, usage.InputTokens - usage.CachedInputTokens - usage.CacheCreationInputTokens));
+        writer.WriteNumber(MessagesWire.CacheCreationInputTokens, usage.CacheCreationInputTokens);
+        writer.WriteNumber(MessagesWire.CacheReadInputTokens, usage.CachedInputTokens);
+        writer.WriteNumber(MessagesWire.OutputTokens, usage.OutputTokens);
         writer.WriteEndObject();
     }
 }

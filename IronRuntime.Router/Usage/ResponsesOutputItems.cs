@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Usage;
 
@@ -31,9 +32,9 @@ internal static class ResponsesOutputItems
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                bool type = reader.ValueTextEquals("type"u8);
+                bool type = reader.ValueTextEquals(WireJson.Type);
                 reader.Read();
-                if (type && reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("web_search_call"u8))
+                if (type && reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(ResponsesWire.WebSearchCall))
                 {
                     calls++;
                 }
