@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Simulation;
 
@@ -27,7 +28,7 @@ internal static partial class ProviderWireWriter
         writer.WriteString("finish_reason"u8, reply.Truncated ? "length"u8 : "stop"u8);
         writer.WriteEndObject();
         writer.WriteEndArray();
-        WriteChatUsage(writer, reply.Usage);
+        WireUsage.WriteChat(writer, reply.Usage, allDetails: true);
         writer.WriteString("service_tier"u8, "default"u8);
         ProviderJson.WriteString(writer, "system_fingerprint"u8, reply.SystemFingerprint);
         writer.WriteEndObject();
@@ -68,7 +69,7 @@ internal static partial class ProviderWireWriter
             WriteChunkHeader(writer, reply);
             writer.WriteStartArray("choices"u8);
             writer.WriteEndArray();
-            WriteChatUsage(writer, reply.Usage);
+            WireUsage.WriteChat(writer, reply.Usage, allDetails: true);
             if (reply.IncludeObfuscation)
             {
                 WriteObfuscation(writer, reply.ObfuscationSeed, sequence, payloadLength: 0);
@@ -105,14 +106,7 @@ internal static partial class ProviderWireWriter
     private static ReadOnlyMemory<byte> EndChunk(FrameBuffer frames, ProviderReply reply, Utf8JsonWriter writer, string? finishReason, int sequence, int payloadLength)
     {
         writer.WriteNull("logprobs"u8);
-        if (finishReason is null)
-        {
-            writer.WriteNull("finish_reason"u8);
-        }
-        else
-        {
-            writer.WriteString("finish_reason"u8, finishReason);
-        }
+        WireJson.WriteStringOrNull(writer, ChatCompletionsWire.FinishReason, finishReason);
 
         writer.WriteEndObject();
         writer.WriteEndArray();
@@ -128,24 +122,5 @@ internal static partial class ProviderWireWriter
 
         writer.WriteEndObject();
         return frames.End();
-    }
-
-    private static void WriteChatUsage(Utf8JsonWriter writer, TokenUsage usage)
-    {
-        writer.WriteStartObject("usage"u8);
-        writer.WriteNumber("prompt_tokens"u8, usage.InputTokens);
-        writer.WriteNumber("completion_tokens"u8, usage.OutputTokens);
-        writer.WriteNumber("total_tokens"u8, usage.TotalTokens);
-        writer.WriteStartObject("prompt_tokens_details"u8);
-        writer.WriteNumber("cached_tokens"u8, usage.CachedInputTokens);
-        writer.WriteNumber("audio_tokens"u8, 0);
-        writer.WriteEndObject();
-        writer.WriteStartObject("completion_tokens_details"u8);
-        writer.WriteNumber("reasoning_tokens"u8, usage.ReasoningTokens);
-        writer.WriteNumber("audio_tokens"u8, 0);
-        writer.WriteNumber("accepted_prediction_tokens"u8, 0);
-        writer.WriteNumber("rejected_prediction_tokens"u8, 0);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
     }
 }

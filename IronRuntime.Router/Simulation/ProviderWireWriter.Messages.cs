@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Simulation;
 
@@ -63,13 +64,7 @@ internal static partial class ProviderWireWriter
         writer.WriteNull("stop_sequence"u8);
         writer.WriteNull("stop_details"u8);
         writer.WriteEndObject();
-        AnthropicUsage usage = AnthropicUsage.From(reply.Usage);
-        writer.WriteStartObject("usage"u8);
-        writer.WriteNumber("input_tokens"u8, usage.InputTokens);
-        writer.WriteNumber("cache_creation_input_tokens"u8, usage.CacheCreationInputTokens);
-        writer.WriteNumber("cache_read_input_tokens"u8, usage.CacheReadInputTokens);
-        writer.WriteNumber("output_tokens"u8, usage.OutputTokens);
-        writer.WriteEndObject();
+        WireUsage.WriteAnthropic(writer, reply.Usage);
         writer.WriteEndObject();
         yield return frames.End();
 
@@ -109,15 +104,15 @@ internal static partial class ProviderWireWriter
 
         writer.WriteNull("stop_sequence"u8);
         writer.WriteNull("stop_details"u8);
-        AnthropicUsage usage = AnthropicUsage.From(reply.Usage);
-        writer.WriteStartObject("usage"u8);
-        writer.WriteNumber("input_tokens"u8, usage.InputTokens);
-        writer.WriteNumber("cache_creation_input_tokens"u8, usage.CacheCreationInputTokens);
-        writer.WriteNumber("cache_read_input_tokens"u8, usage.CacheReadInputTokens);
-        writer.WriteStartObject("cache_creation"u8);
-        long oneHour = Math.Clamp(reply.Usage.CacheCreationOneHourInputTokens, 0, usage.CacheCreationInputTokens);
+        TokenUsage usage = reply.Usage;
+        writer.WriteStartObject(WireJson.Usage);
+        writer.WriteNumber(MessagesWire.InputTokens, MessagesWire.UncachedInputTokens(usage));
+        writer.WriteNumber(MessagesWire.CacheCreationInputTokens, usage.CacheCreationInputTokens);
+        writer.WriteNumber(MessagesWire.CacheReadInputTokens, usage.CachedInputTokens);
+        writer.WriteStartObject(MessagesWire.CacheCreation);
+        long oneHour = Math.Clamp(usage.CacheCreationOneHourInputTokens, 0, usage.CacheCreationInputTokens);
         writer.WriteNumber("ephemeral_5m_input_tokens"u8, usage.CacheCreationInputTokens - oneHour);
-        writer.WriteNumber("ephemeral_1h_input_tokens"u8, oneHour);
+        writer.WriteNumber(MessagesWire.OneHourCacheInputTokens, oneHour);
         writer.WriteEndObject();
         if (reply.Usage.ServerToolUses > 0)
         {
@@ -139,18 +134,5 @@ internal static partial class ProviderWireWriter
         writer.WriteString("type"u8, "text"u8);
         ProviderJson.WriteString(writer, "text"u8, text);
         writer.WriteEndObject();
-    }
-
-    /// <summary>
-    /// <see cref="TokenUsage"/> in Anthropic's terms, where <c>input_tokens</c> excludes the tokens read
-    /// from or written to the prompt cache.
-    /// </summary>
-    private readonly record struct AnthropicUsage(long InputTokens, long CacheCreationInputTokens, long CacheReadInputTokens, long OutputTokens)
-    {
-        public static AnthropicUsage From(TokenUsage usage) => new(
-            Math.Max(0, usage.InputTokens - usage.CachedInputTokens - usage.CacheCreationInputTokens),
-            usage.CacheCreationInputTokens,
-            usage.CachedInputTokens,
-            usage.OutputTokens);
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using IronRuntime.Router.Usage;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Translation;
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using IronRuntime.Router.Usage;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Translation;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using IronRuntime.Router.Usage;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Translation;
 
@@ -155,14 +156,7 @@ internal sealed class MessagesToChatStream : ISseTranslator
             delta(w);
             w.WriteEndObject();
             w.WriteNull("logprobs"u8);
-            if (finishReason is null)
-            {
-                w.WriteNull("finish_reason"u8);
-            }
-            else
-            {
-                w.WriteString("finish_reason"u8, finishReason);
-            }
+            WireJson.WriteStringOrNull(w, ChatCompletionsWire.FinishReason, finishReason);
 
             w.WriteEndObject();
             w.WriteEndArray();

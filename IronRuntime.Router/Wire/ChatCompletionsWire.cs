@@ -13,6 +13,9 @@ namespace IronRuntime.Router.Wire;
 /// </remarks>
 internal static class ChatCompletionsWire
 {
+    /// <summary>The route, relative to the provider's base address.</summary>
+    public const string Route = "v1/chat/completions";
+
     /// <summary>The answers (one per <c>n</c>).</summary>
     public static ReadOnlySpan<byte> Choices => "choices"u8;
 

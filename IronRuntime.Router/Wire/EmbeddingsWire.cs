@@ -6,6 +6,9 @@ namespace IronRuntime.Router.Wire;
 /// </summary>
 internal static class EmbeddingsWire
 {
+    /// <summary>The route, relative to the provider's base address.</summary>
+    public const string Route = "v1/embeddings";
+
     /// <summary>The text (a string or an array of strings) or tokens (an array of integers, or of arrays) to embed.</summary>
     public static ReadOnlySpan<byte> Input => "input"u8;
 

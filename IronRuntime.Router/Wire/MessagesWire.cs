@@ -12,6 +12,12 @@ namespace IronRuntime.Router.Wire;
 /// </remarks>
 internal static class MessagesWire
 {
+    /// <summary>The route, relative to the provider's base address.</summary>
+    public const string Route = "v1/messages";
+
+    /// <summary>The token-counting route (forwarded without metering).</summary>
+    public const string CountTokensRoute = "v1/messages/count_tokens";
+
     /// <summary>The first event: the message and its input usage.</summary>
     public static ReadOnlySpan<byte> MessageStart => "message_start"u8;
 
@@ -83,6 +89,13 @@ internal static class MessagesWire
 
     /// <summary>Usage, in <see cref="ServerToolUse"/>: web searches run.</summary>
     public static ReadOnlySpan<byte> WebSearchRequests => "web_search_requests"u8;
+
+    /// <summary>
+    /// Anthropic's <c>input_tokens</c> of a normalised <see cref="TokenUsage"/>: the prompt tokens neither read from
+    /// nor written to the cache (the router counts every prompt token as input).
+    /// </summary>
+    public static long UncachedInputTokens(TokenUsage usage)
+        => Math.Max(0, usage.InputTokens - usage.CachedInputTokens - usage.CacheCreationInputTokens);
 
     /// <summary>The containers above an event's own members (<c>index</c>): the event object.</summary>
     public static ReadOnlySpan<WireName> EventPath => [WireName.Other];

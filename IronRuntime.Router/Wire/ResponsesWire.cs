@@ -12,6 +12,9 @@ namespace IronRuntime.Router.Wire;
 /// </remarks>
 internal static class ResponsesWire
 {
+    /// <summary>The route, relative to the provider's base address.</summary>
+    public const string Route = "v1/responses";
+
     /// <summary>The suffix of every event that carries a piece of text.</summary>
     public static ReadOnlySpan<byte> DeltaSuffix => ".delta"u8;
 

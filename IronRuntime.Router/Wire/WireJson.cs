@@ -33,6 +33,19 @@ internal static class WireJson
 
     private static ReadOnlySpan<byte> TypeFirst => "{\"type\":\""u8;
 
+    /// <summary>Writes a string member, or <c>null</c> when <paramref name="value"/> is null (the writer's own escaping).</summary>
+    public static void WriteStringOrNull(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
     /// <summary>Whether <paramref name="b"/> is JSON whitespace.</summary>
     public static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
 
