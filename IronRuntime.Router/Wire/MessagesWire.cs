@@ -45,6 +45,9 @@ internal static class MessagesWire
     /// <summary>The block a <c>content_block_start</c> opens.</summary>
     public static ReadOnlySpan<byte> ContentBlock => "content_block"u8;
 
+    /// <summary>A message's or an answer's content (a string, or blocks).</summary>
+    public static ReadOnlySpan<byte> Content => "content"u8;
+
     /// <summary>Text of a text block or <c>text_delta</c>.</summary>
     public static ReadOnlySpan<byte> Text => "text"u8;
 
