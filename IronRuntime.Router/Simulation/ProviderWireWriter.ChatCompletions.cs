@@ -13,19 +13,19 @@ internal static partial class ProviderWireWriter
         ProviderJson.WriteString(writer, "id"u8, reply.Id);
         writer.WriteString("object"u8, "chat.completion"u8);
         writer.WriteNumber("created"u8, reply.Created);
-        ProviderJson.WriteString(writer, "model"u8, reply.Model);
-        writer.WriteStartArray("choices"u8);
+        ProviderJson.WriteString(writer, WireJson.Model, reply.Model);
+        writer.WriteStartArray(ChatCompletionsWire.Choices);
         writer.WriteStartObject();
-        writer.WriteNumber("index"u8, 0);
+        writer.WriteNumber(WireJson.Index, 0);
         writer.WriteStartObject("message"u8);
         writer.WriteString("role"u8, "assistant"u8);
-        ProviderJson.WriteString(writer, "content"u8, reply.Text);
-        writer.WriteNull("refusal"u8);
+        ProviderJson.WriteString(writer, ChatCompletionsWire.Content, reply.Text);
+        writer.WriteNull(ChatCompletionsWire.Refusal);
         writer.WriteStartArray("annotations"u8);
         writer.WriteEndArray();
         writer.WriteEndObject();
         writer.WriteNull("logprobs"u8);
-        writer.WriteString("finish_reason"u8, reply.Truncated ? "length"u8 : "stop"u8);
+        writer.WriteString(ChatCompletionsWire.FinishReason, reply.Truncated ? "length"u8 : "stop"u8);
         writer.WriteEndObject();
         writer.WriteEndArray();
         WireUsage.WriteChat(writer, reply.Usage, allDetails: true);
@@ -41,24 +41,24 @@ internal static partial class ProviderWireWriter
 
         // The role chunk: the assistant role, empty content, no refusal.
         Utf8JsonWriter writer = BeginChunk(frames, reply);
-        writer.WriteStartObject("delta"u8);
+        writer.WriteStartObject(ChatCompletionsWire.Delta);
         writer.WriteString("role"u8, "assistant"u8);
-        writer.WriteString("content"u8, ""u8);
-        writer.WriteNull("refusal"u8);
+        writer.WriteString(ChatCompletionsWire.Content, ""u8);
+        writer.WriteNull(ChatCompletionsWire.Refusal);
         writer.WriteEndObject();
         yield return EndChunk(frames, reply, writer, finishReason: default, sequence++, payloadLength: 0);
 
         foreach (string delta in reply.Deltas)
         {
             writer = BeginChunk(frames, reply);
-            writer.WriteStartObject("delta"u8);
-            ProviderJson.WriteString(writer, "content"u8, delta);
+            writer.WriteStartObject(ChatCompletionsWire.Delta);
+            ProviderJson.WriteString(writer, ChatCompletionsWire.Content, delta);
             writer.WriteEndObject();
             yield return EndChunk(frames, reply, writer, finishReason: default, sequence++, delta.Length);
         }
 
         writer = BeginChunk(frames, reply);
-        writer.WriteStartObject("delta"u8);
+        writer.WriteStartObject(ChatCompletionsWire.Delta);
         writer.WriteEndObject();
         yield return EndChunk(frames, reply, writer, reply.Truncated ? "length" : "stop", sequence++, payloadLength: 0);
 
@@ -67,7 +67,7 @@ internal static partial class ProviderWireWriter
             // The extra usage chunk: no choices, the usage of the whole request.
             writer = frames.Begin(default);
             WriteChunkHeader(writer, reply);
-            writer.WriteStartArray("choices"u8);
+            writer.WriteStartArray(ChatCompletionsWire.Choices);
             writer.WriteEndArray();
             WireUsage.WriteChat(writer, reply.Usage, allDetails: true);
             if (reply.IncludeObfuscation)
@@ -86,9 +86,9 @@ internal static partial class ProviderWireWriter
     {
         Utf8JsonWriter writer = frames.Begin(default);
         WriteChunkHeader(writer, reply);
-        writer.WriteStartArray("choices"u8);
+        writer.WriteStartArray(ChatCompletionsWire.Choices);
         writer.WriteStartObject();
-        writer.WriteNumber("index"u8, 0);
+        writer.WriteNumber(WireJson.Index, 0);
         return writer;
     }
 
@@ -98,7 +98,7 @@ internal static partial class ProviderWireWriter
         ProviderJson.WriteString(writer, "id"u8, reply.Id);
         writer.WriteString("object"u8, "chat.completion.chunk"u8);
         writer.WriteNumber("created"u8, reply.Created);
-        ProviderJson.WriteString(writer, "model"u8, reply.Model);
+        ProviderJson.WriteString(writer, WireJson.Model, reply.Model);
         writer.WriteString("service_tier"u8, "default"u8);
         ProviderJson.WriteString(writer, "system_fingerprint"u8, reply.SystemFingerprint);
     }
@@ -112,7 +112,7 @@ internal static partial class ProviderWireWriter
         writer.WriteEndArray();
         if (reply.IncludeUsage)
         {
-            writer.WriteNull("usage"u8);
+            writer.WriteNull(WireJson.Usage);
         }
 
         if (reply.IncludeObfuscation)

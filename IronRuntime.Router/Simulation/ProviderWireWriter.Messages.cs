@@ -16,19 +16,19 @@ internal static partial class ProviderWireWriter
     {
         var frames = new FrameBuffer();
 
-        Utf8JsonWriter writer = frames.Begin("message_start"u8);
+        Utf8JsonWriter writer = frames.Begin(MessagesWire.MessageStart);
         writer.WriteStartObject();
-        writer.WriteString("type"u8, "message_start"u8);
-        writer.WritePropertyName("message"u8);
+        writer.WriteString(WireJson.Type, MessagesWire.MessageStart);
+        writer.WritePropertyName(MessagesWire.Message);
         WriteMessageObject(writer, reply, final: false);
         writer.WriteEndObject();
         yield return frames.End();
 
-        writer = frames.Begin("content_block_start"u8);
+        writer = frames.Begin(MessagesWire.ContentBlockStart);
         writer.WriteStartObject();
-        writer.WriteString("type"u8, "content_block_start"u8);
-        writer.WriteNumber("index"u8, 0);
-        writer.WritePropertyName("content_block"u8);
+        writer.WriteString(WireJson.Type, MessagesWire.ContentBlockStart);
+        writer.WriteNumber(WireJson.Index, 0);
+        writer.WritePropertyName(MessagesWire.ContentBlock);
         WriteTextBlock(writer, string.Empty);
         writer.WriteEndObject();
         yield return frames.End();
@@ -37,29 +37,29 @@ internal static partial class ProviderWireWriter
 
         foreach (string delta in reply.Deltas)
         {
-            writer = frames.Begin("content_block_delta"u8);
+            writer = frames.Begin(MessagesWire.ContentBlockDelta);
             writer.WriteStartObject();
-            writer.WriteString("type"u8, "content_block_delta"u8);
-            writer.WriteNumber("index"u8, 0);
-            writer.WriteStartObject("delta"u8);
-            writer.WriteString("type"u8, "text_delta"u8);
-            ProviderJson.WriteString(writer, "text"u8, delta);
+            writer.WriteString(WireJson.Type, MessagesWire.ContentBlockDelta);
+            writer.WriteNumber(WireJson.Index, 0);
+            writer.WriteStartObject(MessagesWire.Delta);
+            writer.WriteString(WireJson.Type, "text_delta"u8);
+            ProviderJson.WriteString(writer, MessagesWire.Text, delta);
             writer.WriteEndObject();
             writer.WriteEndObject();
             yield return frames.End();
         }
 
-        writer = frames.Begin("content_block_stop"u8);
+        writer = frames.Begin(MessagesWire.ContentBlockStop);
         writer.WriteStartObject();
-        writer.WriteString("type"u8, "content_block_stop"u8);
-        writer.WriteNumber("index"u8, 0);
+        writer.WriteString(WireJson.Type, MessagesWire.ContentBlockStop);
+        writer.WriteNumber(WireJson.Index, 0);
         writer.WriteEndObject();
         yield return frames.End();
 
-        writer = frames.Begin("message_delta"u8);
+        writer = frames.Begin(MessagesWire.MessageDelta);
         writer.WriteStartObject();
-        writer.WriteString("type"u8, "message_delta"u8);
-        writer.WriteStartObject("delta"u8);
+        writer.WriteString(WireJson.Type, MessagesWire.MessageDelta);
+        writer.WriteStartObject(MessagesWire.Delta);
         writer.WriteString("stop_reason"u8, reply.Truncated ? "max_tokens"u8 : "end_turn"u8);
         writer.WriteNull("stop_sequence"u8);
         writer.WriteNull("stop_details"u8);
@@ -68,9 +68,9 @@ internal static partial class ProviderWireWriter
         writer.WriteEndObject();
         yield return frames.End();
 
-        writer = frames.Begin("message_stop"u8);
+        writer = frames.Begin(MessagesWire.MessageStop);
         writer.WriteStartObject();
-        writer.WriteString("type"u8, "message_stop"u8);
+        writer.WriteString(WireJson.Type, MessagesWire.MessageStop);
         writer.WriteEndObject();
         yield return frames.End();
     }
@@ -82,11 +82,11 @@ internal static partial class ProviderWireWriter
     private static void WriteMessageObject(Utf8JsonWriter writer, ProviderReply reply, bool final)
     {
         writer.WriteStartObject();
-        ProviderJson.WriteString(writer, "model"u8, reply.Model);
+        ProviderJson.WriteString(writer, WireJson.Model, reply.Model);
         ProviderJson.WriteString(writer, "id"u8, reply.Id);
-        writer.WriteString("type"u8, "message"u8);
+        writer.WriteString(WireJson.Type, "message"u8);
         writer.WriteString("role"u8, "assistant"u8);
-        writer.WriteStartArray("content"u8);
+        writer.WriteStartArray(MessagesWire.Content);
         if (final)
         {
             WriteTextBlock(writer, reply.Text);
@@ -131,8 +131,8 @@ internal static partial class ProviderWireWriter
     private static void WriteTextBlock(Utf8JsonWriter writer, string text)
     {
         writer.WriteStartObject();
-        writer.WriteString("type"u8, "text"u8);
-        ProviderJson.WriteString(writer, "text"u8, text);
+        writer.WriteString(WireJson.Type, "text"u8);
+        ProviderJson.WriteString(writer, MessagesWire.Text, text);
         writer.WriteEndObject();
     }
 }
