@@ -30,6 +30,7 @@ internal sealed class LlmCallCompleter : ILlmCallCompletion
         call.AdmissionSlot?.Dispose();
         EstimateMissingUsage(call);
         ChargeChatWebSearch(call);
+        ChargeCodeExecution(call);
         try
         {
             call.Lease?.Complete(call);
@@ -114,6 +115,29 @@ internal sealed class LlmCallCompleter : ILlmCallCompletion
             if (tool.Type == "web_search_options")
             {
                 call.Usage = call.Usage with { ServerToolUses = 1 };
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Anthropic bills code execution by container time, which its usage does not report: every answered Messages
+    /// call that offers the tool counts one <c>code_execution</c> use, priced by the gate (docs/budgets.md).
+    /// </summary>
+    private static void ChargeCodeExecution(LlmCall call)
+    {
+        if (call.Api != LlmApi.Messages || !call.ProviderAnswered || call.Billing.ServerTools.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var tool in call.Billing.ServerTools)
+        {
+            if (tool.Type.StartsWith("code_execution", StringComparison.Ordinal))
+            {
+                var uses = call.Usage.ToolUses is { } reported ? new Dictionary<string, long>(reported, StringComparer.Ordinal) : new Dictionary<string, long>(StringComparer.Ordinal);
+                uses["code_execution"] = 1;
+                call.Usage = call.Usage with { ToolUses = uses };
                 return;
             }
         }

@@ -252,6 +252,7 @@ internal static class UsageJsonReader
     private static void ReadMembers(ref Utf8JsonReader reader, UsageDialect dialect, bool readModel, ref UsageEnvelope envelope)
     {
         long webSearches = 0;
+        Dictionary<string, long>? toolUses = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("usage"u8))
@@ -277,7 +278,7 @@ internal static class UsageJsonReader
             else if (dialect == UsageDialect.OpenAIResponses && reader.ValueTextEquals("output"u8))
             {
                 reader.Read();
-                webSearches += ResponsesOutputItems.CountWebSearchCalls(ref reader);
+                webSearches += ResponsesOutputItems.CountBilledItems(ref reader, ref toolUses);
             }
             else if (reader.ValueTextEquals("choices"u8))
             {
@@ -303,6 +304,12 @@ internal static class UsageJsonReader
             // Responses bills each web search per call, and reports them only as output items.
             envelope.Usage.ServerToolUses = webSearches;
             envelope.Usage.Present |= UsageFields.ServerToolUses;
+        }
+
+        if (toolUses is not null && envelope.HasUsage)
+        {
+            // So do file search, code interpreter and image generation.
+            envelope.Usage.ToolUses = toolUses;
         }
     }
 
