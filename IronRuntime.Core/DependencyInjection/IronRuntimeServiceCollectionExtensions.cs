@@ -80,6 +80,8 @@ public static class IronRuntimeServiceCollectionExtensions
         services.TryAddSingleton<IBudgetLedger>(sp => new InMemoryBudgetLedger(
             sp.GetRequiredService<IOptions<RuntimeConfig>>().Value.EffectiveAlertThresholds, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ILlmRequestGate, BudgetGate>();
+        services.AddOptionsWithValidateOnStart<RateLimitOptions, IronRuntime.Budget.RateLimits.RateLimitOptionsValidator>();
+        services.TryAddSingleton<IronRuntime.Budget.RateLimits.IRateLimits, IronRuntime.Budget.RateLimits.InProcessRateLimits>();
         services.TryAddSingleton<AgentMetricsCollector>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, AgentMetricsCollector>(sp => sp.GetRequiredService<AgentMetricsCollector>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, CallLogObserver>());
@@ -130,6 +132,7 @@ public static class IronRuntimeServiceCollectionExtensions
             sp.GetRequiredService<IProviderHealth>())
         {
             Services = sp,
+            RateLimits = sp.GetRequiredService<IronRuntime.Budget.RateLimits.IRateLimits>(),
         });
         IronRuntime.ChatClients.Internal.ChatClientServices.Add(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IronRuntimeHostedService>());
