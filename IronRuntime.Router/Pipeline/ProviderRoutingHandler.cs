@@ -22,6 +22,8 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
     private readonly ILogger _logger;
     private readonly Uri _openAIBase;
     private readonly Uri _anthropicBase;
+    private readonly (Version Version, HttpVersionPolicy Policy) _openAIHttp;
+    private readonly (Version Version, HttpVersionPolicy Policy) _anthropicHttp;
     private readonly bool _keysCheckedDownstream;
 
     /// <param name="options">The router's options (endpoints, keys, limits).</param>
@@ -41,6 +43,8 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
         _logger = logger;
         _openAIBase = ProviderUpstream.NormalizeBase(options.OpenAI.BaseUrl ?? LlmRouterOptions.DefaultOpenAIBaseUrl);
         _anthropicBase = ProviderUpstream.NormalizeBase(options.Anthropic.BaseUrl ?? LlmRouterOptions.DefaultAnthropicBaseUrl);
+        _openAIHttp = ProviderUpstream.HttpVersionFor(options.OpenAI.HttpVersion, _openAIBase);
+        _anthropicHttp = ProviderUpstream.HttpVersionFor(options.Anthropic.HttpVersion, _anthropicBase);
     }
 
     /// <summary>Response header naming the output limit the runtime imposed on a request that set none.</summary>
@@ -150,6 +154,7 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
         var baseUri = provider == LlmProvider.Anthropic ? _anthropicBase : _openAIBase;
         string query = request.RequestUri is { IsAbsoluteUri: true } absolute ? absolute.Query : string.Empty;
         var upstream = UpstreamRequest.Create(request, new Uri(baseUri, upstreamPath + query), body);
+        (upstream.Version, upstream.VersionPolicy) = provider == LlmProvider.Anthropic ? _anthropicHttp : _openAIHttp;
         ProviderUpstream.InjectCredentials(upstream.Headers, provider, api, key);
         upstream.Options.Set(LlmCall.OptionsKey, call);
         call.Activity = RouterActivity.Start(call);
