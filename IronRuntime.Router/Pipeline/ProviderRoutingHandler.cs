@@ -22,6 +22,8 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
     private readonly ILogger _logger;
     private readonly Uri _openAIBase;
     private readonly Uri _anthropicBase;
+    private readonly (Version Version, HttpVersionPolicy Policy) _openAIHttp;
+    private readonly (Version Version, HttpVersionPolicy Policy) _anthropicHttp;
     private readonly bool _keysCheckedDownstream;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri> _openAIRoutes = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri> _anthropicRoutes = new(StringComparer.Ordinal);
@@ -43,6 +45,8 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
         _logger = logger;
         _openAIBase = ProviderUpstream.NormalizeBase(options.OpenAI.BaseUrl ?? LlmRouterOptions.DefaultOpenAIBaseUrl);
         _anthropicBase = ProviderUpstream.NormalizeBase(options.Anthropic.BaseUrl ?? LlmRouterOptions.DefaultAnthropicBaseUrl);
+        _openAIHttp = ProviderUpstream.HttpVersionFor(options.OpenAI.HttpVersion, _openAIBase);
+        _anthropicHttp = ProviderUpstream.HttpVersionFor(options.Anthropic.HttpVersion, _anthropicBase);
     }
 
     /// <summary>Response header naming the output limit the runtime imposed on a request that set none.</summary>
@@ -150,6 +154,7 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
         }
 
         var upstream = UpstreamRequest.Create(request, UpstreamUri(request, provider, api, upstreamPath), body);
+        (upstream.Version, upstream.VersionPolicy) = provider == LlmProvider.Anthropic ? _anthropicHttp : _openAIHttp;
         ProviderUpstream.InjectCredentials(upstream.Headers, provider, api, key);
         upstream.Options.Set(LlmCall.OptionsKey, call);
         call.Activity = RouterActivity.Start(call);

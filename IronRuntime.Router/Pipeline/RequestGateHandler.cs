@@ -54,8 +54,10 @@ internal sealed class RequestGateHandler(ILlmRequestGate gate, ILlmCallCompletio
         call.StatusCode = (int)decision.StatusCode;
         RouterLog.CallDenied(logger, call.CallerId, call.Model, call.StatusCode, decision.ErrorType, decision.Message);
         completion.Complete(call, LlmCallOutcome.Denied);
-        var refused = ProviderErrors.Create(call.AnthropicErrorShape, decision.StatusCode, decision.ErrorType ?? "iron_runtime_denied",
-            decision.ErrorCode, decision.Message ?? "The call was denied by IronRuntime.", request, decision.Param);
+        bool anthropicType = call.AnthropicErrorShape && decision.AnthropicErrorType is not null;
+        var refused = ProviderErrors.Create(call.AnthropicErrorShape, decision.StatusCode,
+            anthropicType ? decision.AnthropicErrorType! : decision.ErrorType ?? "iron_runtime_denied",
+            anthropicType ? null : decision.ErrorCode, decision.Message ?? "The call was denied by IronRuntime.", request, decision.Param);
         if (decision.RetryAfter is { } retryAfter)
         {
             refused.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(

@@ -70,6 +70,22 @@ internal static class ProviderUpstream
         return new Uri(text + "/");
     }
 
+    /// <summary>The version and version policy of requests to <paramref name="baseUri"/> under <paramref name="choice"/>.</summary>
+    /// <param name="choice">The configured choice.</param>
+    /// <param name="baseUri">The provider's base address (its scheme decides <see cref="LlmUpstreamHttpVersion.Auto"/>).</param>
+    /// <returns>What to set on each upstream request.</returns>
+    public static (Version Version, HttpVersionPolicy Policy) HttpVersionFor(LlmUpstreamHttpVersion choice, Uri baseUri)
+    {
+        ArgumentNullException.ThrowIfNull(baseUri);
+        return choice switch
+        {
+            // Over TLS the version is negotiated (ALPN), falling back to HTTP/1.1; plain http cannot negotiate it.
+            LlmUpstreamHttpVersion.Auto when baseUri.Scheme == Uri.UriSchemeHttps => (System.Net.HttpVersion.Version20, HttpVersionPolicy.RequestVersionOrLower),
+            LlmUpstreamHttpVersion.Http2 => (System.Net.HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact),
+            _ => (System.Net.HttpVersion.Version11, HttpVersionPolicy.RequestVersionExact),
+        };
+    }
+
     /// <summary>The route of <paramref name="api"/>, relative to a normalised base.</summary>
     /// <param name="api">A known API.</param>
     /// <returns>For example <c>v1/chat/completions</c>.</returns>

@@ -234,12 +234,8 @@ internal sealed partial class UpstreamStage(ILlmUpstreamPolicy policy, ILlmCallC
             : RequestModelRewriter.WithModel(call.Body.Span, target.Model ?? call.Model);
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = JsonContentType;
-        var request = new HttpRequestMessage(original.Method, target.Endpoint.UriFor(target.Api))
-        {
-            Version = original.Version,
-            VersionPolicy = original.VersionPolicy,
-            Content = content,
-        };
+        var request = new HttpRequestMessage(original.Method, target.Endpoint.UriFor(target.Api)) { Content = content };
+        (request.Version, request.VersionPolicy) = ProviderUpstream.HttpVersionFor(LlmUpstreamHttpVersion.Auto, target.Endpoint.BaseUri);
 
         foreach (var header in original.Headers)
         {
