@@ -20,6 +20,9 @@ internal sealed class BudgetLease(IBudgetLedger ledger, BudgetReservation reserv
     /// <summary>The cost settled, once the call has ended; null before.</summary>
     public decimal? Cost { get; private set; }
 
+    /// <summary>What the call holds of the rate limits, corrected to its reported tokens when it ends; null without rate limits.</summary>
+    public RateLimits.RateTicket? Rate { get; set; }
+
     public void Complete(LlmCall call)
     {
         var answered = price;
@@ -30,6 +33,7 @@ internal sealed class BudgetLease(IBudgetLedger ledger, BudgetReservation reserv
 
         decimal cost = answered is null ? 0m : CostOf(answered.ForServiceTier(serviceTier), call);
         ledger.Settle(reservation, cost);
+        Rate?.Settle(call.Usage.InputTokens + call.Usage.OutputTokens);
         Cost = cost;
         call.SettledCost = cost;
     }

@@ -36,6 +36,11 @@ internal sealed class RuntimeConfigValidator : IValidateOptions<RuntimeConfig>
             }
         }
 
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.BudgetTimeZone ?? string.Empty, out _))
+        {
+            failures.Add($"IronRuntime:BudgetTimeZone must be an IANA or Windows time zone id; '{options.BudgetTimeZone}' is not known on this machine.");
+        }
+
         if (options.MinimumImposedOutputTokens > options.DefaultMaxOutputTokens)
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture,

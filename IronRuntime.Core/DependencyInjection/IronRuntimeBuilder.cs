@@ -42,7 +42,18 @@ public sealed class IronRuntimeBuilder
     public IronRuntimeBuilder BindConfiguration(IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        Services.Configure<RuntimeConfig>(section);
+        // IronRuntime:Budget is both the global limit and the parent of Budget:RateLimits and Budget:Redis: with only
+        // the children set, the binder would turn the valueless section into a limit of 0.
+        Services.Configure<RuntimeConfig>(c =>
+        {
+            decimal? budget = c.Budget;
+            section.Bind(c);
+            if (section.GetSection(nameof(RuntimeConfig.Budget)).Value is null)
+            {
+                c.Budget = budget;
+            }
+        });
+        Services.Configure<Budget.RateLimitOptions>(section.GetSection("Budget:RateLimits"));
         return this;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Usage;
 
@@ -54,14 +55,14 @@ internal static class ResponsesOutputItems
             string? container = null, quality = null, size = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("type"u8))
+                if (reader.ValueTextEquals(WireJson.Type))
                 {
                     reader.Read();
                     type = reader.TokenType != JsonTokenType.String ? ItemType.Other
-                        : reader.ValueTextEquals("web_search_call"u8) ? ItemType.WebSearch
-                        : reader.ValueTextEquals("file_search_call"u8) ? ItemType.FileSearch
-                        : reader.ValueTextEquals("code_interpreter_call"u8) ? ItemType.CodeInterpreter
-                        : reader.ValueTextEquals("image_generation_call"u8) ? ItemType.ImageGeneration
+                        : reader.ValueTextEquals(ResponsesWire.WebSearchCall) ? ItemType.WebSearch
+                        : reader.ValueTextEquals(ResponsesWire.FileSearchCall) ? ItemType.FileSearch
+                        : reader.ValueTextEquals(ResponsesWire.CodeInterpreterCall) ? ItemType.CodeInterpreter
+                        : reader.ValueTextEquals(ResponsesWire.ImageGenerationCall) ? ItemType.ImageGeneration
                         : ItemType.Other;
                 }
                 else if (reader.ValueTextEquals("container_id"u8))
