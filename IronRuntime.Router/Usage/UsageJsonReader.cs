@@ -253,6 +253,7 @@ internal static class UsageJsonReader
     private static void ReadMembers(ref Utf8JsonReader reader, UsageDialect dialect, bool readModel, ref UsageEnvelope envelope)
     {
         long webSearches = 0;
+        Dictionary<string, long>? toolUses = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals(WireJson.Usage))
@@ -278,7 +279,7 @@ internal static class UsageJsonReader
             else if (dialect == UsageDialect.OpenAIResponses && reader.ValueTextEquals(ResponsesWire.Output))
             {
                 reader.Read();
-                webSearches += ResponsesOutputItems.CountWebSearchCalls(ref reader);
+                webSearches += ResponsesOutputItems.CountBilledItems(ref reader, ref toolUses);
             }
             else if (reader.ValueTextEquals(ChatCompletionsWire.Choices))
             {
@@ -304,6 +305,12 @@ internal static class UsageJsonReader
             // Responses bills each web search per call, and reports them only as output items.
             envelope.Usage.ServerToolUses = webSearches;
             envelope.Usage.Present |= UsageFields.ServerToolUses;
+        }
+
+        if (toolUses is not null && envelope.HasUsage)
+        {
+            // So do file search, code interpreter and image generation.
+            envelope.Usage.ToolUses = toolUses;
         }
     }
 

@@ -72,6 +72,15 @@ internal static class ResponsesWire
     /// <summary>The output item of one web search (billed per call; reported only as an item).</summary>
     public static ReadOnlySpan<byte> WebSearchCall => "web_search_call"u8;
 
+    /// <summary>The output item of one file search (billed per call).</summary>
+    public static ReadOnlySpan<byte> FileSearchCall => "file_search_call"u8;
+
+    /// <summary>The output item of one code interpreter call (billed per container it runs in).</summary>
+    public static ReadOnlySpan<byte> CodeInterpreterCall => "code_interpreter_call"u8;
+
+    /// <summary>The output item of one generated image (billed by quality and size).</summary>
+    public static ReadOnlySpan<byte> ImageGenerationCall => "image_generation_call"u8;
+
     /// <summary>Usage: the prompt's tokens, cached ones included.</summary>
     public static ReadOnlySpan<byte> InputTokens => "input_tokens"u8;
 
