@@ -16,6 +16,15 @@ internal static class ChatCompletionsWire
     /// <summary>The route, relative to the provider's base address.</summary>
     public const string Route = "v1/chat/completions";
 
+    /// <summary>Request: the output limit's name (the router writes this one when it imposes a limit).</summary>
+    public const string OutputLimit = "max_completion_tokens";
+
+    /// <summary>Request: the output limit.</summary>
+    public static ReadOnlySpan<byte> MaxCompletionTokens => "max_completion_tokens"u8;
+
+    /// <summary>Request: the output limit's older name, still accepted.</summary>
+    public static ReadOnlySpan<byte> LegacyMaxTokens => "max_tokens"u8;
+
     /// <summary>The answers (one per <c>n</c>).</summary>
     public static ReadOnlySpan<byte> Choices => "choices"u8;
 
