@@ -64,7 +64,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         _providerHealth.StateChanged += OnProviderStateChanged;
         if (_config.Budget is { } budget)
         {
-            _ledger.SetLimit(null, budget);
+            SeedLimit(null, budget);
         }
 
         _restorer = restorer;
@@ -278,9 +278,13 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             _runs.Add(handle);
         }
 
-        if ((options.Budget ?? _config.DefaultAgentBudget) is { } budget)
+        if (options.Budget is { } own)
         {
-            _ledger.SetLimit(id, budget);
+            _ledger.SetLimit(id, own);
+        }
+        else if (_config.DefaultAgentBudget is { } budget)
+        {
+            SeedLimit(id, budget);
         }
 
         if (options.RequestsPerMinute is not null || options.TokensPerMinute is not null)
@@ -289,6 +293,22 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         }
 
         return handle;
+    }
+
+    /// <summary>
+    /// A limit from configuration: on a fleet's shared ledger (Redis) it only seeds one the fleet does not have yet, so
+    /// a limit set at run time on any instance is not undone by an instance that starts later.
+    /// </summary>
+    private void SeedLimit(string? agentId, decimal limit)
+    {
+        if (_ledger is Budget.ISharedLimits shared)
+        {
+            shared.SeedLimit(agentId, limit);
+        }
+        else
+        {
+            _ledger.SetLimit(agentId, limit);
+        }
     }
 
     /// <summary>Once, at start: a provider without a key gets every call refused (401, nothing sent) — say so up front.</summary>

@@ -204,24 +204,18 @@ internal sealed partial class RedisBudgetLedger : IBudgetLedger, IAsyncBudgetLed
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "A budget limit cannot be negative.");
         }
 
-        if (agentId is null)
-        {
-            _globalLimit = limit;
-        }
-        else
-        {
-            _limits[agentId] = limit;
-        }
-
         try
         {
             WriteLimit(agentId, limit);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
-            // Written again when the connection comes back (OnConnectionRestored); reservations fail closed meanwhile.
+            // Written when the connection comes back (OnConnectionRestored); reservations fail closed meanwhile.
+            _unwritten[LimitField(agentId)] = (limit, false);
             RedisBudgetLog.Unavailable(_logger, ex);
         }
+
+        Cache(agentId, limit);
     }
 
     public BudgetSnapshot GetSnapshot(string? agentId)
@@ -298,15 +292,8 @@ internal sealed partial class RedisBudgetLedger : IBudgetLedger, IAsyncBudgetLed
         _ = MaintainAsync().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         try
         {
-            if (_globalLimit is { } global)
-            {
-                WriteLimit(null, global);
-            }
-
-            foreach (var (agentId, limit) in _limits)
-            {
-                WriteLimit(agentId, limit);
-            }
+            // Only what this instance could not write: rewriting its whole copy would undo limits other instances set.
+            WriteUnwrittenLimits();
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
