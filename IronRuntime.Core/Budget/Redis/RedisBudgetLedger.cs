@@ -69,6 +69,12 @@ internal sealed partial class RedisBudgetLedger : IBudgetLedger, IAsyncBudgetLed
 
     private IDatabase Db => _redis.GetDatabase();
 
+    /// <summary>The database the ledger's keys live in (for the fleet's rate limits).</summary>
+    internal IDatabase Database => Db;
+
+    /// <summary>The prefix of every key, with its hash tag: <c>{prefix}:</c>.</summary>
+    internal string KeyTag => _tag;
+
     public bool TryReserve(string? agentId, decimal fixedCost, decimal unitCost, long minUnits, long maxUnits, out BudgetReservation reservation)
     {
         var args = ReserveArguments(agentId, fixedCost, unitCost, minUnits, maxUnits);
@@ -342,7 +348,7 @@ internal sealed partial class RedisBudgetLedger : IBudgetLedger, IAsyncBudgetLed
         }
     }
 
-    private static bool IsUnavailable(Exception ex)
+    internal static bool IsUnavailable(Exception ex)
         => ex is RedisConnectionException or RedisTimeoutException or TimeoutException or ObjectDisposedException
            || (ex is RedisServerException server && (server.Message.StartsWith("LOADING", StringComparison.Ordinal)
                                                      || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
