@@ -3,6 +3,7 @@ using System.Net;
 using IronRuntime.Budget.RateLimits;
 using IronRuntime.Internal;
 using IronRuntime.Pricing;
+using IronRuntime.Pricing.Internal;
 using IronRuntime.Router;
 using IronRuntime.State;
 using Microsoft.Extensions.Logging;
@@ -43,6 +44,7 @@ internal sealed partial class BudgetGate : ILlmRequestGate
     private readonly ILogger<BudgetGate> _logger;
     private readonly StateRestorer _restorer;
     private readonly IDurableReservations? _durable;
+    private readonly ToolPriceList _tools;
     private readonly IRateLimits _rates;
 
     public BudgetGate(IBudgetLedger ledger, IModelPricing pricing, IOptions<RuntimeConfig> config, ILogger<BudgetGate> logger,
@@ -55,6 +57,7 @@ internal sealed partial class BudgetGate : ILlmRequestGate
         _logger = logger;
         _restorer = restorer;
         _durable = store as IDurableReservations;
+        _tools = new ToolPriceList(_config.Pricing.ToolPrices);
     }
 
     private async ValueTask<LlmGateDecision> EnterCoreAsync(LlmCall call)
@@ -89,6 +92,13 @@ internal sealed partial class BudgetGate : ILlmRequestGate
         }
 
         var billing = call.Billing;
+        if (hasLimit && billing.ServerTools.Count > 0 && UnpricedTool(price, call) is { } unpriced)
+        {
+            return LlmGateDecision.Deny(HttpStatusCode.BadRequest, UnboundedCostType, "unbounded_cost",
+                $"IronRuntime has no per-use price for the '{unpriced.Kind}' tool at '{unpriced.Param}', so it cannot hold the call to its budget and refuses it while a budget applies. " +
+                $"Remove the tool, or set its price (Pricing:ToolPrices:{unpriced.Kind}, US dollars per use).", unpriced.Param);
+        }
+
         if (hasLimit && UnboundedMember(billing) is { } unbounded && _config.UnboundedCostAllowance is null)
         {
             return LlmGateDecision.Deny(HttpStatusCode.BadRequest, UnboundedCostType, "unbounded_cost",
@@ -155,7 +165,7 @@ internal sealed partial class BudgetGate : ILlmRequestGate
             }
         }
 
-        decimal fixedCost = (call.InputTokenBound * inputUnit) + ServerToolCost(price, billing);
+        decimal fixedCost = (call.InputTokenBound * inputUnit) + ServerToolCost(price, call);
         if (billing.UnboundedMembers.Count > 0 || billing.ServerTools.Count > 0)
         {
             fixedCost += _config.UnboundedCostAllowance ?? 0m;
@@ -186,7 +196,7 @@ internal sealed partial class BudgetGate : ILlmRequestGate
     {
         if (_durable is null)
         {
-            return ValueTask.FromResult(LlmGateDecision.Allow(WithRate(new BudgetLease(_ledger, reservation, price, call.Model, _pricing, tier), call, rate, rateOutput), imposed));
+            return ValueTask.FromResult(LlmGateDecision.Allow(WithRate(new BudgetLease(_ledger, reservation, price, call.Model, _pricing, tier, _tools), call, rate, rateOutput), imposed));
         }
 
         return AdmitDurablyAsync(call, reservation, price, imposed, tier, rate, rateOutput);
@@ -210,7 +220,7 @@ internal sealed partial class BudgetGate : ILlmRequestGate
                 "IronRuntime could not record this call's reservation durably, so it was not sent (nothing was charged). Retry later.");
         }
 
-        return LlmGateDecision.Allow(WithRate(new BudgetLease(_ledger, reservation, price, call.Model, _pricing, tier) { DurableId = id }, call, rate, rateOutput), imposed);
+        return LlmGateDecision.Allow(WithRate(new BudgetLease(_ledger, reservation, price, call.Model, _pricing, tier, _tools) { DurableId = id }, call, rate, rateOutput), imposed);
     }
 
     private static string DenialMessage(string? agentId, LlmCall call, decimal needed, long outputTokens, BudgetSnapshot global, BudgetSnapshot agent)

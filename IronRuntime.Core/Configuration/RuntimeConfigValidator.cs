@@ -20,6 +20,14 @@ internal sealed class RuntimeConfigValidator : IValidateOptions<RuntimeConfig>
             }
         }
 
+        foreach (var (tool, price) in options.Pricing.ToolPrices)
+        {
+            if (price < 0m)
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"IronRuntime:Pricing:ToolPrices:{tool} must be a price in US dollars, 0 or more; it is {price}."));
+            }
+        }
+
         foreach (var (label, endpoint) in new[] { ("OpenAI", options.Router.OpenAI), ("Anthropic", options.Router.Anthropic) })
         {
             if (endpoint.BaseUrl is { } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))

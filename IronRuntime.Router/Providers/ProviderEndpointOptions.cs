@@ -15,4 +15,11 @@ public sealed class ProviderEndpointOptions
     /// at start-up; when still null, calls are forwarded without a key.
     /// </summary>
     public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// The HTTP version spoken to the provider (default <see cref="LlmUpstreamHttpVersion.Auto"/>: HTTP/2 over
+    /// <c>https</c> when the provider offers it, else HTTP/1.1). Over HTTP/2, calls in flight share connections, so
+    /// thousands of open streams cost a few connections rather than one each.
+    /// </summary>
+    public LlmUpstreamHttpVersion HttpVersion { get; set; }
 }

@@ -33,9 +33,27 @@ internal static class ProviderUpstream
         else if (!string.IsNullOrEmpty(key))
         {
             // OpenAI, and Anthropic's OpenAI-compatible Chat Completions endpoint.
-            headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            headers.TryAddWithoutValidation("Authorization", Bearer(key));
         }
     }
+
+    /// <summary>The last <c>Bearer</c> value made: the keys are fixed per endpoint, so the value is made once, not per call.</summary>
+    private static BearerValue? s_lastBearer;
+
+    private static string Bearer(string key)
+    {
+        var last = Volatile.Read(ref s_lastBearer);
+        if (last is not null && ReferenceEquals(last.Key, key))
+        {
+            return last.Value;
+        }
+
+        var made = new BearerValue(key, "Bearer " + key);
+        Volatile.Write(ref s_lastBearer, made);
+        return made.Value;
+    }
+
+    private sealed record BearerValue(string Key, string Value);
 
     /// <summary>The base the routes are appended to: a trailing slash, and any <c>/v1</c> suffix removed (routes carry it).</summary>
     /// <param name="uri">The configured base address.</param>
@@ -50,6 +68,22 @@ internal static class ProviderUpstream
         }
 
         return new Uri(text + "/");
+    }
+
+    /// <summary>The version and version policy of requests to <paramref name="baseUri"/> under <paramref name="choice"/>.</summary>
+    /// <param name="choice">The configured choice.</param>
+    /// <param name="baseUri">The provider's base address (its scheme decides <see cref="LlmUpstreamHttpVersion.Auto"/>).</param>
+    /// <returns>What to set on each upstream request.</returns>
+    public static (Version Version, HttpVersionPolicy Policy) HttpVersionFor(LlmUpstreamHttpVersion choice, Uri baseUri)
+    {
+        ArgumentNullException.ThrowIfNull(baseUri);
+        return choice switch
+        {
+            // Over TLS the version is negotiated (ALPN), falling back to HTTP/1.1; plain http cannot negotiate it.
+            LlmUpstreamHttpVersion.Auto when baseUri.Scheme == Uri.UriSchemeHttps => (System.Net.HttpVersion.Version20, HttpVersionPolicy.RequestVersionOrLower),
+            LlmUpstreamHttpVersion.Http2 => (System.Net.HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact),
+            _ => (System.Net.HttpVersion.Version11, HttpVersionPolicy.RequestVersionExact),
+        };
     }
 
     /// <summary>The route of <paramref name="api"/>, relative to a normalised base.</summary>

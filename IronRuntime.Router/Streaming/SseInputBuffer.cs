@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace IronRuntime.Router.Streaming;
 
@@ -74,6 +75,8 @@ internal sealed class SseInputBuffer
     /// <summary>Reads more bytes from upstream; when no bytes are held, first waits for data with a zero-byte read.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>A task that completes when bytes were appended or the upstream ended.</returns>
+    /// <remarks>Its state machine comes from a pool: a stream that waits for every event allocates nothing per wait.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask FillAsync(CancellationToken cancellationToken)
     {
         if (_array is null)

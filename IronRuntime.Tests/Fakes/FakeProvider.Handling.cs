@@ -71,7 +71,7 @@ public sealed partial class FakeProvider
             request.Path.Value ?? "/",
             request.QueryString.Value ?? string.Empty,
             request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-            body));
+            body) { Protocol = request.Protocol, ConnectionId = context.Connection.Id });
 
         if (HoldGate() is { } hold)
         {

@@ -74,12 +74,18 @@ public sealed partial class FakeProvider : IAsyncDisposable
 
     /// <summary>Starts a fake on a free loopback port.</summary>
     /// <param name="timeProvider">Drives <c>created</c> timestamps and the delays; the system clock by default.</param>
+    /// <param name="http2Only">Speak HTTP/2 only, without TLS (h2c: clients must use it from the first byte).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public static async Task<FakeProvider> StartAsync(TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    public static async Task<FakeProvider> StartAsync(TimeProvider? timeProvider = null, bool http2Only = false, CancellationToken cancellationToken = default)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (http2Only)
+        {
+            builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(e => e.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2));
+        }
+
         WebApplication app = builder.Build();
         var fake = new FakeProvider(app, timeProvider ?? TimeProvider.System);
         app.Run(fake.HandleAsync);

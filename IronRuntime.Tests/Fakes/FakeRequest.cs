@@ -16,6 +16,12 @@ public sealed record FakeRequest(
     IReadOnlyDictionary<string, string> Headers,
     byte[] Body)
 {
+    /// <summary>The HTTP version the request came in (<c>HTTP/1.1</c>, <c>HTTP/2</c>).</summary>
+    public string Protocol { get; init; } = "HTTP/1.1";
+
+    /// <summary>The id of the connection the request came on (requests multiplexed over HTTP/2 share one).</summary>
+    public string ConnectionId { get; init; } = string.Empty;
+
     /// <summary>The body decoded as UTF-8.</summary>
     public string BodyText => Encoding.UTF8.GetString(Body);
 

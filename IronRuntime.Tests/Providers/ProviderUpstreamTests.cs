@@ -23,4 +23,16 @@ public sealed class ProviderUpstreamTests
 
         Assert.That(url.AbsoluteUri, Is.EqualTo("http://127.0.0.1:5000/v1/chat/completions"));
     }
+
+    // From the option's documentation: Auto negotiates HTTP/2 over TLS only; Http2 over plain http is h2c (prior knowledge).
+    [TestCase(IronRuntime.Router.LlmUpstreamHttpVersion.Auto, "https://api.openai.com/", "2.0", HttpVersionPolicy.RequestVersionOrLower)]
+    [TestCase(IronRuntime.Router.LlmUpstreamHttpVersion.Auto, "http://127.0.0.1:8080/", "1.1", HttpVersionPolicy.RequestVersionExact)]
+    [TestCase(IronRuntime.Router.LlmUpstreamHttpVersion.Http11, "https://api.openai.com/", "1.1", HttpVersionPolicy.RequestVersionExact)]
+    [TestCase(IronRuntime.Router.LlmUpstreamHttpVersion.Http2, "http://127.0.0.1:8080/", "2.0", HttpVersionPolicy.RequestVersionExact)]
+    [TestCase(IronRuntime.Router.LlmUpstreamHttpVersion.Http2, "https://api.anthropic.com/", "2.0", HttpVersionPolicy.RequestVersionExact)]
+    public void HttpVersionFor_ChoiceAndScheme_GivesVersionAndPolicy(IronRuntime.Router.LlmUpstreamHttpVersion choice, string baseUri, string version, HttpVersionPolicy policy)
+    {
+        var (v, p) = ProviderUpstream.HttpVersionFor(choice, new Uri(baseUri));
+        Assert.That((v.ToString(), p), Is.EqualTo((version, policy)));
+    }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using IronRuntime.Router;
 using Microsoft.Extensions.Logging;
 
 namespace IronRuntime.Load;
@@ -20,11 +21,14 @@ internal static class LoadDriver
         int duration = args.GetInt("duration-s", 20);
         int ramp = args.GetInt("ramp", 1000);
         int nofile = args.GetInt("nofile", 0);
+        bool http2 = args.Has("upstream-http2") && mode != "direct"; // the runtime speaks HTTP/2 (h2c) to the fake
         double rampSeconds = Math.Ceiling((double)streams / ramp);
         // Streams outlast the run by far (a loaded machine stretches every phase); the driver cancels them at the end.
         int events = (int)Math.Ceiling((rampSeconds + 5 + (4 * duration) + 120) / period.TotalSeconds);
 
-        await using var fake = ChildProcess.Start(["fake", "--period-ms", ((int)period.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)]);
+        await using var fake = ChildProcess.Start(http2
+            ? ["fake", "--period-ms", ((int)period.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), "--http2"]
+            : ["fake", "--period-ms", ((int)period.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)]);
         var fakeUri = new Uri(await fake.ReadUntilAsync("READY ", cancellationToken) + "/");
         ChildProcess? host = null;
         AgentRuntime? runtime = null;
@@ -52,6 +56,11 @@ internal static class LoadDriver
                     }
                 }
 
+                if (http2)
+                {
+                    hostArgs.Add("--upstream-http2");
+                }
+
                 host = ChildProcess.Start(hostArgs, nofile);
                 var proxyUri = new Uri(await host.ReadUntilAsync("READY ", cancellationToken));
                 var list = new List<string>(streams + 1);
@@ -67,6 +76,7 @@ internal static class LoadDriver
                 break;
             case "inproc":
                 runtime = AgentRuntime.CreateBuilder().WithBudget(1_000_000m).UseOpenAI("sk-load-test", fakeUri)
+                    .Configure(c => c.Router.OpenAI.HttpVersion = http2 ? LlmUpstreamHttpVersion.Http2 : LlmUpstreamHttpVersion.Auto)
                     .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning)).Build();
                 chat = new Uri("https://api.openai.com/v1/chat/completions");
                 tokens = ["placeholder"];

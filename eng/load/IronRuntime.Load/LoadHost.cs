@@ -1,3 +1,4 @@
+using IronRuntime.Router;
 using Microsoft.Extensions.Logging;
 
 namespace IronRuntime.Load;
@@ -18,6 +19,7 @@ internal static class LoadHost
         var builder = AgentRuntime.CreateBuilder()
             .WithBudget(1_000_000m)
             .UseOpenAI("sk-load-test", upstream)
+            .Configure(c => c.Router.OpenAI.HttpVersion = args.Has("upstream-http2") ? LlmUpstreamHttpVersion.Http2 : LlmUpstreamHttpVersion.Auto)
             .ConfigureLogging(l => l
                 .SetMinimumLevel(args.Has("verbose") ? LogLevel.Information : LogLevel.Warning)
                 .AddSimpleConsole(c => c.SingleLine = true)

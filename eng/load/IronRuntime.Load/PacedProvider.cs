@@ -14,15 +14,25 @@ namespace IronRuntime.Load;
 /// <c>chat.completion.chunk</c> every period, <c>max_tokens</c> of them, each carrying its send time
 /// (<see cref="Stopwatch.GetTimestamp"/>, CLOCK_MONOTONIC on Linux, so comparable across processes of one machine)
 /// as its content <c>@&lt;ticks&gt;|</c>; then a usage chunk and <c>[DONE]</c>. Without streaming it answers at once.
+/// With <c>--http2</c> it speaks HTTP/2 only, without TLS (h2c), for the host's <c>--upstream-http2</c>.
 /// </summary>
 internal static class PacedProvider
 {
-    public static async Task<int> RunAsync(int port, TimeSpan period, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(int port, TimeSpan period, bool http2, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxConcurrentConnections = null);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxConcurrentConnections = null;
+            if (http2)
+            {
+                // As the providers' fronts do: many streams per connection (SocketsHttpHandler opens more past the limit).
+                k.Limits.Http2.MaxStreamsPerConnection = 256;
+                k.ConfigureEndpointDefaults(e => e.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
+            }
+        });
         await using var app = builder.Build();
         app.MapPost("/v1/chat/completions", (HttpContext context) => AnswerAsync(context, period));
         await app.StartAsync(cancellationToken);

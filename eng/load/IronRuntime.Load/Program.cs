@@ -15,7 +15,7 @@ string command = args.Length > 0 ? args[0] : "run";
 var options = new LoadArguments(args.Length > 1 ? args[1..] : []);
 return command switch
 {
-    "fake" => await PacedProvider.RunAsync(options.GetInt("port", 0), TimeSpan.FromMilliseconds(options.GetInt("period-ms", 200)), cancel.Token),
+    "fake" => await PacedProvider.RunAsync(options.GetInt("port", 0), TimeSpan.FromMilliseconds(options.GetInt("period-ms", 200)), options.Has("http2"), cancel.Token),
     "host" => await LoadHost.RunAsync(options, cancel.Token),
     "run" => await LoadDriver.RunAsync(options, cancel.Token),
     _ => Fail(command),
