@@ -98,9 +98,6 @@ public sealed partial class AgentRuntime : IAsyncDisposable
     /// <summary>The service provider the runtime owns when built without a host (disposed with it).</summary>
     internal ServiceProvider? OwnedServices { get; set; }
 
-    /// <summary>The rate limits, for the agents' own (set when they start); null when built without them.</summary>
-    internal Budget.RateLimits.IRateLimits? RateLimits { get; init; }
-
     /// <summary>A builder for a runtime without a host: configure it, then <see cref="IronRuntimeBuilder.Build"/>.</summary>
     /// <returns>A new builder.</returns>
     public static IronRuntimeBuilder CreateBuilder() => IronRuntimeBuilder.CreateStandalone();
@@ -278,37 +275,9 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             _runs.Add(handle);
         }
 
-        if (options.Budget is { } own)
-        {
-            _ledger.SetLimit(id, own);
-        }
-        else if (_config.DefaultAgentBudget is { } budget)
-        {
-            SeedLimit(id, budget);
-        }
-
-        if (options.RequestsPerMinute is not null || options.TokensPerMinute is not null)
-        {
-            RateLimits?.SetAgentLimits(id, options.RequestsPerMinute, options.TokensPerMinute);
-        }
+        ApplyAgentLimits(id, options);
 
         return handle;
-    }
-
-    /// <summary>
-    /// A limit from configuration: on a fleet's shared ledger (Redis) it only seeds one the fleet does not have yet, so
-    /// a limit set at run time on any instance is not undone by an instance that starts later.
-    /// </summary>
-    private void SeedLimit(string? agentId, decimal limit)
-    {
-        if (_ledger is Budget.ISharedLimits shared)
-        {
-            shared.SeedLimit(agentId, limit);
-        }
-        else
-        {
-            _ledger.SetLimit(agentId, limit);
-        }
     }
 
     /// <summary>Once, at start: a provider without a key gets every call refused (401, nothing sent) — say so up front.</summary>
