@@ -98,6 +98,9 @@ public sealed partial class AgentRuntime : IAsyncDisposable
     /// <summary>The service provider the runtime owns when built without a host (disposed with it).</summary>
     internal ServiceProvider? OwnedServices { get; set; }
 
+    /// <summary>The rate limits, for the agents' own (set when they start); null when built without them.</summary>
+    internal Budget.RateLimits.IRateLimits? RateLimits { get; init; }
+
     /// <summary>A builder for a runtime without a host: configure it, then <see cref="IronRuntimeBuilder.Build"/>.</summary>
     /// <returns>A new builder.</returns>
     public static IronRuntimeBuilder CreateBuilder() => IronRuntimeBuilder.CreateStandalone();
@@ -278,6 +281,11 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         if ((options.Budget ?? _config.DefaultAgentBudget) is { } budget)
         {
             _ledger.SetLimit(id, budget);
+        }
+
+        if (options.RequestsPerMinute is not null || options.TokensPerMinute is not null)
+        {
+            RateLimits?.SetAgentLimits(id, options.RequestsPerMinute, options.TokensPerMinute);
         }
 
         return handle;

@@ -2,6 +2,8 @@
 # Mutation testing of the critical code with Stryker.NET (the dotnet-stryker tool of .config/dotnet-tools.json).
 #
 #   eng/mutation.sh [AREA...]      AREA: ledger pricing usage sse proxy failures pii (default: all of them)
+#   eng/mutation.sh usage+sse      areas of the same project joined by '+' share one Stryker run (one build, one
+#                                  initial test run); the score is still given per area
 #   STRYKER_EXTRA='--log-to-file --verbosity debug' eng/mutation.sh failures   # extra Stryker options, e.g. logs
 #
 # Each area mutates a few files of one project and runs only the tests of a few test files, so that one area fits a few
@@ -24,10 +26,10 @@ areas=("$@")
 # area -> project | files to mutate (globs, relative to the project) | test files kept (globs, relative to IronRuntime.Tests)
 spec() {
   case "$1" in
-    ledger)   echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Budget/InMemoryBudgetLedger.cs,**/Budget/BudgetGate.cs,**/Budget/BudgetLease.cs,**/Budget/CallCost.cs|Budget/InMemoryBudgetLedgerTests.cs Budget/LedgerAffordabilityTests.cs Budget/ReservationBoundsTests.cs Budget/BudgetEnforcementTests.cs Budget/BudgetRandomizedTests.cs" ;;
-    pricing)  echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Pricing/**/*.cs|Pricing/*Tests.cs Pipeline/RecordedAnswerTests.cs" ;;
-    usage)    echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Usage/**/*.cs,**/Streaming/SseUsageAccumulator.cs|Usage/*Tests.cs Streaming/SseUsageAccumulatorTests.cs Pipeline/RecordedAnswerTests.cs" ;;
-    sse)      echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Streaming/SseEventReader.cs,**/Streaming/SseEvent.cs|Streaming/SseEventReaderTests.cs Streaming/SseMeteringStreamTests.cs Streaming/SseUsageAccumulatorTests.cs" ;;
+    ledger)   echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Budget/InMemoryBudgetLedger.cs,**/Budget/BudgetGate.cs,**/Budget/BudgetLease.cs,**/Budget/CallCost.cs|Budget/InMemoryBudgetLedgerTests.cs Budget/InMemoryBudgetLedgerEdgeTests.cs Budget/LedgerAffordabilityTests.cs Budget/ReservationBoundsTests.cs Budget/BudgetEnforcementTests.cs" ;;
+    pricing)  echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Pricing/**/*.cs|Pricing/*Tests.cs" ;;
+    usage)    echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Usage/**/*.cs,**/Streaming/SseUsageAccumulator.cs|Usage/*Tests.cs Streaming/SseUsageAccumulatorTests.cs" ;;
+    sse)      echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Streaming/SseEventReader*.cs,**/Streaming/SseEvent.cs,**/Streaming/SseInputBuffer.cs|Streaming/SseEventReaderTests.cs Streaming/SseUsageAccumulatorTests.cs" ;;
     proxy)    echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Proxy/TokenDigest.cs,**/Proxy/AgentTokenRegistry.cs,**/Proxy/ProxyHeaders.cs,**/Proxy/ProxyRequestHandler.cs,**/Providers/ProviderUpstream.cs|Proxy/TokenDigestTests.cs Proxy/AgentTokenRegistryTests.cs Proxy/ProxyHeadersTests.cs Proxy/LlmProxyTests.cs Proxy/ProxyBoundaryTests.cs Providers/*Tests.cs" ;;
     failures) echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Resilience/Internal/UpstreamFailures.cs|Resilience/UpstreamFailuresTests.cs Resilience/RetryTests.cs Resilience/CircuitBreakerTests.cs" ;;
     pii)      echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Pii/Detectors/*.cs,**/Pii/Internal/PiiTextScanner.cs,**/Pii/Internal/PiiChecksums.cs|Pii/*Tests.cs" ;;
@@ -62,11 +64,51 @@ prepare() {
 scratches=()
 failed=()
 trap 'rm -rf "${scratches[@]}"' EXIT
+# The spec of an area, or of areas of one project joined by '+': their files and their test files together.
+combined_spec() {
+  local part project="" files="" tests="" p f t
+  IFS='+' read -ra parts <<<"$1"
+  for part in "${parts[@]}"; do
+    IFS='|' read -r p f t <<<"$(spec "$part")"
+    [ -z "$project" ] || [ "$project" = "$p" ] || { echo "areas of different projects cannot share a run: $1" >&2; exit 2; }
+    project="$p"; files="${files:+$files,}$f"; tests="${tests:+$tests }$t"
+  done
+  echo "$project|$files|$tests"
+}
+
+# Score per area from Stryker's JSON report: killed + timeout over killed + timeout + survived + no coverage.
+summarize() {
+  local area="$1" report="$out/$1/reports/mutation-report.json" part globs=()
+  [ -f "$report" ] || return 0
+  IFS='+' read -ra parts <<<"$area"
+  for part in "${parts[@]}"; do globs+=("$part=$(spec "$part" | cut -d'|' -f2)"); done
+  python3 - "$report" "${globs[@]}" <<'PY'
+import fnmatch, json, sys
+report = json.load(open(sys.argv[1]))
+for arg in sys.argv[2:]:
+    area, globs = arg.split("=", 1)
+    counts = {}
+    for path, data in report["files"].items():
+        rooted = "/" + path.lstrip("/")
+        if any(fnmatch.fnmatch(rooted, "*/" + g.replace("**/", "")) for g in globs.split(",")):
+            for m in data["mutants"]:
+                counts[m["status"]] = counts.get(m["status"], 0) + 1
+    detected = counts.get("Killed", 0) + counts.get("Timeout", 0)
+    tested = detected + counts.get("Survived", 0) + counts.get("NoCoverage", 0)
+    score = 100.0 * detected / tested if tested else 0.0
+    print(f"{area}: {score:.2f} % ({detected} / {tested} killed or timed out; {counts})")
+PY
+}
+
 for area in "${areas[@]}"; do
-  IFS='|' read -r project files tests <<<"$(spec "$area")"
+  IFS='|' read -r project files tests <<<"$(combined_spec "$area")"
   scratch="$(mktemp -d /tmp/ironruntime-mutation.XXXXXX)"
   scratches+=("$scratch")
   prepare "$scratch" "$project" "$tests"
+  # perTest coverage: each mutant runs only the tests that reached it in the initial run (Stryker's default, stated
+  # here so that a config change elsewhere cannot turn it into "all tests for every mutant").
+  printf '{"stryker-config":{"coverage-analysis":"perTest","additional-timeout":10000}}\n' \
+    >"$scratch/IronRuntime.Tests/stryker-config.json"
   args=(--project "$(basename "$project")" --test-project IronRuntime.Tests.csproj
         --concurrency "${STRYKER_CONCURRENCY:-1}"
         --reporter json --reporter markdown --reporter progress
@@ -76,6 +118,7 @@ for area in "${areas[@]}"; do
   echo "== $area: $project ($files) with tests $tests"
   (cd "$scratch" && dotnet tool restore >/dev/null && cd IronRuntime.Tests && dotnet stryker "${args[@]}") || failed+=("$area")
   rm -rf "$scratch"
+  summarize "$area"
 done
 echo "Reports: $out/<area>/reports/"
 if [ ${#failed[@]} -gt 0 ]; then echo "Stryker failed for: ${failed[*]}" >&2; exit 1; fi

@@ -13,6 +13,20 @@ public class AgentOptions
     public decimal? Budget { get; set; }
 
     /// <summary>
+    /// The agent's requests per minute; null for <see cref="IronRuntime.Budget.RateLimitOptions.AgentRequestsPerMinute"/>. Over it a
+    /// call is answered 429 with <c>Retry-After</c> (see <c>WithRateLimits</c>).
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, int.MaxValue)]
+    public int? RequestsPerMinute { get; set; }
+
+    /// <summary>
+    /// The agent's tokens per minute (input bound + output limit, corrected to the reported usage); null for
+    /// <see cref="IronRuntime.Budget.RateLimitOptions.AgentTokensPerMinute"/>.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(long), "1", "9223372036854775807")]
+    public long? TokensPerMinute { get; set; }
+
+    /// <summary>
     /// How long a graceful stop may take (default 10 s): an in-process agent is then abandoned, a process agent's
     /// whole process tree killed.
     /// </summary>

@@ -1,4 +1,5 @@
 using IronRuntime.Pricing;
+using IronRuntime.Pricing.Internal;
 using IronRuntime.Router;
 
 namespace IronRuntime.Budget;
@@ -38,17 +39,43 @@ internal sealed partial class BudgetGate
     private string? ServiceTier(LlmBillingFactors billing)
         => billing.ServiceTier is "priority" or "flex" ? billing.ServiceTier : _config.DefaultServiceTier;
 
-    /// <summary>Per-use fees of web searches the call may run: each search tool's use limit times the price per search.</summary>
-    private static decimal ServerToolCost(ModelPrice price, LlmBillingFactors billing)
+    /// <summary>
+    /// Per-use fees of the server tools the call may run: each tool's use limit (once for a tool charged per call)
+    /// times the most one use can cost; a tool without a use limit adds nothing here (the allowance covers it).
+    /// </summary>
+    private decimal ServerToolCost(ModelPrice price, LlmCall call)
     {
+        var billing = call.Billing;
         decimal cost = 0m;
         foreach (var tool in billing.ServerTools)
         {
-            long uses = UseLimit(tool, billing) ?? 0;
-            cost += uses * (price.WebSearchPerQuery ?? 0m);
+            string kind = ToolPriceList.Kind(tool.Type);
+            long uses = ToolPriceList.ChargedPerCall(kind) ? 1 : UseLimit(tool, billing) ?? 0;
+            cost += uses * (MostPerUse(kind, price, call.Model) ?? 0m);
         }
 
         return cost;
+    }
+
+    /// <summary>The most one use of a tool kind costs: web search at the user's price, else the table's dearest, else the default.</summary>
+    private decimal? MostPerUse(string kind, ModelPrice price, string model)
+        => ToolPriceList.IsWebSearch(kind)
+            ? _tools.UserPrice(kind, model) ?? price.WebSearchPerQuery ?? _tools.PerUse(kind, model)
+            : _tools.MostPerUse(kind, model);
+
+    /// <summary>The first server tool of the call whose use has no known price, with the kind; null when all are priced.</summary>
+    private (string Param, string Kind)? UnpricedTool(ModelPrice price, LlmCall call)
+    {
+        foreach (var tool in call.Billing.ServerTools)
+        {
+            string kind = ToolPriceList.Kind(tool.Type);
+            if (MostPerUse(kind, price, call.Model) is null)
+            {
+                return (tool.Param, kind);
+            }
+        }
+
+        return null;
     }
 
     private static long? UseLimit(LlmServerTool tool, LlmBillingFactors billing)

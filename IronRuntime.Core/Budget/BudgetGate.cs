@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net;
+using IronRuntime.Budget.RateLimits;
 using IronRuntime.Internal;
 using IronRuntime.Pricing;
+using IronRuntime.Pricing.Internal;
 using IronRuntime.Router;
 using IronRuntime.State;
 using Microsoft.Extensions.Logging;
@@ -42,16 +44,20 @@ internal sealed partial class BudgetGate : ILlmRequestGate
     private readonly ILogger<BudgetGate> _logger;
     private readonly StateRestorer _restorer;
     private readonly IDurableReservations? _durable;
+    private readonly ToolPriceList _tools;
+    private readonly IRateLimits _rates;
 
     public BudgetGate(IBudgetLedger ledger, IModelPricing pricing, IOptions<RuntimeConfig> config, ILogger<BudgetGate> logger,
-        StateRestorer restorer, IRuntimeStateStore store)
+        StateRestorer restorer, IRuntimeStateStore store, IRateLimits rates)
     {
+        _rates = rates;
         _ledger = ledger;
         _pricing = pricing;
         _config = config.Value;
         _logger = logger;
         _restorer = restorer;
         _durable = store as IDurableReservations;
+        _tools = new ToolPriceList(_config.Pricing.ToolPrices);
     }
 
     private async ValueTask<LlmGateDecision> EnterCoreAsync(LlmCall call)
@@ -69,12 +75,30 @@ internal sealed partial class BudgetGate : ILlmRequestGate
             }
 
             // Tracked in tokens only.
+            long outputBound = call.Api == LlmApi.Embeddings ? 0 : call.RequestedMaxOutputTokens ?? _config.DefaultMaxOutputTokens;
+            RateTicket? unpricedRate = null;
+            if (_rates.IsActive)
+            {
+                (unpricedRate, var refused) = await AdmitRateAsync(call, outputBound).ConfigureAwait(false);
+                if (unpricedRate is null)
+                {
+                    return refused;
+                }
+            }
+
             var (_, free) = await ReserveAsync(agentId, 0m, 0m, 0, 0).ConfigureAwait(false);
             CoreLog.UnpricedModel(_logger, agentId, call.Model);
-            return await Admit(call, free, null, null).ConfigureAwait(false);
+            return await Admit(call, free, null, null, rate: unpricedRate, rateOutput: outputBound).ConfigureAwait(false);
         }
 
         var billing = call.Billing;
+        if (hasLimit && billing.ServerTools.Count > 0 && UnpricedTool(price, call) is { } unpriced)
+        {
+            return LlmGateDecision.Deny(HttpStatusCode.BadRequest, UnboundedCostType, "unbounded_cost",
+                $"IronRuntime has no per-use price for the '{unpriced.Kind}' tool at '{unpriced.Param}', so it cannot hold the call to its budget and refuses it while a budget applies. " +
+                $"Remove the tool, or set its price (Pricing:ToolPrices:{unpriced.Kind}, US dollars per use).", unpriced.Param);
+        }
+
         if (hasLimit && UnboundedMember(billing) is { } unbounded && _config.UnboundedCostAllowance is null)
         {
             return LlmGateDecision.Deny(HttpStatusCode.BadRequest, UnboundedCostType, "unbounded_cost",
@@ -84,6 +108,17 @@ internal sealed partial class BudgetGate : ILlmRequestGate
 
         string? tier = ServiceTier(billing);
         var (fixedCost, outputUnit, minUnits, maxUnits) = WorstCase(price, call, tier);
+        RateTicket? rate = null;
+        if (_rates.IsActive)
+        {
+            // Before any money: a call refused for rate reserves nothing; one refused for money gives its rate back.
+            (rate, var refused) = await AdmitRateAsync(call, maxUnits).ConfigureAwait(false);
+            if (rate is null)
+            {
+                return refused;
+            }
+        }
+
         var (reserved, reservation) = await ReserveAsync(agentId, fixedCost, outputUnit, minUnits, maxUnits).ConfigureAwait(false);
         if (!reserved)
         {
@@ -97,6 +132,7 @@ internal sealed partial class BudgetGate : ILlmRequestGate
 
             if (!fits)
             {
+                rate?.Release();
                 var (global, agent) = await SnapshotsAsync(agentId).ConfigureAwait(false);
                 string message = DenialMessage(agentId, call, fixedCost + (minUnits * outputUnit), minUnits, global, agent);
                 return LlmGateDecision.Deny(HttpStatusCode.PaymentRequired, BudgetExceededType, BudgetExceededCode, message);
@@ -104,7 +140,7 @@ internal sealed partial class BudgetGate : ILlmRequestGate
         }
 
         long? imposed = hasLimit && call.RequestedMaxOutputTokens is null && call.Api != LlmApi.Embeddings ? reservation.OutputTokens : null;
-        return await Admit(call, reservation, price, imposed, tier).ConfigureAwait(false);
+        return await Admit(call, reservation, price, imposed, tier, rate, reservation.OutputTokens).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -129,7 +165,7 @@ internal sealed partial class BudgetGate : ILlmRequestGate
             }
         }
 
-        decimal fixedCost = (call.InputTokenBound * inputUnit) + ServerToolCost(price, billing);
+        decimal fixedCost = (call.InputTokenBound * inputUnit) + ServerToolCost(price, call);
         if (billing.UnboundedMembers.Count > 0 || billing.ServerTools.Count > 0)
         {
             fixedCost += _config.UnboundedCostAllowance ?? 0m;
@@ -155,17 +191,19 @@ internal sealed partial class BudgetGate : ILlmRequestGate
     }
 
     /// <summary>Admits the call; with a durable store, only once its reservation is committed (group commit).</summary>
-    private ValueTask<LlmGateDecision> Admit(LlmCall call, BudgetReservation reservation, ModelPrice? price, long? imposed, string? tier = null)
+    private ValueTask<LlmGateDecision> Admit(LlmCall call, BudgetReservation reservation, ModelPrice? price, long? imposed, string? tier = null,
+        RateTicket? rate = null, long rateOutput = 0)
     {
         if (_durable is null)
         {
-            return ValueTask.FromResult(LlmGateDecision.Allow(new BudgetLease(_ledger, reservation, price, call.Model, _pricing, tier), imposed));
+            return ValueTask.FromResult(LlmGateDecision.Allow(WithRate(new BudgetLease(_ledger, reservation, price, call.Model, _pricing, tier, _tools), call, rate, rateOutput), imposed));
         }
 
-        return AdmitDurablyAsync(call, reservation, price, imposed, tier);
+        return AdmitDurablyAsync(call, reservation, price, imposed, tier, rate, rateOutput);
     }
 
-    private async ValueTask<LlmGateDecision> AdmitDurablyAsync(LlmCall call, BudgetReservation reservation, ModelPrice? price, long? imposed, string? tier)
+    private async ValueTask<LlmGateDecision> AdmitDurablyAsync(LlmCall call, BudgetReservation reservation, ModelPrice? price, long? imposed, string? tier,
+        RateTicket? rate, long rateOutput)
     {
         long id;
         try
@@ -177,11 +215,12 @@ internal sealed partial class BudgetGate : ILlmRequestGate
         {
             CoreLog.DurableReservationFailed(_logger, ex);
             _ledger.Settle(reservation, 0m);
+            rate?.Release();
             return LlmGateDecision.Deny(HttpStatusCode.ServiceUnavailable, StateUnavailableType, "state_unavailable",
                 "IronRuntime could not record this call's reservation durably, so it was not sent (nothing was charged). Retry later.");
         }
 
-        return LlmGateDecision.Allow(new BudgetLease(_ledger, reservation, price, call.Model, _pricing, tier) { DurableId = id }, imposed);
+        return LlmGateDecision.Allow(WithRate(new BudgetLease(_ledger, reservation, price, call.Model, _pricing, tier, _tools) { DurableId = id }, call, rate, rateOutput), imposed);
     }
 
     private static string DenialMessage(string? agentId, LlmCall call, decimal needed, long outputTokens, BudgetSnapshot global, BudgetSnapshot agent)

@@ -1,23 +1,33 @@
 using System.Collections.Concurrent;
+using IronRuntime.Budget.Periods;
 
 namespace IronRuntime.Budget;
 
 /// <summary>
 /// The default ledger: accounts in memory, one lock. Every reservation touches the global account, so a single
 /// short critical section is both the simplest and the fastest exact design (no overspend, no lost update).
+/// With a <see cref="BudgetPeriod"/> the accounts of each period are new ones (see the Periods part).
 /// </summary>
-internal sealed class InMemoryBudgetLedger : IBudgetLedger
+internal sealed partial class InMemoryBudgetLedger : IBudgetLedger
 {
     private readonly Lock _lock = new();
-    private readonly Account _global = new(null);
-    private readonly ConcurrentDictionary<string, Account> _agents = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, decimal?> _agentLimits = new(StringComparer.Ordinal);
     private readonly decimal[] _thresholds;
     private readonly TimeProvider _timeProvider;
+    private Account _global = new(null, null);
+    private ConcurrentDictionary<string, Account> _agents = new(StringComparer.Ordinal);
 
-    public InMemoryBudgetLedger(IEnumerable<decimal> alertThresholds, TimeProvider timeProvider)
+    public InMemoryBudgetLedger(IEnumerable<decimal> alertThresholds, TimeProvider timeProvider, BudgetPeriod period = BudgetPeriod.None, TimeZoneInfo? zone = null)
     {
         _thresholds = alertThresholds.Order().ToArray();
         _timeProvider = timeProvider;
+        _period = period;
+        _zone = zone ?? TimeZoneInfo.Utc;
+        if (period != BudgetPeriod.None)
+        {
+            _periodEnd = BudgetPeriods.Bounds(period, _zone, timeProvider.GetUtcNow()).End.UtcTicks;
+        }
+
         _global.ResetAlerts(_thresholds);
     }
 
@@ -28,6 +38,11 @@ internal sealed class InMemoryBudgetLedger : IBudgetLedger
         var agent = agentId is null ? null : GetAccount(agentId);
         lock (_lock)
         {
+            if (_periodEnd != long.MaxValue)
+            {
+                agent = InCurrentPeriod(agent, agentId);
+            }
+
             long units = Affordable(_global, fixedCost, unitCost, minUnits, maxUnits);
             if (agent is not null && units >= minUnits)
             {
@@ -47,22 +62,31 @@ internal sealed class InMemoryBudgetLedger : IBudgetLedger
                 agent.Reserved += amount;
             }
 
-            reservation = new BudgetReservation(agent, amount, units);
+            // With periods an unattributed call holds its period's global account, so it is settled there.
+            reservation = new BudgetReservation(agent ?? (_periodEnd != long.MaxValue ? _global : null), amount, units);
             return true;
         }
     }
 
     public void Settle(in BudgetReservation reservation, decimal actualCost)
     {
-        var agent = (Account?)reservation.AgentAccount;
+        var held = (Account?)reservation.AgentAccount;
         BudgetAlert? globalAlert = null, agentAlert = null;
         lock (_lock)
         {
-            _global.Reserved -= reservation.Amount;
-            _global.Spent += actualCost;
-            if (_global.Spent >= _global.NextAlertAt)
+            if (_periodEnd != long.MaxValue)
             {
-                globalAlert = _global.TakeAlert(_thresholds, _timeProvider);
+                RollOverIfDue();
+            }
+
+            // The accounts of the period the call was reserved in (the current ones without periods).
+            var global = held is null ? _global : held.Global ?? held;
+            var agent = held?.Global is null ? null : held;
+            global.Reserved -= reservation.Amount;
+            global.Spent += actualCost;
+            if (global.Spent >= global.NextAlertAt)
+            {
+                globalAlert = global.TakeAlert(_thresholds, _timeProvider);
             }
 
             if (agent is not null)
@@ -90,7 +114,19 @@ internal sealed class InMemoryBudgetLedger : IBudgetLedger
     public void Charge(string? agentId, decimal amount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(amount);
-        Settle(new BudgetReservation(agentId is null ? null : GetAccount(agentId), 0m, 0), amount);
+        Account? held;
+        lock (_lock)
+        {
+            // The current period's accounts (a restored spend belongs to it).
+            if (_periodEnd != long.MaxValue)
+            {
+                RollOverIfDue();
+            }
+
+            held = agentId is not null ? GetAccount(agentId) : _periodEnd != long.MaxValue ? _global : null;
+        }
+
+        Settle(new BudgetReservation(held, 0m, 0), amount);
     }
 
     public void SetLimit(string? agentId, decimal? limit)
@@ -100,9 +136,19 @@ internal sealed class InMemoryBudgetLedger : IBudgetLedger
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "A budget limit cannot be negative.");
         }
 
-        var account = agentId is null ? _global : GetAccount(agentId);
         lock (_lock)
         {
+            if (_periodEnd != long.MaxValue)
+            {
+                RollOverIfDue();
+            }
+
+            if (agentId is not null)
+            {
+                _agentLimits[agentId] = limit;
+            }
+
+            var account = agentId is null ? _global : GetAccount(agentId);
             account.Limit = limit;
             account.ResetAlerts(_thresholds);
         }
@@ -110,31 +156,34 @@ internal sealed class InMemoryBudgetLedger : IBudgetLedger
 
     public BudgetSnapshot GetSnapshot(string? agentId)
     {
-        var account = agentId is null ? _global : _agents.GetValueOrDefault(agentId);
-        if (account is null)
-        {
-            return new BudgetSnapshot(agentId, null, 0m, 0m);
-        }
-
         lock (_lock)
         {
-            return new BudgetSnapshot(agentId, account.Limit, account.Spent, account.Reserved);
+            if (_periodEnd != long.MaxValue)
+            {
+                RollOverIfDue();
+            }
+
+            var account = agentId is null ? _global : _agents.GetValueOrDefault(agentId);
+            return account is null
+                ? new BudgetSnapshot(agentId, _agentLimits.GetValueOrDefault(agentId!), 0m, 0m)
+                : new BudgetSnapshot(agentId, account.Limit, account.Spent, account.Reserved);
         }
     }
 
     public bool HasLimit(string? agentId)
-        => _global.Limit is not null || (agentId is not null && _agents.TryGetValue(agentId, out var a) && a.Limit is not null);
+        => _global.Limit is not null || (agentId is not null && _agentLimits.TryGetValue(agentId, out var limit) && limit is not null);
 
     private Account GetAccount(string agentId)
     {
-        if (_agents.TryGetValue(agentId, out var account))
+        var agents = _agents;
+        if (agents.TryGetValue(agentId, out var account))
         {
             return account;
         }
 
-        var created = new Account(agentId);
+        var created = new Account(agentId, _global) { Limit = _agentLimits.GetValueOrDefault(agentId) };
         created.ResetAlerts(_thresholds);
-        return _agents.GetOrAdd(agentId, created);
+        return agents.GetOrAdd(agentId, created);
     }
 
     /// <summary>The most units in [min, max] the account affords, or -1.</summary>
@@ -165,11 +214,15 @@ internal sealed class InMemoryBudgetLedger : IBudgetLedger
         return affordable >= maxUnits ? maxUnits : (long)affordable;
     }
 
-    private sealed class Account(string? agentId)
+    /// <param name="agentId">The agent, or null for the global account.</param>
+    /// <param name="global">For an agent's account, the global account of the same period.</param>
+    private sealed class Account(string? agentId, Account? global)
     {
         private int _nextThreshold;
 
         public string? AgentId { get; } = agentId;
+
+        public Account? Global { get; } = global;
 
         public decimal? Limit { get; set; }
 

@@ -22,6 +22,18 @@ public sealed class RuntimeConfig
     [Range(typeof(decimal), "0", "79228162514264337593543950335")]
     public decimal? DefaultAgentBudget { get; set; }
 
+    /// <summary>
+    /// The period the limits (global and per agent) apply to: <see cref="Budget.BudgetPeriod.None"/> (the default: for
+    /// all time), daily, weekly (ISO, from Monday) or monthly, from local midnight in <see cref="BudgetTimeZone"/>. Spend
+    /// starts again at zero in each period; a call is charged to the period it was reserved in. With SQLite state a
+    /// restart brings back the current period's spend only. The Redis ledger uses it too unless its own
+    /// <see cref="Budget.RedisBudgetOptions.Period"/> is set.
+    /// </summary>
+    public Budget.BudgetPeriod BudgetPeriod { get; set; }
+
+    /// <summary>The time zone <see cref="BudgetPeriod"/> is aligned to (an IANA or Windows id). Default <c>UTC</c>.</summary>
+    public string BudgetTimeZone { get; set; } = "UTC";
+
     /// <summary>Log every LLM call (model, tokens, cost) at Information level.</summary>
     public bool Verbose { get; set; }
 

@@ -42,7 +42,18 @@ public sealed class IronRuntimeBuilder
     public IronRuntimeBuilder BindConfiguration(IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        Services.Configure<RuntimeConfig>(section);
+        // IronRuntime:Budget is both the global limit and the parent of Budget:RateLimits and Budget:Redis: with only
+        // the children set, the binder would turn the valueless section into a limit of 0.
+        Services.Configure<RuntimeConfig>(c =>
+        {
+            decimal? budget = c.Budget;
+            section.Bind(c);
+            if (section.GetSection(nameof(RuntimeConfig.Budget)).Value is null)
+            {
+                c.Budget = budget;
+            }
+        });
+        Services.Configure<Budget.RateLimitOptions>(section.GetSection("Budget:RateLimits"));
         return this;
     }
 
@@ -112,6 +123,20 @@ public sealed class IronRuntimeBuilder
         ArgumentException.ThrowIfNullOrEmpty(model);
         ArgumentNullException.ThrowIfNull(price);
         return Configure(c => c.Pricing.Overrides[model] = price);
+    }
+
+    /// <summary>
+    /// Sets the price of one use of a tool the provider runs (<see cref="PricingOptions.ToolPrices"/>), over the
+    /// shipped default: for example <c>SetToolPrice("code_interpreter", 0.12m)</c> for 4 GB containers.
+    /// </summary>
+    /// <param name="tool">The tool kind (<c>file_search</c>, <c>image_generation.high.1024x1024</c>, <c>web_search_preview@gpt-4.1</c>…).</param>
+    /// <param name="usdPerUse">The price of one use in US dollars.</param>
+    /// <returns>This builder.</returns>
+    public IronRuntimeBuilder SetToolPrice(string tool, decimal usdPerUse)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tool);
+        ArgumentOutOfRangeException.ThrowIfNegative(usdPerUse);
+        return Configure(c => c.Pricing.ToolPrices[tool] = usdPerUse);
     }
 
     /// <summary>

@@ -77,9 +77,15 @@ public static class IronRuntimeServiceCollectionExtensions
 
         services.TryAddSingleton<IOptions<PricingOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<RuntimeConfig>>().Value.Pricing));
         services.TryAddSingleton<IModelPricing, PricingTable>();
-        services.TryAddSingleton<IBudgetLedger>(sp => new InMemoryBudgetLedger(
-            sp.GetRequiredService<IOptions<RuntimeConfig>>().Value.EffectiveAlertThresholds, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IBudgetLedger>(static sp =>
+        {
+            var config = sp.GetRequiredService<IOptions<RuntimeConfig>>().Value;
+            return new InMemoryBudgetLedger(config.EffectiveAlertThresholds, sp.GetRequiredService<TimeProvider>(), config.BudgetPeriod,
+                TimeZoneInfo.FindSystemTimeZoneById(config.BudgetTimeZone));
+        });
         services.TryAddSingleton<ILlmRequestGate, BudgetGate>();
+        services.AddOptionsWithValidateOnStart<RateLimitOptions, IronRuntime.Budget.RateLimits.RateLimitOptionsValidator>();
+        services.TryAddSingleton<IronRuntime.Budget.RateLimits.IRateLimits, IronRuntime.Budget.RateLimits.InProcessRateLimits>();
         services.TryAddSingleton<AgentMetricsCollector>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, AgentMetricsCollector>(sp => sp.GetRequiredService<AgentMetricsCollector>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILlmCallObserver, CallLogObserver>());
@@ -130,6 +136,7 @@ public static class IronRuntimeServiceCollectionExtensions
             sp.GetRequiredService<IProviderHealth>())
         {
             Services = sp,
+            RateLimits = sp.GetRequiredService<IronRuntime.Budget.RateLimits.IRateLimits>(),
         });
         IronRuntime.ChatClients.Internal.ChatClientServices.Add(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, IronRuntimeHostedService>());

@@ -32,6 +32,9 @@ internal static partial class CoreLog
     [LoggerMessage(2008, LogLevel.Error, "Writing {Count} call records to the state store failed.")]
     public static partial void StateWriteFailed(ILogger logger, Exception exception, int count);
 
+    [LoggerMessage(2040, LogLevel.Warning, "A background checkpoint of the state store's write-ahead log failed; it is retried after the next commits.")]
+    public static partial void StateCheckpointFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(2009, LogLevel.Information, "Restored ${Total} of recorded spend and the metrics of {Requests} calls ({Unsettled} unsettled at a crash, charged their reservation) from the state store ({Agents} agents).")]
     public static partial void StateRestored(ILogger logger, decimal total, int agents, long requests, long unsettled);
 

@@ -28,6 +28,23 @@ public sealed class PricingOptions
     public IDictionary<string, ModelPrice> Overrides { get; } = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
+    /// Prices of one use of a tool the provider runs and bills per use, in US dollars, by tool kind; they win over
+    /// the shipped defaults (see docs/budgets.md, "Per-use tool prices"). Configuration:
+    /// <c>IronRuntime:Pricing:ToolPrices:file_search</c> = <c>0.0025</c>.
+    /// </summary>
+    /// <remarks>
+    /// Keys (case-insensitive): <c>web_search</c>, <c>web_search_preview</c>, <c>file_search</c>,
+    /// <c>code_interpreter</c> (per container), <c>image_generation</c> (an image whose size or quality the answer does
+    /// not name, and the reservation's price per image), <c>image_generation.{quality}.{size}</c> (for example
+    /// <c>image_generation.high.1024x1536</c>), <c>code_execution</c> (Anthropic, per call that offers it),
+    /// <c>web_fetch</c>, <c>mcp</c>, or any other tool type as the request names it (without Anthropic's date suffix).
+    /// A key may end in <c>@</c> and a model id (<c>web_search_preview@gpt-4.1</c>) or <c>@reasoning</c> (OpenAI's
+    /// reasoning models: gpt-5, o-series) to price the tool for that model only. A tool whose kind has no price is
+    /// refused while a budget applies, even with <see cref="RuntimeConfig.UnboundedCostAllowance"/>.
+    /// </remarks>
+    public IDictionary<string, decimal> ToolPrices { get; } = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
     /// Whether to start from the table shipped with IronRuntime. Defaults to <see langword="true"/>.
     /// </summary>
     public bool IncludeShippedTable { get; set; } = true;

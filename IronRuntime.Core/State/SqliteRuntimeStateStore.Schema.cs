@@ -8,7 +8,8 @@ internal sealed partial class SqliteRuntimeStateStore
 {
     private void CreateSchema()
     {
-        Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+        // Checkpoints run off the commit path, on the checkpointer's own connection (SqliteRuntimeStateStore.Checkpoint.cs).
+        Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0;");
         bool hadRollup;
         using (var check = _connection!.CreateCommand())
         {

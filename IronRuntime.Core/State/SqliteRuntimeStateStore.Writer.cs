@@ -22,6 +22,7 @@ internal sealed partial class SqliteRuntimeStateStore
             try
             {
                 WriteBatch(batch);
+                AfterCommit();
             }
             catch (SqliteException ex)
             {

@@ -116,6 +116,8 @@ internal sealed partial class SqliteRuntimeStateStore : IRuntimeStateStore, IDur
             await writer.ConfigureAwait(false);
         }
 
+        await StopCheckpointerAsync().ConfigureAwait(false);
+
         DisposeCommands();
         if (_connection is { } connection)
         {
@@ -182,6 +184,7 @@ internal sealed partial class SqliteRuntimeStateStore : IRuntimeStateStore, IDur
             }
 
             _writer = Task.Run(WriteLoopAsync);
+            _checkpointer = Task.Run(CheckpointLoopAsync);
             _open = true;
         }
     }

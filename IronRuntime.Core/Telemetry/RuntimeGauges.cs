@@ -43,7 +43,8 @@ internal sealed class RuntimeGauges
     /// <summary>Makes <paramref name="agentId"/>'s account reported by the gauges from now on.</summary>
     public void Track(string? agentId)
     {
-        if (agentId is not null)
+        // Looked up first: TryAdd takes a bucket lock even when the agent is known (every call after its first).
+        if (agentId is not null && !_agents.ContainsKey(agentId))
         {
             _agents.TryAdd(agentId, 0);
         }

@@ -43,8 +43,13 @@ internal sealed class RuntimeMetrics : ILlmCallObserver
         var provider = new KeyValuePair<string, object?>("gen_ai.provider.name", LlmTelemetry.ProviderName(call.Provider));
         var model = new KeyValuePair<string, object?>("gen_ai.request.model", call.Model);
         var operation = new KeyValuePair<string, object?>("gen_ai.operation.name", LlmTelemetry.OperationName(call.Api));
-        _calls.Add(1, provider, model, new KeyValuePair<string, object?>("ironruntime.outcome", call.Outcome.ToString()),
-            new KeyValuePair<string, object?>("ironruntime.usage.estimated", call.UsageEstimated));
+        if (_calls.Enabled)
+        {
+            // Guarded: the tags box a bool and cost a string per call even when nobody listens.
+            _calls.Add(1, provider, model, new KeyValuePair<string, object?>("ironruntime.outcome", call.Outcome.ToString()),
+                new KeyValuePair<string, object?>("ironruntime.usage.estimated", call.UsageEstimated));
+        }
+
         if (call.Outcome is LlmCallOutcome.Rejected or LlmCallOutcome.Denied)
         {
             if (call.StatusCode == 402)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Content;
 
@@ -56,11 +57,14 @@ internal sealed class JsonContentRewriter
 
     private static bool IsTextName(ref Utf8JsonReader reader, JsonTextScope scope) => scope switch
     {
-        JsonTextScope.Request => reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("instructions"u8)
-            || reader.ValueTextEquals("system"u8) || reader.ValueTextEquals("input"u8) || reader.ValueTextEquals("prompt"u8) || reader.ValueTextEquals("arguments"u8),
-        JsonTextScope.ChatResponse => reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("refusal"u8) || reader.ValueTextEquals("arguments"u8),
-        JsonTextScope.ResponsesResponse => reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("arguments"u8) || reader.ValueTextEquals("refusal"u8),
-        _ => reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("partial_json"u8),
+        JsonTextScope.Request => reader.ValueTextEquals(ChatCompletionsWire.Content) || reader.ValueTextEquals(MessagesWire.Text)
+            || reader.ValueTextEquals(ResponsesWire.Instructions) || reader.ValueTextEquals(MessagesWire.System) || reader.ValueTextEquals(ResponsesWire.Input)
+            || reader.ValueTextEquals(WireJson.Prompt) || reader.ValueTextEquals(ChatCompletionsWire.Arguments),
+        JsonTextScope.ChatResponse => reader.ValueTextEquals(ChatCompletionsWire.Content) || reader.ValueTextEquals(ChatCompletionsWire.Refusal)
+            || reader.ValueTextEquals(ChatCompletionsWire.Arguments),
+        JsonTextScope.ResponsesResponse => reader.ValueTextEquals(ResponsesWire.Text) || reader.ValueTextEquals(ChatCompletionsWire.Arguments)
+            || reader.ValueTextEquals(ChatCompletionsWire.Refusal),
+        _ => reader.ValueTextEquals(MessagesWire.Text) || reader.ValueTextEquals(MessagesWire.PartialJson),
     };
 
     private void Merge(ReadOnlySpan<JsonEdit> extra)
@@ -95,7 +99,7 @@ internal sealed class JsonContentRewriter
             {
                 case JsonTokenType.PropertyName:
                     nameIsText = IsTextName(ref reader, scope);
-                    nameOpensSubtree = scope == JsonTextScope.MessagesResponse && reader.ValueTextEquals("input"u8);
+                    nameOpensSubtree = scope == JsonTextScope.MessagesResponse && reader.ValueTextEquals(MessagesWire.Input);
                     break;
                 case JsonTokenType.StartObject or JsonTokenType.StartArray:
                 {

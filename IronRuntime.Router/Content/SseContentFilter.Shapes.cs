@@ -1,46 +1,27 @@
 using System.Text.Json;
 using IronRuntime.Router.Streaming;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Content;
 
 internal sealed partial class SseContentFilter
 {
-    private const ulong ChatContent = 1;
-    private const ulong ChatRefusal = 2;
-    private const ulong ChatToolArguments = 3;
-    private const ulong BlockText = 4;
-    private const ulong BlockJson = 5;
+    private static readonly SseTextFamily ChatContent = SseTextFamily.Of(SseTextKind.ChatContent);
+    private static readonly SseTextFamily ChatRefusal = SseTextFamily.Of(SseTextKind.ChatRefusal);
+    private static readonly SseTextFamily ChatToolArguments = SseTextFamily.Of(SseTextKind.ChatToolArguments);
+    private static readonly SseTextFamily BlockText = SseTextFamily.Of(SseTextKind.BlockText);
+    private static readonly SseTextFamily BlockJson = SseTextFamily.Of(SseTextKind.BlockJson);
 
-    private enum Name : byte
+    /// <summary>Chat Completions chunks: text at <see cref="ChatCompletionsWire.DeltaPath"/> and <see cref="ChatCompletionsWire.ToolCallFunctionPath"/>; a finish reason ends choice i.</summary>
+    private SseFilterAction OnChat(in SseEvent evt, ReadOnlySpan<byte> name, ReadOnlySpan<byte> data, SseUsageCut cut)
     {
-        Other = 0,
-        Choices,
-        Delta,
-        Content,
-        Refusal,
-        ToolCalls,
-        Function,
-        Arguments,
-        Index,
-        FinishReason,
-        Text,
-        PartialJson,
-        ContentBlock,
-        OutputIndex,
-        ContentIndex,
-        SummaryIndex,
-    }
-
-    /// <summary>Chat Completions chunks: <c>choices[i].delta.content</c>, <c>.refusal</c> and <c>.tool_calls[j].function.arguments</c>; a finish reason ends choice i.</summary>
-    private SseFilterAction OnChat(in SseEvent evt, ReadOnlySpan<byte> name, ReadOnlySpan<byte> data, int cutStart, int cutLength, bool drop)
-    {
-        if (data.SequenceEqual("[DONE]"u8))
+        if (data.SequenceEqual(ChatCompletionsWire.Done))
         {
-            return Process(evt, name, data, static (_, _) => true, 0, 0, 0, drop: false);
+            return Process(evt, name, data, SseStreamSelector.All, default);
         }
 
-        var walk = new EventWalker(data);
-        Span<byte> names = stackalloc byte[MaxDepth + 2];
+        Span<WireName> containers = stackalloc WireName[MaxDepth + 2];
+        var walk = new EventWalker(data, containers);
         Span<long> indexes = stackalloc long[MaxDepth + 2];
         Span<int> firstSlot = stackalloc int[MaxDepth + 2];
         Span<bool> finished = stackalloc bool[MaxDepth + 2];
@@ -52,40 +33,33 @@ internal sealed partial class SseContentFilter
             switch (walk.Token)
             {
                 case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                    names[depth] = (byte)walk.Property;
                     indexes[depth] = -1;
                     firstSlot[depth] = _slots.Count;
                     finished[depth] = false;
                     break;
-                case JsonTokenType.EndObject when depth == 3 && (Name)names[2] == Name.Choices:
-                    SetKeys(firstSlot[3], indexes[3], inner: false);
-                    if (finished[3])
+                case JsonTokenType.EndObject when walk.IsAt(ChatCompletionsWire.ChoicePath):
+                    SetKeys(firstSlot[depth], indexes[depth], inner: false);
+                    if (finished[depth])
                     {
                         finishingCount++;
-                        finishing = indexes[3];
+                        finishing = indexes[depth];
                     }
 
                     break;
-                case JsonTokenType.EndObject when depth == 6 && (Name)names[5] == Name.ToolCalls:
-                    SetKeys(firstSlot[6], indexes[6], inner: true);
+                case JsonTokenType.EndObject when walk.IsAt(ChatCompletionsWire.ToolCallPath):
+                    SetKeys(firstSlot[depth], indexes[depth], inner: true);
                     break;
-                case JsonTokenType.Number when walk.Property == Name.Index:
+                case JsonTokenType.Number when walk.Property == WireName.Index:
                     indexes[depth] = walk.Reader.GetInt64();
                     break;
-                case JsonTokenType.String when (Name)names[2] == Name.Choices:
-                    if (depth == 4 && (Name)names[4] == Name.Delta && walk.Property is Name.Content or Name.Refusal)
-                    {
-                        AddSlot(ref walk.Reader, walk.Property == Name.Content ? ChatContent : ChatRefusal, inner: 0);
-                    }
-                    else if (depth == 7 && (Name)names[5] == Name.ToolCalls && (Name)names[7] == Name.Function && walk.Property == Name.Arguments)
-                    {
-                        AddSlot(ref walk.Reader, ChatToolArguments, inner: -1);
-                    }
-                    else if (depth == 3 && walk.Property == Name.FinishReason)
-                    {
-                        finished[3] = true;
-                    }
-
+                case JsonTokenType.String when walk.Property is WireName.Content or WireName.Refusal && walk.IsAt(ChatCompletionsWire.DeltaPath):
+                    AddSlot(ref walk.Reader, walk.Property == WireName.Content ? ChatContent : ChatRefusal, inner: 0);
+                    break;
+                case JsonTokenType.String when walk.Property == WireName.Arguments && walk.IsAt(ChatCompletionsWire.ToolCallFunctionPath):
+                    AddSlot(ref walk.Reader, ChatToolArguments, inner: -1);
+                    break;
+                case JsonTokenType.String when walk.Property == WireName.FinishReason && walk.IsAt(ChatCompletionsWire.ChoicePath):
+                    finished[depth] = true;
                     break;
             }
         }
@@ -95,53 +69,48 @@ internal sealed partial class SseContentFilter
             return Unparsed();
         }
 
-        if (drop || finishingCount > 1)
+        if (cut.Drop || finishingCount > 1)
         {
-            return Process(evt, name, data, static (_, _) => true, 0, cutStart, cutLength, drop);
+            return Process(evt, name, data, SseStreamSelector.All, cut);
         }
 
-        return finishingCount == 1
-            ? Process(evt, name, data, static (key, choice) => key.Outer == choice, finishing, cutStart, cutLength, drop)
-            : Process(evt, name, data, null, 0, cutStart, cutLength, drop);
+        return Process(evt, name, data, finishingCount == 1 ? SseStreamSelector.Outer(finishing) : SseStreamSelector.None, cut);
     }
 
     /// <summary>Anthropic events: <c>content_block_delta</c> text and <c>partial_json</c>, a block's initial text; <c>content_block_stop</c> ends block i.</summary>
     private SseFilterAction OnMessages(in SseEvent evt, ReadOnlySpan<byte> name, ReadOnlySpan<byte> data)
     {
-        ReadOnlySpan<byte> type = name.IsEmpty ? PeekType(data) : name;
-        bool delta = type.SequenceEqual("content_block_delta"u8);
-        bool start = !delta && type.SequenceEqual("content_block_start"u8);
-        bool stop = !delta && !start && type.SequenceEqual("content_block_stop"u8);
+        ReadOnlySpan<byte> type = name;
+        if (type.IsEmpty && !WireJson.TryPeekType(data, out type))
+        {
+            return Unparsed();
+        }
+
+        bool delta = type.SequenceEqual(MessagesWire.ContentBlockDelta);
+        bool start = !delta && type.SequenceEqual(MessagesWire.ContentBlockStart);
+        bool stop = !delta && !start && type.SequenceEqual(MessagesWire.ContentBlockStop);
         if (!delta && !start && !stop)
         {
-            return type.SequenceEqual("message_delta"u8) || type.SequenceEqual("message_stop"u8)
-                ? Process(evt, name, data, static (_, _) => true, 0, 0, 0, drop: false)
+            return type.SequenceEqual(MessagesWire.MessageDelta) || type.SequenceEqual(MessagesWire.MessageStop)
+                ? Process(evt, name, data, SseStreamSelector.All, default)
                 : SseFilterAction.PassRaw;
         }
 
-        var walk = new EventWalker(data);
-        Name container = Name.Other;
+        Span<WireName> containers = stackalloc WireName[MaxDepth + 2];
+        var walk = new EventWalker(data, containers);
         long index = -1;
         while (walk.Next())
         {
             switch (walk.Token)
             {
-                case JsonTokenType.StartObject when walk.Depth == 2:
-                    container = walk.Property;
-                    break;
-                case JsonTokenType.Number when walk.Depth == 1 && walk.Property == Name.Index:
+                case JsonTokenType.Number when walk.Property == WireName.Index && walk.IsAt(MessagesWire.EventPath):
                     index = walk.Reader.GetInt64();
                     break;
-                case JsonTokenType.String when walk.Depth == 2:
-                    if (delta && container == Name.Delta && walk.Property is Name.Text or Name.PartialJson)
-                    {
-                        AddSlot(ref walk.Reader, walk.Property == Name.Text ? BlockText : BlockJson, inner: 0);
-                    }
-                    else if (start && container == Name.ContentBlock && walk.Property == Name.Text)
-                    {
-                        AddSlot(ref walk.Reader, BlockText, inner: 0);
-                    }
-
+                case JsonTokenType.String when delta && walk.Property is WireName.Text or WireName.PartialJson && walk.IsAt(MessagesWire.DeltaPath):
+                    AddSlot(ref walk.Reader, walk.Property == WireName.Text ? BlockText : BlockJson, inner: 0);
+                    break;
+                case JsonTokenType.String when start && walk.Property == WireName.Text && walk.IsAt(MessagesWire.ContentBlockPath):
+                    AddSlot(ref walk.Reader, BlockText, inner: 0);
                     break;
             }
         }
@@ -152,9 +121,7 @@ internal sealed partial class SseContentFilter
         }
 
         SetKeys(0, index, inner: false);
-        return stop
-            ? Process(evt, name, data, static (key, block) => key.Outer == block, index, 0, 0, drop: false)
-            : Process(evt, name, data, null, 0, 0, 0, drop: false);
+        return Process(evt, name, data, stop ? SseStreamSelector.Outer(index) : SseStreamSelector.None, default);
     }
 
     /// <summary>
@@ -163,37 +130,43 @@ internal sealed partial class SseContentFilter
     /// </summary>
     private SseFilterAction OnResponses(in SseEvent evt, ReadOnlySpan<byte> name, ReadOnlySpan<byte> data)
     {
-        ReadOnlySpan<byte> type = name.IsEmpty ? PeekType(data) : name;
-        if (type.SequenceEqual("error"u8))
+        ReadOnlySpan<byte> type = name;
+        if (type.IsEmpty && !WireJson.TryPeekType(data, out type))
+        {
+            return Unparsed();
+        }
+
+        if (type.SequenceEqual(WireJson.Error))
         {
             return SseFilterAction.PassRaw;
         }
 
-        bool delta = type.EndsWith(".delta"u8);
-        bool done = !delta && type.EndsWith(".done"u8);
-        bool terminal = type.SequenceEqual("response.completed"u8) || type.SequenceEqual("response.incomplete"u8) || type.SequenceEqual("response.failed"u8);
-        ulong family = delta ? Hash(type[..^6]) : done ? Hash(type[..^5]) : 0;
+        bool delta = type.EndsWith(ResponsesWire.DeltaSuffix);
+        bool done = !delta && type.EndsWith(ResponsesWire.DoneSuffix);
+        bool terminal = ResponsesWire.IsTerminal(type);
+        SseTextFamily family = delta || done ? SseTextFamily.ResponsesEvent(ResponsesWire.TextFamily(type)) : default;
         long outer = -1;
         long inner = 0;
         if (delta || done)
         {
-            var walk = new EventWalker(data);
+            Span<WireName> containers = stackalloc WireName[MaxDepth + 2];
+            var walk = new EventWalker(data, containers);
             while (walk.Next())
             {
-                if (walk.Depth != 1)
+                if (!walk.IsAt(ResponsesWire.EventPath))
                 {
                     continue;
                 }
 
-                if (walk.Token == JsonTokenType.Number && walk.Property == Name.OutputIndex)
+                if (walk.Token == JsonTokenType.Number && walk.Property == WireName.OutputIndex)
                 {
                     outer = walk.Reader.GetInt64();
                 }
-                else if (walk.Token == JsonTokenType.Number && walk.Property is Name.ContentIndex or Name.SummaryIndex)
+                else if (walk.Token == JsonTokenType.Number && walk.Property is WireName.ContentIndex or WireName.SummaryIndex)
                 {
                     inner = walk.Reader.GetInt64();
                 }
-                else if (delta && walk.Token == JsonTokenType.String && walk.Property == Name.Delta)
+                else if (delta && walk.Token == JsonTokenType.String && walk.Property == WireName.Delta)
                 {
                     AddSlot(ref walk.Reader, family, inner: 0);
                 }
@@ -209,13 +182,13 @@ internal sealed partial class SseContentFilter
 
         if (delta)
         {
-            return Process(evt, name, data, null, 0, 0, 0, drop: false);
+            return Process(evt, name, data, SseStreamSelector.None, default);
         }
 
         if (done || terminal)
         {
-            var key = new SseTextStreamKey(family, outer, inner);
-            SseFilterAction flushed = terminal ? FlushWhere(static (_, _) => true, 0) : FlushWhere((k, _) => k == key, 0);
+            SseStreamSelector ends = terminal ? SseStreamSelector.All : SseStreamSelector.One(new SseTextStreamKey(family, outer, inner));
+            SseFilterAction flushed = FlushWhere(ends);
             if (flushed == SseFilterAction.End)
             {
                 return flushed;
@@ -252,95 +225,14 @@ internal sealed partial class SseContentFilter
         }
     }
 
+    /// <summary>Whether a Responses snapshot may hold text to scan: a non-empty text, arguments or refusal, or any spaced string member.</summary>
     private static bool MayCarryText(ReadOnlySpan<byte> data)
-        => HasNonEmpty(data, "\"text\":\""u8) || HasNonEmpty(data, "\"arguments\":\""u8) || HasNonEmpty(data, "\"refusal\":\""u8)
+        => WireJson.HasNonEmptyString(data, ResponsesWire.TextString)
+           || WireJson.HasNonEmptyString(data, ChatCompletionsWire.ArgumentsString)
+           || WireJson.HasNonEmptyString(data, ChatCompletionsWire.RefusalString)
            || data.IndexOf("\": \""u8) >= 0;
 
-    private static bool HasNonEmpty(ReadOnlySpan<byte> data, ReadOnlySpan<byte> keyAndQuote)
-    {
-        while (true)
-        {
-            int at = data.IndexOf(keyAndQuote);
-            if (at < 0)
-            {
-                return false;
-            }
-
-            int next = at + keyAndQuote.Length;
-            if (next < data.Length && data[next] != '"')
-            {
-                return true;
-            }
-
-            data = data[next..];
-        }
-    }
-
-    private static ulong Hash(ReadOnlySpan<byte> text)
-    {
-        ulong hash = 14695981039346656037UL;
-        foreach (byte b in text)
-        {
-            hash = (hash ^ b) * 1099511628211UL;
-        }
-
-        return hash | 0x100; // never one of the small built-in families
-    }
-
-    /// <summary>The value of the first <c>"type"</c> member, for events sent without an <c>event:</c> line.</summary>
-    private static ReadOnlySpan<byte> PeekType(ReadOnlySpan<byte> data)
-    {
-        var reader = new Utf8JsonReader(data);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            return default;
-        }
-
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            bool isType = reader.ValueTextEquals("type"u8);
-            reader.Read();
-            if (isType && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
-            {
-                return reader.ValueSpan;
-            }
-
-            reader.Skip();
-        }
-
-        return default;
-    }
-
-    private static Name NameOf(ref Utf8JsonReader reader)
-    {
-        ReadOnlySpan<byte> n = reader.ValueSpan;
-        if (reader.ValueIsEscaped || n.Length < 4)
-        {
-            return Name.Other;
-        }
-
-        return n.Length switch
-        {
-            4 when n.SequenceEqual("text"u8) => Name.Text,
-            5 when n.SequenceEqual("delta"u8) => Name.Delta,
-            5 when n.SequenceEqual("index"u8) => Name.Index,
-            7 when n.SequenceEqual("choices"u8) => Name.Choices,
-            7 when n.SequenceEqual("content"u8) => Name.Content,
-            7 when n.SequenceEqual("refusal"u8) => Name.Refusal,
-            8 when n.SequenceEqual("function"u8) => Name.Function,
-            9 when n.SequenceEqual("arguments"u8) => Name.Arguments,
-            10 when n.SequenceEqual("tool_calls"u8) => Name.ToolCalls,
-            12 when n.SequenceEqual("partial_json"u8) => Name.PartialJson,
-            12 when n.SequenceEqual("output_index"u8) => Name.OutputIndex,
-            13 when n.SequenceEqual("finish_reason"u8) => Name.FinishReason,
-            13 when n.SequenceEqual("content_block"u8) => Name.ContentBlock,
-            13 when n.SequenceEqual("content_index"u8) => Name.ContentIndex,
-            13 when n.SequenceEqual("summary_index"u8) => Name.SummaryIndex,
-            _ => Name.Other,
-        };
-    }
-
-    private void AddSlot(ref Utf8JsonReader reader, ulong family, long inner)
+    private void AddSlot(ref Utf8JsonReader reader, SseTextFamily family, long inner)
     {
         if (reader.ValueSpan.Length == 0)
         {

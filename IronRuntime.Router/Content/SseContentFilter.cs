@@ -49,11 +49,9 @@ internal sealed partial class SseContentFilter : IDisposable
     /// <param name="evt">The event.</param>
     /// <param name="name">Its <c>event:</c> name (empty when none).</param>
     /// <param name="data">Its data, lines joined.</param>
-    /// <param name="cutStart">Start of bytes of the data to cut if the event is rewritten (the injected usage member).</param>
-    /// <param name="cutLength">Length of the cut; 0 for none.</param>
-    /// <param name="drop">Whether the event itself is not to be forwarded (the injected usage chunk).</param>
+    /// <param name="cut">What the router injected into the event and must not forward (Chat Completions only).</param>
     /// <returns>What to forward.</returns>
-    public SseFilterAction OnEvent(in SseEvent evt, ReadOnlySpan<byte> name, ReadOnlySpan<byte> data, int cutStart, int cutLength, bool drop)
+    public SseFilterAction OnEvent(in SseEvent evt, ReadOnlySpan<byte> name, ReadOnlySpan<byte> data, SseUsageCut cut)
     {
         _output.ResetWrittenCount();
         _slots.Clear();
@@ -61,7 +59,7 @@ internal sealed partial class SseContentFilter : IDisposable
         {
             return _call.Api switch
             {
-                LlmApi.ChatCompletions => OnChat(evt, name, data, cutStart, cutLength, drop),
+                LlmApi.ChatCompletions => OnChat(evt, name, data, cut),
                 LlmApi.Responses => OnResponses(evt, name, data),
                 LlmApi.Messages => OnMessages(evt, name, data),
                 _ => SseFilterAction.PassRaw,
@@ -83,7 +81,7 @@ internal sealed partial class SseContentFilter : IDisposable
 
         _endFlushed = true;
         _output.ResetWrittenCount();
-        return FlushWhere(static (_, _) => true, 0) == SseFilterAction.Replace && _output.WrittenCount > 0;
+        return FlushWhere(SseStreamSelector.All) == SseFilterAction.Replace && _output.WrittenCount > 0;
     }
 
     public void Dispose()
@@ -96,16 +94,16 @@ internal sealed partial class SseContentFilter : IDisposable
         _streams.Clear();
     }
 
-    /// <summary>Scans the event's slots, flushes the streams <paramref name="closes"/> selects, and builds the output.</summary>
-    private SseFilterAction Process(in SseEvent evt, ReadOnlySpan<byte> name, ReadOnlySpan<byte> data, Func<SseTextStreamKey, long, bool>? closes, long closeArg, int cutStart, int cutLength, bool drop)
+    /// <summary>Scans the event's slots, flushes the streams <paramref name="closes"/> selects, and builds the output without what <paramref name="cut"/> names.</summary>
+    private SseFilterAction Process(in SseEvent evt, ReadOnlySpan<byte> name, ReadOnlySpan<byte> data, SseStreamSelector closes, SseUsageCut cut)
     {
         _edits.Clear();
         _replacements.ResetWrittenCount();
 
         // Streams that end with this event but have no text in it are flushed first, in extra events.
-        if (closes is not null)
+        if (!closes.IsNone)
         {
-            SseFilterAction flushed = FlushWhere((key, arg) => closes(key, arg) && !HasSlot(key), closeArg);
+            SseFilterAction flushed = FlushWhere(closes, withoutSlot: true);
             if (flushed == SseFilterAction.End)
             {
                 return flushed;
@@ -115,7 +113,7 @@ internal sealed partial class SseContentFilter : IDisposable
         foreach (SseTextSlot slot in _slots)
         {
             TextStream stream = Get(slot.Key);
-            bool final = closes is not null && closes(slot.Key, closeArg);
+            bool final = closes.Selects(slot.Key);
             byte[]? scratch = null;
             try
             {
@@ -155,18 +153,18 @@ internal sealed partial class SseContentFilter : IDisposable
             return SseFilterAction.PassRaw;
         }
 
-        if (!drop)
+        if (!cut.Drop)
         {
-            if (cutLength > 0)
+            if (cut.Length > 0)
             {
                 _edits.Sort(static (a, b) => a.Start.CompareTo(b.Start));
                 int at = 0;
-                while (at < _edits.Count && _edits[at].Start < cutStart)
+                while (at < _edits.Count && _edits[at].Start < cut.Start)
                 {
                     at++;
                 }
 
-                _edits.Insert(at, new JsonEdit(cutStart, cutLength, 0, 0));
+                _edits.Insert(at, new JsonEdit(cut.Start, cut.Length, 0, 0));
             }
 
             if (_edits.Count == 0)
@@ -216,13 +214,16 @@ internal sealed partial class SseContentFilter : IDisposable
         stream.Dispose();
     }
 
-    /// <summary>Flushes the held text of the streams <paramref name="selects"/> into extra events and closes them.</summary>
-    private SseFilterAction FlushWhere(Func<SseTextStreamKey, long, bool> selects, long arg)
+    /// <summary>
+    /// Flushes the held text of the streams <paramref name="selects"/> into extra events and closes them; with
+    /// <paramref name="withoutSlot"/> only those that have no text in the current event.
+    /// </summary>
+    private SseFilterAction FlushWhere(SseStreamSelector selects, bool withoutSlot = false)
     {
         for (int i = 0; i < _streams.Count; i++)
         {
             TextStream stream = _streams[i];
-            if (!selects(stream.Key, arg))
+            if (!selects.Selects(stream.Key) || (withoutSlot && HasSlot(stream.Key)))
             {
                 continue;
             }

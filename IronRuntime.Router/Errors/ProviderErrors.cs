@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Errors;
 
@@ -90,22 +91,8 @@ internal static class ProviderErrors
                 writer.WriteStartObject("error"u8);
                 writer.WriteString("message"u8, message);
                 writer.WriteString("type"u8, type);
-                if (param is null)
-                {
-                    writer.WriteNull("param"u8);
-                }
-                else
-                {
-                    writer.WriteString("param"u8, param);
-                }
-                if (code is null)
-                {
-                    writer.WriteNull("code"u8);
-                }
-                else
-                {
-                    writer.WriteString("code"u8, code);
-                }
+                WireJson.WriteStringOrNull(writer, "param"u8, param);
+                WireJson.WriteStringOrNull(writer, "code"u8, code);
 
                 writer.WriteEndObject();
             }

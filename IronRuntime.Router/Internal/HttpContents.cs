@@ -5,16 +5,46 @@ namespace IronRuntime.Router.Internal;
 /// <summary>Helpers for provider response contents shared by the stages that replace or read them.</summary>
 internal static class HttpContents
 {
-    /// <summary>Copies the content headers of <paramref name="from"/> to <paramref name="to"/>, except <c>Content-Length</c> (the new body has its own).</summary>
+    /// <summary>
+    /// Copies the content headers of <paramref name="from"/> to <paramref name="to"/>, except <c>Content-Length</c> (the
+    /// new body has its own). The values go across as they are stored, unparsed: parsing them (as the validating
+    /// enumerator does) cost a lock, a parse and an iterator per header per copy, and the next reader parses on demand.
+    /// </summary>
     public static void CopyHeaders(HttpContent from, HttpContent to)
     {
-        foreach (var header in from.Headers)
+        foreach (var (name, values) in from.Headers.NonValidated)
         {
-            if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase))
             {
-                to.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                continue;
+            }
+
+            if (values.Count == 1)
+            {
+                to.Headers.TryAddWithoutValidation(name, values.ToString());
+            }
+            else
+            {
+                to.Headers.TryAddWithoutValidation(name, values);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the content's media type is <paramref name="mediaType"/> (ignoring case, parameters and surrounding
+    /// white space), read from the stored text: reading <see cref="System.Net.Http.Headers.HttpContentHeaders.ContentType"/>
+    /// would parse the header and replace the provider's text with its re-serialised form in what goes on.
+    /// </summary>
+    public static bool HasMediaType(HttpContent content, string mediaType)
+    {
+        if (!content.Headers.NonValidated.TryGetValues("Content-Type", out var values) || values.Count != 1)
+        {
+            return values.Count > 1 && string.Equals(content.Headers.ContentType?.MediaType, mediaType, StringComparison.OrdinalIgnoreCase);
+        }
+
+        ReadOnlySpan<char> value = values.ToString().AsSpan();
+        int end = value.IndexOf(';');
+        return (end < 0 ? value : value[..end]).Trim().Equals(mediaType, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>The whole body of <paramref name="content"/> up to <paramref name="limit"/> bytes (see the overload).</summary>

@@ -30,6 +30,7 @@ internal sealed class LlmCallCompleter : ILlmCallCompletion
         call.AdmissionSlot?.Dispose();
         EstimateMissingUsage(call);
         ChargeChatWebSearch(call);
+        ChargeCodeExecution(call);
         try
         {
             call.Lease?.Complete(call);
@@ -68,6 +69,8 @@ internal sealed class LlmCallCompleter : ILlmCallCompletion
     /// token count when no usage carried it (an OpenAI stream's usage comes last), the output at the tokens of the
     /// text forwarded (a stream) or received (a body cut after its headers), capped at what the request lets the
     /// provider generate, and every earlier attempt cut after its headers at its prompt and the output it carried.
+    /// A reasoning model's answer (<see cref="Usage.HiddenReasoning"/>) is charged the whole output limit in force:
+    /// its hidden reasoning was billed but never seen.
     /// </summary>
     private static void EstimateMissingUsage(LlmCall call)
     {
@@ -86,15 +89,24 @@ internal sealed class LlmCallCompleter : ILlmCallCompletion
         var usage = call.Usage;
         long input = usage.InputTokens;
         long output = usage.OutputTokens;
+        long hidden = 0;
         if (unreported)
         {
             input = input == 0 ? prompt : input;
             output = call.CapOutputTokens(output);
+            if (Usage.HiddenReasoning.May(call.Api, call.Model) && call.EffectiveMaxOutputTokens is not null)
+            {
+                // A reasoning model also billed reasoning tokens it never streamed: charge the output limit in force
+                // (what was reserved), the most it can have generated, so the estimate never falls short.
+                long most = call.CapOutputTokens(long.MaxValue);
+                hidden = Math.Max(0, most - output);
+                output += hidden;
+            }
         }
 
         input += call.UnreportedAnswers * prompt;
         output += call.UnreportedOutputTokens;
-        call.Usage = usage with { InputTokens = input, OutputTokens = output };
+        call.Usage = usage with { InputTokens = input, OutputTokens = output, ReasoningTokens = usage.ReasoningTokens + hidden };
         call.UsageEstimated = true;
     }
 
@@ -114,6 +126,29 @@ internal sealed class LlmCallCompleter : ILlmCallCompletion
             if (tool.Type == "web_search_options")
             {
                 call.Usage = call.Usage with { ServerToolUses = 1 };
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Anthropic bills code execution by container time, which its usage does not report: every answered Messages
+    /// call that offers the tool counts one <c>code_execution</c> use, priced by the gate (docs/budgets.md).
+    /// </summary>
+    private static void ChargeCodeExecution(LlmCall call)
+    {
+        if (call.Api != LlmApi.Messages || !call.ProviderAnswered || call.Billing.ServerTools.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var tool in call.Billing.ServerTools)
+        {
+            if (tool.Type.StartsWith("code_execution", StringComparison.Ordinal))
+            {
+                var uses = call.Usage.ToolUses is { } reported ? new Dictionary<string, long>(reported, StringComparer.Ordinal) : new Dictionary<string, long>(StringComparer.Ordinal);
+                uses["code_execution"] = 1;
+                call.Usage = call.Usage with { ToolUses = uses };
                 return;
             }
         }

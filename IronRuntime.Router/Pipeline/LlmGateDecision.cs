@@ -49,6 +49,25 @@ public readonly struct LlmGateDecision
     /// <returns>The decision with <see cref="RetryAfter"/> set.</returns>
     public LlmGateDecision WithRetryAfter(TimeSpan retryAfter) => this with { RetryAfter = retryAfter };
 
+    /// <summary>The error <c>type</c> of the denial in Anthropic's shape when it differs from <see cref="ErrorType"/> (rate limits).</summary>
+    internal string? AnthropicErrorType { get; private init; }
+
+    /// <summary>
+    /// Denies the call for a rate limit: 429 with <c>Retry-After</c>, in OpenAI's shape
+    /// <c>{"error":{"message","type":<paramref name="limit"/>,"param":null,"code":"rate_limit_exceeded"}}</c> or Anthropic's
+    /// <c>{"type":"error","error":{"type":"rate_limit_error","message"}}</c>, as the route speaks.
+    /// </summary>
+    /// <param name="limit">The limit that binds: <c>requests</c> or <c>tokens</c> (OpenAI's error type).</param>
+    /// <param name="message">The reason, shown to the agent.</param>
+    /// <param name="retryAfter">When a retry can be admitted; null when no retry of the same call can.</param>
+    /// <returns>The decision.</returns>
+    public static LlmGateDecision RateLimited(string limit, string message, TimeSpan? retryAfter)
+        => new(false, null, null, HttpStatusCode.TooManyRequests, limit, "rate_limit_exceeded", message)
+        {
+            AnthropicErrorType = "rate_limit_error",
+            RetryAfter = retryAfter,
+        };
+
     /// <summary>Admits the call.</summary>
     /// <param name="lease">What the gate holds until the call ends, if anything.</param>
     /// <param name="maxOutputTokens">An output limit to impose when the request set none.</param>

@@ -25,6 +25,8 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
     private readonly (Version Version, HttpVersionPolicy Policy) _openAIHttp;
     private readonly (Version Version, HttpVersionPolicy Policy) _anthropicHttp;
     private readonly bool _keysCheckedDownstream;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri> _openAIRoutes = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri> _anthropicRoutes = new(StringComparer.Ordinal);
 
     /// <param name="options">The router's options (endpoints, keys, limits).</param>
     /// <param name="completion">Ends the calls this stage answers itself.</param>
@@ -151,9 +153,7 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
             return ProviderErrors.MissingKey(call.AnthropicErrorShape, provider, endpoint, request);
         }
 
-        var baseUri = provider == LlmProvider.Anthropic ? _anthropicBase : _openAIBase;
-        string query = request.RequestUri is { IsAbsoluteUri: true } absolute ? absolute.Query : string.Empty;
-        var upstream = UpstreamRequest.Create(request, new Uri(baseUri, upstreamPath + query), body);
+        var upstream = UpstreamRequest.Create(request, UpstreamUri(request, provider, api, upstreamPath), body);
         (upstream.Version, upstream.VersionPolicy) = provider == LlmProvider.Anthropic ? _anthropicHttp : _openAIHttp;
         ProviderUpstream.InjectCredentials(upstream.Headers, provider, api, key);
         upstream.Options.Set(LlmCall.OptionsKey, call);
@@ -183,6 +183,24 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
             _completion.Complete(call, LlmCallOutcome.Failed);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The provider's address for the call. The routes of the known APIs are fixed, so without a query their address
+    /// is made once per provider and route and shared (a <see cref="Uri"/> is immutable).
+    /// </summary>
+    private Uri UpstreamUri(HttpRequestMessage request, LlmProvider provider, LlmApi api, string upstreamPath)
+    {
+        bool anthropic = provider == LlmProvider.Anthropic;
+        var baseUri = anthropic ? _anthropicBase : _openAIBase;
+        string query = request.RequestUri is { IsAbsoluteUri: true } absolute ? absolute.Query : string.Empty;
+        if (api == LlmApi.Unknown || query.Length > 0)
+        {
+            return new Uri(baseUri, upstreamPath + query);
+        }
+
+        var cache = anthropic ? _anthropicRoutes : _openAIRoutes;
+        return cache.TryGetValue(upstreamPath, out var uri) ? uri : cache.GetOrAdd(upstreamPath, static (path, b) => new Uri(b, path), baseUri);
     }
 
     private HttpResponseMessage Reject(HttpRequestMessage request, LlmCall call, HttpStatusCode status, string type, string code, string message, string? param = null)

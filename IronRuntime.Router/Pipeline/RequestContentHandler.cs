@@ -14,12 +14,20 @@ namespace IronRuntime.Router.Pipeline;
 /// </summary>
 internal sealed class RequestContentHandler(ILlmContentFilter filter, ILlmCallCompletion completion, ILogger logger) : DelegatingHandler
 {
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <remarks>Not an async method: the scan is synchronous, and a call it lets through goes on without a state machine of this stage.</remarks>
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (!request.Options.TryGetValue(LlmCall.OptionsKey, out var call) || call.Request is null || !filter.IsEnabled(call, LlmContentDirection.Request))
         {
-            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return base.SendAsync(request, cancellationToken);
         }
+
+        return Scan(request, call) is { } refused ? Task.FromResult(refused) : base.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>Scans (and maybe redacts) the prompt; the refusal to answer, or null to go on.</summary>
+    private HttpResponseMessage? Scan(HttpRequestMessage request, LlmCall call)
+    {
 
         var rewriter = new JsonContentRewriter();
         switch (rewriter.Rewrite(call.Body.Span, JsonTextScope.Request, filter, call, LlmContentDirection.Request, repeats: false))
@@ -43,7 +51,7 @@ internal sealed class RequestContentHandler(ILlmContentFilter filter, ILlmCallCo
                 break;
         }
 
-        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return null;
     }
 
     private HttpResponseMessage Refuse(HttpRequestMessage request, LlmCall call, string message, string code)

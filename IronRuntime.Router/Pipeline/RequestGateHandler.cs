@@ -10,28 +10,34 @@ namespace IronRuntime.Router.Pipeline;
 /// </summary>
 internal sealed class RequestGateHandler(ILlmRequestGate gate, ILlmCallCompletion completion, ILogger logger) : DelegatingHandler
 {
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Not an async method: a gate that decides from memory completes its <see cref="ValueTask{TResult}"/> at once, and
+    /// the call then goes on (or is refused) without a state machine of this stage.
+    /// </remarks>
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (!request.Options.TryGetValue(LlmCall.OptionsKey, out var call) || call.Api == LlmApi.Unknown)
         {
-            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return base.SendAsync(request, cancellationToken);
         }
 
-        var decision = await gate.EnterAsync(call, cancellationToken).ConfigureAwait(false);
+        var entering = gate.EnterAsync(call, cancellationToken);
+        return entering.IsCompletedSuccessfully
+            ? Decide(request, call, entering.Result, cancellationToken)
+            : EnterAsync(request, call, entering, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> EnterAsync(HttpRequestMessage request, LlmCall call, ValueTask<LlmGateDecision> entering, CancellationToken cancellationToken)
+    {
+        var decision = await entering.ConfigureAwait(false);
+        return await Decide(request, call, decision, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<HttpResponseMessage> Decide(HttpRequestMessage request, LlmCall call, LlmGateDecision decision, CancellationToken cancellationToken)
+    {
         if (!decision.IsAllowed)
         {
-            call.StatusCode = (int)decision.StatusCode;
-            RouterLog.CallDenied(logger, call.CallerId, call.Model, call.StatusCode, decision.ErrorType, decision.Message);
-            completion.Complete(call, LlmCallOutcome.Denied);
-            var refused = ProviderErrors.Create(call.AnthropicErrorShape, decision.StatusCode, decision.ErrorType ?? "iron_runtime_denied",
-                decision.ErrorCode, decision.Message ?? "The call was denied by IronRuntime.", request, decision.Param);
-            if (decision.RetryAfter is { } retryAfter)
-            {
-                refused.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(
-                    TimeSpan.FromSeconds(Math.Max(1L, (long)Math.Ceiling(retryAfter.TotalSeconds))));
-            }
-
-            return refused;
+            return Task.FromResult(Refuse(request, call, decision));
         }
 
         call.Lease = decision.Lease;
@@ -40,6 +46,24 @@ internal sealed class RequestGateHandler(ILlmRequestGate gate, ILlmCallCompletio
             call.ImposedMaxOutputTokens = cap;
         }
 
-        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return base.SendAsync(request, cancellationToken);
+    }
+
+    private HttpResponseMessage Refuse(HttpRequestMessage request, LlmCall call, LlmGateDecision decision)
+    {
+        call.StatusCode = (int)decision.StatusCode;
+        RouterLog.CallDenied(logger, call.CallerId, call.Model, call.StatusCode, decision.ErrorType, decision.Message);
+        completion.Complete(call, LlmCallOutcome.Denied);
+        bool anthropicType = call.AnthropicErrorShape && decision.AnthropicErrorType is not null;
+        var refused = ProviderErrors.Create(call.AnthropicErrorShape, decision.StatusCode,
+            anthropicType ? decision.AnthropicErrorType! : decision.ErrorType ?? "iron_runtime_denied",
+            anthropicType ? null : decision.ErrorCode, decision.Message ?? "The call was denied by IronRuntime.", request, decision.Param);
+        if (decision.RetryAfter is { } retryAfter)
+        {
+            refused.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(
+                TimeSpan.FromSeconds(Math.Max(1L, (long)Math.Ceiling(retryAfter.TotalSeconds))));
+        }
+
+        return refused;
     }
 }

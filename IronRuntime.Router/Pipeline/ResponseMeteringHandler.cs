@@ -28,15 +28,14 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        if (call.Request is { } info)
+        var body = call.Request is { } info
+            ? LlmRequestEditor.Apply(call.Body, info, call.Model, call.Api, call.InjectedStreamUsage, call.ImposedMaxOutputTokens)
+            : call.Body;
+        call.Body = body;
+        if (body.Length > 0 && !(BufferedContent.TryGetBody(request.Content, out var sent) && sent.Equals(body)))
         {
-            var body = LlmRequestEditor.Apply(call.Body, info, call.Model, call.Api, call.InjectedStreamUsage, call.ImposedMaxOutputTokens);
-            call.Body = body;
+            // Edited here or by the content stage; an unedited body is already the request's content (set by routing).
             ReplaceContent(request, body);
-        }
-        else if (call.Body.Length > 0)
-        {
-            ReplaceContent(request, call.Body);
         }
 
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -65,21 +64,17 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
             return response;
         }
 
-        return await MeterJsonAsync(request, response, call, cancellationToken).ConfigureAwait(false);
+        // A body the resilience stage buffered is used in place: this await then completes at once.
+        var (read, failure) = await ReadBodyAsync(request, response, call, cancellationToken).ConfigureAwait(false);
+        return failure ?? MeterJson(request, response, call, read);
     }
 
-    private async Task<HttpResponseMessage> MeterJsonAsync(HttpRequestMessage request, HttpResponseMessage response, LlmCall call, CancellationToken cancellationToken)
+    /// <summary>Meters a JSON answer whose body <paramref name="body"/> is in memory (the content of <paramref name="response"/> is replaced by it).</summary>
+    private HttpResponseMessage MeterJson(HttpRequestMessage request, HttpResponseMessage response, LlmCall call, ReadOnlyMemory<byte> body)
     {
-        var (read, failure) = await ReadBodyAsync(request, response, call, cancellationToken).ConfigureAwait(false);
-        if (failure is not null)
+        if (!UsageJsonReader.TryRead(body.Span, call.Api, out var usage, out string? model))
         {
-            return failure;
-        }
-
-        byte[] body = read!;
-        if (!UsageJsonReader.TryRead(body, call.Api, out var usage, out string? model))
-        {
-            ChargePartialAnswer(call, body);
+            ChargePartialAnswer(call, body.Span);
             response.Dispose();
             RouterLog.CallFailed(logger, null, call.CallerId, call.Provider, "the response body is not a valid " + call.Api + " answer");
             return Fail(request, call, "The provider returned a response that is not valid JSON for this API; it was not passed on.");
@@ -97,7 +92,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
                 LlmApi.Responses => JsonTextScope.ResponsesResponse,
                 _ => JsonTextScope.MessagesResponse,
             };
-            switch (rewriter.Rewrite(body, scope, content, call, LlmContentDirection.Response, repeats: false))
+            switch (rewriter.Rewrite(body.Span, scope, content, call, LlmContentDirection.Response, repeats: false))
             {
                 case ContentRewrite.Rewritten:
                     body = rewriter.Output.WrittenSpan.ToArray();
@@ -111,12 +106,23 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
             }
         }
 
-        var replaced = new ByteArrayContent(body);
+        ReplaceBody(response, body);
+        completion.Complete(call, LlmCallOutcome.Succeeded);
+        return response;
+    }
+
+    /// <summary>Makes <paramref name="body"/> the response's content, unless it already is (a body buffered below and not rewritten).</summary>
+    private static void ReplaceBody(HttpResponseMessage response, ReadOnlyMemory<byte> body)
+    {
+        if (BufferedContent.TryGetBody(response.Content, out var current) && current.Equals(body))
+        {
+            return;
+        }
+
+        var replaced = BufferedContent.Create(body);
         HttpContents.CopyHeaders(response.Content, replaced);
         response.Content.Dispose();
         response.Content = replaced;
-        completion.Complete(call, LlmCallOutcome.Succeeded);
-        return response;
     }
 
     /// <summary>A provider's error: its body, with every fragment of a key removed, goes up; the call ends as a provider error.</summary>
@@ -134,10 +140,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
             return failure;
         }
 
-        var scrubbed = new ByteArrayContent(scrubber.Scrub(body!));
-        HttpContents.CopyHeaders(response.Content, scrubbed);
-        response.Content.Dispose();
-        response.Content = scrubbed;
+        ReplaceBody(response, scrubber.Scrub(body.ToArray())); // an error answer: rare, a copy is fine
         completion.Complete(call, LlmCallOutcome.ProviderError);
         return response;
     }
@@ -146,13 +149,18 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
     /// The provider's body, read whole up to the limit; or the runtime's 502 when it could not be read (the call then
     /// ends). A success answer cut after its headers is charged the output it carried so far.
     /// </summary>
-    private async Task<(byte[]? Body, HttpResponseMessage? Failure)> ReadBodyAsync(HttpRequestMessage request, HttpResponseMessage response, LlmCall call, CancellationToken cancellationToken)
+    private ValueTask<(ReadOnlyMemory<byte> Body, HttpResponseMessage? Failure)> ReadBodyAsync(HttpRequestMessage request, HttpResponseMessage response, LlmCall call, CancellationToken cancellationToken)
+        => BufferedContent.TryGetBody(response.Content, out var body)
+            ? ValueTask.FromResult<(ReadOnlyMemory<byte>, HttpResponseMessage?)>((body, null)) // read whole below (the resilience stage): used in place
+            : ReadBodyCoreAsync(request, response, call, cancellationToken);
+
+    private async ValueTask<(ReadOnlyMemory<byte> Body, HttpResponseMessage? Failure)> ReadBodyCoreAsync(HttpRequestMessage request, HttpResponseMessage response, LlmCall call, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(HttpContents.InitialCapacity(response.Content, options.MaxResponseBodyBytes));
         try
         {
             await HttpContents.ReadLimitedAsync(response.Content, options.MaxResponseBodyBytes, buffer, cancellationToken).ConfigureAwait(false);
-            return (buffer.WrittenSpan.ToArray(), null);
+            return (buffer.WrittenMemory, null); // no copy: the writer's array becomes the body
         }
         catch (OperationCanceledException)
         {
@@ -166,7 +174,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
             ChargePartialAnswer(call, buffer.WrittenSpan);
             response.Dispose();
             RouterLog.CallFailed(logger, ex, call.CallerId, call.Provider, "the response body could not be read");
-            return (null, Fail(request, call, $"The provider's response (status {call.StatusCode}) could not be read: {ex.Message}"));
+            return (default, Fail(request, call, $"The provider's response (status {call.StatusCode}) could not be read: {ex.Message}"));
         }
     }
 
@@ -200,7 +208,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
 
     private static void ReplaceContent(HttpRequestMessage request, ReadOnlyMemory<byte> body)
     {
-        var content = new ReadOnlyMemoryContent(body);
+        var content = BufferedContent.Create(body);
         if (request.Content is { } original)
         {
             HttpContents.CopyHeaders(original, content);
@@ -211,5 +219,5 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
     }
 
     private static bool IsEventStream(HttpContent content)
-        => string.Equals(content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
+        => HttpContents.HasMediaType(content, "text/event-stream");
 }

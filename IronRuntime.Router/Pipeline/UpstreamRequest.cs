@@ -9,8 +9,15 @@ namespace IronRuntime.Router.Pipeline;
 /// </summary>
 internal static class UpstreamRequest
 {
+    /// <summary>
+    /// Marks a request the router owns (the loopback proxy builds it for one call, from headers it already filtered
+    /// with a superset of <see cref="Dropped"/>, and never reads it again): the router points it at the provider and
+    /// sends it as it is, rather than copying it.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> OwnedKey = new("IronRuntime.OwnedRequest");
+
     /// <summary>Headers never copied: the caller's credentials (the router sets the real ones) and connection-level ones.</summary>
-    private static readonly FrozenSet<string> Dropped = new[]
+    internal static readonly FrozenSet<string> Dropped = new[]
     {
         "Authorization", "x-api-key", "api-key", "Proxy-Authorization", "Host", "Connection", "Keep-Alive",
         "Transfer-Encoding", "TE", "Upgrade", "Expect",
@@ -23,6 +30,11 @@ internal static class UpstreamRequest
     /// <returns>The new message.</returns>
     public static HttpRequestMessage Create(HttpRequestMessage caller, Uri uri, byte[]? body)
     {
+        if (caller.Options.TryGetValue(OwnedKey, out bool owned) && owned)
+        {
+            return Reuse(caller, uri, body);
+        }
+
         var upstream = new HttpRequestMessage(caller.Method, uri)
         {
             Version = caller.Version,
@@ -39,7 +51,7 @@ internal static class UpstreamRequest
 
         if (body is not null)
         {
-            var content = new ReadOnlyMemoryContent(body);
+            var content = Internal.BufferedContent.Create(body); // the metering stage sends it as it is when no edit applies
             foreach (var (name, values) in caller.Content!.Headers.NonValidated)
             {
                 if (!string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase))
@@ -58,5 +70,21 @@ internal static class UpstreamRequest
         }
 
         return upstream;
+    }
+
+    /// <summary>An owned request (<see cref="OwnedKey"/>) pointed at <paramref name="uri"/>, with the body read from its content as content.</summary>
+    private static HttpRequestMessage Reuse(HttpRequestMessage owned, Uri uri, byte[]? body)
+    {
+        owned.RequestUri = uri;
+        if (body is not null)
+        {
+            var content = Internal.BufferedContent.Create(body);
+            var read = owned.Content!;
+            Internal.HttpContents.CopyHeaders(read, content);
+            read.Dispose();
+            owned.Content = content;
+        }
+
+        return owned;
     }
 }

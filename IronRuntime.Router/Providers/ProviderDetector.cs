@@ -1,8 +1,20 @@
+using IronRuntime.Router.Wire;
+
 namespace IronRuntime.Router.Providers;
 
 /// <summary>Finds the provider API of a route and the provider of a model name.</summary>
 internal static class ProviderDetector
 {
+    /// <summary>The POST routes, each API's path from its wire module; count_tokens is forwarded without metering.</summary>
+    private static readonly PostRoute[] PostRoutes =
+    [
+        new(ChatCompletionsWire.Route, LlmRoutes.ChatCompletions, LlmApi.ChatCompletions),
+        new(ResponsesWire.Route, LlmRoutes.Responses, LlmApi.Responses),
+        new(EmbeddingsWire.Route, LlmRoutes.Embeddings, LlmApi.Embeddings),
+        new(MessagesWire.Route, LlmRoutes.Messages, LlmApi.Messages),
+        new(MessagesWire.CountTokensRoute, LlmRoutes.CountTokens, LlmApi.Unknown),
+    ];
+
     /// <summary>The API of a route and its path relative to the provider's base address.</summary>
     /// <param name="method">The request's method.</param>
     /// <param name="path">The decoded path (see <see cref="RoutePath"/>); any prefix before the route is ignored.</param>
@@ -18,40 +30,15 @@ internal static class ProviderDetector
         path = path.TrimEnd('/');
         if (method == HttpMethod.Post)
         {
-            if (path.EndsWith("/chat/completions", StringComparison.Ordinal))
+            foreach (PostRoute candidate in PostRoutes)
             {
-                upstreamPath = "v1/chat/completions";
-                route = LlmRoutes.ChatCompletions;
-                return LlmApi.ChatCompletions;
-            }
-
-            if (path.EndsWith("/responses", StringComparison.Ordinal))
-            {
-                upstreamPath = "v1/responses";
-                route = LlmRoutes.Responses;
-                return LlmApi.Responses;
-            }
-
-            if (path.EndsWith("/embeddings", StringComparison.Ordinal))
-            {
-                upstreamPath = "v1/embeddings";
-                route = LlmRoutes.Embeddings;
-                return LlmApi.Embeddings;
-            }
-
-            if (path.EndsWith("/messages", StringComparison.Ordinal))
-            {
-                upstreamPath = "v1/messages";
-                route = LlmRoutes.Messages;
-                return LlmApi.Messages;
-            }
-
-            if (path.EndsWith("/messages/count_tokens", StringComparison.Ordinal))
-            {
-                upstreamPath = "v1/messages/count_tokens";
-                passThrough = true;
-                route = LlmRoutes.CountTokens;
-                return LlmApi.Unknown;
+                if (path.EndsWith(candidate.Suffix, StringComparison.Ordinal))
+                {
+                    upstreamPath = candidate.UpstreamPath;
+                    passThrough = candidate.Api == LlmApi.Unknown;
+                    route = candidate.Route;
+                    return candidate.Api;
+                }
             }
         }
         else if (method == HttpMethod.Get)
@@ -140,4 +127,11 @@ internal static class ProviderDetector
     private static bool IsOSeries(string model)
         => model.Length >= 2 && (model[0] is 'o' or 'O') && model[1] is '1' or '3' or '4'
            && (model.Length == 2 || model[2] == '-');
+
+    /// <summary>A POST route: the path relative to the provider's base (<c>v1/…</c>) and what it is.</summary>
+    private sealed record PostRoute(string UpstreamPath, LlmRoutes Route, LlmApi Api)
+    {
+        /// <summary>The path's end that identifies the route whatever prefix comes before it.</summary>
+        public string Suffix { get; } = UpstreamPath[2..];
+    }
 }

@@ -33,9 +33,27 @@ internal static class ProviderUpstream
         else if (!string.IsNullOrEmpty(key))
         {
             // OpenAI, and Anthropic's OpenAI-compatible Chat Completions endpoint.
-            headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            headers.TryAddWithoutValidation("Authorization", Bearer(key));
         }
     }
+
+    /// <summary>The last <c>Bearer</c> value made: the keys are fixed per endpoint, so the value is made once, not per call.</summary>
+    private static BearerValue? s_lastBearer;
+
+    private static string Bearer(string key)
+    {
+        var last = Volatile.Read(ref s_lastBearer);
+        if (last is not null && ReferenceEquals(last.Key, key))
+        {
+            return last.Value;
+        }
+
+        var made = new BearerValue(key, "Bearer " + key);
+        Volatile.Write(ref s_lastBearer, made);
+        return made.Value;
+    }
+
+    private sealed record BearerValue(string Key, string Value);
 
     /// <summary>The base the routes are appended to: a trailing slash, and any <c>/v1</c> suffix removed (routes carry it).</summary>
     /// <param name="uri">The configured base address.</param>

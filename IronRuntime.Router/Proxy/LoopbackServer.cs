@@ -65,14 +65,38 @@ internal sealed class LoopbackServer : IAsyncDisposable
         _server.Dispose();
     }
 
+    /// <summary>
+    /// Runs the delegate. The <see cref="HttpContext"/> of a connection is made once and reused for its next requests
+    /// (as ASP.NET Core's hosting layer does), not made anew per request: the handler never keeps it past its task.
+    /// </summary>
     private sealed class Application(RequestDelegate handler) : IHttpApplication<HttpContext>
     {
-        public HttpContext CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
+        public HttpContext CreateContext(IFeatureCollection contextFeatures)
+        {
+            if (contextFeatures is Microsoft.AspNetCore.Hosting.Server.Abstractions.IHostContextContainer<HttpContext> container)
+            {
+                if (container.HostContext is DefaultHttpContext reused)
+                {
+                    reused.Initialize(contextFeatures);
+                    return reused;
+                }
+
+                var context = new DefaultHttpContext(contextFeatures);
+                container.HostContext = context;
+                return context;
+            }
+
+            return new DefaultHttpContext(contextFeatures);
+        }
 
         public Task ProcessRequestAsync(HttpContext context) => handler(context);
 
         public void DisposeContext(HttpContext context, Exception? exception)
         {
+            if (context is DefaultHttpContext defaultContext)
+            {
+                defaultContext.Uninitialize();
+            }
         }
     }
 }

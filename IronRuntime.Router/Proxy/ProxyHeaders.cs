@@ -19,7 +19,7 @@ internal static class ProxyHeaders
     /// <c>Expect</c> (Kestrel answered it), the agent's credentials (the router injects the real key), and
     /// <c>Accept-Encoding</c>: the router must read the provider's answer uncompressed to meter it.
     /// </summary>
-    private static readonly FrozenSet<string> DroppedRequestHeaders = HopByHop
+    internal static readonly FrozenSet<string> DroppedRequestHeaders = HopByHop
         .Concat(["Host", "Content-Length", "Expect", "Authorization", "x-api-key", "api-key", "Accept-Encoding"])
         .ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 

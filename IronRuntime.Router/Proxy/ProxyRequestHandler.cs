@@ -114,6 +114,7 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
 
         ProxyHeaders.CopyRequestHeaders(request.Headers, message);
         message.Options.Set(Pipeline.DescriptorBudgetHandler.ProxiedKey, true); // the agent's connection holds a descriptor too
+        message.Options.Set(Pipeline.UpstreamRequest.OwnedKey, true); // built for this call only: the router sends it on rather than copying it
         return message;
     }
 
@@ -196,6 +197,13 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
         PipeWriter writer = target.BodyWriter;
         try
         {
+            if (BufferedContent.TryGetBody(response.Content, out var whole))
+            {
+                // A non-streamed answer the router holds in memory: written in one piece, one flush, no stream.
+                await writer.WriteAsync(whole, aborted).ConfigureAwait(false);
+                return;
+            }
+
             var body = await response.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
             await using (body.ConfigureAwait(false))
             {

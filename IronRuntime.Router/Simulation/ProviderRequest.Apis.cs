@@ -15,13 +15,7 @@ internal sealed partial class ProviderRequest
             return false;
         }
 
-        if (root.TryGetProperty("stream_options", out JsonElement options) && options.ValueKind == JsonValueKind.Object)
-        {
-            IncludeUsage = options.TryGetProperty("include_usage", out JsonElement usage) && usage.ValueKind == JsonValueKind.True;
-            IncludeObfuscation = !(options.TryGetProperty("include_obfuscation", out JsonElement obfuscation) && obfuscation.ValueKind == JsonValueKind.False);
-        }
-
-        MaxOutputTokens = ReadLong(root, "max_completion_tokens") ?? ReadLong(root, "max_tokens");
+        ReadObfuscation(root);
         AddMessages(messages);
 
         error = default;
@@ -30,14 +24,9 @@ internal sealed partial class ProviderRequest
 
     private void ReadResponses(JsonElement root)
     {
-        MaxOutputTokens = ReadLong(root, "max_output_tokens");
         PreviousResponseId = ReadString(root, "previous_response_id");
         Store = !(root.TryGetProperty("store", out JsonElement store) && store.ValueKind == JsonValueKind.False);
-        if (root.TryGetProperty("stream_options", out JsonElement options) && options.ValueKind == JsonValueKind.Object)
-        {
-            IncludeObfuscation = !(options.TryGetProperty("include_obfuscation", out JsonElement obfuscation) && obfuscation.ValueKind == JsonValueKind.False);
-        }
-
+        ReadObfuscation(root);
         Instructions = ReadString(root, "instructions");
         if (Instructions is not null)
         {
@@ -76,7 +65,6 @@ internal sealed partial class ProviderRequest
 
     private bool ReadMessages(JsonElement root, out ProviderRequestError error)
     {
-        MaxOutputTokens = ReadLong(root, "max_tokens");
         if (MaxOutputTokens is null)
         {
             error = Invalid(Api, "max_tokens: Field required");
@@ -151,6 +139,14 @@ internal sealed partial class ProviderRequest
 
         error = default;
         return true;
+    }
+
+    private void ReadObfuscation(JsonElement root)
+    {
+        if (root.TryGetProperty("stream_options", out JsonElement options) && options.ValueKind == JsonValueKind.Object)
+        {
+            IncludeObfuscation = !(options.TryGetProperty("include_obfuscation", out JsonElement obfuscation) && obfuscation.ValueKind == JsonValueKind.False);
+        }
     }
 
     private void AddEmbeddingText(string text)

@@ -1,17 +1,20 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
+using IronRuntime.Router.Requests;
 
 namespace IronRuntime.Router.Simulation;
 
 /// <summary>
-/// What a simulated (or fake) provider needs to know about a request body: the model, whether to
-/// stream, the output limit, and the amount of prompt text.
+/// What the simulated provider needs to know about a request body: the model, whether to stream, the output
+/// limit, and the amount of prompt text.
 /// </summary>
 /// <remarks>
-/// Parsing validates the body the way the real API does for the fields it reads: a body that is not a
-/// JSON object, a missing <c>model</c> (and, for Anthropic, missing <c>max_tokens</c> or
-/// <c>messages</c>) is rejected with the provider's 400 error.
+/// The model, <c>stream</c>, <c>include_usage</c> and the output limit come from the router's
+/// <see cref="LlmRequestReader"/> (so the simulation accepts exactly what the router accepts); the prompt text,
+/// embedding inputs and echoed members are read here. What the router refuses, and what the API itself requires
+/// beyond it (<c>messages</c>; Anthropic's <c>max_tokens</c>; Responses' 16-token minimum), gets a 400 in the
+/// provider's error shape. The tests' fake provider has a reader of its own on purpose, independent of this one.
 /// </remarks>
 internal sealed partial class ProviderRequest
 {
@@ -28,10 +31,10 @@ internal sealed partial class ProviderRequest
     public string Model { get; }
 
     /// <summary>Whether <c>"stream": true</c> was requested.</summary>
-    public bool Stream { get; private set; }
+    public bool Stream { get; private init; }
 
     /// <summary>Chat Completions: <c>stream_options.include_usage</c>.</summary>
-    public bool IncludeUsage { get; private set; }
+    public bool IncludeUsage { get; private init; }
 
     /// <summary>OpenAI streams: <c>stream_options.include_obfuscation</c> (true unless set to false).</summary>
     public bool IncludeObfuscation { get; private set; } = true;
@@ -40,7 +43,7 @@ internal sealed partial class ProviderRequest
     /// The output limit: <c>max_completion_tokens</c> (or the older <c>max_tokens</c>) for Chat Completions,
     /// <c>max_output_tokens</c> for Responses, <c>max_tokens</c> for Messages; null when absent.
     /// </summary>
-    public long? MaxOutputTokens { get; private set; }
+    public long? MaxOutputTokens { get; private init; }
 
     /// <summary>The number of prompt messages, system prompt and instructions included.</summary>
     public int MessageCount { get; private set; }
@@ -81,6 +84,12 @@ internal sealed partial class ProviderRequest
     private readonly List<long> _embeddingTokenCounts = [];
 
     /// <summary>Reads and validates a request body.</summary>
+    /// <remarks>
+    /// The router's own <see cref="LlmRequestReader"/> reads the members both need (the model, <c>stream</c>,
+    /// <c>stream_options.include_usage</c>, the output limit) and refuses what the router refuses, with its message in
+    /// the provider's error shape; this class reads only what the simulation alone needs (the prompt text, the
+    /// embedding inputs, the members it echoes) and the API's own rules the router does not check.
+    /// </remarks>
     /// <param name="api">The API the body was sent to.</param>
     /// <param name="body">The raw request body.</param>
     /// <param name="request">The request, when valid.</param>
@@ -93,10 +102,18 @@ internal sealed partial class ProviderRequest
         out ProviderRequestError error)
     {
         request = null;
+        if (!LlmRequestReader.TryRead(body.Span, api, out LlmRequestInfo info, out string? message, out string? param))
+        {
+            error = param is not null ? Invalid(api, api == LlmApi.Messages ? $"{param}: {message}" : message ?? string.Empty, param)
+                : IsJsonButNotAnObject(body.Span) ? NotAnObject(api)
+                : MalformedJson(api);
+            return false;
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body);
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 256 });
         }
         catch (JsonException exception)
         {
@@ -106,25 +123,13 @@ internal sealed partial class ProviderRequest
 
         using (document)
         {
-            JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            var parsed = new ProviderRequest(api, info.Model)
             {
-                error = api == LlmApi.Messages
-                    ? Invalid(api, "Input should be a valid dictionary")
-                    : Invalid(api, "We could not parse the JSON body of your request. The OpenAI API expects a JSON object.");
-                return false;
-            }
-
-            if (!root.TryGetProperty("model", out JsonElement model) || model.ValueKind != JsonValueKind.String)
-            {
-                error = api == LlmApi.Messages
-                    ? Invalid(api, "model: Field required")
-                    : Invalid(api, "you must provide a model parameter");
-                return false;
-            }
-
-            var parsed = new ProviderRequest(api, model.GetString()!);
-            if (!parsed.Read(root, out error))
+                Stream = info.Stream,
+                IncludeUsage = api == LlmApi.ChatCompletions && info.IncludeUsage,
+                MaxOutputTokens = info.MaxOutputTokens,
+            };
+            if (!parsed.Read(document.RootElement, out error))
             {
                 return false;
             }
@@ -140,14 +145,31 @@ internal sealed partial class ProviderRequest
     {
         if (api == LlmApi.Messages)
         {
-            long line = (exception?.LineNumber ?? 0) + 1;
-            long column = (exception?.BytePositionInLine ?? 0) + 1;
-            return Invalid(api, string.Create(
-                CultureInfo.InvariantCulture,
-                $"The request body is not valid JSON: unexpected character: line {line} column {column} (char {column - 1})"));
+            return Invalid(api, exception is null
+                ? "The request body is not valid JSON."
+                : string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The request body is not valid JSON: unexpected character: line {(exception.LineNumber ?? 0) + 1} column {(exception.BytePositionInLine ?? 0) + 1} (char {exception.BytePositionInLine ?? 0})"));
         }
 
         return Invalid(api, "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, please contact us through our help center at help.openai.com.)");
+    }
+
+    private static ProviderRequestError NotAnObject(LlmApi api) => api == LlmApi.Messages
+        ? Invalid(api, "Input should be a valid dictionary")
+        : Invalid(api, "We could not parse the JSON body of your request. The OpenAI API expects a JSON object.");
+
+    private static bool IsJsonButNotAnObject(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            return reader.Read() && reader.TokenType != JsonTokenType.StartObject;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static ProviderRequestError Invalid(LlmApi api, string message, string? param = null, string? code = null) =>
@@ -164,7 +186,6 @@ internal sealed partial class ProviderRequest
 
     private bool Read(JsonElement root, out ProviderRequestError error)
     {
-        Stream = root.TryGetProperty("stream", out JsonElement stream) && stream.ValueKind == JsonValueKind.True;
         bool valid;
         switch (Api)
         {
@@ -186,37 +207,24 @@ internal sealed partial class ProviderRequest
                 return true;
         }
 
-        return valid && ValidateOutputLimit(root, out error);
+        return valid && ValidateOutputLimit(out error);
     }
 
-    /// <summary>Rejects an output limit below the API's minimum (1 token; 16 for Responses).</summary>
-    private bool ValidateOutputLimit(JsonElement root, out ProviderRequestError error)
+    /// <summary>Rejects an output limit below the API's minimum: Responses wants 16 (the router's reader already refused anything below 1).</summary>
+    private bool ValidateOutputLimit(out ProviderRequestError error)
     {
         error = default;
-        if (MaxOutputTokens is not long limit)
+        const long ResponsesMinimum = 16;
+        if (Api != LlmApi.Responses || MaxOutputTokens is not long limit || limit >= ResponsesMinimum)
         {
             return true;
         }
 
-        string name = Api switch
-        {
-            LlmApi.Responses => "max_output_tokens",
-            LlmApi.ChatCompletions when root.TryGetProperty("max_completion_tokens", out _) => "max_completion_tokens",
-            _ => "max_tokens",
-        };
-        long minimum = Api == LlmApi.Responses ? 16 : 1;
-        if (limit >= minimum)
-        {
-            return true;
-        }
-
-        error = Api == LlmApi.Messages
-            ? Invalid(Api, "max_tokens: Input should be greater than or equal to 1")
-            : Invalid(
-                Api,
-                string.Create(CultureInfo.InvariantCulture, $"Invalid '{name}': integer below minimum value. Expected a value >= {minimum}, but got {limit} instead."),
-                name,
-                "integer_below_min_value");
+        error = Invalid(
+            Api,
+            string.Create(CultureInfo.InvariantCulture, $"Invalid 'max_output_tokens': integer below minimum value. Expected a value >= {ResponsesMinimum}, but got {limit} instead."),
+            "max_output_tokens",
+            "integer_below_min_value");
         return false;
     }
 }

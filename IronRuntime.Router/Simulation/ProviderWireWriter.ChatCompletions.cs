@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Simulation;
 
@@ -12,22 +13,22 @@ internal static partial class ProviderWireWriter
         ProviderJson.WriteString(writer, "id"u8, reply.Id);
         writer.WriteString("object"u8, "chat.completion"u8);
         writer.WriteNumber("created"u8, reply.Created);
-        ProviderJson.WriteString(writer, "model"u8, reply.Model);
-        writer.WriteStartArray("choices"u8);
+        ProviderJson.WriteString(writer, WireJson.Model, reply.Model);
+        writer.WriteStartArray(ChatCompletionsWire.Choices);
         writer.WriteStartObject();
-        writer.WriteNumber("index"u8, 0);
+        writer.WriteNumber(WireJson.Index, 0);
         writer.WriteStartObject("message"u8);
         writer.WriteString("role"u8, "assistant"u8);
-        ProviderJson.WriteString(writer, "content"u8, reply.Text);
-        writer.WriteNull("refusal"u8);
+        ProviderJson.WriteString(writer, ChatCompletionsWire.Content, reply.Text);
+        writer.WriteNull(ChatCompletionsWire.Refusal);
         writer.WriteStartArray("annotations"u8);
         writer.WriteEndArray();
         writer.WriteEndObject();
         writer.WriteNull("logprobs"u8);
-        writer.WriteString("finish_reason"u8, reply.Truncated ? "length"u8 : "stop"u8);
+        writer.WriteString(ChatCompletionsWire.FinishReason, reply.Truncated ? "length"u8 : "stop"u8);
         writer.WriteEndObject();
         writer.WriteEndArray();
-        WriteChatUsage(writer, reply.Usage);
+        WireUsage.WriteChat(writer, reply.Usage, allDetails: true);
         writer.WriteString("service_tier"u8, "default"u8);
         ProviderJson.WriteString(writer, "system_fingerprint"u8, reply.SystemFingerprint);
         writer.WriteEndObject();
@@ -40,24 +41,24 @@ internal static partial class ProviderWireWriter
 
         // The role chunk: the assistant role, empty content, no refusal.
         Utf8JsonWriter writer = BeginChunk(frames, reply);
-        writer.WriteStartObject("delta"u8);
+        writer.WriteStartObject(ChatCompletionsWire.Delta);
         writer.WriteString("role"u8, "assistant"u8);
-        writer.WriteString("content"u8, ""u8);
-        writer.WriteNull("refusal"u8);
+        writer.WriteString(ChatCompletionsWire.Content, ""u8);
+        writer.WriteNull(ChatCompletionsWire.Refusal);
         writer.WriteEndObject();
         yield return EndChunk(frames, reply, writer, finishReason: default, sequence++, payloadLength: 0);
 
         foreach (string delta in reply.Deltas)
         {
             writer = BeginChunk(frames, reply);
-            writer.WriteStartObject("delta"u8);
-            ProviderJson.WriteString(writer, "content"u8, delta);
+            writer.WriteStartObject(ChatCompletionsWire.Delta);
+            ProviderJson.WriteString(writer, ChatCompletionsWire.Content, delta);
             writer.WriteEndObject();
             yield return EndChunk(frames, reply, writer, finishReason: default, sequence++, delta.Length);
         }
 
         writer = BeginChunk(frames, reply);
-        writer.WriteStartObject("delta"u8);
+        writer.WriteStartObject(ChatCompletionsWire.Delta);
         writer.WriteEndObject();
         yield return EndChunk(frames, reply, writer, reply.Truncated ? "length" : "stop", sequence++, payloadLength: 0);
 
@@ -66,9 +67,9 @@ internal static partial class ProviderWireWriter
             // The extra usage chunk: no choices, the usage of the whole request.
             writer = frames.Begin(default);
             WriteChunkHeader(writer, reply);
-            writer.WriteStartArray("choices"u8);
+            writer.WriteStartArray(ChatCompletionsWire.Choices);
             writer.WriteEndArray();
-            WriteChatUsage(writer, reply.Usage);
+            WireUsage.WriteChat(writer, reply.Usage, allDetails: true);
             if (reply.IncludeObfuscation)
             {
                 WriteObfuscation(writer, reply.ObfuscationSeed, sequence, payloadLength: 0);
@@ -85,9 +86,9 @@ internal static partial class ProviderWireWriter
     {
         Utf8JsonWriter writer = frames.Begin(default);
         WriteChunkHeader(writer, reply);
-        writer.WriteStartArray("choices"u8);
+        writer.WriteStartArray(ChatCompletionsWire.Choices);
         writer.WriteStartObject();
-        writer.WriteNumber("index"u8, 0);
+        writer.WriteNumber(WireJson.Index, 0);
         return writer;
     }
 
@@ -97,7 +98,7 @@ internal static partial class ProviderWireWriter
         ProviderJson.WriteString(writer, "id"u8, reply.Id);
         writer.WriteString("object"u8, "chat.completion.chunk"u8);
         writer.WriteNumber("created"u8, reply.Created);
-        ProviderJson.WriteString(writer, "model"u8, reply.Model);
+        ProviderJson.WriteString(writer, WireJson.Model, reply.Model);
         writer.WriteString("service_tier"u8, "default"u8);
         ProviderJson.WriteString(writer, "system_fingerprint"u8, reply.SystemFingerprint);
     }
@@ -105,20 +106,13 @@ internal static partial class ProviderWireWriter
     private static ReadOnlyMemory<byte> EndChunk(FrameBuffer frames, ProviderReply reply, Utf8JsonWriter writer, string? finishReason, int sequence, int payloadLength)
     {
         writer.WriteNull("logprobs"u8);
-        if (finishReason is null)
-        {
-            writer.WriteNull("finish_reason"u8);
-        }
-        else
-        {
-            writer.WriteString("finish_reason"u8, finishReason);
-        }
+        WireJson.WriteStringOrNull(writer, ChatCompletionsWire.FinishReason, finishReason);
 
         writer.WriteEndObject();
         writer.WriteEndArray();
         if (reply.IncludeUsage)
         {
-            writer.WriteNull("usage"u8);
+            writer.WriteNull(WireJson.Usage);
         }
 
         if (reply.IncludeObfuscation)
@@ -128,24 +122,5 @@ internal static partial class ProviderWireWriter
 
         writer.WriteEndObject();
         return frames.End();
-    }
-
-    private static void WriteChatUsage(Utf8JsonWriter writer, TokenUsage usage)
-    {
-        writer.WriteStartObject("usage"u8);
-        writer.WriteNumber("prompt_tokens"u8, usage.InputTokens);
-        writer.WriteNumber("completion_tokens"u8, usage.OutputTokens);
-        writer.WriteNumber("total_tokens"u8, usage.TotalTokens);
-        writer.WriteStartObject("prompt_tokens_details"u8);
-        writer.WriteNumber("cached_tokens"u8, usage.CachedInputTokens);
-        writer.WriteNumber("audio_tokens"u8, 0);
-        writer.WriteEndObject();
-        writer.WriteStartObject("completion_tokens_details"u8);
-        writer.WriteNumber("reasoning_tokens"u8, usage.ReasoningTokens);
-        writer.WriteNumber("audio_tokens"u8, 0);
-        writer.WriteNumber("accepted_prediction_tokens"u8, 0);
-        writer.WriteNumber("rejected_prediction_tokens"u8, 0);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Simulation;
 
@@ -18,7 +19,7 @@ internal static partial class ProviderWireWriter
         {
             writer.WriteStartObject();
             writer.WriteString("object"u8, "embedding"u8);
-            writer.WriteNumber("index"u8, i);
+            writer.WriteNumber(WireJson.Index, i);
             float[] vector = reply.Vectors[i];
             if (reply.Base64)
             {
@@ -39,8 +40,8 @@ internal static partial class ProviderWireWriter
         }
 
         writer.WriteEndArray();
-        ProviderJson.WriteString(writer, "model"u8, reply.Model);
-        writer.WriteStartObject("usage"u8);
+        ProviderJson.WriteString(writer, WireJson.Model, reply.Model);
+        writer.WriteStartObject(WireJson.Usage);
         writer.WriteNumber("prompt_tokens"u8, reply.PromptTokens);
         writer.WriteNumber("total_tokens"u8, reply.PromptTokens);
         writer.WriteEndObject();

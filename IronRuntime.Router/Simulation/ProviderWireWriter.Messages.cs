@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Simulation;
 
@@ -15,19 +16,19 @@ internal static partial class ProviderWireWriter
     {
         var frames = new FrameBuffer();
 
-        Utf8JsonWriter writer = frames.Begin("message_start"u8);
+        Utf8JsonWriter writer = frames.Begin(MessagesWire.MessageStart);
         writer.WriteStartObject();
-        writer.WriteString("type"u8, "message_start"u8);
-        writer.WritePropertyName("message"u8);
+        writer.WriteString(WireJson.Type, MessagesWire.MessageStart);
+        writer.WritePropertyName(MessagesWire.Message);
         WriteMessageObject(writer, reply, final: false);
         writer.WriteEndObject();
         yield return frames.End();
 
-        writer = frames.Begin("content_block_start"u8);
+        writer = frames.Begin(MessagesWire.ContentBlockStart);
         writer.WriteStartObject();
-        writer.WriteString("type"u8, "content_block_start"u8);
-        writer.WriteNumber("index"u8, 0);
-        writer.WritePropertyName("content_block"u8);
+        writer.WriteString(WireJson.Type, MessagesWire.ContentBlockStart);
+        writer.WriteNumber(WireJson.Index, 0);
+        writer.WritePropertyName(MessagesWire.ContentBlock);
         WriteTextBlock(writer, string.Empty);
         writer.WriteEndObject();
         yield return frames.End();
@@ -36,46 +37,40 @@ internal static partial class ProviderWireWriter
 
         foreach (string delta in reply.Deltas)
         {
-            writer = frames.Begin("content_block_delta"u8);
+            writer = frames.Begin(MessagesWire.ContentBlockDelta);
             writer.WriteStartObject();
-            writer.WriteString("type"u8, "content_block_delta"u8);
-            writer.WriteNumber("index"u8, 0);
-            writer.WriteStartObject("delta"u8);
-            writer.WriteString("type"u8, "text_delta"u8);
-            ProviderJson.WriteString(writer, "text"u8, delta);
+            writer.WriteString(WireJson.Type, MessagesWire.ContentBlockDelta);
+            writer.WriteNumber(WireJson.Index, 0);
+            writer.WriteStartObject(MessagesWire.Delta);
+            writer.WriteString(WireJson.Type, "text_delta"u8);
+            ProviderJson.WriteString(writer, MessagesWire.Text, delta);
             writer.WriteEndObject();
             writer.WriteEndObject();
             yield return frames.End();
         }
 
-        writer = frames.Begin("content_block_stop"u8);
+        writer = frames.Begin(MessagesWire.ContentBlockStop);
         writer.WriteStartObject();
-        writer.WriteString("type"u8, "content_block_stop"u8);
-        writer.WriteNumber("index"u8, 0);
+        writer.WriteString(WireJson.Type, MessagesWire.ContentBlockStop);
+        writer.WriteNumber(WireJson.Index, 0);
         writer.WriteEndObject();
         yield return frames.End();
 
-        writer = frames.Begin("message_delta"u8);
+        writer = frames.Begin(MessagesWire.MessageDelta);
         writer.WriteStartObject();
-        writer.WriteString("type"u8, "message_delta"u8);
-        writer.WriteStartObject("delta"u8);
+        writer.WriteString(WireJson.Type, MessagesWire.MessageDelta);
+        writer.WriteStartObject(MessagesWire.Delta);
         writer.WriteString("stop_reason"u8, reply.Truncated ? "max_tokens"u8 : "end_turn"u8);
         writer.WriteNull("stop_sequence"u8);
         writer.WriteNull("stop_details"u8);
         writer.WriteEndObject();
-        AnthropicUsage usage = AnthropicUsage.From(reply.Usage);
-        writer.WriteStartObject("usage"u8);
-        writer.WriteNumber("input_tokens"u8, usage.InputTokens);
-        writer.WriteNumber("cache_creation_input_tokens"u8, usage.CacheCreationInputTokens);
-        writer.WriteNumber("cache_read_input_tokens"u8, usage.CacheReadInputTokens);
-        writer.WriteNumber("output_tokens"u8, usage.OutputTokens);
-        writer.WriteEndObject();
+        WireUsage.WriteAnthropic(writer, reply.Usage);
         writer.WriteEndObject();
         yield return frames.End();
 
-        writer = frames.Begin("message_stop"u8);
+        writer = frames.Begin(MessagesWire.MessageStop);
         writer.WriteStartObject();
-        writer.WriteString("type"u8, "message_stop"u8);
+        writer.WriteString(WireJson.Type, MessagesWire.MessageStop);
         writer.WriteEndObject();
         yield return frames.End();
     }
@@ -87,11 +82,11 @@ internal static partial class ProviderWireWriter
     private static void WriteMessageObject(Utf8JsonWriter writer, ProviderReply reply, bool final)
     {
         writer.WriteStartObject();
-        ProviderJson.WriteString(writer, "model"u8, reply.Model);
+        ProviderJson.WriteString(writer, WireJson.Model, reply.Model);
         ProviderJson.WriteString(writer, "id"u8, reply.Id);
-        writer.WriteString("type"u8, "message"u8);
+        writer.WriteString(WireJson.Type, "message"u8);
         writer.WriteString("role"u8, "assistant"u8);
-        writer.WriteStartArray("content"u8);
+        writer.WriteStartArray(MessagesWire.Content);
         if (final)
         {
             WriteTextBlock(writer, reply.Text);
@@ -109,15 +104,15 @@ internal static partial class ProviderWireWriter
 
         writer.WriteNull("stop_sequence"u8);
         writer.WriteNull("stop_details"u8);
-        AnthropicUsage usage = AnthropicUsage.From(reply.Usage);
-        writer.WriteStartObject("usage"u8);
-        writer.WriteNumber("input_tokens"u8, usage.InputTokens);
-        writer.WriteNumber("cache_creation_input_tokens"u8, usage.CacheCreationInputTokens);
-        writer.WriteNumber("cache_read_input_tokens"u8, usage.CacheReadInputTokens);
-        writer.WriteStartObject("cache_creation"u8);
-        long oneHour = Math.Clamp(reply.Usage.CacheCreationOneHourInputTokens, 0, usage.CacheCreationInputTokens);
+        TokenUsage usage = reply.Usage;
+        writer.WriteStartObject(WireJson.Usage);
+        writer.WriteNumber(MessagesWire.InputTokens, MessagesWire.UncachedInputTokens(usage));
+        writer.WriteNumber(MessagesWire.CacheCreationInputTokens, usage.CacheCreationInputTokens);
+        writer.WriteNumber(MessagesWire.CacheReadInputTokens, usage.CachedInputTokens);
+        writer.WriteStartObject(MessagesWire.CacheCreation);
+        long oneHour = Math.Clamp(usage.CacheCreationOneHourInputTokens, 0, usage.CacheCreationInputTokens);
         writer.WriteNumber("ephemeral_5m_input_tokens"u8, usage.CacheCreationInputTokens - oneHour);
-        writer.WriteNumber("ephemeral_1h_input_tokens"u8, oneHour);
+        writer.WriteNumber(MessagesWire.OneHourCacheInputTokens, oneHour);
         writer.WriteEndObject();
         if (reply.Usage.ServerToolUses > 0)
         {
@@ -136,21 +131,8 @@ internal static partial class ProviderWireWriter
     private static void WriteTextBlock(Utf8JsonWriter writer, string text)
     {
         writer.WriteStartObject();
-        writer.WriteString("type"u8, "text"u8);
-        ProviderJson.WriteString(writer, "text"u8, text);
+        writer.WriteString(WireJson.Type, "text"u8);
+        ProviderJson.WriteString(writer, MessagesWire.Text, text);
         writer.WriteEndObject();
-    }
-
-    /// <summary>
-    /// <see cref="TokenUsage"/> in Anthropic's terms, where <c>input_tokens</c> excludes the tokens read
-    /// from or written to the prompt cache.
-    /// </summary>
-    private readonly record struct AnthropicUsage(long InputTokens, long CacheCreationInputTokens, long CacheReadInputTokens, long OutputTokens)
-    {
-        public static AnthropicUsage From(TokenUsage usage) => new(
-            Math.Max(0, usage.InputTokens - usage.CachedInputTokens - usage.CacheCreationInputTokens),
-            usage.CacheCreationInputTokens,
-            usage.CachedInputTokens,
-            usage.OutputTokens);
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Simulation;
 
@@ -25,18 +26,18 @@ internal static partial class ProviderWireWriter
         var frames = new FrameBuffer();
         int sequence = 0;
 
-        Utf8JsonWriter writer = BeginEvent(frames, "response.created"u8, ref sequence);
-        writer.WritePropertyName("response"u8);
+        Utf8JsonWriter writer = BeginEvent(frames, ResponsesWire.Created, ref sequence);
+        writer.WritePropertyName(ResponsesWire.Response);
         WriteResponseObject(writer, reply, ResponsePhase.InProgress);
         yield return EndEvent(frames, writer);
 
-        writer = BeginEvent(frames, "response.in_progress"u8, ref sequence);
-        writer.WritePropertyName("response"u8);
+        writer = BeginEvent(frames, ResponsesWire.InProgress, ref sequence);
+        writer.WritePropertyName(ResponsesWire.Response);
         WriteResponseObject(writer, reply, ResponsePhase.InProgress);
         yield return EndEvent(frames, writer);
 
         writer = BeginEvent(frames, "response.output_item.added"u8, ref sequence);
-        writer.WriteNumber("output_index"u8, 0);
+        writer.WriteNumber(ResponsesWire.OutputIndex, 0);
         writer.WritePropertyName("item"u8);
         WriteOutputMessage(writer, reply, "in_progress"u8, withContent: false);
         yield return EndEvent(frames, writer);
@@ -52,7 +53,7 @@ internal static partial class ProviderWireWriter
             int deltaSequence = sequence;
             writer = BeginEvent(frames, "response.output_text.delta"u8, ref sequence);
             WriteContentLocation(writer, reply);
-            ProviderJson.WriteString(writer, "delta"u8, delta);
+            ProviderJson.WriteString(writer, ResponsesWire.Delta, delta);
             writer.WriteStartArray("logprobs"u8);
             writer.WriteEndArray();
             if (reply.IncludeObfuscation)
@@ -65,7 +66,7 @@ internal static partial class ProviderWireWriter
 
         writer = BeginEvent(frames, "response.output_text.done"u8, ref sequence);
         WriteContentLocation(writer, reply);
-        ProviderJson.WriteString(writer, "text"u8, reply.Text);
+        ProviderJson.WriteString(writer, ResponsesWire.Text, reply.Text);
         writer.WriteStartArray("logprobs"u8);
         writer.WriteEndArray();
         yield return EndEvent(frames, writer);
@@ -77,13 +78,13 @@ internal static partial class ProviderWireWriter
         yield return EndEvent(frames, writer);
 
         writer = BeginEvent(frames, "response.output_item.done"u8, ref sequence);
-        writer.WriteNumber("output_index"u8, 0);
+        writer.WriteNumber(ResponsesWire.OutputIndex, 0);
         writer.WritePropertyName("item"u8);
         WriteOutputMessage(writer, reply, reply.Truncated ? "incomplete"u8 : "completed"u8, withContent: true);
         yield return EndEvent(frames, writer);
 
-        writer = BeginEvent(frames, reply.Truncated ? "response.incomplete"u8 : "response.completed"u8, ref sequence);
-        writer.WritePropertyName("response"u8);
+        writer = BeginEvent(frames, reply.Truncated ? ResponsesWire.Incomplete : ResponsesWire.Completed, ref sequence);
+        writer.WritePropertyName(ResponsesWire.Response);
         WriteResponseObject(writer, reply, ResponsePhase.Final);
         yield return EndEvent(frames, writer);
     }
@@ -92,7 +93,7 @@ internal static partial class ProviderWireWriter
     {
         Utf8JsonWriter writer = frames.Begin(type);
         writer.WriteStartObject();
-        writer.WriteString("type"u8, type);
+        writer.WriteString(WireJson.Type, type);
         writer.WriteNumber("sequence_number"u8, sequence++);
         return writer;
     }
@@ -106,15 +107,15 @@ internal static partial class ProviderWireWriter
     private static void WriteContentLocation(Utf8JsonWriter writer, ProviderReply reply)
     {
         ProviderJson.WriteString(writer, "item_id"u8, reply.ItemId);
-        writer.WriteNumber("output_index"u8, 0);
-        writer.WriteNumber("content_index"u8, 0);
+        writer.WriteNumber(ResponsesWire.OutputIndex, 0);
+        writer.WriteNumber(ResponsesWire.ContentIndex, 0);
     }
 
     private static void WriteOutputMessage(Utf8JsonWriter writer, ProviderReply reply, ReadOnlySpan<byte> status, bool withContent)
     {
         writer.WriteStartObject();
         ProviderJson.WriteString(writer, "id"u8, reply.ItemId);
-        writer.WriteString("type"u8, "message"u8);
+        writer.WriteString(WireJson.Type, "message"u8);
         writer.WriteString("status"u8, status);
         writer.WriteStartArray("content"u8);
         if (withContent)
@@ -130,12 +131,12 @@ internal static partial class ProviderWireWriter
     private static void WriteOutputText(Utf8JsonWriter writer, string text)
     {
         writer.WriteStartObject();
-        writer.WriteString("type"u8, "output_text"u8);
+        writer.WriteString(WireJson.Type, "output_text"u8);
         writer.WriteStartArray("annotations"u8);
         writer.WriteEndArray();
         writer.WriteStartArray("logprobs"u8);
         writer.WriteEndArray();
-        ProviderJson.WriteString(writer, "text"u8, text);
+        ProviderJson.WriteString(writer, ResponsesWire.Text, text);
         writer.WriteEndObject();
     }
 
@@ -174,7 +175,7 @@ internal static partial class ProviderWireWriter
             writer.WriteNull("incomplete_details"u8);
         }
 
-        ProviderJson.WriteStringOrNull(writer, "instructions"u8, reply.Instructions);
+        ProviderJson.WriteStringOrNull(writer, ResponsesWire.Instructions, reply.Instructions);
         if (reply.MaxOutputTokens is long maxOutputTokens)
         {
             writer.WriteNumber("max_output_tokens"u8, maxOutputTokens);
@@ -185,8 +186,8 @@ internal static partial class ProviderWireWriter
         }
 
         writer.WriteNull("max_tool_calls"u8);
-        ProviderJson.WriteString(writer, "model"u8, reply.Model);
-        writer.WriteStartArray("output"u8);
+        ProviderJson.WriteString(writer, WireJson.Model, reply.Model);
+        writer.WriteStartArray(ResponsesWire.Output);
         if (final)
         {
             WriteOutputMessage(writer, reply, reply.Truncated ? "incomplete"u8 : "completed"u8, withContent: true);
@@ -210,9 +211,9 @@ internal static partial class ProviderWireWriter
         writer.WriteBoolean("store"u8, reply.Store);
         writer.WritePropertyName("temperature"u8);
         writer.WriteRawValue("1.0"u8, skipInputValidation: true);
-        writer.WriteStartObject("text"u8);
+        writer.WriteStartObject(ResponsesWire.Text);
         writer.WriteStartObject("format"u8);
-        writer.WriteString("type"u8, "text"u8);
+        writer.WriteString(WireJson.Type, "text"u8);
         writer.WriteEndObject();
         writer.WriteString("verbosity"u8, "medium"u8);
         writer.WriteEndObject();
@@ -229,7 +230,7 @@ internal static partial class ProviderWireWriter
         }
         else
         {
-            writer.WriteNull("usage"u8);
+            writer.WriteNull(WireJson.Usage);
         }
 
         writer.WriteNull("user"u8);
@@ -240,7 +241,7 @@ internal static partial class ProviderWireWriter
 
     private static void WriteResponseUsage(Utf8JsonWriter writer, TokenUsage usage)
     {
-        writer.WriteStartObject("usage"u8);
+        writer.WriteStartObject(WireJson.Usage);
         writer.WriteNumber("input_tokens"u8, usage.InputTokens);
         writer.WriteStartObject("input_tokens_details"u8);
         writer.WriteNumber("cached_tokens"u8, usage.CachedInputTokens);

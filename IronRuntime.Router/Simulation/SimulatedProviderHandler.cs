@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using IronRuntime.Router.Providers;
 
 namespace IronRuntime.Router.Simulation;
 
@@ -202,20 +203,16 @@ internal sealed class SimulatedProviderHandler : HttpMessageHandler
         return quoted.ToString();
     }
 
+    /// <summary>The API of a request the router would meter (the router's own route table); Unknown for anything else.</summary>
     private static LlmApi RouteOf(HttpRequestMessage request)
     {
-        if (request.Method != HttpMethod.Post || request.RequestUri is null)
+        if (request.RequestUri is null)
         {
             return LlmApi.Unknown;
         }
 
         string path = request.RequestUri.IsAbsoluteUri ? request.RequestUri.AbsolutePath : request.RequestUri.OriginalString;
-        path = path.TrimEnd('/');
-        return path.EndsWith("/chat/completions", StringComparison.Ordinal) ? LlmApi.ChatCompletions
-            : path.EndsWith("/responses", StringComparison.Ordinal) ? LlmApi.Responses
-            : path.EndsWith("/embeddings", StringComparison.Ordinal) ? LlmApi.Embeddings
-            : path.EndsWith("/messages", StringComparison.Ordinal) ? LlmApi.Messages
-            : LlmApi.Unknown;
+        return ProviderDetector.DetectApi(request.Method, path, out _, out _);
     }
 
     private static HttpResponseMessage NotFound(HttpRequestMessage request, WireIds ids)

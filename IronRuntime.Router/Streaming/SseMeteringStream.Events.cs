@@ -196,7 +196,7 @@ internal sealed partial class SseMeteringStream
             bool single = _removeInjectedUsage && evt.DataLineCount == 1;
             bool drop = single && facts.IsUsageOnlyChunk;
             int cutLength = single && !drop ? facts.UsageCutLength : 0;
-            switch (_content!.OnEvent(evt, name, data, facts.UsageCutStart, cutLength, drop))
+            switch (_content!.OnEvent(evt, name, data, new SseUsageCut(facts.UsageCutStart, cutLength, drop)))
             {
                 case SseFilterAction.PassRaw:
                     Forward(evt, facts);

@@ -1,4 +1,5 @@
 using IronRuntime.Router.Usage;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Streaming;
 
@@ -86,8 +87,6 @@ internal sealed class SseUsageAccumulator
         return output > usage.OutputTokens ? usage with { OutputTokens = output } : usage;
     }
 
-    private static ReadOnlySpan<byte> UsageKey => "\"usage\":"u8;
-
     /// <summary>Feeds one complete event.</summary>
     /// <param name="eventName">The event's <c>event:</c> value, or empty when it has none.</param>
     /// <param name="data">The event's data (lines joined with LF).</param>
@@ -102,28 +101,16 @@ internal sealed class SseUsageAccumulator
         return _dialect switch
         {
             UsageDialect.OpenAIChat => FeedChat(data),
-            UsageDialect.OpenAIResponses => FeedResponses(eventName.IsEmpty ? PeekType(data) : eventName, data),
-            _ => FeedAnthropic(eventName.IsEmpty ? PeekType(data) : eventName, data),
+            UsageDialect.OpenAIResponses => FeedResponses(WireJson.EventType(eventName, data), data),
+            _ => FeedAnthropic(WireJson.EventType(eventName, data), data),
         };
-    }
-
-    private static bool IsJsonWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r';
-
-    private static int SkipWhitespace(ReadOnlySpan<byte> data, int index)
-    {
-        while (index < data.Length && IsJsonWhitespace(data[index]))
-        {
-            index++;
-        }
-
-        return index;
     }
 
     /// <summary>Widens a member's extent by one adjacent comma so that removing it leaves valid JSON.</summary>
     private static (int Start, int Length) MemberCut(ReadOnlySpan<byte> data, int start, int end)
     {
         int before = start - 1;
-        while (before >= 0 && IsJsonWhitespace(data[before]))
+        while (before >= 0 && WireJson.IsWhitespace(data[before]))
         {
             before--;
         }
@@ -133,7 +120,7 @@ internal sealed class SseUsageAccumulator
             return (before, end - before);
         }
 
-        int after = SkipWhitespace(data, end);
+        int after = WireJson.SkipWhitespace(data, end);
         if (after < data.Length && data[after] == (byte)',')
         {
             end = after + 1;
@@ -142,41 +129,21 @@ internal sealed class SseUsageAccumulator
         return (start, end - start);
     }
 
-    /// <summary>The value of the first <c>"type"</c> member, for events sent without an <c>event:</c> field.</summary>
-    private static ReadOnlySpan<byte> PeekType(ReadOnlySpan<byte> data)
-    {
-        int at = data.IndexOf("\"type\":"u8);
-        if (at < 0)
-        {
-            return default;
-        }
-
-        int start = SkipWhitespace(data, at + 7);
-        if (start >= data.Length || data[start] != (byte)'"')
-        {
-            return default;
-        }
-
-        ReadOnlySpan<byte> rest = data[(start + 1)..];
-        int end = rest.IndexOf((byte)'"');
-        return end < 0 ? default : rest[..end];
-    }
-
     private SseEventFacts FeedChat(ReadOnlySpan<byte> data)
     {
-        if (data.SequenceEqual("[DONE]"u8))
+        if (data.SequenceEqual(ChatCompletionsWire.Done))
         {
             SawTerminalEvent = true;
             return default;
         }
 
         // OpenAI writes usage last, so searching from the end finds it at once.
-        int memberStart = data.LastIndexOf(UsageKey);
+        int memberStart = data.LastIndexOf(ChatCompletionsWire.UsageMember);
         int memberEnd = -1;
         bool parse = Model is null;
         if (memberStart >= 0)
         {
-            int value = SkipWhitespace(data, memberStart + UsageKey.Length);
+            int value = WireJson.SkipWhitespace(data, memberStart + ChatCompletionsWire.UsageMember.Length);
             if (data[value..].StartsWith("null"u8))
             {
                 memberEnd = value + 4;
@@ -213,7 +180,7 @@ internal sealed class SseUsageAccumulator
             }
         }
 
-        if (data.StartsWith("{\"error\""u8))
+        if (data.StartsWith(ChatCompletionsWire.ErrorStart))
         {
             SawError = true;
         }
@@ -235,9 +202,9 @@ internal sealed class SseUsageAccumulator
     /// <summary>Collects a chunk's content, tool-call arguments and refusal text; a chunk with any is a content event.</summary>
     private void AddChatContent(ReadOnlySpan<byte> data)
     {
-        bool content = Output.AddStringValue(data, "\"content\":\""u8);
-        content |= Output.AddStringValue(data, "\"arguments\":\""u8);
-        content |= Output.AddStringValue(data, "\"refusal\":\""u8);
+        bool content = Output.AddStringValue(data, ChatCompletionsWire.ContentString);
+        content |= Output.AddStringValue(data, ChatCompletionsWire.ArgumentsString);
+        content |= Output.AddStringValue(data, ChatCompletionsWire.RefusalString);
         if (content)
         {
             Output.AddEvent();
@@ -246,21 +213,21 @@ internal sealed class SseUsageAccumulator
 
     private SseEventFacts FeedResponses(ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
     {
-        if (type.EndsWith(".delta"u8))
+        if (type.EndsWith(ResponsesWire.DeltaSuffix))
         {
             // Text, tool-call arguments and reasoning text all arrive as "delta":"…".
-            Output.AddStringValue(data, "\"delta\":\""u8);
+            Output.AddStringValue(data, ResponsesWire.DeltaString);
             Output.AddEvent();
             return default;
         }
 
-        bool completed = type.SequenceEqual("response.completed"u8) || type.SequenceEqual("response.incomplete"u8);
-        bool failed = !completed && type.SequenceEqual("response.failed"u8);
+        bool completed = ResponsesWire.IsCompletion(type);
+        bool failed = !completed && type.SequenceEqual(ResponsesWire.Failed);
         if (completed || failed)
         {
             SawTerminalEvent |= completed;
             SawError |= failed;
-            if (UsageJsonReader.TryReadEnvelope(data, "response"u8, UsageDialect.OpenAIResponses, Model is null, out UsageEnvelope envelope))
+            if (UsageJsonReader.TryReadEnvelope(data, ResponsesWire.Response, UsageDialect.OpenAIResponses, Model is null, out UsageEnvelope envelope))
             {
                 Model ??= envelope.Model;
                 if (envelope.HasUsage)
@@ -275,14 +242,14 @@ internal sealed class SseUsageAccumulator
             return default;
         }
 
-        if (Model is null && (type.SequenceEqual("response.created"u8) || type.SequenceEqual("response.in_progress"u8)))
+        if (Model is null && (type.SequenceEqual(ResponsesWire.Created) || type.SequenceEqual(ResponsesWire.InProgress)))
         {
-            if (UsageJsonReader.TryReadEnvelope(data, "response"u8, UsageDialect.OpenAIResponses, readModel: true, out UsageEnvelope envelope))
+            if (UsageJsonReader.TryReadEnvelope(data, ResponsesWire.Response, UsageDialect.OpenAIResponses, readModel: true, out UsageEnvelope envelope))
             {
                 Model = envelope.Model;
             }
         }
-        else if (type.SequenceEqual("error"u8))
+        else if (type.SequenceEqual(WireJson.Error))
         {
             SawError = true;
         }
@@ -292,19 +259,19 @@ internal sealed class SseUsageAccumulator
 
     private SseEventFacts FeedAnthropic(ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
     {
-        if (type.SequenceEqual("content_block_delta"u8))
+        if (type.SequenceEqual(MessagesWire.ContentBlockDelta))
         {
             // text_delta, input_json_delta (tool input) and thinking_delta; a signature is not output text.
-            _ = Output.AddStringValue(data, "\"text\":\""u8)
-                || Output.AddStringValue(data, "\"partial_json\":\""u8)
-                || Output.AddStringValue(data, "\"thinking\":\""u8);
+            _ = Output.AddStringValue(data, MessagesWire.TextString)
+                || Output.AddStringValue(data, MessagesWire.PartialJsonString)
+                || Output.AddStringValue(data, MessagesWire.ThinkingString);
             Output.AddEvent();
             return default;
         }
 
-        if (type.SequenceEqual("message_start"u8))
+        if (type.SequenceEqual(MessagesWire.MessageStart))
         {
-            if (UsageJsonReader.TryReadEnvelope(data, "message"u8, UsageDialect.Anthropic, Model is null, out UsageEnvelope envelope))
+            if (UsageJsonReader.TryReadEnvelope(data, MessagesWire.Message, UsageDialect.Anthropic, Model is null, out UsageEnvelope envelope))
             {
                 Model ??= envelope.Model;
                 if (envelope.HasUsage)
@@ -319,7 +286,7 @@ internal sealed class SseUsageAccumulator
             return default;
         }
 
-        if (type.SequenceEqual("message_delta"u8))
+        if (type.SequenceEqual(MessagesWire.MessageDelta))
         {
             if (UsageJsonReader.TryReadEnvelope(data, default, UsageDialect.Anthropic, readModel: false, out UsageEnvelope envelope)
                 && envelope.HasUsage)
@@ -333,11 +300,11 @@ internal sealed class SseUsageAccumulator
             return default;
         }
 
-        if (type.SequenceEqual("message_stop"u8))
+        if (type.SequenceEqual(MessagesWire.MessageStop))
         {
             SawTerminalEvent = true;
         }
-        else if (type.SequenceEqual("error"u8))
+        else if (type.SequenceEqual(WireJson.Error))
         {
             SawError = true;
         }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Translation;
 
@@ -23,14 +24,14 @@ internal static class ChatToMessagesRequest
         var output = new ArrayBufferWriter<byte>(chatBody.Length + 256);
         using var w = new Utf8JsonWriter(output);
         w.WriteStartObject();
-        w.WriteString("model"u8, model);
+        w.WriteString(WireJson.Model, model);
         long maxTokens = TryGetLong(root, "max_completion_tokens") ?? TryGetLong(root, "max_tokens") ?? defaultMaxTokens;
         w.WriteNumber("max_tokens"u8, maxTokens);
 
         string? system = SystemText(root);
         if (system is not null)
         {
-            w.WriteString("system"u8, system);
+            w.WriteString(MessagesWire.System, system);
         }
 
         WriteMessages(w, root);
@@ -96,7 +97,7 @@ internal static class ChatToMessagesRequest
         foreach (var message in messages.EnumerateArray())
         {
             string? role = message.TryGetProperty("role", out var r) ? r.GetString() : null;
-            if (role is "system" or "developer" && message.TryGetProperty("content", out var content))
+            if (role is "system" or "developer" && message.TryGetProperty(ChatCompletionsWire.Content, out var content))
             {
                 (parts ??= []).Add(ChatContent.Text(content));
             }
@@ -131,7 +132,7 @@ internal static class ChatToMessagesRequest
 
                     w.WriteStartObject();
                     w.WriteString("role"u8, turn);
-                    w.WriteStartArray("content"u8);
+                    w.WriteStartArray(MessagesWire.Content);
                     openRole = turn;
                 }
 
@@ -150,13 +151,13 @@ internal static class ChatToMessagesRequest
 
     private static void WriteBlocks(Utf8JsonWriter w, string role, JsonElement message)
     {
-        message.TryGetProperty("content", out var content);
+        message.TryGetProperty(ChatCompletionsWire.Content, out var content);
         if (role == "tool")
         {
             w.WriteStartObject();
-            w.WriteString("type"u8, "tool_result"u8);
+            w.WriteString(WireJson.Type, "tool_result"u8);
             w.WriteString("tool_use_id"u8, message.TryGetProperty("tool_call_id", out var id) ? id.GetString() : string.Empty);
-            w.WriteString("content"u8, ChatContent.Text(content));
+            w.WriteString(MessagesWire.Content, ChatContent.Text(content));
             w.WriteEndObject();
             return;
         }
@@ -173,7 +174,7 @@ internal static class ChatToMessagesRequest
         {
             foreach (var part in content.EnumerateArray())
             {
-                string? type = part.TryGetProperty("type", out var t) ? t.GetString() : null;
+                string? type = part.TryGetProperty(WireJson.Type, out var t) ? t.GetString() : null;
                 if (type == "text" && part.TryGetProperty("text", out var text))
                 {
                     WriteText(w, text.GetString() ?? string.Empty);
@@ -182,14 +183,14 @@ internal static class ChatToMessagesRequest
                 {
                     WriteImage(w, image.ValueKind == JsonValueKind.String ? image.GetString()! : image.GetProperty("url").GetString()!);
                 }
-                else if (type == "refusal" && part.TryGetProperty("refusal", out var refusal))
+                else if (type == "refusal" && part.TryGetProperty(ChatCompletionsWire.Refusal, out var refusal))
                 {
                     WriteText(w, refusal.GetString() ?? string.Empty);
                 }
             }
         }
 
-        if (role == "assistant" && message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
+        if (role == "assistant" && message.TryGetProperty(ChatCompletionsWire.ToolCalls, out var calls) && calls.ValueKind == JsonValueKind.Array)
         {
             foreach (var call in calls.EnumerateArray())
             {
@@ -201,8 +202,8 @@ internal static class ChatToMessagesRequest
     private static void WriteText(Utf8JsonWriter w, string text)
     {
         w.WriteStartObject();
-        w.WriteString("type"u8, "text"u8);
-        w.WriteString("text"u8, text);
+        w.WriteString(WireJson.Type, "text"u8);
+        w.WriteString(MessagesWire.Text, text);
         w.WriteEndObject();
     }
 
@@ -210,18 +211,18 @@ internal static class ChatToMessagesRequest
     private static void WriteImage(Utf8JsonWriter w, string url)
     {
         w.WriteStartObject();
-        w.WriteString("type"u8, "image"u8);
+        w.WriteString(WireJson.Type, "image"u8);
         w.WriteStartObject("source"u8);
         int comma = url.IndexOf(',', StringComparison.Ordinal);
         if (url.StartsWith("data:", StringComparison.OrdinalIgnoreCase) && comma > 0 && url.AsSpan(0, comma).EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
         {
-            w.WriteString("type"u8, "base64"u8);
+            w.WriteString(WireJson.Type, "base64"u8);
             w.WriteString("media_type"u8, url.AsSpan(5, comma - 5 - ";base64".Length));
             w.WriteString("data"u8, url.AsSpan(comma + 1));
         }
         else
         {
-            w.WriteString("type"u8, "url"u8);
+            w.WriteString(WireJson.Type, "url"u8);
             w.WriteString("url"u8, url);
         }
 
@@ -237,7 +238,7 @@ internal static class ChatToMessagesRequest
             w.WriteStartArray("tools"u8);
             foreach (var tool in tools.EnumerateArray())
             {
-                if (!tool.TryGetProperty("function", out var function))
+                if (!tool.TryGetProperty(ChatCompletionsWire.Function, out var function))
                 {
                     continue;
                 }
@@ -257,7 +258,7 @@ internal static class ChatToMessagesRequest
                 else
                 {
                     w.WriteStartObject();
-                    w.WriteString("type"u8, "object"u8);
+                    w.WriteString(WireJson.Type, "object"u8);
                     w.WriteEndObject();
                 }
 
@@ -271,14 +272,14 @@ internal static class ChatToMessagesRequest
         if (root.TryGetProperty("tool_choice", out var choice) && hasTools)
         {
             w.WriteStartObject("tool_choice"u8);
-            if (choice.ValueKind == JsonValueKind.Object && choice.TryGetProperty("function", out var named))
+            if (choice.ValueKind == JsonValueKind.Object && choice.TryGetProperty(ChatCompletionsWire.Function, out var named))
             {
-                w.WriteString("type"u8, "tool"u8);
+                w.WriteString(WireJson.Type, "tool"u8);
                 w.WriteString("name"u8, named.GetProperty("name").GetString());
             }
             else
             {
-                w.WriteString("type"u8, choice.GetString() switch { "required" => "any", "none" => "none", _ => "auto" });
+                w.WriteString(WireJson.Type, choice.GetString() switch { "required" => "any", "none" => "none", _ => "auto" });
             }
 
             if (!parallel)
@@ -291,7 +292,7 @@ internal static class ChatToMessagesRequest
         else if (!parallel && hasTools)
         {
             w.WriteStartObject("tool_choice"u8);
-            w.WriteString("type"u8, "auto"u8);
+            w.WriteString(WireJson.Type, "auto"u8);
             w.WriteBoolean("disable_parallel_tool_use"u8, true);
             w.WriteEndObject();
         }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using IronRuntime.Router.Usage;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Translation;
 
@@ -24,27 +25,27 @@ internal static class ChatToMessagesResponse
         using var w = new Utf8JsonWriter(output);
         w.WriteStartObject();
         w.WriteString("id"u8, root.TryGetProperty("id", out var id) ? id.GetString() : string.Empty);
-        w.WriteString("type"u8, "message"u8);
+        w.WriteString(WireJson.Type, "message"u8);
         w.WriteString("role"u8, "assistant"u8);
-        w.WriteString("model"u8, root.TryGetProperty("model", out var model) ? model.GetString() : string.Empty);
-        w.WriteStartArray("content"u8);
+        w.WriteString(WireJson.Model, root.TryGetProperty(WireJson.Model, out var model) ? model.GetString() : string.Empty);
+        w.WriteStartArray(MessagesWire.Content);
         string? finish = null;
-        if (root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0)
+        if (root.TryGetProperty(ChatCompletionsWire.Choices, out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0)
         {
             var choice = choices[0];
-            finish = choice.TryGetProperty("finish_reason", out var f) ? f.GetString() : null;
+            finish = choice.TryGetProperty(ChatCompletionsWire.FinishReason, out var f) ? f.GetString() : null;
             var message = choice.GetProperty("message");
-            string? text = message.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
-            text ??= message.TryGetProperty("refusal", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+            string? text = message.TryGetProperty(ChatCompletionsWire.Content, out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            text ??= message.TryGetProperty(ChatCompletionsWire.Refusal, out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
             if (!string.IsNullOrEmpty(text))
             {
                 w.WriteStartObject();
-                w.WriteString("type"u8, "text"u8);
-                w.WriteString("text"u8, text);
+                w.WriteString(WireJson.Type, "text"u8);
+                w.WriteString(MessagesWire.Text, text);
                 w.WriteEndObject();
             }
 
-            if (message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
+            if (message.TryGetProperty(ChatCompletionsWire.ToolCalls, out var calls) && calls.ValueKind == JsonValueKind.Array)
             {
                 foreach (var call in calls.EnumerateArray())
                 {

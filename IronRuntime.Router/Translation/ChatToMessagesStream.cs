@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using IronRuntime.Router.Usage;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Translation;
 
@@ -22,29 +23,29 @@ internal sealed class ChatToMessagesStream : ISseTranslator
     /// <inheritdoc />
     public void Translate(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data, IBufferWriter<byte> output)
     {
-        if (data.SequenceEqual("[DONE]"u8))
+        if (data.SequenceEqual(ChatCompletionsWire.Done))
         {
             CloseBlock(output);
-            Write(output, "message_delta"u8, w =>
+            Write(output, MessagesWire.MessageDelta, w =>
             {
-                w.WriteString("type"u8, "message_delta"u8);
-                w.WriteStartObject("delta"u8);
+                w.WriteString(WireJson.Type, MessagesWire.MessageDelta);
+                w.WriteStartObject(MessagesWire.Delta);
                 w.WriteString("stop_reason"u8, StopReasons.ToAnthropic(_finishReason));
                 w.WriteNull("stop_sequence"u8);
                 w.WriteEndObject();
                 WireUsage.WriteAnthropic(w, _usage.ToTokenUsage(UsageDialect.OpenAIChat));
             });
-            Write(output, "message_stop"u8, static w => w.WriteString("type"u8, "message_stop"u8));
+            Write(output, MessagesWire.MessageStop, static w => w.WriteString(WireJson.Type, MessagesWire.MessageStop));
             return;
         }
 
         var reader = new Utf8JsonReader(data);
         using var doc = JsonDocument.ParseValue(ref reader);
         var root = doc.RootElement;
-        if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+        if (root.TryGetProperty(WireJson.Error, out var error) && error.ValueKind == JsonValueKind.Object)
         {
             output.Write("event: error\ndata: "u8);
-            output.Write(Errors.ProviderErrors.Body(true, error.TryGetProperty("type", out var et) ? et.GetString() ?? "api_error" : "api_error", null,
+            output.Write(Errors.ProviderErrors.Body(true, error.TryGetProperty(WireJson.Type, out var et) ? et.GetString() ?? "api_error" : "api_error", null,
                 error.TryGetProperty("message", out var em) ? em.GetString() ?? string.Empty : string.Empty));
             output.Write("\n\n"u8);
             return;
@@ -54,16 +55,16 @@ internal sealed class ChatToMessagesStream : ISseTranslator
         {
             _started = true;
             string id = root.TryGetProperty("id", out var i) ? i.GetString() ?? string.Empty : string.Empty;
-            string model = root.TryGetProperty("model", out var m) ? m.GetString() ?? string.Empty : string.Empty;
-            Write(output, "message_start"u8, w =>
+            string model = root.TryGetProperty(WireJson.Model, out var m) ? m.GetString() ?? string.Empty : string.Empty;
+            Write(output, MessagesWire.MessageStart, w =>
             {
-                w.WriteString("type"u8, "message_start"u8);
-                w.WriteStartObject("message"u8);
+                w.WriteString(WireJson.Type, MessagesWire.MessageStart);
+                w.WriteStartObject(MessagesWire.Message);
                 w.WriteString("id"u8, id);
-                w.WriteString("type"u8, "message"u8);
+                w.WriteString(WireJson.Type, "message"u8);
                 w.WriteString("role"u8, "assistant"u8);
-                w.WriteString("model"u8, model);
-                w.WriteStartArray("content"u8);
+                w.WriteString(WireJson.Model, model);
+                w.WriteStartArray(MessagesWire.Content);
                 w.WriteEndArray();
                 w.WriteNull("stop_reason"u8);
                 w.WriteNull("stop_sequence"u8);
@@ -72,29 +73,29 @@ internal sealed class ChatToMessagesStream : ISseTranslator
             });
         }
 
-        if (root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object
+        if (root.TryGetProperty(WireJson.Usage, out var usage) && usage.ValueKind == JsonValueKind.Object
             && UsageJsonReader.TryReadEnvelope(data, default, UsageDialect.OpenAIChat, readModel: false, out UsageEnvelope envelope) && envelope.HasUsage)
         {
             _usage = envelope.Usage;
         }
 
-        if (!root.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array || choices.GetArrayLength() == 0)
+        if (!root.TryGetProperty(ChatCompletionsWire.Choices, out var choices) || choices.ValueKind != JsonValueKind.Array || choices.GetArrayLength() == 0)
         {
             return;
         }
 
         var choice = choices[0];
-        if (choice.TryGetProperty("finish_reason", out var finish) && finish.ValueKind == JsonValueKind.String)
+        if (choice.TryGetProperty(ChatCompletionsWire.FinishReason, out var finish) && finish.ValueKind == JsonValueKind.String)
         {
             _finishReason = finish.GetString();
         }
 
-        if (!choice.TryGetProperty("delta", out var delta))
+        if (!choice.TryGetProperty(ChatCompletionsWire.Delta, out var delta))
         {
             return;
         }
 
-        if (delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String && content.GetString() is { Length: > 0 } text)
+        if (delta.TryGetProperty(ChatCompletionsWire.Content, out var content) && content.ValueKind == JsonValueKind.String && content.GetString() is { Length: > 0 } text)
         {
             if (!_textOpen)
             {
@@ -102,13 +103,13 @@ internal sealed class ChatToMessagesStream : ISseTranslator
                 _blockIndex++;
                 _textOpen = true;
                 int index = _blockIndex;
-                Write(output, "content_block_start"u8, w =>
+                Write(output, MessagesWire.ContentBlockStart, w =>
                 {
-                    w.WriteString("type"u8, "content_block_start"u8);
-                    w.WriteNumber("index"u8, index);
-                    w.WriteStartObject("content_block"u8);
-                    w.WriteString("type"u8, "text"u8);
-                    w.WriteString("text"u8, ""u8);
+                    w.WriteString(WireJson.Type, MessagesWire.ContentBlockStart);
+                    w.WriteNumber(WireJson.Index, index);
+                    w.WriteStartObject(MessagesWire.ContentBlock);
+                    w.WriteString(WireJson.Type, "text"u8);
+                    w.WriteString(MessagesWire.Text, ""u8);
                     w.WriteEndObject();
                 });
             }
@@ -116,11 +117,11 @@ internal sealed class ChatToMessagesStream : ISseTranslator
             WriteDelta(output, "text_delta"u8, "text"u8, text);
         }
 
-        if (delta.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
+        if (delta.TryGetProperty(ChatCompletionsWire.ToolCalls, out var calls) && calls.ValueKind == JsonValueKind.Array)
         {
             foreach (var call in calls.EnumerateArray())
             {
-                var function = call.TryGetProperty("function", out var f) ? f : default;
+                var function = call.TryGetProperty(ChatCompletionsWire.Function, out var f) ? f : default;
                 if (call.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
                 {
                     CloseBlock(output);
@@ -129,21 +130,21 @@ internal sealed class ChatToMessagesStream : ISseTranslator
                     int index = _blockIndex;
                     string toolId = id.GetString()!;
                     string name = function.ValueKind == JsonValueKind.Object && function.TryGetProperty("name", out var n) ? n.GetString() ?? string.Empty : string.Empty;
-                    Write(output, "content_block_start"u8, w =>
+                    Write(output, MessagesWire.ContentBlockStart, w =>
                     {
-                        w.WriteString("type"u8, "content_block_start"u8);
-                        w.WriteNumber("index"u8, index);
-                        w.WriteStartObject("content_block"u8);
-                        w.WriteString("type"u8, "tool_use"u8);
+                        w.WriteString(WireJson.Type, MessagesWire.ContentBlockStart);
+                        w.WriteNumber(WireJson.Index, index);
+                        w.WriteStartObject(MessagesWire.ContentBlock);
+                        w.WriteString(WireJson.Type, "tool_use"u8);
                         w.WriteString("id"u8, toolId);
                         w.WriteString("name"u8, name);
-                        w.WriteStartObject("input"u8);
+                        w.WriteStartObject(MessagesWire.Input);
                         w.WriteEndObject();
                         w.WriteEndObject();
                     });
                 }
 
-                if (_toolOpen && function.ValueKind == JsonValueKind.Object && function.TryGetProperty("arguments", out var args)
+                if (_toolOpen && function.ValueKind == JsonValueKind.Object && function.TryGetProperty(ChatCompletionsWire.Arguments, out var args)
                     && args.GetString() is { Length: > 0 } partial)
                 {
                     WriteDelta(output, "input_json_delta"u8, "partial_json"u8, partial);
@@ -173,10 +174,10 @@ internal sealed class ChatToMessagesStream : ISseTranslator
         using (var w = new Utf8JsonWriter(output))
         {
             w.WriteStartObject();
-            w.WriteString("type"u8, "content_block_delta"u8);
-            w.WriteNumber("index"u8, _blockIndex);
-            w.WriteStartObject("delta"u8);
-            w.WriteString("type"u8, deltaType);
+            w.WriteString(WireJson.Type, MessagesWire.ContentBlockDelta);
+            w.WriteNumber(WireJson.Index, _blockIndex);
+            w.WriteStartObject(MessagesWire.Delta);
+            w.WriteString(WireJson.Type, deltaType);
             w.WriteString(field, value);
             w.WriteEndObject();
             w.WriteEndObject();
@@ -194,10 +195,10 @@ internal sealed class ChatToMessagesStream : ISseTranslator
 
         int index = _blockIndex;
         _textOpen = _toolOpen = false;
-        Write(output, "content_block_stop"u8, w =>
+        Write(output, MessagesWire.ContentBlockStop, w =>
         {
-            w.WriteString("type"u8, "content_block_stop"u8);
-            w.WriteNumber("index"u8, index);
+            w.WriteString(WireJson.Type, MessagesWire.ContentBlockStop);
+            w.WriteNumber(WireJson.Index, index);
         });
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Translation;
 
@@ -23,16 +24,16 @@ internal static class MessagesToChatRequest
         var output = new ArrayBufferWriter<byte>(messagesBody.Length + 256);
         using var w = new Utf8JsonWriter(output);
         w.WriteStartObject();
-        w.WriteString("model"u8, model);
+        w.WriteString(WireJson.Model, model);
         w.WriteStartArray("messages"u8);
-        if (root.TryGetProperty("system", out var system))
+        if (root.TryGetProperty(MessagesWire.System, out var system))
         {
             string text = ChatContent.Text(system);
             if (text.Length > 0)
             {
                 w.WriteStartObject();
                 w.WriteString("role"u8, "system"u8);
-                w.WriteString("content"u8, text);
+                w.WriteString(ChatCompletionsWire.Content, text);
                 w.WriteEndObject();
             }
         }
@@ -42,7 +43,7 @@ internal static class MessagesToChatRequest
             foreach (var message in messages.EnumerateArray())
             {
                 bool assistant = message.TryGetProperty("role", out var role) && role.ValueEquals("assistant"u8);
-                message.TryGetProperty("content", out var content);
+                message.TryGetProperty(MessagesWire.Content, out var content);
                 if (assistant)
                 {
                     WriteAssistant(w, content);
@@ -101,7 +102,7 @@ internal static class MessagesToChatRequest
         w.WriteString("role"u8, "assistant"u8);
         if (content.ValueKind == JsonValueKind.String)
         {
-            w.WriteString("content"u8, content.GetString());
+            w.WriteString(ChatCompletionsWire.Content, content.GetString());
             w.WriteEndObject();
             return;
         }
@@ -109,11 +110,11 @@ internal static class MessagesToChatRequest
         string text = ChatContent.Text(content);
         if (text.Length > 0)
         {
-            w.WriteString("content"u8, text);
+            w.WriteString(ChatCompletionsWire.Content, text);
         }
         else
         {
-            w.WriteNull("content"u8);
+            w.WriteNull(ChatCompletionsWire.Content);
         }
 
         bool any = false;
@@ -121,14 +122,14 @@ internal static class MessagesToChatRequest
         {
             foreach (var block in content.EnumerateArray())
             {
-                if (!block.TryGetProperty("type", out var type) || !type.ValueEquals("tool_use"u8))
+                if (!block.TryGetProperty(WireJson.Type, out var type) || !type.ValueEquals("tool_use"u8))
                 {
                     continue;
                 }
 
                 if (!any)
                 {
-                    w.WriteStartArray("tool_calls"u8);
+                    w.WriteStartArray(ChatCompletionsWire.ToolCalls);
                     any = true;
                 }
 
@@ -151,7 +152,7 @@ internal static class MessagesToChatRequest
         {
             w.WriteStartObject();
             w.WriteString("role"u8, "user"u8);
-            w.WriteString("content"u8, content.GetString());
+            w.WriteString(ChatCompletionsWire.Content, content.GetString());
             w.WriteEndObject();
             return;
         }
@@ -164,12 +165,12 @@ internal static class MessagesToChatRequest
         int other = 0;
         foreach (var block in content.EnumerateArray())
         {
-            if (block.TryGetProperty("type", out var type) && type.ValueEquals("tool_result"u8))
+            if (block.TryGetProperty(WireJson.Type, out var type) && type.ValueEquals("tool_result"u8))
             {
                 w.WriteStartObject();
                 w.WriteString("role"u8, "tool"u8);
                 w.WriteString("tool_call_id"u8, block.GetProperty("tool_use_id").GetString());
-                w.WriteString("content"u8, block.TryGetProperty("content", out var result) ? ChatContent.Text(result) : string.Empty);
+                w.WriteString(ChatCompletionsWire.Content, block.TryGetProperty(MessagesWire.Content, out var result) ? ChatContent.Text(result) : string.Empty);
                 w.WriteEndObject();
             }
             else
@@ -185,24 +186,24 @@ internal static class MessagesToChatRequest
 
         w.WriteStartObject();
         w.WriteString("role"u8, "user"u8);
-        w.WriteStartArray("content"u8);
+        w.WriteStartArray(ChatCompletionsWire.Content);
         foreach (var block in content.EnumerateArray())
         {
-            string? type = block.TryGetProperty("type", out var t) ? t.GetString() : null;
+            string? type = block.TryGetProperty(WireJson.Type, out var t) ? t.GetString() : null;
             if (type == "text")
             {
                 w.WriteStartObject();
-                w.WriteString("type"u8, "text"u8);
-                w.WriteString("text"u8, block.GetProperty("text").GetString());
+                w.WriteString(WireJson.Type, "text"u8);
+                w.WriteString("text"u8, block.GetProperty(MessagesWire.Text).GetString());
                 w.WriteEndObject();
             }
             else if (type == "image" && block.TryGetProperty("source", out var source))
             {
-                string url = source.TryGetProperty("type", out var kind) && kind.ValueEquals("base64"u8)
+                string url = source.TryGetProperty(WireJson.Type, out var kind) && kind.ValueEquals("base64"u8)
                     ? "data:" + source.GetProperty("media_type").GetString() + ";base64," + source.GetProperty("data").GetString()
                     : source.TryGetProperty("url", out var u) ? u.GetString() ?? string.Empty : string.Empty;
                 w.WriteStartObject();
-                w.WriteString("type"u8, "image_url"u8);
+                w.WriteString(WireJson.Type, "image_url"u8);
                 w.WriteStartObject("image_url"u8);
                 w.WriteString("url"u8, url);
                 w.WriteEndObject();
@@ -230,8 +231,8 @@ internal static class MessagesToChatRequest
             }
 
             w.WriteStartObject();
-            w.WriteString("type"u8, "function"u8);
-            w.WriteStartObject("function"u8);
+            w.WriteString(WireJson.Type, "function"u8);
+            w.WriteStartObject(ChatCompletionsWire.Function);
             w.WriteString("name"u8, tool.GetProperty("name").GetString());
             if (tool.TryGetProperty("description", out var description) && description.ValueKind == JsonValueKind.String)
             {
@@ -247,12 +248,12 @@ internal static class MessagesToChatRequest
         w.WriteEndArray();
         if (root.TryGetProperty("tool_choice", out var choice) && choice.ValueKind == JsonValueKind.Object)
         {
-            string? type = choice.TryGetProperty("type", out var t) ? t.GetString() : null;
+            string? type = choice.TryGetProperty(WireJson.Type, out var t) ? t.GetString() : null;
             if (type == "tool")
             {
                 w.WriteStartObject("tool_choice"u8);
-                w.WriteString("type"u8, "function"u8);
-                w.WriteStartObject("function"u8);
+                w.WriteString(WireJson.Type, "function"u8);
+                w.WriteStartObject(ChatCompletionsWire.Function);
                 w.WriteString("name"u8, choice.GetProperty("name").GetString());
                 w.WriteEndObject();
                 w.WriteEndObject();

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using IronRuntime.Router.Usage;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Translation;
 
@@ -28,45 +29,45 @@ internal static class MessagesToChatResponse
         w.WriteString("id"u8, root.TryGetProperty("id", out var id) ? id.GetString() : string.Empty);
         w.WriteString("object"u8, "chat.completion"u8);
         w.WriteNumber("created"u8, created);
-        w.WriteString("model"u8, root.TryGetProperty("model", out var model) ? model.GetString() : string.Empty);
-        w.WriteStartArray("choices"u8);
+        w.WriteString(WireJson.Model, root.TryGetProperty(WireJson.Model, out var model) ? model.GetString() : string.Empty);
+        w.WriteStartArray(ChatCompletionsWire.Choices);
         w.WriteStartObject();
-        w.WriteNumber("index"u8, 0);
+        w.WriteNumber(WireJson.Index, 0);
         w.WriteStartObject("message"u8);
         w.WriteString("role"u8, "assistant"u8);
 
         var text = new StringBuilder();
         bool hasText = false, hasTools = false;
-        if (root.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array)
+        if (root.TryGetProperty(MessagesWire.Content, out var content) && content.ValueKind == JsonValueKind.Array)
         {
             foreach (var block in content.EnumerateArray())
             {
-                string? type = block.TryGetProperty("type", out var t) ? t.GetString() : null;
+                string? type = block.TryGetProperty(WireJson.Type, out var t) ? t.GetString() : null;
                 hasText |= type == "text";
                 hasTools |= type == "tool_use";
                 if (type == "text")
                 {
-                    text.Append(block.GetProperty("text").GetString());
+                    text.Append(block.GetProperty(MessagesWire.Text).GetString());
                 }
             }
         }
 
         if (hasText || !hasTools)
         {
-            w.WriteString("content"u8, text.ToString());
+            w.WriteString(ChatCompletionsWire.Content, text.ToString());
         }
         else
         {
-            w.WriteNull("content"u8);
+            w.WriteNull(ChatCompletionsWire.Content);
         }
 
-        w.WriteNull("refusal"u8);
+        w.WriteNull(ChatCompletionsWire.Refusal);
         if (hasTools)
         {
-            w.WriteStartArray("tool_calls"u8);
+            w.WriteStartArray(ChatCompletionsWire.ToolCalls);
             foreach (var block in content.EnumerateArray())
             {
-                if (block.TryGetProperty("type", out var t) && t.ValueEquals("tool_use"u8))
+                if (block.TryGetProperty(WireJson.Type, out var t) && t.ValueEquals("tool_use"u8))
                 {
                     ToolCalls.WriteChatToolCall(w, block);
                 }
@@ -77,7 +78,7 @@ internal static class MessagesToChatResponse
 
         w.WriteEndObject();
         w.WriteNull("logprobs"u8);
-        w.WriteString("finish_reason"u8, StopReasons.ToChat(root.TryGetProperty("stop_reason", out var stop) ? stop.GetString() : null));
+        w.WriteString(ChatCompletionsWire.FinishReason, StopReasons.ToChat(root.TryGetProperty("stop_reason", out var stop) ? stop.GetString() : null));
         w.WriteEndObject();
         w.WriteEndArray();
         WireUsage.WriteChat(w, usage);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using IronRuntime.Router.Usage;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Translation;
 
@@ -35,27 +36,26 @@ internal sealed class MessagesToChatStream : ISseTranslator
         var reader = new Utf8JsonReader(data);
         using var doc = JsonDocument.ParseValue(ref reader);
         var root = doc.RootElement;
-        string? type = root.TryGetProperty("type", out var t) ? t.GetString() : null;
-        switch (type)
+        switch (EventOf(root))
         {
-            case "message_start":
-                var message = root.GetProperty("message");
+            case Event.MessageStart:
+                var message = root.GetProperty(MessagesWire.Message);
                 _id = message.TryGetProperty("id", out var id) ? id.GetString() ?? string.Empty : string.Empty;
-                _model = message.TryGetProperty("model", out var model) ? model.GetString() ?? string.Empty : string.Empty;
-                ReadUsage(data, "message"u8);
+                _model = message.TryGetProperty(WireJson.Model, out var model) ? model.GetString() ?? string.Empty : string.Empty;
+                ReadUsage(data, MessagesWire.Message);
                 WriteChunk(output, static w =>
                 {
                     w.WriteString("role"u8, "assistant"u8);
-                    w.WriteString("content"u8, ""u8);
+                    w.WriteString(ChatCompletionsWire.Content, ""u8);
                 });
                 break;
 
-            case "content_block_start":
-                var block = root.GetProperty("content_block");
-                if (block.TryGetProperty("type", out var blockType) && blockType.ValueEquals("tool_use"u8))
+            case Event.ContentBlockStart:
+                var block = root.GetProperty(MessagesWire.ContentBlock);
+                if (block.TryGetProperty(WireJson.Type, out var blockType) && blockType.ValueEquals("tool_use"u8))
                 {
                     int index = _toolIndexes.Count;
-                    _toolIndexes[root.GetProperty("index").GetInt32()] = index;
+                    _toolIndexes[root.GetProperty(WireJson.Index).GetInt32()] = index;
                     string toolId = block.GetProperty("id").GetString()!;
                     string name = block.GetProperty("name").GetString()!;
                     WriteChunk(output, w => WriteToolCall(w, index, toolId, name, string.Empty));
@@ -63,24 +63,24 @@ internal sealed class MessagesToChatStream : ISseTranslator
 
                 break;
 
-            case "content_block_delta":
-                var delta = root.GetProperty("delta");
-                string? deltaType = delta.TryGetProperty("type", out var dt) ? dt.GetString() : null;
+            case Event.ContentBlockDelta:
+                var delta = root.GetProperty(MessagesWire.Delta);
+                string? deltaType = delta.TryGetProperty(WireJson.Type, out var dt) ? dt.GetString() : null;
                 if (deltaType == "text_delta")
                 {
-                    string text = delta.GetProperty("text").GetString()!;
-                    WriteChunk(output, w => w.WriteString("content"u8, text));
+                    string text = delta.GetProperty(MessagesWire.Text).GetString()!;
+                    WriteChunk(output, w => w.WriteString(ChatCompletionsWire.Content, text));
                 }
-                else if (deltaType == "input_json_delta" && _toolIndexes.TryGetValue(root.GetProperty("index").GetInt32(), out int toolIndex))
+                else if (deltaType == "input_json_delta" && _toolIndexes.TryGetValue(root.GetProperty(WireJson.Index).GetInt32(), out int toolIndex))
                 {
-                    string partial = delta.GetProperty("partial_json").GetString()!;
+                    string partial = delta.GetProperty(MessagesWire.PartialJson).GetString()!;
                     WriteChunk(output, w => WriteToolCall(w, toolIndex, null, null, partial));
                 }
 
                 break;
 
-            case "message_delta":
-                if (root.TryGetProperty("delta", out var messageDelta) && messageDelta.TryGetProperty("stop_reason", out var stop) && stop.ValueKind == JsonValueKind.String)
+            case Event.MessageDelta:
+                if (root.TryGetProperty(MessagesWire.Delta, out var messageDelta) && messageDelta.TryGetProperty("stop_reason", out var stop) && stop.ValueKind == JsonValueKind.String)
                 {
                     _stopReason = stop.GetString();
                 }
@@ -92,7 +92,7 @@ internal sealed class MessagesToChatStream : ISseTranslator
 
                 break;
 
-            case "message_stop":
+            case Event.MessageStop:
                 WriteChunk(output, static _ => { }, StopReasons.ToChat(_stopReason));
                 if (_includeUsage)
                 {
@@ -102,33 +102,60 @@ internal sealed class MessagesToChatStream : ISseTranslator
                 output.Write("data: [DONE]\n\n"u8);
                 break;
 
-            case "error":
-                var error = root.GetProperty("error");
+            case Event.Error:
+                var error = root.GetProperty(WireJson.Error);
                 output.Write("data: "u8);
-                output.Write(Errors.ProviderErrors.Body(false, error.GetProperty("type").GetString() ?? "api_error", null, error.GetProperty("message").GetString() ?? string.Empty));
+                output.Write(Errors.ProviderErrors.Body(false, error.GetProperty(WireJson.Type).GetString() ?? "api_error", null, error.GetProperty("message"u8).GetString() ?? string.Empty));
                 output.Write("\n\n"u8);
                 break;
         }
     }
 
+    private enum Event
+    {
+        Other,
+        MessageStart,
+        ContentBlockStart,
+        ContentBlockDelta,
+        MessageDelta,
+        MessageStop,
+        Error,
+    }
+
+    private static Event EventOf(JsonElement root)
+    {
+        if (!root.TryGetProperty(WireJson.Type, out JsonElement type) || type.ValueKind != JsonValueKind.String)
+        {
+            return Event.Other;
+        }
+
+        return type.ValueEquals(MessagesWire.MessageStart) ? Event.MessageStart
+            : type.ValueEquals(MessagesWire.ContentBlockStart) ? Event.ContentBlockStart
+            : type.ValueEquals(MessagesWire.ContentBlockDelta) ? Event.ContentBlockDelta
+            : type.ValueEquals(MessagesWire.MessageDelta) ? Event.MessageDelta
+            : type.ValueEquals(MessagesWire.MessageStop) ? Event.MessageStop
+            : type.ValueEquals(WireJson.Error) ? Event.Error
+            : Event.Other;
+    }
+
     private static void WriteToolCall(Utf8JsonWriter w, int index, string? id, string? name, string arguments)
     {
-        w.WriteStartArray("tool_calls"u8);
+        w.WriteStartArray(ChatCompletionsWire.ToolCalls);
         w.WriteStartObject();
-        w.WriteNumber("index"u8, index);
+        w.WriteNumber(WireJson.Index, index);
         if (id is not null)
         {
             w.WriteString("id"u8, id);
-            w.WriteString("type"u8, "function"u8);
+            w.WriteString(WireJson.Type, "function"u8);
         }
 
-        w.WriteStartObject("function"u8);
+        w.WriteStartObject(ChatCompletionsWire.Function);
         if (name is not null)
         {
             w.WriteString("name"u8, name);
         }
 
-        w.WriteString("arguments"u8, arguments);
+        w.WriteString(ChatCompletionsWire.Arguments, arguments);
         w.WriteEndObject();
         w.WriteEndObject();
         w.WriteEndArray();
@@ -148,27 +175,20 @@ internal sealed class MessagesToChatStream : ISseTranslator
         using (var w = new Utf8JsonWriter(output))
         {
             WriteHeader(w);
-            w.WriteStartArray("choices"u8);
+            w.WriteStartArray(ChatCompletionsWire.Choices);
             w.WriteStartObject();
-            w.WriteNumber("index"u8, 0);
-            w.WriteStartObject("delta"u8);
+            w.WriteNumber(WireJson.Index, 0);
+            w.WriteStartObject(ChatCompletionsWire.Delta);
             delta(w);
             w.WriteEndObject();
             w.WriteNull("logprobs"u8);
-            if (finishReason is null)
-            {
-                w.WriteNull("finish_reason"u8);
-            }
-            else
-            {
-                w.WriteString("finish_reason"u8, finishReason);
-            }
+            WireJson.WriteStringOrNull(w, ChatCompletionsWire.FinishReason, finishReason);
 
             w.WriteEndObject();
             w.WriteEndArray();
             if (_includeUsage)
             {
-                w.WriteNull("usage"u8);
+                w.WriteNull(WireJson.Usage);
             }
 
             w.WriteEndObject();
@@ -183,7 +203,7 @@ internal sealed class MessagesToChatStream : ISseTranslator
         using (var w = new Utf8JsonWriter(output))
         {
             WriteHeader(w);
-            w.WriteStartArray("choices"u8);
+            w.WriteStartArray(ChatCompletionsWire.Choices);
             w.WriteEndArray();
             WireUsage.WriteChat(w, _usage.ToTokenUsage(UsageDialect.Anthropic));
             w.WriteEndObject();
@@ -198,6 +218,6 @@ internal sealed class MessagesToChatStream : ISseTranslator
         w.WriteString("id"u8, _id);
         w.WriteString("object"u8, "chat.completion.chunk"u8);
         w.WriteNumber("created"u8, _created);
-        w.WriteString("model"u8, _model);
+        w.WriteString(WireJson.Model, _model);
     }
 }

@@ -167,7 +167,7 @@ internal sealed partial class UpstreamStage(ILlmUpstreamPolicy policy, ILlmCallC
                 // what of it arrived is known: a cut answer is charged the output it carried.
                 body = new ArrayBufferWriter<byte>(HttpContents.InitialCapacity(response.Content, maxResponseBodyBytes));
                 await HttpContents.ReadLimitedAsync(response.Content, maxResponseBodyBytes, body, cancellationToken).ConfigureAwait(false);
-                var buffered = new ReadOnlyMemoryContent(body.WrittenMemory); // no copy: the writer's buffer is the body
+                var buffered = BufferedContent.Create(body.WrittenMemory); // no copy: the writer's buffer is the body, and the metering reads it in place
                 HttpContents.CopyHeaders(response.Content, buffered);
                 response.Content.Dispose();
                 response.Content = buffered;

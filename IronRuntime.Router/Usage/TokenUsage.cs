@@ -19,6 +19,13 @@ namespace IronRuntime.Router;
 /// <param name="AudioInputTokens">The audio part of <paramref name="InputTokens"/>.</param>
 /// <param name="AudioOutputTokens">The audio part of <paramref name="OutputTokens"/>.</param>
 /// <param name="ServerToolUses">Uses of tools the provider runs and bills per use (for example web searches).</param>
+/// <param name="ToolUses">
+/// Other billed uses of tools the provider runs, by kind, as the answer reports them (Responses output items):
+/// <c>file_search</c> (one per <c>file_search_call</c>), <c>code_interpreter</c> (one per container the
+/// <c>code_interpreter_call</c> items ran in), <c>image_generation.{quality}.{size}</c> (one per
+/// <c>image_generation_call</c>; <c>image_generation</c> when the item names no size or quality);
+/// <see langword="null"/> when there is none.
+/// </param>
 public readonly record struct TokenUsage(
     long InputTokens,
     long OutputTokens,
@@ -28,7 +35,8 @@ public readonly record struct TokenUsage(
     long CacheCreationOneHourInputTokens = 0,
     long AudioInputTokens = 0,
     long AudioOutputTokens = 0,
-    long ServerToolUses = 0)
+    long ServerToolUses = 0,
+    IReadOnlyDictionary<string, long>? ToolUses = null)
 {
     /// <summary>Input plus output tokens.</summary>
     public long TotalTokens => InputTokens + OutputTokens;
@@ -46,8 +54,30 @@ public readonly record struct TokenUsage(
         left.CacheCreationOneHourInputTokens + right.CacheCreationOneHourInputTokens,
         left.AudioInputTokens + right.AudioInputTokens,
         left.AudioOutputTokens + right.AudioOutputTokens,
-        left.ServerToolUses + right.ServerToolUses);
+        left.ServerToolUses + right.ServerToolUses,
+        MergeToolUses(left.ToolUses, right.ToolUses));
 
     /// <summary>Adds two usages field by field.</summary>
     public static TokenUsage Add(TokenUsage left, TokenUsage right) => left + right;
+
+    private static IReadOnlyDictionary<string, long>? MergeToolUses(IReadOnlyDictionary<string, long>? left, IReadOnlyDictionary<string, long>? right)
+    {
+        if (left is null || left.Count == 0)
+        {
+            return right;
+        }
+
+        if (right is null || right.Count == 0)
+        {
+            return left;
+        }
+
+        var sum = new Dictionary<string, long>(left, StringComparer.Ordinal);
+        foreach (var (kind, count) in right)
+        {
+            sum[kind] = sum.GetValueOrDefault(kind) + count;
+        }
+
+        return sum;
+    }
 }

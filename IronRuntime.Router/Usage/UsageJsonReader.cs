@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Usage;
 
@@ -152,37 +153,37 @@ internal static class UsageJsonReader
             switch (dialect)
             {
                 case UsageDialect.OpenAIChat:
-                    ReadOpenAIMember(ref reader, ref parts, "prompt_tokens"u8, "completion_tokens"u8, "prompt_tokens_details"u8, "completion_tokens_details"u8);
+                    ReadOpenAIMember(ref reader, ref parts, ChatCompletionsWire.PromptTokens, ChatCompletionsWire.CompletionTokens, ChatCompletionsWire.PromptTokensDetails, ChatCompletionsWire.CompletionTokensDetails);
                     break;
 
                 case UsageDialect.OpenAIResponses:
-                    ReadOpenAIMember(ref reader, ref parts, "input_tokens"u8, "output_tokens"u8, "input_tokens_details"u8, "output_tokens_details"u8);
+                    ReadOpenAIMember(ref reader, ref parts, ResponsesWire.InputTokens, ResponsesWire.OutputTokens, ResponsesWire.InputTokensDetails, ResponsesWire.OutputTokensDetails);
                     break;
 
                 default:
-                    if (reader.ValueTextEquals("input_tokens"u8))
+                    if (reader.ValueTextEquals(MessagesWire.InputTokens))
                     {
                         ReadCount(ref reader, ref parts, UsageFields.Input);
                     }
-                    else if (reader.ValueTextEquals("output_tokens"u8))
+                    else if (reader.ValueTextEquals(MessagesWire.OutputTokens))
                     {
                         ReadCount(ref reader, ref parts, UsageFields.Output);
                     }
-                    else if (reader.ValueTextEquals("cache_read_input_tokens"u8))
+                    else if (reader.ValueTextEquals(MessagesWire.CacheReadInputTokens))
                     {
                         ReadCount(ref reader, ref parts, UsageFields.CachedInput);
                     }
-                    else if (reader.ValueTextEquals("cache_creation_input_tokens"u8))
+                    else if (reader.ValueTextEquals(MessagesWire.CacheCreationInputTokens))
                     {
                         ReadCount(ref reader, ref parts, UsageFields.CacheCreation);
                     }
-                    else if (reader.ValueTextEquals("cache_creation"u8))
+                    else if (reader.ValueTextEquals(MessagesWire.CacheCreation))
                     {
-                        ReadDetail(ref reader, "ephemeral_1h_input_tokens"u8, ref parts, UsageFields.CacheCreationOneHour);
+                        ReadDetail(ref reader, MessagesWire.OneHourCacheInputTokens, ref parts, UsageFields.CacheCreationOneHour);
                     }
-                    else if (reader.ValueTextEquals("server_tool_use"u8))
+                    else if (reader.ValueTextEquals(MessagesWire.ServerToolUse))
                     {
-                        ReadDetail(ref reader, "web_search_requests"u8, ref parts, UsageFields.ServerToolUses);
+                        ReadDetail(ref reader, MessagesWire.WebSearchRequests, ref parts, UsageFields.ServerToolUses);
                     }
                     else
                     {
@@ -218,11 +219,11 @@ internal static class UsageJsonReader
         }
         else if (reader.ValueTextEquals(inputDetails))
         {
-            ReadDetail(ref reader, "cached_tokens"u8, ref parts, UsageFields.CachedInput, "audio_tokens"u8, UsageFields.AudioInput);
+            ReadDetail(ref reader, ChatCompletionsWire.CachedTokens, ref parts, UsageFields.CachedInput, ChatCompletionsWire.AudioTokens, UsageFields.AudioInput);
         }
         else if (reader.ValueTextEquals(outputDetails))
         {
-            ReadDetail(ref reader, "reasoning_tokens"u8, ref parts, UsageFields.Reasoning, "audio_tokens"u8, UsageFields.AudioOutput);
+            ReadDetail(ref reader, ChatCompletionsWire.ReasoningTokens, ref parts, UsageFields.Reasoning, ChatCompletionsWire.AudioTokens, UsageFields.AudioOutput);
         }
         else
         {
@@ -252,9 +253,10 @@ internal static class UsageJsonReader
     private static void ReadMembers(ref Utf8JsonReader reader, UsageDialect dialect, bool readModel, ref UsageEnvelope envelope)
     {
         long webSearches = 0;
+        Dictionary<string, long>? toolUses = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("usage"u8))
+            if (reader.ValueTextEquals(WireJson.Usage))
             {
                 int start = (int)reader.TokenStartIndex;
                 reader.Read();
@@ -262,7 +264,7 @@ internal static class UsageJsonReader
                 envelope.UsageMemberStart = start;
                 envelope.UsageMemberEnd = (int)reader.BytesConsumed;
             }
-            else if (readModel && reader.ValueTextEquals("model"u8))
+            else if (readModel && reader.ValueTextEquals(WireJson.Model))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String && !reader.ValueSpan.IsEmpty)
@@ -274,12 +276,12 @@ internal static class UsageJsonReader
                     reader.Skip();
                 }
             }
-            else if (dialect == UsageDialect.OpenAIResponses && reader.ValueTextEquals("output"u8))
+            else if (dialect == UsageDialect.OpenAIResponses && reader.ValueTextEquals(ResponsesWire.Output))
             {
                 reader.Read();
-                webSearches += ResponsesOutputItems.CountWebSearchCalls(ref reader);
+                webSearches += ResponsesOutputItems.CountBilledItems(ref reader, ref toolUses);
             }
-            else if (reader.ValueTextEquals("choices"u8))
+            else if (reader.ValueTextEquals(ChatCompletionsWire.Choices))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartArray)
@@ -303,6 +305,12 @@ internal static class UsageJsonReader
             // Responses bills each web search per call, and reports them only as output items.
             envelope.Usage.ServerToolUses = webSearches;
             envelope.Usage.Present |= UsageFields.ServerToolUses;
+        }
+
+        if (toolUses is not null && envelope.HasUsage)
+        {
+            // So do file search, code interpreter and image generation.
+            envelope.Usage.ToolUses = toolUses;
         }
     }
 

@@ -36,6 +36,9 @@ internal struct UsageParts
     /// <summary>Server-tool uses billed per use.</summary>
     public long ServerToolUses;
 
+    /// <summary>Other billed tool uses by kind (Responses output items), or null when there is none.</summary>
+    public Dictionary<string, long>? ToolUses;
+
     /// <summary>The counters that were present (and numeric).</summary>
     public UsageFields Present;
 
@@ -88,6 +91,11 @@ internal struct UsageParts
             ServerToolUses = later.ServerToolUses;
         }
 
+        if (later.ToolUses is not null)
+        {
+            ToolUses = later.ToolUses;
+        }
+
         Present |= later.Present;
     }
 
@@ -95,6 +103,6 @@ internal struct UsageParts
     /// <param name="dialect">The dialect the counters were read in.</param>
     /// <returns>The usage, with <see cref="TokenUsage.InputTokens"/> counting every prompt token.</returns>
     public readonly TokenUsage ToTokenUsage(UsageDialect dialect) => dialect == UsageDialect.Anthropic
-        ? new TokenUsage(Input + CachedInput + CacheCreation, Output, CachedInput, CacheCreation, Reasoning, CacheCreationOneHour, AudioInput, AudioOutput, ServerToolUses)
-        : new TokenUsage(Input, Output, CachedInput, CacheCreation, Reasoning, CacheCreationOneHour, AudioInput, AudioOutput, ServerToolUses);
+        ? new TokenUsage(Input + CachedInput + CacheCreation, Output, CachedInput, CacheCreation, Reasoning, CacheCreationOneHour, AudioInput, AudioOutput, ServerToolUses, ToolUses)
+        : new TokenUsage(Input, Output, CachedInput, CacheCreation, Reasoning, CacheCreationOneHour, AudioInput, AudioOutput, ServerToolUses, ToolUses);
 }

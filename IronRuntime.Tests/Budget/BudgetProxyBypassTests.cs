@@ -189,6 +189,53 @@ public sealed class BudgetProxyBypassTests
         });
     }
 
+    // o4-mini: $1.10 / $4.40 per 1M; gpt-5-mini: $0.25 / $2.00 per 1M (shipped table). Reasoning is billed as output.
+    [TestCase("/v1/chat/completions", """{"model":"o4-mini","max_completion_tokens":1000,"stream":true,"messages":[{"role":"user","content":"Why two tides?"}]}""", 1.10, 4.40, true)]
+    [TestCase("/v1/chat/completions", """{"model":"o4-mini","max_completion_tokens":1000,"stream":true,"messages":[{"role":"user","content":"Why two tides?"}]}""", 1.10, 4.40, false)]
+    [TestCase("/v1/responses", """{"model":"gpt-5-mini","max_output_tokens":1000,"stream":true,"input":"Why two tides?"}""", 0.25, 2.00, true)]
+    [TestCase("/v1/responses", """{"model":"gpt-5-mini","max_output_tokens":1000,"stream":true,"input":"Why two tides?"}""", 0.25, 2.00, false)]
+    public async Task ReasoningModelStreamCutBeforeItsUsage_IsChargedTheWholeOutputLimit_MarkedEstimated(string path, string body, double inputPerMillion, double outputPerMillion, bool agentLeaves)
+    {
+        // The model may have reasoned up to its limit before the first visible token, and that reasoning is billed:
+        // the estimate charges the 1,000 output tokens the request allows (what was reserved), not the few forwarded.
+        _h.Fake.ReplyText = string.Join(' ', Enumerable.Repeat("tide", 50));
+        _h.Fake.EventDelay = TimeSpan.FromMilliseconds(agentLeaves ? 100 : 5);
+        if (!agentLeaves)
+        {
+            _h.Fake.AbortAfterEvents = 4; // the provider cuts the stream
+        }
+
+        var response = await _http.SendAsync(ProxyClient.Post(path, body, _token), HttpCompletionOption.ResponseHeadersRead);
+        if (agentLeaves)
+        {
+            var stream = await response.Content.ReadAsStreamAsync();
+            var buffer = new byte[16 * 1024];
+            int received = 0;
+            while (Encoding.UTF8.GetString(buffer, 0, received).Split("\n\n").Length < 4)
+            {
+                received += await stream.ReadAsync(buffer.AsMemory(received));
+            }
+        }
+        else
+        {
+            _ = await ReadUntilCutAsync(response);
+        }
+
+        response.Dispose();
+        await Eventually.UntilAsync(() => _calls.Calls.Any(c => c.CallerId == "agent"), TimeSpan.FromSeconds(30), "the call to complete");
+        var call = _calls.Calls.Single(c => c.CallerId == "agent");
+        decimal input = (decimal)inputPerMillion / 1_000_000m, output = (decimal)outputPerMillion / 1_000_000m;
+        Assert.Multiple(() =>
+        {
+            Assert.That(call.UsageReported, Is.False);
+            Assert.That(call.UsageEstimated, Is.True);
+            Assert.That(call.Usage.OutputTokens, Is.EqualTo(1000), "the output limit: hidden reasoning included");
+            Assert.That(call.Usage.ReasoningTokens, Is.InRange(950, 1000), "all but the few tokens forwarded");
+            Assert.That(_h.Runtime.GetBudget("agent").Spent, Is.EqualTo((call.Usage.InputTokens * input) + (1000 * output)));
+            Assert.That(_h.Runtime.GetBudget("agent").Reserved, Is.Zero);
+        });
+    }
+
     private static async Task<string> ReadUntilCutAsync(HttpResponseMessage response)
     {
         using var read = new MemoryStream();

@@ -107,6 +107,18 @@ internal static class FakeWire
     private static string OutputMessage(FakeReply r, string status, bool withContent) => Render("openai/response.message.json",
         ("item_id", Str(r.ItemId)), ("status", status), ("content", withContent ? "[" + OutputText(r.Text) + "]" : "[]"));
 
+    /// <summary>Responses reports each web search as a <c>web_search_call</c> output item (its usage does not count them).</summary>
+    private static string WebSearchCalls(long count)
+    {
+        var items = new StringBuilder();
+        for (long i = 0; i < count; i++)
+        {
+            items.Append("{\"id\":\"ws_").Append(i).Append("\",\"type\":\"web_search_call\",\"status\":\"completed\",\"action\":{\"type\":\"search\",\"query\":\"tides\"}},");
+        }
+
+        return items.ToString();
+    }
+
     private static string ResponseObject(FakeReply r, bool final)
     {
         string finalStatus = r.Truncated ? "incomplete" : "completed";
@@ -119,7 +131,7 @@ internal static class FakeWire
             ("instructions", Quoted(r.Instructions)),
             ("max_output_tokens", r.MaxOutputTokens is { } max ? Num(max) : "null"),
             ("model", Str(r.Model)),
-            ("output", final ? "[" + OutputMessage(r, finalStatus, withContent: true) + "]" : "[]"),
+            ("output", final ? "[" + WebSearchCalls(r.Usage.ServerToolUses) + OutputMessage(r, finalStatus, withContent: true) + "]" : "[]"),
             ("previous_response_id", Quoted(r.PreviousResponseId)),
             ("service_tier", final ? "default" : "auto"),
             ("store", r.Store ? "true" : "false"),

@@ -56,4 +56,14 @@ public sealed class ProxyHeadersTests
 
         Assert.That(message.Headers, Is.Empty);
     }
+
+    /// <summary>
+    /// The router sends a proxied request on as it is (it owns it, see <c>UpstreamRequest.OwnedKey</c>) instead of
+    /// copying it without the headers it never forwards: so the proxy must drop at least those.
+    /// </summary>
+    [Test]
+    public void DroppedRequestHeaders_CoverEveryHeaderTheRouterNeverForwards()
+    {
+        Assert.That(IronRuntime.Router.Pipeline.UpstreamRequest.Dropped.Where(name => !ProxyHeaders.DroppedRequestHeaders.Contains(name)), Is.Empty);
+    }
 }

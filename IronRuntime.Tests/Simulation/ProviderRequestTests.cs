@@ -105,16 +105,18 @@ public sealed class ProviderRequestTests
 
     [TestCase(LlmApi.ChatCompletions, "{", "We could not parse the JSON body of your request.")]
     [TestCase(LlmApi.ChatCompletions, "[1]", "We could not parse the JSON body of your request.")]
-    [TestCase(LlmApi.ChatCompletions, """{"messages":[]}""", "you must provide a model parameter")]
+    [TestCase(LlmApi.ChatCompletions, """{"messages":[]}""", "You must provide a model parameter.")]
     [TestCase(LlmApi.ChatCompletions, """{"model":"m"}""", "Missing required parameter: 'messages'.")]
-    [TestCase(LlmApi.ChatCompletions, """{"model":"m","messages":[],"max_tokens":0}""", "Invalid 'max_tokens': integer below minimum value. Expected a value >= 1, but got 0 instead.")]
+    [TestCase(LlmApi.ChatCompletions, """{"model":"m","messages":[],"max_tokens":0}""", "Invalid 'max_tokens': it must be a positive integer")]
     [TestCase(LlmApi.Responses, """{"model":"m","input":"x","max_output_tokens":8}""", "Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got 8 instead.")]
     [TestCase(LlmApi.Embeddings, """{"model":"m"}""", "Missing required parameter: 'input'.")]
     [TestCase(LlmApi.Messages, "{", "The request body is not valid JSON")]
-    [TestCase(LlmApi.Messages, """{"max_tokens":1,"messages":[]}""", "model: Field required")]
+    [TestCase(LlmApi.Messages, """{"max_tokens":1,"messages":[]}""", "model: You must provide a model parameter.")]
     [TestCase(LlmApi.Messages, """{"model":"c","messages":[]}""", "max_tokens: Field required")]
     [TestCase(LlmApi.Messages, """{"model":"c","max_tokens":1}""", "messages: Field required")]
-    [TestCase(LlmApi.Messages, """{"model":"c","max_tokens":0,"messages":[]}""", "max_tokens: Input should be greater than or equal to 1")]
+    [TestCase(LlmApi.Messages, """{"model":"c","max_tokens":0,"messages":[]}""", "max_tokens: Invalid 'max_tokens': it must be a positive integer")]
+    [TestCase(LlmApi.Messages, """{"model":"c","model":"d","max_tokens":1,"messages":[]}""", "model: The request body has the member 'model' twice")]
+    [TestCase(LlmApi.Messages, "[1]", "Input should be a valid dictionary")]
     public void TryParse_InvalidBody_ReturnsTheProvidersBadRequest(LlmApi api, string body, string message)
     {
         ProviderRequestError error = Reject(api, body);

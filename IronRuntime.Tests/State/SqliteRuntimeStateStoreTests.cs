@@ -1,5 +1,6 @@
 using IronRuntime.Router;
 using IronRuntime.State;
+using IronRuntime.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -49,6 +50,22 @@ public sealed class SqliteRuntimeStateStoreTests
             Assert.That(Count("SELECT count(*) FROM pending"), Is.Zero);
             Assert.That(Count("SELECT count(*) FROM calls"), Is.EqualTo(1));
         });
+    }
+
+    [Test]
+    public async Task Commits_AreCheckpointedInTheBackground_AndEveryReservationStaysDurable()
+    {
+        await using var store = Open();
+
+        // 200 reservations one after the other: 200 commits, past the 64 commits after which the writer asks the
+        // background checkpointer for a PASSIVE checkpoint (the writer's own connection never checkpoints).
+        for (int i = 0; i < 200; i++)
+        {
+            _ = await store.ReserveAsync("a", "gpt-4o-mini", 0.0003m);
+        }
+
+        await Eventually.UntilAsync(() => store.Checkpoints >= 1, TimeSpan.FromSeconds(30), "a background checkpoint");
+        Assert.That(Count("SELECT count(*) FROM pending"), Is.EqualTo(200));
     }
 
     [Test]

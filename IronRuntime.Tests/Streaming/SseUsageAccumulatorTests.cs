@@ -250,6 +250,28 @@ public sealed class SseUsageAccumulatorTests
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
     }
 
+    [Test]
+    public void Feed_UnnamedEventsWithANestedTypeBeforeTheirOwn_TakeTheTopLevelType()
+    {
+        // Events sent without an event: line; JSON does not order members, so a nested "type" may come first.
+        var messages = new SseUsageAccumulator(LlmApi.Messages);
+        var responses = new SseUsageAccumulator(LlmApi.Responses);
+
+        Feed(messages, null, """{"index":0,"delta":{"type":"text_delta","text":"Hello"},"type":"content_block_delta"}""");
+        Feed(messages, null, """{"delta":{"type":"end_turn"},"type":"message_stop"}""");
+        Feed(responses, null, """{"item":{"type":"message"},"type":"response.output_text.delta","output_index":0,"content_index":0,"delta":"Hi there"}""");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(messages.ContentEvents, Is.EqualTo(1));
+            Assert.That(messages.SawTerminalEvent, Is.True);
+            Assert.That(responses.ContentEvents, Is.EqualTo(1));
+            // Unknown models are counted as UTF-8 bytes: "Hello" 5, "Hi there" 8.
+            Assert.That(messages.EstimateUsage("my-model").OutputTokens, Is.EqualTo(5));
+            Assert.That(responses.EstimateUsage("my-model").OutputTokens, Is.EqualTo(8));
+        });
+    }
+
     private static void FeedAll(SseUsageAccumulator accumulator, string stream)
     {
         var reader = new SseEventReader();

@@ -242,4 +242,39 @@ public sealed class UsageJsonReaderTests
 
         Assert.That(found && usage.ServerToolUses == 0, Is.True);
     }
+
+    [Test]
+    public void TryRead_ResponsesWithBuiltInToolItems_CountsEachBilledKind()
+    {
+        // Two file searches; three code interpreter calls in two containers, one escaped id counted as its own;
+        // images by quality and size, "auto" or missing ones under the plain kind; items named only in text are not items.
+        const string body = """
+            {"output":[
+              {"type":"file_search_call","id":"fs_1","queries":["a"]},
+              {"id":"fs_2","status":"completed","type":"file_search_call"},
+              {"type":"code_interpreter_call","id":"ci_1","container_id":"cntr_a","code":"1"},
+              {"container_id":"cntr_a","type":"code_interpreter_call","id":"ci_2"},
+              {"type":"code_interpreter_call","id":"ci_3","container_id":"cntr_b"},
+              {"type":"image_generation_call","id":"ig_1","quality":"high","size":"1024x1536","result":"AAAA"},
+              {"type":"image_generation_call","id":"ig_2","size":"auto","quality":"low"},
+              {"type":"image_generation_call","id":"ig_3"},
+              {"type":"message","content":[{"type":"output_text","text":"file_search_call","size":"1x1"}]}],
+             "usage":{"input_tokens":10,"output_tokens":5}}
+            """;
+
+        bool found = UsageJsonReader.TryRead(Encoding.UTF8.GetBytes(body), LlmApi.Responses, out TokenUsage usage);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(found, Is.True);
+            Assert.That(usage.ServerToolUses, Is.Zero);
+            Assert.That(usage.ToolUses, Is.EquivalentTo(new Dictionary<string, long>
+            {
+                ["file_search"] = 2,
+                ["code_interpreter"] = 2,
+                ["image_generation.high.1024x1536"] = 1,
+                ["image_generation"] = 2,
+            }));
+        });
+    }
 }

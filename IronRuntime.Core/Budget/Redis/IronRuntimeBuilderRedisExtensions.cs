@@ -82,7 +82,15 @@ public static class IronRuntimeBuilderRedisExtensions
                     $"UseRedisBudgetLedger needs {ConfigurationSection}:ConnectionString or an IConnectionMultiplexer registered in the services.");
             }
 
-            return new RedisBudgetLedger(redis, owns, o, sp.GetRequiredService<IOptions<RuntimeConfig>>().Value.EffectiveAlertThresholds,
+            var runtime = sp.GetRequiredService<IOptions<RuntimeConfig>>().Value;
+            if (o.Period == BudgetPeriod.None && runtime.BudgetPeriod != BudgetPeriod.None)
+            {
+                // The runtime's period (the one definition both ledgers share) unless the Redis options set their own.
+                o.Period = runtime.BudgetPeriod;
+                o.TimeZone = runtime.BudgetTimeZone;
+            }
+
+            return new RedisBudgetLedger(redis, owns, o, runtime.EffectiveAlertThresholds,
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("IronRuntime.Budget.Redis"));
         });
         return builder;

@@ -271,7 +271,7 @@ internal sealed partial class RedisBudgetLedger : IBudgetLedger, IAsyncBudgetLed
         => _globalLimit is not null || (agentId is not null && _limits.TryGetValue(agentId, out var limit) && limit is not null);
 
     /// <summary>The name of the current budget period (<c>all</c> without periods), on this instance's clock.</summary>
-    internal string CurrentPeriod() => RedisBudgetPeriods.Name(_options.Period, _zone, _timeProvider.GetUtcNow());
+    internal string CurrentPeriod() => Periods.BudgetPeriods.Name(_options.Period, _zone, _timeProvider.GetUtcNow());
 
     /// <summary>The key of an account in a period: the global one for a null agent.</summary>
     internal RedisKey AccountKey(string? agentId, string period)

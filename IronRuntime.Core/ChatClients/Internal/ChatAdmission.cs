@@ -34,6 +34,9 @@ internal sealed class ChatAdmission
     /// <summary>The call's span, stopped when it is settled; null when nobody listens.</summary>
     public System.Diagnostics.Activity? Activity { get; set; }
 
+    /// <summary>What the call holds of the rate limits; null without rate limits.</summary>
+    public Budget.RateLimits.RateTicket? Rate { get; set; }
+
     /// <summary>The cost settled; null until then.</summary>
     public decimal? Cost { get; set; }
 

@@ -1,4 +1,5 @@
 using IronRuntime.Budget;
+using IronRuntime.Budget.RateLimits;
 using IronRuntime.Internal;
 using IronRuntime.Pricing;
 using IronRuntime.Router;
@@ -25,11 +26,13 @@ internal sealed class ChatGovernor
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Agents.AgentMetricsCollector _metrics;
+    private readonly IRateLimits _rates;
 
     public ChatGovernor(IBudgetLedger ledger, IModelPricing pricing, IOptions<RuntimeConfig> config, StateRestorer restorer, IRuntimeStateStore store,
         ChatPii pii, ChatBreakers breakers, Telemetry.ChatTelemetry telemetry, Agents.AgentMetricsCollector metrics, TimeProvider timeProvider,
-        ILogger<ChatGovernor> logger)
+        ILogger<ChatGovernor> logger, IRateLimits rates)
     {
+        _rates = rates;
         _metrics = metrics;
         _ledger = ledger;
         _pricing = pricing;
@@ -72,12 +75,15 @@ internal sealed class ChatGovernor
                     400, BudgetGate.UnknownPriceType, "model_price_unknown");
             }
 
+            var unpricedRate = _rates.IsActive
+                ? await AdmitRateAsync(agentId, (bound ?? 0) + (options?.MaxOutputTokens ?? defaultMaxOutputTokens ?? _config.DefaultMaxOutputTokens)).ConfigureAwait(false)
+                : null;
             var (_, free) = await ReserveAsync(agentId, 0m, 0m, 0, 0).ConfigureAwait(false);
             CoreLog.UnpricedModel(_logger, agentId, model);
             return await DurableAsync(new ChatAdmission
             {
                 AgentId = agentId, Provider = provider, Model = model, Price = null, Reservation = free,
-                InputTokenBound = bound ?? 0, ImposedMaxOutputTokens = null, StartTimestamp = start,
+                InputTokenBound = bound ?? 0, ImposedMaxOutputTokens = null, StartTimestamp = start, Rate = unpricedRate,
             }).ConfigureAwait(false);
         }
 
@@ -104,9 +110,22 @@ internal sealed class ChatGovernor
             minUnits = Math.Min(maxUnits, _config.MinimumImposedOutputTokens);
         }
 
-        var (reserved, reservation) = await ReserveAsync(agentId, fixedCost, outputUnit, minUnits, maxUnits).ConfigureAwait(false);
+        var rate = _rates.IsActive ? await AdmitRateAsync(agentId, input + maxUnits).ConfigureAwait(false) : null;
+        bool reserved;
+        BudgetReservation reservation;
+        try
+        {
+            (reserved, reservation) = await ReserveAsync(agentId, fixedCost, outputUnit, minUnits, maxUnits).ConfigureAwait(false);
+        }
+        catch
+        {
+            rate?.Release();
+            throw;
+        }
+
         if (!reserved)
         {
+            rate?.Release();
             decimal needed = fixedCost + (minUnits * outputUnit);
             Telemetry.BudgetDenied(agentId, provider, model);
             _metrics.Record(agentId, LlmCallOutcome.Denied, default, estimated: false);
@@ -119,11 +138,38 @@ internal sealed class ChatGovernor
             };
         }
 
+        rate?.Recount(input + reservation.OutputTokens);
         return await DurableAsync(new ChatAdmission
         {
             AgentId = agentId, Provider = provider, Model = model, Price = price, Reservation = reservation, InputTokenBound = input,
             ImposedMaxOutputTokens = hasLimit && options?.MaxOutputTokens is null ? reservation.OutputTokens : null, StartTimestamp = start,
+            Rate = rate,
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>Counts the call against the rate limits before any money is reserved.</summary>
+    /// <exception cref="RateLimitExceededException">A limit is reached.</exception>
+    private async ValueTask<RateTicket> AdmitRateAsync(string? agentId, long tokens)
+    {
+        RateAdmission admission;
+        try
+        {
+            admission = await _rates.AdmitAsync(agentId, tokens).ConfigureAwait(false);
+        }
+        catch (BudgetUnavailableException ex)
+        {
+            throw new IronRuntimeCallRefusedException(
+                "IronRuntime cannot reach the shared budget ledger, so it cannot hold this call to its rate limits; the call was not sent and nothing was charged. Retry later.",
+                503, BudgetGate.BudgetUnavailableType, "budget_unavailable", ex);
+        }
+
+        if (admission.Ticket is { } ticket)
+        {
+            return ticket;
+        }
+
+        var refusal = admission.Refusal!;
+        throw new RateLimitExceededException(refusal.Message, refusal.Limit) { RetryAfter = refusal.RetryAfter, AgentId = refusal.AgentId };
     }
 
     /// <summary>
@@ -163,6 +209,7 @@ internal sealed class ChatGovernor
 
         decimal cost = admission.Price?.CostOf(usage) ?? 0m;
         _ledger.Settle(admission.Reservation, cost);
+        admission.Rate?.Settle(usage.InputTokens + usage.OutputTokens);
         admission.Cost = cost;
         TimeSpan duration = _timeProvider.GetElapsedTime(admission.StartTimestamp);
         if (_store is not null)
@@ -249,6 +296,7 @@ internal sealed class ChatGovernor
             CoreLog.DurableReservationFailed(_logger, ex);
             admission.TryMarkSettled();
             _ledger.Settle(admission.Reservation, 0m);
+            admission.Rate?.Release();
             throw new IronRuntimeCallRefusedException(
                 "IronRuntime could not record this call's reservation durably, so it was not sent (nothing was charged). Retry later.",
                 503, BudgetGate.StateUnavailableType, "state_unavailable", ex);

@@ -236,7 +236,7 @@ public sealed class RedisBudgetLedgerTests
     [TestCase(BudgetPeriod.Monthly, "2026-11-30T23:30:00Z", "UTC", "m2026-11")]
     [TestCase(BudgetPeriod.Monthly, "2026-11-30T23:30:00Z", "Asia/Tokyo", "m2026-12")]
     public void PeriodName_CalendarAlignedInTheZone(BudgetPeriod period, string utc, string zone, string expected)
-        => Assert.That(RedisBudgetPeriods.Name(period, TimeZoneInfo.FindSystemTimeZoneById(zone), DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture)), Is.EqualTo(expected));
+        => Assert.That(IronRuntime.Budget.Periods.BudgetPeriods.Name(period, TimeZoneInfo.FindSystemTimeZoneById(zone), DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture)), Is.EqualTo(expected));
 
     private static string Prefix() => "t" + Guid.NewGuid().ToString("N")[..12];
 

@@ -1,6 +1,6 @@
 namespace IronRuntime.Budget;
 
-/// <summary>The period a shared (Redis) budget's limits apply to; spend starts again at zero in each new period.</summary>
+/// <summary>The period budget limits apply to (in memory, across restarts and in Redis); spend starts again at zero in each new period.</summary>
 public enum BudgetPeriod
 {
     /// <summary>No period: the limits hold for all time (the default).</summary>

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using IronRuntime.Benchmarks.Pipeline;
+using IronRuntime.Benchmarks.Proxy;
+
+namespace IronRuntime.Benchmarks.Profiling;
+
+/// <summary>
+/// A benchmark's operation in a loop, for a profiler to attach to (issue #15's "where the time goes"):
+/// <code>
+/// dotnet run -c Release --project IronRuntime.Benchmarks -- profile chain 20            # loop 20 s, then print calls/s and B/call
+/// dotnet run -c Release --project IronRuntime.Benchmarks -- profile proxy 20 --alloc    # plus the top allocated types
+/// dotnet-trace collect --profile cpu-sampling -- dotnet IronRuntime.Benchmarks/bin/Release/net10.0/IronRuntime.Benchmarks.dll profile chain 20
+/// </code>
+/// Scenarios: <c>chain</c> (<see cref="HandlerChainBenchmark.ThroughRuntime"/>), <c>bare</c> (its baseline),
+/// <c>proxy</c> and <c>proxy-stream</c> (<see cref="ProxyOverheadBenchmark.ThroughProxy"/>, one call in flight),
+/// <c>direct</c> (its baseline).
+/// </summary>
+internal static class ProfileLoop
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string scenario = args.Length > 1 ? args[1] : "chain";
+        double seconds = args.Length > 2 && double.TryParse(args[2], System.Globalization.CultureInfo.InvariantCulture, out double s) ? s : 10;
+        bool alloc = args.Contains("--alloc");
+        Func<Task<int>> operation;
+        Func<Task> cleanup;
+        switch (scenario)
+        {
+            case "chain" or "bare":
+                var chain = new HandlerChainBenchmark();
+                chain.Setup();
+                operation = scenario == "chain" ? chain.ThroughRuntime : chain.BareHttpClient;
+                cleanup = () => { chain.Cleanup(); return Task.CompletedTask; };
+                break;
+            case "proxy" or "proxy-stream" or "direct":
+                var proxy = new ProxyOverheadBenchmark { Concurrency = 1, Streaming = scenario == "proxy-stream" };
+                proxy.Setup();
+                operation = scenario == "direct" ? proxy.Direct : proxy.ThroughProxy;
+                cleanup = () => { proxy.Cleanup(); return Task.CompletedTask; };
+                break;
+            default:
+                await Console.Error.WriteLineAsync($"unknown scenario '{scenario}': chain, bare, proxy, proxy-stream, direct").ConfigureAwait(false);
+                return 2;
+        }
+
+        for (int i = 0; i < 2_000; i++)
+        {
+            await operation().ConfigureAwait(false); // warm-up: JIT tiers, pools, connections
+        }
+
+        using var sampler = alloc ? new AllocationSampler() : null;
+        sampler?.Start();
+        long calls = 0;
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            await operation().ConfigureAwait(false);
+            calls++;
+        }
+
+        clock.Stop();
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        sampler?.Stop();
+        await cleanup().ConfigureAwait(false);
+        double perCall = (double)allocated / calls;
+        Console.WriteLine($"{scenario}: {calls:N0} calls in {clock.Elapsed.TotalSeconds:F1} s = {calls / clock.Elapsed.TotalSeconds:N0}/s, {clock.Elapsed.TotalMicroseconds / calls:F2} µs and {perCall:N0} B per call (whole process)");
+        if (sampler is not null)
+        {
+            Console.WriteLine("| Type (sampled by GCAllocationTick) | Share | ≈ B per call |");
+            Console.WriteLine("| --- | ---: | ---: |");
+            foreach (var (type, _, share) in sampler.Top(25))
+            {
+                Console.WriteLine($"| `{type}` | {share:P1} | {share * perCall:N0} |");
+            }
+        }
+
+        return 0;
+    }
+}
