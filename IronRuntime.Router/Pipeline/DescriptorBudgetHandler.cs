@@ -14,7 +14,10 @@ namespace IronRuntime.Router.Pipeline;
 /// </summary>
 internal sealed class DescriptorBudgetHandler(DescriptorBudget budget, ILlmCallCompletion completion, ILogger logger) : DelegatingHandler
 {
-    /// <summary>Marks a request that came through the loopback proxy (its agent connection holds a descriptor too).</summary>
+    /// <summary>
+    /// Marks a request that came through the loopback proxy: its agent connection holds a descriptor too, and the
+    /// message is the router's own (<see cref="UpstreamRequest"/> sends it on instead of copying it).
+    /// </summary>
     public static readonly HttpRequestOptionsKey<bool> ProxiedKey = new("IronRuntime.Proxied");
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

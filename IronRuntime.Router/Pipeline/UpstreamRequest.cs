@@ -9,13 +9,6 @@ namespace IronRuntime.Router.Pipeline;
 /// </summary>
 internal static class UpstreamRequest
 {
-    /// <summary>
-    /// Marks a request the router owns (the loopback proxy builds it for one call, from headers it already filtered
-    /// with a superset of <see cref="Dropped"/>, and never reads it again): the router points it at the provider and
-    /// sends it as it is, rather than copying it.
-    /// </summary>
-    public static readonly HttpRequestOptionsKey<bool> OwnedKey = new("IronRuntime.OwnedRequest");
-
     /// <summary>Headers never copied: the caller's credentials (the router sets the real ones) and connection-level ones.</summary>
     internal static readonly FrozenSet<string> Dropped = new[]
     {
@@ -30,7 +23,9 @@ internal static class UpstreamRequest
     /// <returns>The new message.</returns>
     public static HttpRequestMessage Create(HttpRequestMessage caller, Uri uri, byte[]? body)
     {
-        if (caller.Options.TryGetValue(OwnedKey, out bool owned) && owned)
+        // A request of the loopback proxy is the router's own: built for this call from headers already filtered with
+        // a superset of Dropped, and never read again by the proxy. It is pointed at the provider and sent as it is.
+        if (caller.Options.TryGetValue(DescriptorBudgetHandler.ProxiedKey, out bool proxied) && proxied)
         {
             return Reuse(caller, uri, body);
         }
@@ -72,7 +67,7 @@ internal static class UpstreamRequest
         return upstream;
     }
 
-    /// <summary>An owned request (<see cref="OwnedKey"/>) pointed at <paramref name="uri"/>, with the body read from its content as content.</summary>
+    /// <summary>A request of the proxy (<see cref="DescriptorBudgetHandler.ProxiedKey"/>) pointed at <paramref name="uri"/>, with the body read from its content as content.</summary>
     private static HttpRequestMessage Reuse(HttpRequestMessage owned, Uri uri, byte[]? body)
     {
         owned.RequestUri = uri;

@@ -68,11 +68,10 @@ public sealed class LlmProxy : IAsyncDisposable
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
             if (_server is null)
             {
-                var handler = new ProxyRequestHandler(_router, _tokens, _logger);
                 var capacity = StartCapacity();
-                var admission = new ProxyAdmission(capacity, handler.HandleAsync, _logger);
+                var handler = new ProxyRequestHandler(_router, _tokens, new ProxyAdmission(capacity, _logger), _logger);
                 long? maxConnections = capacity.Connections == int.MaxValue ? null : capacity.Connections;
-                var server = await LoopbackServer.StartAsync(_options.Port, maxConnections, admission.HandleAsync, _loggerFactory, cancellationToken).ConfigureAwait(false);
+                var server = await LoopbackServer.StartAsync(_options.Port, maxConnections, handler.HandleAsync, _loggerFactory, cancellationToken).ConfigureAwait(false);
                 Volatile.Write(ref _server, server);
                 RouterLog.ProxyStarted(_logger, server.BaseAddress);
             }

@@ -13,40 +13,46 @@ namespace IronRuntime.Router.Proxy;
 /// Caps the proxied calls in flight at <see cref="ProxyCapacity.Calls"/>: a call beyond gets a provider-shaped 503 with
 /// <c>Retry-After</c> and <c>Connection: close</c> (its descriptor is freed at once) while the open ones go on.
 /// </summary>
-internal sealed class ProxyAdmission(ProxyCapacity capacity, RequestDelegate next, ILogger logger)
+internal sealed class ProxyAdmission(ProxyCapacity capacity, ILogger logger)
 {
     private int _inFlight;
     private int _warned;
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    public async Task HandleAsync(HttpContext context)
+    /// <summary>
+    /// Takes a slot for one call; false at capacity. The caller gives it back with <see cref="Leave"/> (the proxy's
+    /// handler does both in its own method, so admission costs no state machine of its own per call).
+    /// </summary>
+    public bool TryEnter()
     {
-        if (Interlocked.Increment(ref _inFlight) > capacity.Calls)
+        if (Interlocked.Increment(ref _inFlight) <= capacity.Calls)
         {
-            Interlocked.Decrement(ref _inFlight);
-            if (Interlocked.Exchange(ref _warned, 1) == 0)
-            {
-                RouterLog.ProxyAtCapacity(logger, capacity.Calls);
-            }
-
-            await WriteOverloadedAsync(context, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"IronRuntime is overloaded: its proxy is at its capacity of {capacity.Calls} concurrent calls (the process's open-file limit). Retry after {OverloadErrors.RetryAfter.TotalSeconds:0} s.")).ConfigureAwait(false);
-            return;
+            return true;
         }
 
-        try
+        Interlocked.Decrement(ref _inFlight);
+        if (Interlocked.Exchange(ref _warned, 1) == 0)
         {
-            await next(context).ConfigureAwait(false);
+            RouterLog.ProxyAtCapacity(logger, capacity.Calls);
         }
-        finally
+
+        return false;
+    }
+
+    /// <summary>Gives back the slot of a call admitted by <see cref="TryEnter"/>.</summary>
+    public void Leave()
+    {
+        if (Interlocked.Decrement(ref _inFlight) < capacity.Calls * 3L / 4)
         {
-            if (Interlocked.Decrement(ref _inFlight) < capacity.Calls * 3L / 4)
-            {
-                Volatile.Write(ref _warned, 0);
-            }
+            Volatile.Write(ref _warned, 0);
         }
     }
+
+    /// <summary>Answers a call refused by <see cref="TryEnter"/>: 503, <c>Retry-After</c>, <c>Connection: close</c>.</summary>
+    public Task RefuseAsync(HttpContext context)
+        => WriteOverloadedAsync(context, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"IronRuntime is overloaded: its proxy is at its capacity of {capacity.Calls} concurrent calls (the process's open-file limit). Retry after {OverloadErrors.RetryAfter.TotalSeconds:0} s."));
 
     /// <summary>Whether <paramref name="exception"/> says the process ran out of file descriptors (EMFILE/ENFILE).</summary>
     public static bool IsOutOfDescriptors(Exception? exception)

@@ -20,7 +20,7 @@ namespace IronRuntime.Router.Proxy;
 /// soon as it is complete, and events that arrived together leave together. A client that goes away cancels
 /// the read, which cancels the provider call and settles what was received.
 /// </remarks>
-internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry tokens, ILogger logger)
+internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry tokens, ProxyAdmission admission, ILogger logger)
 {
     private const int MinimumCopyBuffer = 4096;
     private const int MaxUnflushedBytes = 64 * 1024;
@@ -28,49 +28,63 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
     private const string UnauthorizedMessage =
         "IronRuntime: missing or unknown agent token. A process started by the runtime finds its token in OPENAI_API_KEY and ANTHROPIC_API_KEY.";
 
+    /// <summary>One call, within the proxy's capacity (<see cref="ProxyAdmission"/>): beyond it, a 503.</summary>
     public async Task HandleAsync(HttpContext context)
     {
-        HttpRequest request = context.Request;
-        CancellationToken aborted = context.RequestAborted;
-        if (!TryAuthenticate(request.Headers, out string? agentId))
+        if (!admission.TryEnter())
         {
-            RouterLog.ProxyUnauthorized(logger, request.Method, request.Path.Value);
-            bool anthropic = UsesAnthropicShape(request);
-            using var denied = ProviderErrors.Create(anthropic, HttpStatusCode.Unauthorized,
-                anthropic ? "authentication_error" : "invalid_request_error", "invalid_api_key", UnauthorizedMessage);
-            await WriteResponseAsync(context, denied, agentId).ConfigureAwait(false);
+            await admission.RefuseAsync(context).ConfigureAwait(false);
             return;
         }
 
-        using var message = CreateRequestMessage(context);
-        HttpResponseMessage response;
         try
         {
-            response = await router.SendAsync(message, agentId, aborted).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-        {
-            return; // the agent went away; the router completed the call as cancelled
-        }
-        catch (Exception ex) when (ProxyAdmission.IsOutOfDescriptors(ex))
-        {
-            RouterLog.ProxyOutOfDescriptors(logger, ex, agentId, request.Path.Value);
-            await ProxyAdmission.WriteOverloadedAsync(context,
-                "IronRuntime is overloaded: the process has no file descriptor left to reach the provider. Retry after 1 s.").ConfigureAwait(false);
-            return;
-        }
-        catch (Exception ex)
-        {
-            RouterLog.ProxyCallFailed(logger, ex, agentId, request.Path.Value);
-            using var failed = ProviderErrors.Create(UsesAnthropicShape(request), HttpStatusCode.BadGateway,
-                "iron_runtime_upstream_error", "upstream_unreachable", "IronRuntime could not complete the call to the provider: " + ex.Message);
-            await WriteResponseAsync(context, failed, agentId).ConfigureAwait(false);
-            return;
-        }
+            HttpRequest request = context.Request;
+            CancellationToken aborted = context.RequestAborted;
+            if (!TryAuthenticate(request.Headers, out string? agentId))
+            {
+                RouterLog.ProxyUnauthorized(logger, request.Method, request.Path.Value);
+                bool anthropic = UsesAnthropicShape(request);
+                using var denied = ProviderErrors.Create(anthropic, HttpStatusCode.Unauthorized,
+                    anthropic ? "authentication_error" : "invalid_request_error", "invalid_api_key", UnauthorizedMessage);
+                await WriteResponseAsync(context, denied, agentId).ConfigureAwait(false);
+                return;
+            }
 
-        using (response)
+            using var message = CreateRequestMessage(context);
+            HttpResponseMessage response;
+            try
+            {
+                response = await router.SendAsync(message, agentId, aborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            {
+                return; // the agent went away; the router completed the call as cancelled
+            }
+            catch (Exception ex) when (ProxyAdmission.IsOutOfDescriptors(ex))
+            {
+                RouterLog.ProxyOutOfDescriptors(logger, ex, agentId, request.Path.Value);
+                await ProxyAdmission.WriteOverloadedAsync(context,
+                    "IronRuntime is overloaded: the process has no file descriptor left to reach the provider. Retry after 1 s.").ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex)
+            {
+                RouterLog.ProxyCallFailed(logger, ex, agentId, request.Path.Value);
+                using var failed = ProviderErrors.Create(UsesAnthropicShape(request), HttpStatusCode.BadGateway,
+                    "iron_runtime_upstream_error", "upstream_unreachable", "IronRuntime could not complete the call to the provider: " + ex.Message);
+                await WriteResponseAsync(context, failed, agentId).ConfigureAwait(false);
+                return;
+            }
+
+            using (response)
+            {
+                await WriteResponseAsync(context, response, agentId).ConfigureAwait(false);
+            }
+        }
+        finally
         {
-            await WriteResponseAsync(context, response, agentId).ConfigureAwait(false);
+            admission.Leave();
         }
     }
 
@@ -113,8 +127,9 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
         }
 
         ProxyHeaders.CopyRequestHeaders(request.Headers, message);
-        message.Options.Set(Pipeline.DescriptorBudgetHandler.ProxiedKey, true); // the agent's connection holds a descriptor too
-        message.Options.Set(Pipeline.UpstreamRequest.OwnedKey, true); // built for this call only: the router sends it on rather than copying it
+        // The agent's connection holds a descriptor too; and the message, built for this call only, is the router's to
+        // send on rather than copy (UpstreamRequest).
+        message.Options.Set(Pipeline.DescriptorBudgetHandler.ProxiedKey, true);
         return message;
     }
 

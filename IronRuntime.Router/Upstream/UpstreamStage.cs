@@ -79,7 +79,22 @@ internal sealed partial class UpstreamStage(ILlmUpstreamPolicy policy, ILlmCallC
                 }
 
                 var attempt = target.IsOriginal ? request : BuildRequest(request, call, target);
-                var outcome = await SendToTargetAsync(attempt, call, target, cancellationToken).ConfigureAwait(false);
+
+                // The target's endpoint pipeline around the attempts (inline: one state machine less per call).
+                var context = ResilienceContextPool.Shared.Get(cancellationToken);
+                Outcome<HttpResponseMessage> outcome;
+                try
+                {
+                    outcome = await target.Endpoint.Pipeline.ExecuteOutcomeAsync(
+                        static (ctx, state) => state.Stage.AttemptAsync(state.Request, state.Call, ctx.CancellationToken),
+                        context,
+                        new StageState(this, attempt, call, route)).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ResilienceContextPool.Shared.Return(context);
+                }
+
                 if (outcome.Exception is BrokenCircuitException)
                 {
                     unavailable ??= new LlmUpstreamUnavailable(target.Endpoint.Name, target.Endpoint.Provider, policy.Timeouts.BreakDuration);
@@ -132,23 +147,6 @@ internal sealed partial class UpstreamStage(ILlmUpstreamPolicy policy, ILlmCallC
         {
             lastResponse?.Dispose();
             return Outcome.FromException<HttpResponseMessage>(ex);
-        }
-    }
-
-    /// <summary>One target: its endpoint's pipeline around the attempts.</summary>
-    private async ValueTask<Outcome<HttpResponseMessage>> SendToTargetAsync(HttpRequestMessage attempt, LlmCall call, LlmUpstreamTarget target, CancellationToken cancellationToken)
-    {
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        try
-        {
-            return await target.Endpoint.Pipeline.ExecuteOutcomeAsync(
-                static (ctx, state) => state.Stage.AttemptAsync(state.Request, state.Call, ctx.CancellationToken),
-                context,
-                new StageState(this, attempt, call, null!)).ConfigureAwait(false);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
         }
     }
 

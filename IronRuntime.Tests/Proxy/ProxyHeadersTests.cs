@@ -58,7 +58,7 @@ public sealed class ProxyHeadersTests
     }
 
     /// <summary>
-    /// The router sends a proxied request on as it is (it owns it, see <c>UpstreamRequest.OwnedKey</c>) instead of
+    /// The router sends a proxied request on as it is (it owns it, see <c>UpstreamRequest.Create</c>) instead of
     /// copying it without the headers it never forwards: so the proxy must drop at least those.
     /// </summary>
     [Test]
