@@ -150,9 +150,9 @@ public sealed partial class AgentRuntime
         {
             _runs.Remove(handle);
         }
-        if ((options.Budget ?? _config.DefaultAgentBudget) is not null)
+        if ((options.Budget ?? _config.DefaultAgentBudget) is not null && _ledger is not Budget.ISharedLimits)
         {
-            _ledger.SetLimit(handle.AgentId, null);
+            _ledger.SetLimit(handle.AgentId, null); // a fleet's limit stays: other instances hold it too
         }
 
         handle.ProcessStart?.TrySetResult(null);

@@ -64,7 +64,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         _providerHealth.StateChanged += OnProviderStateChanged;
         if (_config.Budget is { } budget)
         {
-            _ledger.SetLimit(null, budget);
+            SeedLimit(null, budget);
         }
 
         _restorer = restorer;
@@ -97,9 +97,6 @@ public sealed partial class AgentRuntime : IAsyncDisposable
 
     /// <summary>The service provider the runtime owns when built without a host (disposed with it).</summary>
     internal ServiceProvider? OwnedServices { get; set; }
-
-    /// <summary>The rate limits, for the agents' own (set when they start); null when built without them.</summary>
-    internal Budget.RateLimits.IRateLimits? RateLimits { get; init; }
 
     /// <summary>A builder for a runtime without a host: configure it, then <see cref="IronRuntimeBuilder.Build"/>.</summary>
     /// <returns>A new builder.</returns>
@@ -278,15 +275,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             _runs.Add(handle);
         }
 
-        if ((options.Budget ?? _config.DefaultAgentBudget) is { } budget)
-        {
-            _ledger.SetLimit(id, budget);
-        }
-
-        if (options.RequestsPerMinute is not null || options.TokensPerMinute is not null)
-        {
-            RateLimits?.SetAgentLimits(id, options.RequestsPerMinute, options.TokensPerMinute);
-        }
+        ApplyAgentLimits(id, options);
 
         return handle;
     }

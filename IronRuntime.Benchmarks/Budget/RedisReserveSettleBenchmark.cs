@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
 using IronRuntime.Budget;
+using IronRuntime.Budget.RateLimits;
 using IronRuntime.Budget.Redis;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
@@ -13,7 +14,8 @@ namespace IronRuntime.Benchmarks.Budget;
 /// <summary>
 /// The Redis ledger on loopback: one reservation and its settlement (one Lua round trip each), alone and with 64 in
 /// flight from one instance. Uses <c>IRONRUNTIME_BENCH_REDIS</c> (a connection string) when set, else starts
-/// <c>redis-server</c> from PATH on a free port. Baseline: one PING, the floor of a round trip.
+/// <c>redis-server</c> from PATH on a free port. Baseline: one PING, the floor of a round trip. With a rate limit on,
+/// the fleet's windows add one round trip before the reservation and one correction (not waited for) at the settlement.
 /// </summary>
 [MemoryDiagnoser]
 public class RedisReserveSettleBenchmark
@@ -23,6 +25,7 @@ public class RedisReserveSettleBenchmark
     private Process? _server;
     private IConnectionMultiplexer _redis = null!;
     private RedisBudgetLedger _ledger = null!;
+    private RedisRateLimits _rates = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -33,6 +36,10 @@ public class RedisReserveSettleBenchmark
             new RedisBudgetOptions { KeyPrefix = "bench" + Guid.NewGuid().ToString("N")[..8] }, [0.5m, 0.8m, 1.0m], TimeProvider.System, NullLogger.Instance);
         _ledger.SetLimit(null, 1_000_000m);
         _ledger.SetLimit("agent-1", 1_000_000m);
+        _rates = new RedisRateLimits(_ledger, Microsoft.Extensions.Options.Options.Create(new RateLimitOptions
+        {
+            RequestsPerMinute = int.MaxValue, TokensPerMinute = long.MaxValue / 2, AgentRequestsPerMinute = int.MaxValue,
+        }), new RedisBudgetOptions(), TimeProvider.System);
     }
 
     [GlobalCleanup]
@@ -58,6 +65,18 @@ public class RedisReserveSettleBenchmark
     {
         var (_, r) = await _ledger.TryReserveAsync("agent-1", 0.0000241m, 0.0000006m, 500, 500);
         _ledger.Settle(r, 0.000123m);
+        await _ledger.WhenSettledAsync();
+        return r.Amount;
+    }
+
+    /// <summary>The same with rate limits on (global requests and tokens, agent requests): the windows' round trip first.</summary>
+    [Benchmark]
+    public async Task<decimal> RateLimitedReserveAndSettle()
+    {
+        var admission = await _rates.AdmitAsync("agent-1", 1_500);
+        var (_, r) = await _ledger.TryReserveAsync("agent-1", 0.0000241m, 0.0000006m, 500, 500);
+        _ledger.Settle(r, 0.000123m);
+        admission.Ticket!.Settle(700);
         await _ledger.WhenSettledAsync();
         return r.Amount;
     }

@@ -22,6 +22,23 @@ internal sealed partial class BudgetGate
         return (null, LlmGateDecision.RateLimited(refusal.Limit, refusal.Message, refusal.RetryAfter));
     }
 
+    /// <summary>Reserves; when the ledger cannot be reached (503) the call's rate is given back first. No state machine without rate limits.</summary>
+    private ValueTask<(bool Reserved, BudgetReservation Reservation)> ReserveAsync(RateTicket? rate, string? agentId, decimal fixedCost, decimal unitCost, long minUnits, long maxUnits)
+        => rate is null ? ReserveAsync(agentId, fixedCost, unitCost, minUnits, maxUnits) : ReserveReleasingRateAsync(rate, agentId, fixedCost, unitCost, minUnits, maxUnits);
+
+    private async ValueTask<(bool Reserved, BudgetReservation Reservation)> ReserveReleasingRateAsync(RateTicket rate, string? agentId, decimal fixedCost, decimal unitCost, long minUnits, long maxUnits)
+    {
+        try
+        {
+            return await ReserveAsync(agentId, fixedCost, unitCost, minUnits, maxUnits).ConfigureAwait(false);
+        }
+        catch (BudgetUnavailableException)
+        {
+            rate.Release();
+            throw;
+        }
+    }
+
     /// <summary>The tokens a call counts against a tokens-per-minute limit: its input bound plus its output limit times its choices.</summary>
     private static long RateTokens(LlmCall call, long outputTokens) => call.InputTokenBound + (outputTokens * call.Billing.Choices);
 

@@ -119,7 +119,7 @@ internal sealed partial class BudgetGate : ILlmRequestGate
             }
         }
 
-        var (reserved, reservation) = await ReserveAsync(agentId, fixedCost, outputUnit, minUnits, maxUnits).ConfigureAwait(false);
+        var (reserved, reservation) = await ReserveAsync(rate, agentId, fixedCost, outputUnit, minUnits, maxUnits).ConfigureAwait(false);
         if (!reserved)
         {
             // The byte bound of the prompt does not fit: count its tokens (OpenAI models) and try once more.
@@ -127,7 +127,7 @@ internal sealed partial class BudgetGate : ILlmRequestGate
             if (call.TryTightenInputTokenBound())
             {
                 (fixedCost, outputUnit, minUnits, maxUnits) = WorstCase(price, call, tier);
-                (fits, reservation) = await ReserveAsync(agentId, fixedCost, outputUnit, minUnits, maxUnits).ConfigureAwait(false);
+                (fits, reservation) = await ReserveAsync(rate, agentId, fixedCost, outputUnit, minUnits, maxUnits).ConfigureAwait(false);
             }
 
             if (!fits)

@@ -98,12 +98,13 @@ internal sealed partial class SqliteRuntimeStateStore
             using var reader = read.ExecuteReader();
             while (reader.Read())
             {
-                var t = TotalsOf(reader.GetString(0));
+                var totals = TotalsOf(reader.GetString(0));
+                var t = totals.Counts;
                 (t.Requests, t.Succeeded, t.Denied, t.Errors) = (reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
                 (t.InputTokens, t.OutputTokens, t.CachedInputTokens) = (reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7));
                 (t.CacheCreationInputTokens, t.ReasoningTokens, t.PiiDetections) = (reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(10));
-                (t.Estimated, t.Unsettled) = (reader.GetInt64(11), reader.GetInt64(12));
-                t.Spent = ParseMoney(reader.GetString(13));
+                (t.EstimatedCharges, t.Unsettled) = (reader.GetInt64(11), reader.GetInt64(12));
+                totals.Spent = ParseMoney(reader.GetString(13));
             }
         }
 
@@ -113,7 +114,7 @@ internal sealed partial class SqliteRuntimeStateStore
             using var pii = read.ExecuteReader();
             while (pii.Read())
             {
-                TotalsOf(pii.GetString(0)).PiiByType[pii.GetString(1)] = pii.GetInt64(2);
+                TotalsOf(pii.GetString(0)).Counts.PiiByType[pii.GetString(1)] = new(pii.GetInt64(2));
             }
         }
 
@@ -212,15 +213,16 @@ internal sealed partial class SqliteRuntimeStateStore
         var pc = piiUpsert.Parameters.Add(new SqliteParameter("$c", null));
         foreach (string account in accounts)
         {
-            var t = _totals[account];
+            var totals = _totals[account];
+            var t = totals.Counts;
             (p[0].Value, p[1].Value, p[2].Value, p[3].Value, p[4].Value) = (account, t.Requests, t.Succeeded, t.Denied, t.Errors);
             (p[5].Value, p[6].Value, p[7].Value, p[8].Value) = (t.InputTokens, t.OutputTokens, t.CachedInputTokens, t.CacheCreationInputTokens);
-            (p[9].Value, p[10].Value, p[11].Value, p[12].Value) = (t.ReasoningTokens, t.PiiDetections, t.Estimated, t.Unsettled);
-            p[13].Value = t.Spent.ToString(CultureInfo.InvariantCulture);
+            (p[9].Value, p[10].Value, p[11].Value, p[12].Value) = (t.ReasoningTokens, t.PiiDetections, t.EstimatedCharges, t.Unsettled);
+            p[13].Value = totals.Spent.ToString(CultureInfo.InvariantCulture);
             upsert.ExecuteNonQuery();
             foreach (var (type, count) in t.PiiByType)
             {
-                (pa.Value, pt.Value, pc.Value) = (account, type, count);
+                (pa.Value, pt.Value, pc.Value) = (account, type, count.Value);
                 piiUpsert.ExecuteNonQuery();
             }
         }

@@ -9,10 +9,14 @@ internal sealed partial class SseContentFilter
     private static readonly SseTextFamily ChatContent = SseTextFamily.Of(SseTextKind.ChatContent);
     private static readonly SseTextFamily ChatRefusal = SseTextFamily.Of(SseTextKind.ChatRefusal);
     private static readonly SseTextFamily ChatToolArguments = SseTextFamily.Of(SseTextKind.ChatToolArguments);
+    private static readonly SseTextFamily ChatFunctionCallArguments = SseTextFamily.Of(SseTextKind.ChatFunctionCallArguments);
     private static readonly SseTextFamily BlockText = SseTextFamily.Of(SseTextKind.BlockText);
     private static readonly SseTextFamily BlockJson = SseTextFamily.Of(SseTextKind.BlockJson);
 
-    /// <summary>Chat Completions chunks: text at <see cref="ChatCompletionsWire.DeltaPath"/> and <see cref="ChatCompletionsWire.ToolCallFunctionPath"/>; a finish reason ends choice i.</summary>
+    /// <summary>
+    /// Chat Completions chunks: text at <see cref="ChatCompletionsWire.DeltaPath"/>, <see cref="ChatCompletionsWire.ToolCallFunctionPath"/>
+    /// and <see cref="ChatCompletionsWire.FunctionCallPath"/>; a finish reason ends choice i.
+    /// </summary>
     private SseFilterAction OnChat(in SseEvent evt, ReadOnlySpan<byte> name, ReadOnlySpan<byte> data, SseUsageCut cut)
     {
         if (data.SequenceEqual(ChatCompletionsWire.Done))
@@ -57,6 +61,9 @@ internal sealed partial class SseContentFilter
                     break;
                 case JsonTokenType.String when walk.Property == WireName.Arguments && walk.IsAt(ChatCompletionsWire.ToolCallFunctionPath):
                     AddSlot(ref walk.Reader, ChatToolArguments, inner: -1);
+                    break;
+                case JsonTokenType.String when walk.Property == WireName.Arguments && walk.IsAt(ChatCompletionsWire.FunctionCallPath):
+                    AddSlot(ref walk.Reader, ChatFunctionCallArguments, inner: 0);
                     break;
                 case JsonTokenType.String when walk.Property == WireName.FinishReason && walk.IsAt(ChatCompletionsWire.ChoicePath):
                     finished[depth] = true;

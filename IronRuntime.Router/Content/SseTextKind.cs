@@ -15,6 +15,9 @@ internal enum SseTextKind : byte
     /// <summary>Chat Completions <c>choices[i].delta.tool_calls[j].function.arguments</c>.</summary>
     ChatToolArguments,
 
+    /// <summary>Chat Completions <c>choices[i].delta.function_call.arguments</c> (the deprecated functions API).</summary>
+    ChatFunctionCallArguments,
+
     /// <summary>Messages block text (<c>text_delta</c>, a started block's <c>text</c>).</summary>
     BlockText,
 

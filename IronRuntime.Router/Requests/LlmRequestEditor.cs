@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Requests;
 
@@ -44,9 +45,9 @@ internal static class LlmRequestEditor
         {
             string? field = api switch
             {
-                LlmApi.ChatCompletions => "max_completion_tokens",
-                LlmApi.Responses => "max_output_tokens",
-                LlmApi.Messages => "max_tokens",
+                LlmApi.ChatCompletions => ChatCompletionsWire.OutputLimit,
+                LlmApi.Responses => ResponsesWire.OutputLimit,
+                LlmApi.Messages => MessagesWire.OutputLimit,
                 _ => null,
             };
             if (field is not null)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Requests;
 
@@ -6,17 +7,17 @@ internal static partial class LlmRequestReader
 {
     private static Member Classify(ref Utf8JsonReader reader, LlmApi api)
     {
-        if (reader.ValueTextEquals("model"u8))
+        if (reader.ValueTextEquals(WireJson.Model))
         {
             return Member.Model;
         }
 
-        if (reader.ValueTextEquals("stream"u8))
+        if (reader.ValueTextEquals(WireJson.Stream))
         {
             return Member.Stream;
         }
 
-        if (reader.ValueTextEquals("stream_options"u8))
+        if (reader.ValueTextEquals(WireJson.StreamOptions))
         {
             return Member.StreamOptions;
         }
@@ -33,19 +34,19 @@ internal static partial class LlmRequestReader
 
         return api switch
         {
-            LlmApi.ChatCompletions => reader.ValueTextEquals("max_completion_tokens"u8) || reader.ValueTextEquals("max_tokens"u8) ? Member.MaxTokens
+            LlmApi.ChatCompletions => reader.ValueTextEquals(ChatCompletionsWire.MaxCompletionTokens) || reader.ValueTextEquals(ChatCompletionsWire.LegacyMaxTokens) ? Member.MaxTokens
                 : reader.ValueTextEquals("n"u8) ? Member.Choices
                 : reader.ValueTextEquals("modalities"u8) ? Member.Modalities
                 : reader.ValueTextEquals("audio"u8) ? Member.Audio
                 : reader.ValueTextEquals("web_search_options"u8) ? Member.WebSearchOptions
                 : reader.ValueTextEquals("prediction"u8) ? Member.Unbounded
                 : Member.Other,
-            LlmApi.Responses => reader.ValueTextEquals("max_output_tokens"u8) ? Member.MaxTokens
+            LlmApi.Responses => reader.ValueTextEquals(ResponsesWire.MaxOutputTokens) ? Member.MaxTokens
                 : reader.ValueTextEquals("max_tool_calls"u8) ? Member.MaxToolCalls
                 : reader.ValueTextEquals("background"u8) || reader.ValueTextEquals("previous_response_id"u8)
                   || reader.ValueTextEquals("conversation"u8) || reader.ValueTextEquals("prompt"u8) ? Member.Unbounded
                 : Member.Other,
-            LlmApi.Messages => reader.ValueTextEquals("max_tokens"u8) ? Member.MaxTokens
+            LlmApi.Messages => reader.ValueTextEquals(MessagesWire.MaxTokens) ? Member.MaxTokens
                 : reader.ValueTextEquals("thinking"u8) ? Member.Thinking
                 : reader.ValueTextEquals("mcp_servers"u8) || reader.ValueTextEquals("container"u8) ? Member.Unbounded
                 : Member.Other,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Requests;
 
@@ -235,9 +236,9 @@ internal static partial class LlmRequestReader
                 info.StreamOptionsEmpty = false;
             }
 
-            _nested = reader.ValueTextEquals("type"u8) ? Nested.Type
+            _nested = reader.ValueTextEquals(WireJson.Type) ? Nested.Type
                 : reader.ValueTextEquals("ttl"u8) ? Nested.Ttl
-                : _top == Member.StreamOptions && depth == 2 && reader.ValueTextEquals("include_usage"u8) ? Nested.IncludeUsage
+                : _top == Member.StreamOptions && depth == 2 && reader.ValueTextEquals(WireJson.IncludeUsage) ? Nested.IncludeUsage
                 : _top == Member.Thinking && depth == 2 && reader.ValueTextEquals("budget_tokens"u8) ? Nested.BudgetTokens
                 : _top == Member.Tools && depth == 3 && reader.ValueTextEquals("max_uses"u8) ? Nested.MaxUses
                 : ((_top == Member.Tools && depth == 3) || (_top == Member.WebSearchOptions && depth == 2)) && reader.ValueTextEquals("search_context_size"u8) ? Nested.SearchContextSize

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Requests;
 
@@ -21,7 +22,7 @@ internal static class RequestModelRewriter
         int objectStart = (int)reader.TokenStartIndex;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            bool isModel = reader.ValueTextEquals("model"u8);
+            bool isModel = reader.ValueTextEquals(WireJson.Model);
             reader.Read();
             if (isModel && reader.TokenType == JsonTokenType.String)
             {

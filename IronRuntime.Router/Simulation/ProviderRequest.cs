@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using IronRuntime.Router.Requests;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Simulation;
 
@@ -222,8 +223,8 @@ internal sealed partial class ProviderRequest
 
         error = Invalid(
             Api,
-            string.Create(CultureInfo.InvariantCulture, $"Invalid 'max_output_tokens': integer below minimum value. Expected a value >= {ResponsesMinimum}, but got {limit} instead."),
-            "max_output_tokens",
+            string.Create(CultureInfo.InvariantCulture, $"Invalid '{ResponsesWire.OutputLimit}': integer below minimum value. Expected a value >= {ResponsesMinimum}, but got {limit} instead."),
+            ResponsesWire.OutputLimit,
             "integer_below_min_value");
         return false;
     }

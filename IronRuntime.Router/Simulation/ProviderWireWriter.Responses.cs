@@ -178,11 +178,11 @@ internal static partial class ProviderWireWriter
         ProviderJson.WriteStringOrNull(writer, ResponsesWire.Instructions, reply.Instructions);
         if (reply.MaxOutputTokens is long maxOutputTokens)
         {
-            writer.WriteNumber("max_output_tokens"u8, maxOutputTokens);
+            writer.WriteNumber(ResponsesWire.MaxOutputTokens, maxOutputTokens);
         }
         else
         {
-            writer.WriteNull("max_output_tokens"u8);
+            writer.WriteNull(ResponsesWire.MaxOutputTokens);
         }
 
         writer.WriteNull("max_tool_calls"u8);

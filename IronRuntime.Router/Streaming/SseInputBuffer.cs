@@ -5,7 +5,8 @@ namespace IronRuntime.Router.Streaming;
 
 /// <summary>
 /// The bytes read from a provider's stream and not yet consumed, in one pooled array that exists only while it holds
-/// bytes: an idle stream waits for its next bytes with a zero-byte read and holds no buffer (issue #19).
+/// bytes: an idle stream waits for its next bytes with a zero-byte read and holds no buffer (issue #19). The arrays
+/// come from <see cref="SseBufferPool"/>, deep enough for thousands of streams holding bytes at once.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -107,7 +108,7 @@ internal sealed class SseInputBuffer
         _start = _end = 0;
         if (array is not null)
         {
-            ArrayPool<byte>.Shared.Return(array);
+            SseBufferPool.Return(array);
         }
     }
 
@@ -115,7 +116,7 @@ internal sealed class SseInputBuffer
     {
         if (_array is null)
         {
-            _array = ArrayPool<byte>.Shared.Rent(_initialSize);
+            _array = SseBufferPool.Rent(_initialSize);
             _start = _end = 0;
         }
         else if (_array.Length - _end < MinimumSpace(_array.Length))
@@ -129,9 +130,9 @@ internal sealed class SseInputBuffer
             {
                 // One unfinished event fills the array: grow, up to the event cap (the event reader refuses beyond).
                 int size = (int)Math.Min(Math.Max(2L * _array.Length, held + 1L), Math.Max(_maxSize + 1L, held + 1L));
-                byte[] larger = ArrayPool<byte>.Shared.Rent(size);
+                byte[] larger = SseBufferPool.Rent(size);
                 _array.AsSpan(_start, held).CopyTo(larger);
-                ArrayPool<byte>.Shared.Return(_array);
+                SseBufferPool.Return(_array);
                 _array = larger;
             }
 

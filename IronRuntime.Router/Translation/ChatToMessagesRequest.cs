@@ -25,8 +25,8 @@ internal static class ChatToMessagesRequest
         using var w = new Utf8JsonWriter(output);
         w.WriteStartObject();
         w.WriteString(WireJson.Model, model);
-        long maxTokens = TryGetLong(root, "max_completion_tokens") ?? TryGetLong(root, "max_tokens") ?? defaultMaxTokens;
-        w.WriteNumber("max_tokens"u8, maxTokens);
+        long maxTokens = TryGetLong(root, ChatCompletionsWire.OutputLimit) ?? TryGetLong(root, MessagesWire.OutputLimit) ?? defaultMaxTokens;
+        w.WriteNumber(MessagesWire.MaxTokens, maxTokens);
 
         string? system = SystemText(root);
         if (system is not null)

@@ -57,9 +57,9 @@ internal static class MessagesToChatRequest
 
         w.WriteEndArray();
 
-        if (root.TryGetProperty("max_tokens", out var maxTokens) && maxTokens.ValueKind == JsonValueKind.Number)
+        if (root.TryGetProperty(MessagesWire.MaxTokens, out var maxTokens) && maxTokens.ValueKind == JsonValueKind.Number)
         {
-            w.WriteNumber("max_completion_tokens"u8, maxTokens.GetInt64());
+            w.WriteNumber(ChatCompletionsWire.MaxCompletionTokens, maxTokens.GetInt64());
         }
 
         foreach (var (from, to) in new[] { ("temperature", "temperature"), ("top_p", "top_p") })

@@ -16,6 +16,15 @@ internal static class ChatCompletionsWire
     /// <summary>The route, relative to the provider's base address.</summary>
     public const string Route = "v1/chat/completions";
 
+    /// <summary>Request: the output limit's name (the router writes this one when it imposes a limit).</summary>
+    public const string OutputLimit = "max_completion_tokens";
+
+    /// <summary>Request: the output limit.</summary>
+    public static ReadOnlySpan<byte> MaxCompletionTokens => "max_completion_tokens"u8;
+
+    /// <summary>Request: the output limit's older name, still accepted.</summary>
+    public static ReadOnlySpan<byte> LegacyMaxTokens => "max_tokens"u8;
+
     /// <summary>The answers (one per <c>n</c>).</summary>
     public static ReadOnlySpan<byte> Choices => "choices"u8;
 
@@ -33,6 +42,9 @@ internal static class ChatCompletionsWire
 
     /// <summary>A tool call's function.</summary>
     public static ReadOnlySpan<byte> Function => "function"u8;
+
+    /// <summary>The one function call of a message or delta in the deprecated functions API (no index).</summary>
+    public static ReadOnlySpan<byte> FunctionCall => "function_call"u8;
 
     /// <summary>A function call's arguments (a JSON text as a string).</summary>
     public static ReadOnlySpan<byte> Arguments => "arguments"u8;
@@ -88,6 +100,9 @@ internal static class ChatCompletionsWire
     /// <summary>The containers above a streamed tool call's arguments: <c>choices[i].delta.tool_calls[j].function</c>.</summary>
     public static ReadOnlySpan<WireName> ToolCallFunctionPath =>
         [WireName.Other, WireName.Choices, WireName.Other, WireName.Delta, WireName.ToolCalls, WireName.Other, WireName.Function];
+
+    /// <summary>The containers above a streamed legacy function call's arguments: <c>choices[i].delta.function_call</c>.</summary>
+    public static ReadOnlySpan<WireName> FunctionCallPath => [WireName.Other, WireName.Choices, WireName.Other, WireName.Delta, WireName.FunctionCall];
 
     /// <summary>The container that is one choice: an element of <c>choices</c>.</summary>
     public static ReadOnlySpan<WireName> ChoicePath => [WireName.Other, WireName.Choices, WireName.Other];

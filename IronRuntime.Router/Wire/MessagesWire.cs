@@ -18,6 +18,12 @@ internal static class MessagesWire
     /// <summary>The token-counting route (forwarded without metering).</summary>
     public const string CountTokensRoute = "v1/messages/count_tokens";
 
+    /// <summary>Request: the output limit's name (required).</summary>
+    public const string OutputLimit = "max_tokens";
+
+    /// <summary>Request: the output limit (required).</summary>
+    public static ReadOnlySpan<byte> MaxTokens => "max_tokens"u8;
+
     /// <summary>The first event: the message and its input usage.</summary>
     public static ReadOnlySpan<byte> MessageStart => "message_start"u8;
 

@@ -15,6 +15,12 @@ internal static class ResponsesWire
     /// <summary>The route, relative to the provider's base address.</summary>
     public const string Route = "v1/responses";
 
+    /// <summary>Request: the output limit's name.</summary>
+    public const string OutputLimit = "max_output_tokens";
+
+    /// <summary>Request: the output limit (reasoning included; at least 16).</summary>
+    public static ReadOnlySpan<byte> MaxOutputTokens => "max_output_tokens"u8;
+
     /// <summary>The suffix of every event that carries a piece of text.</summary>
     public static ReadOnlySpan<byte> DeltaSuffix => ".delta"u8;
 

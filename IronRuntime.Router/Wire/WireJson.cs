@@ -19,6 +19,15 @@ internal static class WireJson
     /// <summary>The top-level member that names the model of an answer.</summary>
     public static ReadOnlySpan<byte> Model => "model"u8;
 
+    /// <summary>Request: whether to stream the answer as server-sent events.</summary>
+    public static ReadOnlySpan<byte> Stream => "stream"u8;
+
+    /// <summary>Request (OpenAI): the stream's options (<see cref="IncludeUsage"/>).</summary>
+    public static ReadOnlySpan<byte> StreamOptions => "stream_options"u8;
+
+    /// <summary>Request (Chat Completions), in <see cref="StreamOptions"/>: send a last chunk with the usage.</summary>
+    public static ReadOnlySpan<byte> IncludeUsage => "include_usage"u8;
+
     /// <summary>The member that carries an answer's token counts.</summary>
     public static ReadOnlySpan<byte> Usage => "usage"u8;
 

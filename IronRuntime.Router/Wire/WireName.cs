@@ -28,6 +28,9 @@ internal enum WireName : byte
     /// <summary><c>function</c> (Chat Completions).</summary>
     Function,
 
+    /// <summary><c>function_call</c> (Chat Completions, the deprecated functions API).</summary>
+    FunctionCall,
+
     /// <summary><c>arguments</c> (Chat Completions).</summary>
     Arguments,
 

@@ -28,6 +28,7 @@ internal static class WireNames
             12 when n.SequenceEqual(MessagesWire.PartialJson) => WireName.PartialJson,
             12 when n.SequenceEqual(ResponsesWire.OutputIndex) => WireName.OutputIndex,
             13 when n.SequenceEqual(ChatCompletionsWire.FinishReason) => WireName.FinishReason,
+            13 when n.SequenceEqual(ChatCompletionsWire.FunctionCall) => WireName.FunctionCall,
             13 when n.SequenceEqual(MessagesWire.ContentBlock) => WireName.ContentBlock,
             13 when n.SequenceEqual(ResponsesWire.ContentIndex) => WireName.ContentIndex,
             13 when n.SequenceEqual(ResponsesWire.SummaryIndex) => WireName.SummaryIndex,

@@ -37,6 +37,29 @@ public sealed class SseContentFilterTests
     }
 
     [Test]
+    public async Task ChatLegacyFunctionCallArguments_ValueSplitAcrossChunks_Redacted()
+    {
+        // The deprecated functions API streams choices[i].delta.function_call.arguments (no tool-call index).
+        string sse = Chunk("""{"index":0,"delta":{"role":"assistant","function_call":{"name":"send","arguments":""}},"finish_reason":null}""")
+            + Chunk("""{"index":0,"delta":{"function_call":{"arguments":"{\"to\":\"jo"}},"finish_reason":null}""")
+            + Chunk("""{"index":0,"delta":{"function_call":{"arguments":"hn@exa"}},"finish_reason":null}""")
+            + Chunk("""{"index":0,"delta":{"function_call":{"arguments":"mple.com\"}"}},"finish_reason":null}""")
+            + Chunk("""{"index":0,"delta":{},"finish_reason":"function_call"}""")
+            + "data: [DONE]\n\n";
+
+        var (output, outcome) = await RunAsync(LlmApi.ChatCompletions, sse);
+
+        string arguments = string.Concat(DataOf(output).Where(d => d != "[DONE]").Select(d => Parse(d).RootElement.GetProperty("choices")[0].GetProperty("delta"))
+            .Where(d => d.TryGetProperty("function_call", out _)).Select(d => d.GetProperty("function_call").GetProperty("arguments").GetString()));
+        Assert.Multiple(() =>
+        {
+            Assert.That(arguments, Is.EqualTo("""{"to":"[EMAIL]"}"""));
+            Assert.That(output, Does.Not.Contain("john").And.EndWith("data: [DONE]\n\n"));
+            Assert.That(outcome, Is.EqualTo(LlmCallOutcome.Succeeded));
+        });
+    }
+
+    [Test]
     public async Task ChatContent_EscapedAtSign_DoesNotHideAnEmail()
     {
         string sse = Chunk("""{"index":0,"delta":{"content":"mail john\u0040example.com now"},"finish_reason":null}""")

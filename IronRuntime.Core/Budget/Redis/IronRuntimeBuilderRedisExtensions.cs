@@ -64,6 +64,10 @@ public static class IronRuntimeBuilderRedisExtensions
 
         options.ValidateDataAnnotations().ValidateOnStart();
         builder.Services.RemoveAll<IBudgetLedger>();
+        builder.Services.RemoveAll<IronRuntime.Budget.RateLimits.IRateLimits>();
+        builder.Services.AddSingleton<IronRuntime.Budget.RateLimits.IRateLimits>(static sp => sp.GetRequiredService<IBudgetLedger>() is RedisBudgetLedger ledger
+            ? new RedisRateLimits(ledger, sp.GetRequiredService<IOptions<RateLimitOptions>>(), sp.GetRequiredService<IOptions<RedisBudgetOptions>>().Value, sp.GetRequiredService<TimeProvider>())
+            : new IronRuntime.Budget.RateLimits.InProcessRateLimits(sp.GetRequiredService<IOptions<RateLimitOptions>>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IBudgetLedger>(static sp =>
         {
             var o = sp.GetRequiredService<IOptions<RedisBudgetOptions>>().Value;

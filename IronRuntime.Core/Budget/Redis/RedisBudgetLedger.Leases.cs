@@ -61,6 +61,7 @@ internal sealed partial class RedisBudgetLedger
             offset += count;
         }
         while (offset < ids.Length);
+        await RefreshLimitsAsync().ConfigureAwait(false);
         return _deferred.Count;
     }
 
@@ -69,6 +70,16 @@ internal sealed partial class RedisBudgetLedger
         using var timer = new PeriodicTimer(RenewInterval, _timeProvider);
         try
         {
+            try
+            {
+                // The fleet's limits at once, not a renew interval later.
+                await RefreshLimitsAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsUnavailable(ex))
+            {
+                RedisBudgetLog.Unavailable(_logger, ex);
+            }
+
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
                 try

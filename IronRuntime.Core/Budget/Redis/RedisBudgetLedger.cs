@@ -69,6 +69,12 @@ internal sealed partial class RedisBudgetLedger : IBudgetLedger, IAsyncBudgetLed
 
     private IDatabase Db => _redis.GetDatabase();
 
+    /// <summary>The database the ledger's keys live in (for the fleet's rate limits).</summary>
+    internal IDatabase Database => Db;
+
+    /// <summary>The prefix of every key, with its hash tag: <c>{prefix}:</c>.</summary>
+    internal string KeyTag => _tag;
+
     public bool TryReserve(string? agentId, decimal fixedCost, decimal unitCost, long minUnits, long maxUnits, out BudgetReservation reservation)
     {
         var args = ReserveArguments(agentId, fixedCost, unitCost, minUnits, maxUnits);
@@ -204,24 +210,18 @@ internal sealed partial class RedisBudgetLedger : IBudgetLedger, IAsyncBudgetLed
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "A budget limit cannot be negative.");
         }
 
-        if (agentId is null)
-        {
-            _globalLimit = limit;
-        }
-        else
-        {
-            _limits[agentId] = limit;
-        }
-
         try
         {
             WriteLimit(agentId, limit);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
-            // Written again when the connection comes back (OnConnectionRestored); reservations fail closed meanwhile.
+            // Written when the connection comes back (OnConnectionRestored); reservations fail closed meanwhile.
+            _unwritten[LimitField(agentId)] = (limit, false);
             RedisBudgetLog.Unavailable(_logger, ex);
         }
+
+        Cache(agentId, limit);
     }
 
     public BudgetSnapshot GetSnapshot(string? agentId)
@@ -298,15 +298,8 @@ internal sealed partial class RedisBudgetLedger : IBudgetLedger, IAsyncBudgetLed
         _ = MaintainAsync().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         try
         {
-            if (_globalLimit is { } global)
-            {
-                WriteLimit(null, global);
-            }
-
-            foreach (var (agentId, limit) in _limits)
-            {
-                WriteLimit(agentId, limit);
-            }
+            // Only what this instance could not write: rewriting its whole copy would undo limits other instances set.
+            WriteUnwrittenLimits();
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
@@ -355,7 +348,7 @@ internal sealed partial class RedisBudgetLedger : IBudgetLedger, IAsyncBudgetLed
         }
     }
 
-    private static bool IsUnavailable(Exception ex)
+    internal static bool IsUnavailable(Exception ex)
         => ex is RedisConnectionException or RedisTimeoutException or TimeoutException or ObjectDisposedException
            || (ex is RedisServerException server && (server.Message.StartsWith("LOADING", StringComparison.Ordinal)
                                                      || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)

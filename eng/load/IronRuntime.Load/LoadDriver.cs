@@ -95,17 +95,20 @@ internal static class LoadDriver
 
         try
         {
-            Func<Task<string?>> heap = mode switch
+            // HEAP: a full collection and the heap figures; STATS: the collector's and thread pool's counters, no collection.
+            Func<string, Task<string?>> ask = mode switch
             {
-                "proxy" => async () =>
+                "proxy" => async command =>
                 {
-                    await host!.SendAsync("HEAP");
-                    return await host.ReadUntilAsync("HEAP ", cancellationToken);
+                    await host!.SendAsync(command);
+                    return await host.ReadUntilAsync(command + " ", cancellationToken);
                 },
-                "inproc" => () => Task.FromResult<string?>(HeapReport.Collect()),
-                _ => () => Task.FromResult<string?>(null),
+                "inproc" => command => Task.FromResult<string?>(command == "HEAP" ? HeapReport.Collect() : HeapReport.Stats()),
+                _ => _ => Task.FromResult<string?>(null),
             };
-            return await MeasureAsync(mode, streams, period, duration, ramp, events, chat, tokens, clientFor, measuredPid, heap, cancellationToken);
+            Func<Task<string?>> heap = () => ask("HEAP");
+            Func<Task<string?>> stats = () => ask("STATS");
+            return await MeasureAsync(mode, streams, period, duration, ramp, events, chat, tokens, clientFor, measuredPid, heap, stats, cancellationToken);
         }
         finally
         {
@@ -122,7 +125,7 @@ internal static class LoadDriver
     }
 
     private static async Task<int> MeasureAsync(string mode, int streams, TimeSpan period, int duration, int ramp, int events,
-        Uri chat, string[] tokens, Func<int, HttpClient> clientFor, int pid, Func<Task<string?>> heap, CancellationToken cancellationToken)
+        Uri chat, string[] tokens, Func<int, HttpClient> clientFor, int pid, Func<Task<string?>> heap, Func<Task<string?>> stats, CancellationToken cancellationToken)
     {
         string Token(int i) => tokens[i % tokens.Length];
 
@@ -153,6 +156,9 @@ internal static class LoadDriver
         Console.WriteLine($"opened {streams} streams in {clock.Elapsed.TotalSeconds:F1} s; settling");
         await Task.Delay(5000, cancellationToken);
         recorder.Measuring = true;
+        double cpuStart = Rss.CpuSeconds(pid);
+        string? statsStart = await stats();
+        long windowStart = Stopwatch.GetTimestamp();
         long peak = 0;
         double plainMs = double.NaN;
         for (int s = 0; s < duration; s++)
@@ -166,6 +172,9 @@ internal static class LoadDriver
         }
 
         recorder.Measuring = false;
+        double cpu = Rss.CpuSeconds(pid) - cpuStart;
+        string? statsEnd = await stats();
+        double window = Stopwatch.GetElapsedTime(windowStart).TotalSeconds;
         int open = recorder.Open;
         long steady = Rss.Of(pid);
         int descriptors = Rss.OpenDescriptors(pid);
@@ -181,6 +190,18 @@ internal static class LoadDriver
             $"rss idle={idle / MB:F0} MB steady={steady / MB:F0} MB peak={peak / MB:F0} MB per-open-stream={(open > 0 ? (steady - idle) / 1024.0 / open : double.NaN):F1} KB fds={descriptors}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"event delay ms p50={p50:F1} p99={p99:F1} max={max:F1} (events={recorder.Count}) non-streaming call during load={plainMs:F1} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"cpu of the measured process over the window: {cpu:F1} s in {window:F1} s ({100 * cpu / window:F0} % of one core), {(recorder.Count > 0 ? cpu * 1e6 / recorder.Count : double.NaN):F1} us per event"));
+        if (statsStart is not null && statsEnd is not null)
+        {
+            // Steady state only (the streams' opening allocates far more): what the window cost the collector.
+            var a = HeapReport.Parse(statsStart);
+            var b = HeapReport.Parse(statsEnd);
+            long windowEvents = Math.Max(1, recorder.Count);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"gc over the window: {b["gcs"] - a["gcs"]} collections ({b["gen2"] - a["gen2"]} gen2), {(b["pause_us"] - a["pause_us"]) / 1000.0:F0} ms paused, {(b["allocated"] - a["allocated"]) / (double)windowEvents:F0} B allocated per event; thread pool at the end: {b["threads"]} threads, {b["queued"]} queued"));
+        }
+
         if (heapIdle is not null && heapLoaded is not null && open > 0)
         {
             // After a full collection: what the open streams hold alive (managed), and what the GC keeps committed.

@@ -43,7 +43,12 @@ internal static class LoadHost
         {
             while (Console.In.ReadLine() is { } line)
             {
-                if (line == "HEAP")
+                if (line == "STATS")
+                {
+                    Console.Out.WriteLine("STATS " + HeapReport.Stats());
+                    Console.Out.Flush();
+                }
+                else if (line == "HEAP")
                 {
                     Console.Out.WriteLine("HEAP " + HeapReport.Collect());
                     Console.Out.Flush();
