@@ -37,6 +37,11 @@ internal static class RedisFleetHost
                 o.ConnectionString = redis;
                 o.KeyPrefix = prefix;
                 o.LeaseDuration = lease;
+
+                // The fleet tests check exactness, not latency: on a starved machine (CI's 2 cores running the suite,
+                // or a load average of 30) a round trip can pass the 2 s default, and the call is then refused with
+                // the fail-closed 503, which is right but not what these tests measure.
+                o.CommandTimeoutMilliseconds = 20_000;
             })
             .Build())
         {
@@ -47,7 +52,7 @@ internal static class RedisFleetHost
                     {
                         using var content = new StringContent(body, Encoding.UTF8, "application/json");
                         using var response = await ctx.HttpClient.PostAsync(new Uri("https://api.openai.com/v1/chat/completions"), content, ctx.StoppingToken);
-                        await response.Content.ReadAsByteArrayAsync(ctx.StoppingToken);
+                        byte[] answer = await response.Content.ReadAsByteArrayAsync(ctx.StoppingToken);
                         if (response.StatusCode == HttpStatusCode.OK)
                         {
                             Interlocked.Increment(ref ok);
@@ -58,7 +63,12 @@ internal static class RedisFleetHost
                         }
                         else
                         {
-                            Interlocked.Increment(ref other);
+                            if (Interlocked.Increment(ref other) <= 3)
+                            {
+                                // What the test prints when it expected none: the status and the start of the error body.
+                                string text = Encoding.UTF8.GetString(answer, 0, Math.Min(answer.Length, 300)).ReplaceLineEndings(" ");
+                                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"other {(int)response.StatusCode} {text}"));
+                            }
                         }
                     }
                 })),
