@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using IronRuntime.Router.Wire;
 
@@ -6,12 +5,6 @@ namespace IronRuntime.Router.Simulation;
 
 internal static partial class ProviderWireWriter
 {
-    private static void WriteMessage(ProviderReply reply, IBufferWriter<byte> output)
-    {
-        using var writer = new Utf8JsonWriter(output, Compact);
-        WriteMessageObject(writer, reply, final: true);
-    }
-
     private static IEnumerable<ReadOnlyMemory<byte>> MessageEvents(ProviderReply reply)
     {
         var frames = new FrameBuffer();

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using IronRuntime.Router.Wire;
 
@@ -13,12 +12,6 @@ internal static partial class ProviderWireWriter
 
         /// <summary>The final object: <c>completed</c> or <c>incomplete</c>, with output and usage.</summary>
         Final,
-    }
-
-    private static void WriteResponse(ProviderReply reply, IBufferWriter<byte> output)
-    {
-        using var writer = new Utf8JsonWriter(output, Indented);
-        WriteResponseObject(writer, reply, ResponsePhase.Final);
     }
 
     private static IEnumerable<ReadOnlyMemory<byte>> ResponseEvents(ProviderReply reply)

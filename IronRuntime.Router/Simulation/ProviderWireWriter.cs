@@ -41,16 +41,17 @@ internal static partial class ProviderWireWriter
     public static void WriteJson(ProviderReply reply, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(reply);
+        using var writer = new Utf8JsonWriter(output, reply.Api == LlmApi.Messages ? Compact : Indented);
         switch (reply.Api)
         {
             case LlmApi.ChatCompletions:
-                WriteChatCompletion(reply, output);
+                WriteChatCompletion(writer, reply);
                 break;
             case LlmApi.Responses:
-                WriteResponse(reply, output);
+                WriteResponseObject(writer, reply, ResponsePhase.Final);
                 break;
             case LlmApi.Messages:
-                WriteMessage(reply, output);
+                WriteMessageObject(writer, reply, final: true);
                 break;
             default:
                 throw new ArgumentException($"No text answer format for {reply.Api}.", nameof(reply));
