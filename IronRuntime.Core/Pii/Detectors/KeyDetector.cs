@@ -18,7 +18,12 @@ internal sealed class KeyDetector(bool openAI, bool anthropic, bool stripe, bool
 
     private static readonly string[] PrefixWords = ["sk", "rk", "ghp", "gho", "ghu", "ghs", "ghr", "github", "xoxb", "xoxp", "xoxa", "xoxr", "xoxs", "xoxe"];
 
-    public override IReadOnlyList<string> EntityTypes { get; } = Enabled((openAI, PiiEntityTypes.OpenAIKey), (anthropic, PiiEntityTypes.AnthropicKey), (stripe, PiiEntityTypes.StripeKey), (gitHub, PiiEntityTypes.GitHubToken), (slack, PiiEntityTypes.SlackToken));
+    public override IReadOnlyList<string> EntityTypes { get; } = Enabled(
+        (openAI, PiiEntityTypes.OpenAIKey),
+        (anthropic, PiiEntityTypes.AnthropicKey),
+        (stripe, PiiEntityTypes.StripeKey),
+        (gitHub, PiiEntityTypes.GitHubToken),
+        (slack, PiiEntityTypes.SlackToken));
 
     public override ReadOnlySpan<byte> Triggers => "-_"u8;
 

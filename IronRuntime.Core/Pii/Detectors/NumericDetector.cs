@@ -15,7 +15,11 @@ internal sealed partial class NumericDetector(bool phone, bool ssn, bool card, b
 {
     private const int MaxRunBytes = 48;
 
-    public override IReadOnlyList<string> EntityTypes { get; } = Enabled((ssn, PiiEntityTypes.Ssn), (card, PiiEntityTypes.CreditCard), (phone, PiiEntityTypes.Phone), (ipv4, PiiEntityTypes.IpAddress));
+    public override IReadOnlyList<string> EntityTypes { get; } = Enabled(
+        (ssn, PiiEntityTypes.Ssn),
+        (card, PiiEntityTypes.CreditCard),
+        (phone, PiiEntityTypes.Phone),
+        (ipv4, PiiEntityTypes.IpAddress));
 
     /// <summary>The type a run still pending is held as: the first enabled one.</summary>
     private string PendingType => EntityTypes.Count > 0 ? EntityTypes[0] : PiiEntityTypes.Phone;

@@ -22,7 +22,11 @@ internal sealed class SecretAssignmentDetector(bool generic, bool aws, bool azur
 
     private static readonly string[] KnownPrefixes = ["sk-", "sk_", "rk_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "AKIA", "ASIA", "AIza", "eyJ", "-----", "npm_", "glpat-", "hf_", "SG.", "hvs.", "hvb."];
 
-    public override IReadOnlyList<string> EntityTypes { get; } = Enabled((generic, PiiEntityTypes.Secret), (aws, PiiEntityTypes.AwsSecretKey), (azure, PiiEntityTypes.AzureStorageKey), (sas, PiiEntityTypes.AzureSasToken));
+    public override IReadOnlyList<string> EntityTypes { get; } = Enabled(
+        (generic, PiiEntityTypes.Secret),
+        (aws, PiiEntityTypes.AwsSecretKey),
+        (azure, PiiEntityTypes.AzureStorageKey),
+        (sas, PiiEntityTypes.AzureSasToken));
 
     public override ReadOnlySpan<byte> Triggers => "=:"u8;
 
