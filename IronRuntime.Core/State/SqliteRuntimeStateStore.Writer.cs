@@ -7,11 +7,16 @@ namespace IronRuntime.State;
 
 internal sealed partial class SqliteRuntimeStateStore
 {
-    /// <summary>One writer: drains what is queued (up to a batch), commits it in one transaction, then wakes the waiters.</summary>
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// One writer: drains what is queued (up to a batch), commits it in one transaction, then wakes the waiters. It runs
+    /// on a thread of its own (<see cref="TaskCreationOptions.LongRunning"/>) and blocks there between batches: the
+    /// SQLite work of a group commit never holds a pool thread, so every pool thread is free to resume the callers the
+    /// previous commit woke and to queue the next reservations (on a 2-core machine the pool starts with two).
+    /// </summary>
+    private void WriteLoop()
     {
         var batch = new List<object>(BatchSize);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (WaitForWork())
         {
             while (batch.Count < BatchSize && _queue.Reader.TryRead(out var item))
             {
@@ -45,6 +50,16 @@ internal sealed partial class SqliteRuntimeStateStore
             Interlocked.Add(ref _queued, -droppable);
             batch.Clear();
         }
+    }
+
+    /// <summary>
+    /// Blocks the writer's thread until something is queued (false once the queue is completed and empty). The queue
+    /// allows synchronous continuations, so the producer whose write ends the wait only signals this thread.
+    /// </summary>
+    private bool WaitForWork()
+    {
+        var wait = _queue.Reader.WaitToReadAsync();
+        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
     }
 
     private void WriteBatch(List<object> items)
