@@ -54,4 +54,30 @@ public sealed class ToolPriceListTests
             Assert.That(list.ReportedUse("image_generation.medium.2048x2048", "gpt-4.1"), Is.EqualTo(0.25m), "a size without a price: the dearest");
         });
     }
+
+    [Test]
+    public void ContainerPrice_IsThePriceOfTheMemoryLimit_TheDearestForAnExistingContainer()
+    {
+        // OpenAI code interpreter per container: 1 GB $0.03, 4 GB $0.12, 16 GB $0.48, 64 GB $1.92.
+        var shipped = new ToolPriceList(new Dictionary<string, decimal>());
+        var user = new ToolPriceList(new Dictionary<string, decimal> { ["code_interpreter.128g"] = 3.84m, ["code_interpreter.4g@gpt-4.1"] = 0.2m });
+        Assert.Multiple(() =>
+        {
+            Assert.That(shipped.ContainerPrice(Tool(null), "gpt-4.1"), Is.EqualTo(0.03m));
+            Assert.That(shipped.ContainerPrice(Tool("1g"), "gpt-4.1"), Is.EqualTo(0.03m));
+            Assert.That(shipped.ContainerPrice(Tool("4g"), "gpt-4.1"), Is.EqualTo(0.12m));
+            Assert.That(shipped.ContainerPrice(Tool("16g"), "gpt-4.1"), Is.EqualTo(0.48m));
+            Assert.That(shipped.ContainerPrice(Tool("64g"), "gpt-4.1"), Is.EqualTo(1.92m));
+            Assert.That(shipped.ContainerPrice(Tool("128g"), "gpt-4.1"), Is.Null, "a size without a price");
+            Assert.That(user.ContainerPrice(Tool("4g@gpt-4.1"), "gpt-5"), Is.Null, "not a memory limit, though a key of that name has a price");
+            Assert.That(shipped.ContainerPrice(Tool(null) with { UsesExistingContainer = true }, "gpt-4.1"), Is.EqualTo(1.92m));
+            Assert.That(user.ContainerPrice(Tool("128g"), "gpt-4.1"), Is.EqualTo(3.84m));
+            Assert.That(user.ContainerPrice(Tool("4g"), "gpt-4.1"), Is.EqualTo(0.2m), "the user's price for that model");
+            Assert.That(user.ContainerPrice(Tool("4g"), "gpt-5"), Is.EqualTo(0.12m));
+            Assert.That(user.ContainerPrice(Tool(null) with { UsesExistingContainer = true }, "gpt-4.1"), Is.EqualTo(3.84m), "the user's dearer size");
+        });
+    }
+
+    private static IronRuntime.Router.LlmServerTool Tool(string? memoryLimit)
+        => new("code_interpreter", null, "tools[0]") { ContainerMemoryLimit = memoryLimit };
 }
