@@ -90,12 +90,15 @@ public sealed class BudgetGateTests
         using var http = h.Runtime.CreateHttpClient("a1");
 
         using var response = await http.PostAsync(ChatUrl, Json(LongBody));
-        string text = await MessageAsync(response);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var error = doc.RootElement.GetProperty("error");
+        string text = error.GetProperty("message").GetString()!;
 
         decimal needed = (tokens * MiniIn) + (10 * MiniOut);
         Assert.Multiple(() =>
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.PaymentRequired));
+            Assert.That((error.GetProperty("type").GetString(), error.GetProperty("code").GetString()), Is.EqualTo(("iron_runtime_budget_exceeded", "budget_exceeded")));
             Assert.That(text, Does.Contain(string.Create(CultureInfo.InvariantCulture,
                 $"needs up to ${needed:0.######} ({tokens} input tokens at most, 10 output tokens)")));
             Assert.That(h.Fake.ArrivedCount, Is.Zero);
