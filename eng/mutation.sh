@@ -28,7 +28,7 @@ areas=("$@")
 # area -> project | files to mutate (globs, relative to the project) | test files kept (globs, relative to IronRuntime.Tests)
 spec() {
   case "$1" in
-    ledger)   echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Budget/InMemoryBudgetLedger.cs,**/Budget/BudgetGate.cs,**/Budget/BudgetLease.cs,**/Budget/CallCost.cs|Budget/InMemoryBudgetLedgerTests.cs Budget/InMemoryBudgetLedgerEdgeTests.cs Budget/LedgerAffordabilityTests.cs Budget/ReservationBoundsTests.cs Budget/BudgetEnforcementTests.cs" ;;
+    ledger)   echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Budget/InMemoryBudgetLedger.cs,**/Budget/BudgetGate.cs,**/Budget/BudgetLease.cs,**/Budget/CallCost.cs|Budget/InMemoryBudgetLedgerTests.cs Budget/InMemoryBudgetLedgerEdgeTests.cs Budget/LedgerAffordabilityTests.cs Budget/ReservationBoundsTests.cs Budget/BudgetLeaseTests.cs Budget/Periods/InMemoryBudgetPeriodTests.cs Budget/ToolFeeTests.cs Budget/BudgetBypassTests.cs Budget/DurableAdmissionTests.cs Budget/BudgetGateTests.cs Budget/RateLimits/RateLimitTests.cs Budget/RateLimits/UnpricedModelRateTests.cs Resilience/FailoverTests.cs State/SqliteStateTests.cs" ;;
     pricing)  echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Pricing/**/*.cs|Pricing/*Tests.cs" ;;
     usage)    echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Usage/**/*.cs,**/Streaming/SseUsageAccumulator.cs|Usage/*Tests.cs Streaming/SseUsageAccumulatorTests.cs" ;;
     sse)      echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Streaming/SseEventReader*.cs,**/Streaming/SseEvent.cs|Streaming/SseEventReaderTests.cs Streaming/SseUsageAccumulatorTests.cs" ;;
