@@ -30,8 +30,8 @@ spec() {
   case "$1" in
     ledger)   echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Budget/InMemoryBudgetLedger.cs,**/Budget/BudgetGate.cs,**/Budget/BudgetLease.cs,**/Budget/CallCost.cs|Budget/InMemoryBudgetLedgerTests.cs Budget/InMemoryBudgetLedgerEdgeTests.cs Budget/LedgerAffordabilityTests.cs Budget/ReservationBoundsTests.cs Budget/BudgetLeaseTests.cs Budget/Periods/InMemoryBudgetPeriodTests.cs Budget/ToolFeeTests.cs Budget/BudgetBypassTests.cs Budget/DurableAdmissionTests.cs Budget/BudgetGateTests.cs Budget/RateLimits/RateLimitTests.cs Budget/RateLimits/UnpricedModelRateTests.cs Resilience/FailoverTests.cs State/SqliteStateTests.cs" ;;
     pricing)  echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Pricing/**/*.cs|Pricing/*Tests.cs" ;;
-    usage)    echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Usage/**/*.cs,**/Streaming/SseUsageAccumulator.cs|Usage/*Tests.cs Streaming/SseUsageAccumulatorTests.cs" ;;
-    sse)      echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Streaming/SseEventReader*.cs,**/Streaming/SseEvent.cs|Streaming/SseEventReaderTests.cs Streaming/SseUsageAccumulatorTests.cs" ;;
+    usage)    echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Usage/**/*.cs,**/Streaming/SseUsageAccumulator.cs,**/Wire/*Wire.cs,**/Wire/WireJson.cs,**/Wire/WireUsage.cs|Usage/*Tests.cs Streaming/SseUsageAccumulatorTests.cs Streaming/SseUsageAccumulatorEventTests.cs Wire/*Tests.cs" ;;
+    sse)      echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Streaming/SseEventReader*.cs,**/Streaming/SseEvent.cs,**/Streaming/SseInputBuffer.cs|Streaming/SseEventReaderTests.cs Streaming/SseUsageAccumulatorTests.cs Streaming/SseInputBufferReadTests.cs Streaming/SseEventReaderEdgeTests.cs" ;;
     proxy)    echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Proxy/TokenDigest.cs,**/Proxy/AgentTokenRegistry.cs,**/Proxy/ProxyHeaders.cs,**/Proxy/ProxyRequestHandler.cs,**/Providers/ProviderUpstream.cs|Proxy/TokenDigestTests.cs Proxy/AgentTokenRegistryTests.cs Proxy/ProxyHeadersTests.cs Proxy/LlmProxyTests.cs Proxy/ProxyBoundaryTests.cs Providers/*Tests.cs" ;;
     failures) echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Resilience/Internal/UpstreamFailures.cs|Resilience/UpstreamFailuresTests.cs Resilience/RetryTests.cs Resilience/CircuitBreakerTests.cs" ;;
     pii)      echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Pii/Detectors/*.cs,**/Pii/Internal/PiiTextScanner.cs,**/Pii/Internal/PiiChecksums.cs|Pii/*Tests.cs" ;;
@@ -115,7 +115,8 @@ for area in "${areas[@]}"; do
         --concurrency "${STRYKER_CONCURRENCY:-1}"
         --reporter json --reporter markdown --reporter progress
         --output "$out/$area" --break-at 0 --skip-version-check ${STRYKER_EXTRA:-})
-  IFS=',' read -ra globs <<<"${MUTATE_ONLY:-$files}"
+  [ -z "${MUTATE_ONLY:-}" ] || files="$MUTATE_ONLY"
+  IFS=',' read -ra globs <<<"$files"
   for g in "${globs[@]}"; do args+=(--mutate "$g"); done
   echo "== $area: $project ($files) with tests $tests"
   (cd "$scratch" && dotnet tool restore >/dev/null && cd IronRuntime.Tests && dotnet stryker "${args[@]}") || failed+=("$area")

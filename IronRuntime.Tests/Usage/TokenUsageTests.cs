@@ -28,4 +28,47 @@ public sealed class TokenUsageTests
     [TestCase(0, 1, false)]
     public void IsEmpty_OnlyWithoutInputAndOutput(long input, long output, bool empty)
         => Assert.That(new TokenUsage(input, output).IsEmpty, Is.EqualTo(empty));
+
+    [Test]
+    public void Add_ToolUses_AddsCountsPerKind()
+    {
+        var left = new TokenUsage(1, 1, ToolUses: new Dictionary<string, long> { ["file_search"] = 2, ["code_interpreter"] = 1 });
+        var right = new TokenUsage(1, 1, ToolUses: new Dictionary<string, long> { ["file_search"] = 3, ["image_generation"] = 1 });
+
+        Assert.That((left + right).ToolUses, Is.EquivalentTo(new Dictionary<string, long>
+        {
+            ["file_search"] = 5,
+            ["code_interpreter"] = 1,
+            ["image_generation"] = 1,
+        }));
+    }
+
+    [Test]
+    public void Add_ToolUsesOnOneSideOnly_AreKept()
+    {
+        var uses = new Dictionary<string, long> { ["file_search"] = 2 };
+        var with = new TokenUsage(1, 1, ToolUses: uses);
+        var without = new TokenUsage(1, 1);
+        var empty = new TokenUsage(1, 1, ToolUses: new Dictionary<string, long>());
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((with + without).ToolUses, Is.EquivalentTo(uses));
+            Assert.That((without + with).ToolUses, Is.EquivalentTo(uses));
+            Assert.That((with + empty).ToolUses, Is.EquivalentTo(uses));
+            Assert.That((empty + with).ToolUses, Is.EquivalentTo(uses));
+            Assert.That((without + without).ToolUses, Is.Null);
+        }
+    }
+
+    [Test]
+    public void Add_ToolUses_LeavesBothSidesUnchanged()
+    {
+        var leftUses = new Dictionary<string, long> { ["file_search"] = 2 };
+        var rightUses = new Dictionary<string, long> { ["file_search"] = 3 };
+
+        _ = new TokenUsage(1, 1, ToolUses: leftUses) + new TokenUsage(1, 1, ToolUses: rightUses);
+
+        Assert.That((leftUses["file_search"], rightUses["file_search"]), Is.EqualTo((2L, 3L)));
+    }
 }
