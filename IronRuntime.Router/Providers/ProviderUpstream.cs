@@ -49,6 +49,7 @@ internal static class ProviderUpstream
         }
 
         var made = new BearerValue(key, "Bearer " + key);
+        // Stryker disable once Statement : a cache only; without it the same value is made again on the next call
         Volatile.Write(ref s_lastBearer, made);
         return made.Value;
     }
