@@ -235,23 +235,11 @@ public sealed class ProxyBodyCopyTests
     }
 
     /// <summary>A provider answer of <c>total</c> bytes, always available, in reads of at most 4 KiB; counts what was read.</summary>
-    private sealed class CountingUpstream(int total) : Stream
+    private sealed class CountingUpstream(int total) : IronRuntime.Router.Internal.ReadOnlyStream
     {
         public int BytesRead { get; private set; }
 
         public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
             => ValueTask.FromResult(Read(buffer.Span));
@@ -265,15 +253,5 @@ public sealed class ProxyBodyCopyTests
             BytesRead += count;
             return count;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -338,10 +338,8 @@ public sealed class ProxyRequestHandlerTests
     public async Task ProviderUnreachable_Is502InProviderShape_Logged()
     {
         await using var services = Router(o => o.OpenAI.BaseUrl = Resilience.ResilienceTestSupport.ClosedPort());
-        string token = _tokens.Issue("a1");
-        var call = Call("POST", ChatPath, ProxyClient.ChatBody, ("Authorization", "Bearer " + token));
 
-        await Handler(router: services.GetRequiredService<LlmRouter>()).HandleAsync(call.Context);
+        AgentCall call = await ChatThroughAsync(services);
 
         using var doc = call.Json();
         var error = doc.RootElement.GetProperty("error");
@@ -362,10 +360,8 @@ public sealed class ProxyRequestHandlerTests
         await using var services = Router(
             o => o.OpenAI.BaseUrl = _fake.OpenAIEndpoint,
             s => s.AddHttpClient(LlmRouterServiceCollectionExtensions.UpstreamClientName).AddHttpMessageHandler(() => new OutOfDescriptorsHandler()));
-        string token = _tokens.Issue("a1");
-        var call = Call("POST", ChatPath, ProxyClient.ChatBody, ("Authorization", "Bearer " + token));
 
-        await Handler(router: services.GetRequiredService<LlmRouter>()).HandleAsync(call.Context);
+        AgentCall call = await ChatThroughAsync(services);
 
         using var doc = call.Json();
         var error = doc.RootElement.GetProperty("error");
@@ -392,6 +388,14 @@ public sealed class ProxyRequestHandlerTests
             configure(o);
         });
         return services.BuildServiceProvider();
+    }
+
+    /// <summary>An agent's chat call through a handler over the router of <paramref name="services"/>.</summary>
+    private async Task<AgentCall> ChatThroughAsync(ServiceProvider services)
+    {
+        var call = Call("POST", ChatPath, ProxyClient.ChatBody, ("Authorization", "Bearer " + _tokens.Issue("a1")));
+        await Handler(router: services.GetRequiredService<LlmRouter>()).HandleAsync(call.Context);
+        return call;
     }
 
     private ProxyAdmission Admission() => new(ProxyCapacity.Unlimited, _log);
