@@ -43,6 +43,7 @@ internal static class ProviderUpstream
     private static string Bearer(string key)
     {
         var last = Volatile.Read(ref s_lastBearer);
+        // Stryker disable once Block : the cache hit; without it the same value is made again
         if (last is not null && ReferenceEquals(last.Key, key))
         {
             return last.Value;

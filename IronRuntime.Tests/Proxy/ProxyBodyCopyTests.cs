@@ -67,7 +67,7 @@ public sealed class ProxyBodyCopyTests
         byte[] body = new byte[128 * 1024];
         Random.Shared.NextBytes(body);
         var agent = new RecordingStream();
-        PipeWriter writer = PipeWriter.Create(agent, new StreamPipeWriterOptions(leaveOpen: true));
+        var writer = new FlushCountingWriter(PipeWriter.Create(agent, new StreamPipeWriterOptions(leaveOpen: true)));
 
         await ProxyRequestHandler.CopyBodyAsync(TestUpstream.Of(body, maxBytesPerRead: 4096), writer, CancellationToken.None);
 
@@ -75,6 +75,7 @@ public sealed class ProxyBodyCopyTests
         {
             Assert.That(agent.Received, Is.EqualTo(body));
             Assert.That(agent.FlushedAt, Is.EqualTo(new[] { 64 * 1024, 128 * 1024 }));
+            Assert.That(writer.Flushes, Is.EqualTo(2), "no flush of nothing at the end");
         });
     }
 
@@ -108,14 +109,15 @@ public sealed class ProxyBodyCopyTests
     [Test]
     public async Task CopyBodyAsync_ProviderSlowToSendItsFirstByte_NothingFlushedWhileWaiting()
     {
-        // A flush commits the agent's response (its status line and headers); nothing is committed before there is a byte.
+        // A flush commits the agent's response (Kestrel sends the status line and headers at the first flush, even of
+        // no bytes): nothing is committed before there is a byte, so a provider that fails first can still be answered.
         var provider = new Pipe(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
         var agent = new RecordingStream();
-        PipeWriter writer = PipeWriter.Create(agent, new StreamPipeWriterOptions(leaveOpen: true));
+        var writer = new FlushCountingWriter(PipeWriter.Create(agent, new StreamPipeWriterOptions(leaveOpen: true)));
         byte[] only = SseSamples.Bytes("data: {\"a\":1}\n\n");
 
         Task copy = ProxyRequestHandler.CopyBodyAsync(provider.Reader.AsStream(), writer, CancellationToken.None);
-        int flushesWhileWaiting = agent.Flushes;
+        int flushesWhileWaiting = writer.Flushes;
         await provider.Writer.WriteAsync(only);
         await provider.Writer.CompleteAsync();
         await copy.WaitAsync(TimeSpan.FromSeconds(30));
@@ -125,19 +127,18 @@ public sealed class ProxyBodyCopyTests
             Assert.That(copy.IsCompleted, Is.True);
             Assert.That(flushesWhileWaiting, Is.Zero);
             Assert.That(agent.Received, Is.EqualTo(only));
-            Assert.That(agent.Flushes, Is.EqualTo(1));
+            Assert.That(writer.Flushes, Is.EqualTo(1));
         });
     }
 
     [Test]
     public void CopyBodyAsync_ProviderBreaksOffBeforeAnyByte_NothingIsFlushed()
     {
-        var agent = new RecordingStream();
-        PipeWriter writer = PipeWriter.Create(agent, new StreamPipeWriterOptions(leaveOpen: true));
+        var writer = new FlushCountingWriter(PipeWriter.Create(new RecordingStream(), new StreamPipeWriterOptions(leaveOpen: true)));
         var upstream = new TestUpstream { FailAtEnd = new IOException("The provider reset the connection.") };
 
         Assert.ThrowsAsync<IOException>(() => ProxyRequestHandler.CopyBodyAsync(upstream, writer, CancellationToken.None));
-        Assert.That(agent.Flushes, Is.Zero, "the response stays uncommitted: the caller aborts it");
+        Assert.That(writer.Flushes, Is.Zero, "the response stays uncommitted (a flush would commit a 200): the caller aborts it");
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
@@ -253,5 +254,29 @@ public sealed class ProxyBodyCopyTests
             BytesRead += count;
             return count;
         }
+    }
+
+    /// <summary>Counts every flush asked of the agent's response writer, of bytes or of none (Kestrel commits the response at the first).</summary>
+    private sealed class FlushCountingWriter(PipeWriter inner) : PipeWriter
+    {
+        private int _flushes;
+
+        public int Flushes => Volatile.Read(ref _flushes);
+
+        public override void Advance(int bytes) => inner.Advance(bytes);
+
+        public override void CancelPendingFlush() => inner.CancelPendingFlush();
+
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
+
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _flushes);
+            return inner.FlushAsync(cancellationToken);
+        }
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
+
+        public override Span<byte> GetSpan(int sizeHint = 0) => inner.GetSpan(sizeHint);
     }
 }
