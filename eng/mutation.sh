@@ -5,8 +5,8 @@
 #   eng/mutation.sh usage+sse      areas of the same project joined by '+' share one Stryker run (one build, one
 #                                  initial test run); the score is still given per area
 #   STRYKER_EXTRA='--log-to-file --verbosity debug' eng/mutation.sh failures   # extra Stryker options, e.g. logs
-#   MUTATION_MUTATE='**/Proxy/ProxyRequestHandler.cs' eng/mutation.sh proxy   # quick check: mutate only these globs
-#                                  (comma-separated) with the area's tests; the score printed covers those files only
+#   MUTATE_ONLY='**/Pii/Internal/PiiChecksums.cs' eng/mutation.sh pii            # a quick check: mutate only these
+#                                  globs (comma-separated) with the area's tests; its score is not the area's
 #
 # Each area mutates a few files of one project and runs only the tests of a few test files, so that one area fits a few
 # minutes on a small machine. The run happens in a scratch copy of the work tree, one per area (Stryker rebuilds and
@@ -28,7 +28,7 @@ areas=("$@")
 # area -> project | files to mutate (globs, relative to the project) | test files kept (globs, relative to IronRuntime.Tests)
 spec() {
   case "$1" in
-    ledger)   echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Budget/InMemoryBudgetLedger.cs,**/Budget/BudgetGate.cs,**/Budget/BudgetLease.cs,**/Budget/CallCost.cs|Budget/InMemoryBudgetLedgerTests.cs Budget/InMemoryBudgetLedgerEdgeTests.cs Budget/LedgerAffordabilityTests.cs Budget/ReservationBoundsTests.cs Budget/BudgetEnforcementTests.cs" ;;
+    ledger)   echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Budget/InMemoryBudgetLedger.cs,**/Budget/BudgetGate.cs,**/Budget/BudgetLease.cs,**/Budget/CallCost.cs|Budget/InMemoryBudgetLedgerTests.cs Budget/InMemoryBudgetLedgerEdgeTests.cs Budget/LedgerAffordabilityTests.cs Budget/ReservationBoundsTests.cs Budget/BudgetLeaseTests.cs Budget/Periods/InMemoryBudgetPeriodTests.cs Budget/ToolFeeTests.cs Budget/BudgetBypassTests.cs Budget/DurableAdmissionTests.cs Budget/BudgetGateTests.cs Budget/RateLimits/RateLimitTests.cs Budget/RateLimits/UnpricedModelRateTests.cs Resilience/FailoverTests.cs State/SqliteStateTests.cs" ;;
     pricing)  echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Pricing/**/*.cs|Pricing/*Tests.cs" ;;
     usage)    echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Usage/**/*.cs,**/Streaming/SseUsageAccumulator.cs|Usage/*Tests.cs Streaming/SseUsageAccumulatorTests.cs" ;;
     sse)      echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Streaming/SseEventReader*.cs,**/Streaming/SseEvent.cs|Streaming/SseEventReaderTests.cs Streaming/SseUsageAccumulatorTests.cs" ;;
@@ -115,7 +115,7 @@ for area in "${areas[@]}"; do
         --concurrency "${STRYKER_CONCURRENCY:-1}"
         --reporter json --reporter markdown --reporter progress
         --output "$out/$area" --break-at 0 --skip-version-check ${STRYKER_EXTRA:-})
-  IFS=',' read -ra globs <<<"${MUTATION_MUTATE:-$files}"
+  IFS=',' read -ra globs <<<"${MUTATE_ONLY:-$files}"
   for g in "${globs[@]}"; do args+=(--mutate "$g"); done
   echo "== $area: $project ($files) with tests $tests"
   (cd "$scratch" && dotnet tool restore >/dev/null && cd IronRuntime.Tests && dotnet stryker "${args[@]}") || failed+=("$area")

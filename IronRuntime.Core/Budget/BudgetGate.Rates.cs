@@ -51,11 +51,15 @@ internal sealed partial class BudgetGate
         {
             string kind = ToolPriceList.Kind(tool.Type);
             long uses = ToolPriceList.ChargedPerCall(kind) ? 1 : UseLimit(tool, billing) ?? 0;
-            cost += uses * (MostPerUse(kind, price, call.Model) ?? 0m);
+            cost += uses * (PerUseBound(tool, kind, price, call.Model) ?? 0m);
         }
 
         return cost;
     }
+
+    /// <summary>The most one use of a tool costs: a code interpreter container at the price of its memory limit, else <see cref="MostPerUse"/>.</summary>
+    private decimal? PerUseBound(LlmServerTool tool, string kind, ModelPrice price, string model)
+        => kind == ToolPriceList.CodeInterpreter ? _tools.ContainerPrice(tool, model) : MostPerUse(kind, price, model);
 
     /// <summary>The most one use of a tool kind costs: web search at the user's price, else the table's dearest, else the default.</summary>
     private decimal? MostPerUse(string kind, ModelPrice price, string model)
@@ -69,9 +73,12 @@ internal sealed partial class BudgetGate
         foreach (var tool in call.Billing.ServerTools)
         {
             string kind = ToolPriceList.Kind(tool.Type);
-            if (MostPerUse(kind, price, call.Model) is null)
+            if (PerUseBound(tool, kind, price, call.Model) is null)
             {
-                return (tool.Param, kind);
+                // A code interpreter's memory limit without a price (its kind's own price is always there).
+                return kind == ToolPriceList.CodeInterpreter && tool.ContainerMemoryLimit is { } limit
+                    ? (tool.Param + ".container.memory_limit", string.Concat(kind, ".", limit))
+                    : (tool.Param, kind);
             }
         }
 

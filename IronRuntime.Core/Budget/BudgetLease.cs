@@ -60,11 +60,32 @@ internal sealed class BudgetLease(IBudgetLedger ledger, BudgetReservation reserv
         {
             foreach (var (kind, count) in uses)
             {
-                cost += Math.Max(0, count) * tools.ReportedUse(kind, call.Model);
+                decimal perUse = kind == ToolPriceList.CodeInterpreter ? ContainerPrice(tools, call) : tools.ReportedUse(kind, call.Model);
+                cost += Math.Max(0, count) * perUse;
             }
         }
 
         return cost;
+    }
+
+    /// <summary>
+    /// The price of one code interpreter container of the call: the dearest of its code interpreter tools' prices (the
+    /// price of the memory limit each names; for an existing container's id, or a limit without a price, the dearest
+    /// container), the dearest container when it declares none.
+    /// </summary>
+    private static decimal ContainerPrice(ToolPriceList tools, LlmCall call)
+    {
+        decimal? most = null;
+        foreach (var tool in call.Billing.ServerTools)
+        {
+            if (ToolPriceList.Kind(tool.Type) == ToolPriceList.CodeInterpreter)
+            {
+                decimal? price = tools.ContainerPrice(tool, call.Model) ?? tools.MostPerUse(ToolPriceList.CodeInterpreter, call.Model);
+                most = Math.Max(most ?? 0m, price ?? 0m);
+            }
+        }
+
+        return most ?? tools.MostPerUse(ToolPriceList.CodeInterpreter, call.Model) ?? 0m;
     }
 
     /// <summary>The price kind of the call's web search tool (<c>web_search</c> when it declares none).</summary>

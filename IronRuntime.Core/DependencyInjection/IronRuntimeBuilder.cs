@@ -127,7 +127,7 @@ public sealed class IronRuntimeBuilder
 
     /// <summary>
     /// Sets the price of one use of a tool the provider runs (<see cref="PricingOptions.ToolPrices"/>), over the
-    /// shipped default: for example <c>SetToolPrice("code_interpreter", 0.12m)</c> for 4 GB containers.
+    /// shipped default: for example <c>SetToolPrice("code_interpreter.4g", 0.15m)</c> for your price of 4 GB containers.
     /// </summary>
     /// <param name="tool">The tool kind (<c>file_search</c>, <c>image_generation.high.1024x1024</c>, <c>web_search_preview@gpt-4.1</c>…).</param>
     /// <param name="usdPerUse">The price of one use in US dollars.</param>

@@ -34,7 +34,8 @@ public sealed class PricingOptions
     /// </summary>
     /// <remarks>
     /// Keys (case-insensitive): <c>web_search</c>, <c>web_search_preview</c>, <c>file_search</c>,
-    /// <c>code_interpreter</c> (per container), <c>image_generation</c> (an image whose size or quality the answer does
+    /// <c>code_interpreter</c> (per 1 GB container), <c>code_interpreter.{memory_limit}</c> (<c>code_interpreter.4g</c>,
+    /// <c>.16g</c>, <c>.64g</c>, or a newer size), <c>image_generation</c> (an image whose size or quality the answer does
     /// not name, and the reservation's price per image), <c>image_generation.{quality}.{size}</c> (for example
     /// <c>image_generation.high.1024x1536</c>), <c>code_execution</c> (Anthropic, per call that offers it),
     /// <c>web_fetch</c>, <c>mcp</c>, or any other tool type as the request names it (without Anthropic's date suffix).

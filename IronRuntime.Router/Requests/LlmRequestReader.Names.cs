@@ -31,5 +31,7 @@ internal static partial class LlmRequestReader
         MaxUses,
         SearchContextSize,
         Ttl,
+        Container,
+        MemoryLimit,
     }
 }

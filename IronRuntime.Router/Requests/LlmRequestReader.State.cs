@@ -6,7 +6,7 @@ namespace IronRuntime.Router.Requests;
 internal static partial class LlmRequestReader
 {
     /// <summary>Where the forward pass is: the top-level member it is in and the last nested name it saw.</summary>
-    private struct ReadState(LlmApi api, LlmRequestInfo info)
+    private partial struct ReadState(LlmApi api, LlmRequestInfo info)
     {
         private Member _pending;
         private Member _top;
@@ -16,6 +16,7 @@ internal static partial class LlmRequestReader
         private string? _toolType;
         private long? _toolMaxUses;
         private string? _toolContextSize;
+        private ContainerFacts _toolContainer;
         private LlmBillingFactors? _billing;
         private List<LlmServerTool>? _serverTools;
         private List<string>? _unbounded;
@@ -192,12 +193,18 @@ internal static partial class LlmRequestReader
 
         public void OnStartObject(int depth)
         {
+            bool container = _nested == Nested.Container;
             _nested = Nested.Other;
             if (_top == Member.Tools && depth == 2)
             {
                 _toolType = null;
                 _toolMaxUses = null;
                 _toolContextSize = null;
+                _toolContainer = default;
+            }
+            else if (_top == Member.Tools && depth == 3)
+            {
+                _toolContainer.InObject = container;
             }
         }
 
@@ -224,6 +231,10 @@ internal static partial class LlmRequestReader
                 FinishTool();
                 _toolIndex++;
             }
+            else if (depth == 3)
+            {
+                _toolContainer.InObject = false;
+            }
         }
 
         public bool ReadNestedProperty(ref Utf8JsonReader reader, out string? error, out string? param)
@@ -242,7 +253,14 @@ internal static partial class LlmRequestReader
                 : _top == Member.Thinking && depth == 2 && reader.ValueTextEquals("budget_tokens"u8) ? Nested.BudgetTokens
                 : _top == Member.Tools && depth == 3 && reader.ValueTextEquals("max_uses"u8) ? Nested.MaxUses
                 : ((_top == Member.Tools && depth == 3) || (_top == Member.WebSearchOptions && depth == 2)) && reader.ValueTextEquals("search_context_size"u8) ? Nested.SearchContextSize
+                : _top == Member.Tools ? ContainerMember(ref reader, depth)
                 : Nested.Other;
+
+            if (_nested == Nested.MemoryLimit)
+            {
+                _nested = Nested.Other;
+                return ReadMemoryLimit(ref reader, out error, out param);
+            }
 
             if (_nested == Nested.IncludeUsage)
             {
@@ -288,6 +306,9 @@ internal static partial class LlmRequestReader
                     break;
                 case Nested.SearchContextSize:
                     _toolContextSize = reader.GetString();
+                    break;
+                case Nested.Container when reader.CurrentDepth == 3:
+                    _toolContainer.Existing = true;
                     break;
                 default:
                     if (_top == Member.Modalities && reader.CurrentDepth == 2 && reader.ValueTextEquals("audio"u8))
@@ -337,7 +358,11 @@ internal static partial class LlmRequestReader
             string type = _toolType ?? string.Empty;
             if (IsServerTool(type))
             {
-                AddServerTool(new LlmServerTool(type, _toolMaxUses, $"tools[{_toolIndex}]", _toolContextSize));
+                AddServerTool(new LlmServerTool(type, _toolMaxUses, $"tools[{_toolIndex}]", _toolContextSize)
+                {
+                    ContainerMemoryLimit = _toolContainer.MemoryLimit,
+                    UsesExistingContainer = _toolContainer.Existing,
+                });
             }
         }
 

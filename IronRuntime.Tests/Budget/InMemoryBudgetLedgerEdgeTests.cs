@@ -294,6 +294,49 @@ public sealed class InMemoryBudgetLedgerEdgeTests
         Assert.That(alerts, Is.Empty);
     }
 
+    [Test]
+    public void TryReserve_FixedRangeTheGlobalLimitFitsExactly_IsStillHeldToTheAgentsLimit()
+    {
+        var ledger = Ledger();
+        ledger.SetLimit(null, 1m);
+        ledger.SetLimit("a", 0.5m);
+
+        // 100 units at 0.01: exactly the global room, twice the agent's.
+        Assert.That(ledger.TryReserve("a", 0m, 0.01m, 100, 100, out _), Is.False);
+        Assert.That((ledger.GetSnapshot(null).Reserved, ledger.GetSnapshot("a").Reserved), Is.EqualTo((0m, 0m)));
+    }
+
+    [Test]
+    public void Alert_AgentSpendExactlyAtItsThreshold_Fires()
+    {
+        var ledger = Ledger(0.5m);
+        ledger.SetLimit("a", 2m);
+        var alerts = new List<BudgetAlert>();
+        ledger.ThresholdCrossed += (_, a) => alerts.Add(a);
+
+        ledger.Charge("a", 0.99m);
+        Assert.That(alerts, Is.Empty);
+        ledger.Charge("a", 0.01m);
+
+        Assert.That(alerts.Select(a => (a.AgentId, a.Threshold, a.Spent)), Is.EqualTo(new (string?, decimal, decimal)[] { ("a", 0.5m, 1m) }));
+    }
+
+    [Test]
+    public void Settle_AgentCall_ReleasesTheAgentsAndTheGlobalReservationAndChargesBoth()
+    {
+        var ledger = Ledger();
+        ledger.SetLimit("a", 1m);
+        Assert.That(ledger.TryReserve("a", 0.3m, 0m, 0, 0, out var r), Is.True);
+
+        ledger.Settle(r, 0.2m);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ledger.GetSnapshot("a"), Is.EqualTo(new BudgetSnapshot("a", 1m, 0.2m, 0m)));
+            Assert.That(ledger.GetSnapshot(null), Is.EqualTo(new BudgetSnapshot(null, null, 0.2m, 0m)));
+        });
+    }
+
     private static InMemoryBudgetLedger Ledger(params decimal[] thresholds)
         => new(thresholds.Length == 0 ? [0.5m, 0.8m, 1.0m] : thresholds, new FakeTimeProvider(Start));
 }

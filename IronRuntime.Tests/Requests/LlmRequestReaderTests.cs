@@ -127,6 +127,34 @@ public class LlmRequestReaderStrictTests
         });
     }
 
+    [Test]
+    public void TryRead_CodeInterpreterContainer_MemoryLimitAndExistingIdAreRead()
+    {
+        var billing = Read("""{"model":"m","input":"x","tools":[{"type":"code_interpreter","container":{"type":"auto","file_ids":[],"memory_limit":"64g"}},{"type":"file_search","vector_store_ids":["v"],"filters":{"memory_limit":"4g"}},{"type":"code_interpreter","container":"cntr_abc"},{"type":"code_interpreter","container":{"type":"auto","memory_limit":null}}]}""", LlmApi.Responses).Info.Billing;
+        Assert.That(billing.ServerTools, Is.EqualTo(new[]
+        {
+            new LlmServerTool("code_interpreter", null, "tools[0]") { ContainerMemoryLimit = "64g" },
+            new LlmServerTool("file_search", null, "tools[1]"),
+            new LlmServerTool("code_interpreter", null, "tools[2]") { UsesExistingContainer = true },
+            new LlmServerTool("code_interpreter", null, "tools[3]"),
+        }));
+    }
+
+    [TestCase("64")]
+    [TestCase("{\"gb\":64}")]
+    [TestCase("[\"64g\"]")]
+    [TestCase("true")]
+    public void TryRead_CodeInterpreterMemoryLimitNotAString_IsRefusedNamingIt(string value)
+    {
+        var read = Read("{\"model\":\"m\",\"input\":\"x\",\"tools\":[{\"type\":\"web_search\"},{\"type\":\"code_interpreter\",\"container\":{\"type\":\"auto\",\"memory_limit\":" + value + "}}]}", LlmApi.Responses);
+        Assert.Multiple(() =>
+        {
+            Assert.That(read.Ok, Is.False);
+            Assert.That(read.Param, Is.EqualTo("tools[1].container.memory_limit"));
+            Assert.That(read.Error, Does.Contain("must be a string"));
+        });
+    }
+
     [TestCase("5m", false)]
     [TestCase("1h", true)]
     [TestCase("60m", true)]

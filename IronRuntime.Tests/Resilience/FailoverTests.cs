@@ -263,6 +263,28 @@ public sealed class FailoverTests
     }
 
     [Test]
+    public async Task InFlight_NoOutputLimit_ReservesAndImposesTheLargestLimitAmongItsModels()
+    {
+        // gpt-4o-mini generates at most 16,384 tokens, its fallback claude-sonnet-4-5 64,000 (max_output_tokens in the table).
+        const string body = """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello there"}]}""";
+        _openAI.HoldResponses();
+        using var http = _h.Runtime.CreateHttpClient("a1");
+
+        var call = http.PostAsync(ChatUrl, new StringContent(body, Encoding.UTF8, "application/json"));
+        await _openAI.WaitForArrivalsAsync(1);
+        decimal reserved = _h.Runtime.GetBudget().Reserved;
+        _openAI.ReleaseHeld();
+        using var response = await call;
+
+        decimal claudeWorstCase = ((Encoding.UTF8.GetByteCount(body) + 64) * 0.00000375m) + (64_000 * 0.000015m);
+        Assert.Multiple(() =>
+        {
+            Assert.That(reserved, Is.EqualTo(claudeWorstCase));
+            Assert.That(response.Headers.GetValues(LlmRouter.MaxTokensImposedHeader).Single(), Is.EqualTo("64000"));
+        });
+    }
+
+    [Test]
     public async Task SecondEndpointOfTheSameProvider_TakesOverWithTheSameModel()
     {
         await using var second = await FakeProvider.StartAsync();

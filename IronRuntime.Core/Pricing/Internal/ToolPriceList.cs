@@ -26,8 +26,12 @@ internal sealed class ToolPriceList
         // OpenAI file search: $2.50 / 1,000 tool calls (vector storage, $0.10 / GB / day past the first GB, is not per call).
         ["file_search"] = 2.50m / 1_000m,
 
-        // OpenAI code interpreter: $0.03 per container (1 GB, the default memory limit).
+        // OpenAI code interpreter, per container by memory_limit: 1 GB (the default) $0.03, 4 GB $0.12, 16 GB $0.48,
+        // 64 GB $1.92.
         ["code_interpreter"] = 0.03m,
+        ["code_interpreter.4g"] = 0.12m,
+        ["code_interpreter.16g"] = 0.48m,
+        ["code_interpreter.64g"] = 1.92m,
 
         // OpenAI image generation (gpt-image-1), per image by quality and size; an image of unknown size or quality
         // (and the reservation per image) at the dearest, $0.25.
@@ -52,6 +56,9 @@ internal sealed class ToolPriceList
         // offers the tool: the usage reports no execution time.
         ["code_execution"] = 0.05m,
     };
+
+    /// <summary>The kind of OpenAI's code interpreter, priced per container.</summary>
+    public const string CodeInterpreter = "code_interpreter";
 
     private readonly Dictionary<string, decimal> _user;
 
@@ -91,22 +98,24 @@ internal sealed class ToolPriceList
     public decimal? PerUse(string kind, string model) => Find(_user, kind, model) ?? Find(Defaults, kind, model);
 
     /// <summary>
-    /// The most one use of a kind can cost on a model: for image generation the dearest image price there is.
+    /// The most one use of a kind can cost on a model: for image generation the dearest image price there is, for
+    /// code interpreter the dearest container.
     /// </summary>
     public decimal? MostPerUse(string kind, string model)
     {
         decimal? price = PerUse(kind, model);
-        if (kind != "image_generation" || price is null)
+        if (kind is not ("image_generation" or CodeInterpreter) || price is null)
         {
             return price;
         }
 
+        string prefix = kind + ".";
         decimal most = price.Value;
         foreach (var prices in (ReadOnlySpan<Dictionary<string, decimal>>)[Defaults, _user])
         {
             foreach (string key in prices.Keys)
             {
-                if (key.StartsWith("image_generation.", StringComparison.OrdinalIgnoreCase) && PerUse(BaseKey(key), model) is { } p)
+                if (key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && PerUse(BaseKey(key), model) is { } p)
                 {
                     most = Math.Max(most, p);
                 }
@@ -114,6 +123,28 @@ internal sealed class ToolPriceList
         }
 
         return most;
+    }
+
+    /// <summary>
+    /// The price of one code interpreter container of a tool on a model: that of its <c>memory_limit</c>
+    /// (<c>code_interpreter</c> for none or <c>1g</c>, else <c>code_interpreter.{limit}</c>), the dearest container for
+    /// an existing container's id; null when the memory limit has no price.
+    /// </summary>
+    public decimal? ContainerPrice(Router.LlmServerTool tool, string model)
+    {
+        if (tool.UsesExistingContainer)
+        {
+            return MostPerUse(CodeInterpreter, model);
+        }
+
+        string? limit = tool.ContainerMemoryLimit;
+        if (limit is null || limit.Equals("1g", StringComparison.OrdinalIgnoreCase))
+        {
+            return PerUse(CodeInterpreter, model);
+        }
+
+        // Digits then 'g' only, so that a limit never reaches a per-model or '@reasoning' key.
+        return IsMemoryLimit(limit) ? PerUse(string.Concat(CodeInterpreter, ".", limit), model) : null;
     }
 
     /// <summary>
@@ -146,6 +177,9 @@ internal sealed class ToolPriceList
 
         return prices.TryGetValue(kind, out price) ? price : null;
     }
+
+    private static bool IsMemoryLimit(string limit)
+        => limit.Length is > 1 and <= 6 && limit[^1] is 'g' or 'G' && IsDigits(limit.AsSpan(0, limit.Length - 1));
 
     private static bool IsDigits(ReadOnlySpan<char> s)
     {
