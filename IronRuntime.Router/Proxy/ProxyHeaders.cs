@@ -24,6 +24,7 @@ internal static class ProxyHeaders
         .ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Response headers the proxy drops: hop-by-hop ones and <c>Content-Length</c> (set from the content).</summary>
+    // Stryker disable once Linq : Append or Prepend, the set has the same members
     private static readonly FrozenSet<string> DroppedResponseHeaders = HopByHop
         .Append("Content-Length")
         .ToFrozenSet(StringComparer.OrdinalIgnoreCase);

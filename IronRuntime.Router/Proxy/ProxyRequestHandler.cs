@@ -33,6 +33,7 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
     {
         if (!admission.TryEnter())
         {
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
             await admission.RefuseAsync(context).ConfigureAwait(false);
             return;
         }
@@ -47,6 +48,7 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
                 bool anthropic = UsesAnthropicShape(request);
                 using var denied = ProviderErrors.Create(anthropic, HttpStatusCode.Unauthorized,
                     anthropic ? "authentication_error" : "invalid_request_error", "invalid_api_key", UnauthorizedMessage);
+                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
                 await WriteResponseAsync(context, denied, agentId).ConfigureAwait(false);
                 return;
             }
@@ -55,6 +57,7 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
             HttpResponseMessage response;
             try
             {
+                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
                 response = await router.SendAsync(message, agentId, aborted).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -64,6 +67,7 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
             catch (Exception ex) when (ProxyAdmission.IsOutOfDescriptors(ex))
             {
                 RouterLog.ProxyOutOfDescriptors(logger, ex, agentId, request.Path.Value);
+                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
                 await ProxyAdmission.WriteOverloadedAsync(context,
                     "IronRuntime is overloaded: the process has no file descriptor left to reach the provider. Retry after 1 s.").ConfigureAwait(false);
                 return;
@@ -73,12 +77,14 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
                 RouterLog.ProxyCallFailed(logger, ex, agentId, request.Path.Value);
                 using var failed = ProviderErrors.Create(UsesAnthropicShape(request), HttpStatusCode.BadGateway,
                     "iron_runtime_upstream_error", "upstream_unreachable", "IronRuntime could not complete the call to the provider: " + ex.Message);
+                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
                 await WriteResponseAsync(context, failed, agentId).ConfigureAwait(false);
                 return;
             }
 
             using (response)
             {
+                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
                 await WriteResponseAsync(context, response, agentId).ConfigureAwait(false);
             }
         }
@@ -149,6 +155,7 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
             if (!ready.IsCompleted && unflushed > 0)
             {
                 unflushed = 0;
+                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
                 FlushResult flushed = await writer.FlushAsync(aborted).ConfigureAwait(false);
                 if (flushed.IsCompleted || flushed.IsCanceled)
                 {
@@ -160,13 +167,16 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
             int read;
             try
             {
+                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
                 await ready.ConfigureAwait(false);
+                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
                 read = await body.ReadAsync(writer.GetMemory(MinimumCopyBuffer), aborted).ConfigureAwait(false);
             }
             catch (Exception) when (unflushed > 0 && !aborted.IsCancellationRequested)
             {
                 // The provider's answer broke off: what was forwarded before the break still reaches the agent (it is
                 // charged as forwarded), then the caller ends the response as broken.
+                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
                 await writer.FlushAsync(aborted).ConfigureAwait(false);
                 throw;
             }
@@ -181,6 +191,7 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
             if (unflushed >= MaxUnflushedBytes)
             {
                 unflushed = 0;
+                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
                 FlushResult flushed = await writer.FlushAsync(aborted).ConfigureAwait(false);
                 if (flushed.IsCompleted || flushed.IsCanceled)
                 {
@@ -191,6 +202,7 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
 
         if (unflushed > 0)
         {
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
             await writer.FlushAsync(aborted).ConfigureAwait(false);
         }
     }
@@ -217,13 +229,17 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
             if (BufferedContent.TryGetBody(response.Content, out var whole))
             {
                 // A non-streamed answer the router holds in memory: written in one piece, one flush, no stream.
+                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
                 await writer.WriteAsync(whole, aborted).ConfigureAwait(false);
                 return;
             }
 
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
             var body = await response.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
             await using (body.ConfigureAwait(false))
             {
+                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
                 await CopyBodyAsync(body, writer, aborted).ConfigureAwait(false);
             }
         }

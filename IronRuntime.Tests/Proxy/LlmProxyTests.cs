@@ -218,18 +218,18 @@ public sealed class LlmProxyTests
     public async Task ClientDisconnectsDuringAPauseInTheStream_UpstreamAbortedAtOnce()
     {
         string token = _proxy.IssueToken("quitter");
-        _h.Fake.EventDelay = TimeSpan.FromSeconds(5);
+        _h.Fake.EventDelay = TimeSpan.FromSeconds(60); // far beyond the waits below, so that a loaded machine cannot blur "at once"
 
         using (var client = ProxyClient.Create(_proxy))
         {
             var response = await client.SendAsync(ProxyClient.Post("/v1/chat/completions", ProxyClient.StreamBody, token), HttpCompletionOption.ResponseHeadersRead);
             _ = await (await response.Content.ReadAsStreamAsync()).ReadAsync(new byte[16 * 1024]);
-            response.Dispose(); // the next event is 5 s away: the proxy is waiting on the provider
+            response.Dispose(); // the next event is 60 s away: the proxy is waiting on the provider
         }
 
-        // Not at the next event, 5 s later: the agent's disconnect cancels the wait on the provider.
-        await Eventually.UntilAsync(() => _h.Fake.AbortedCount == 1, TimeSpan.FromSeconds(2), "the provider call to be aborted");
-        await Eventually.UntilAsync(() => _calls.Calls.Any(c => c.CallerId == "quitter"), TimeSpan.FromSeconds(2));
+        // Not at the next event, 60 s later: the agent's disconnect cancels the wait on the provider.
+        await Eventually.UntilAsync(() => _h.Fake.AbortedCount == 1, TimeSpan.FromSeconds(20), "the provider call to be aborted");
+        await Eventually.UntilAsync(() => _calls.Calls.Any(c => c.CallerId == "quitter"), TimeSpan.FromSeconds(20));
         Assert.That(_calls.Calls.Single(c => c.CallerId == "quitter").Outcome, Is.EqualTo(LlmCallOutcome.Cancelled));
     }
 

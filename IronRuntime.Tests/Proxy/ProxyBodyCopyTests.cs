@@ -59,6 +59,88 @@ public sealed class ProxyBodyCopyTests
         Assert.That(agent.Received, Is.EqualTo(first.Concat(second).ToArray()));
     }
 
+    [Test]
+    public async Task CopyBodyAsync_LongAnswerAvailableAtOnce_FlushedEvery64KiB_NoEmptyFlushAtTheEnd()
+    {
+        // At most 64 KiB wait unflushed in the proxy, whatever the provider sends at once: 128 KiB in reads of 4 KiB
+        // leave in two flushes, at 64 KiB and at 128 KiB, and the end adds no flush of nothing.
+        byte[] body = new byte[128 * 1024];
+        Random.Shared.NextBytes(body);
+        var agent = new RecordingStream();
+        var writer = new FlushCountingWriter(PipeWriter.Create(agent, new StreamPipeWriterOptions(leaveOpen: true)));
+
+        await ProxyRequestHandler.CopyBodyAsync(TestUpstream.Of(body, maxBytesPerRead: 4096), writer, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(agent.Received, Is.EqualTo(body));
+            Assert.That(agent.FlushedAt, Is.EqualTo(new[] { 64 * 1024, 128 * 1024 }));
+            Assert.That(writer.Flushes, Is.EqualTo(2), "no flush of nothing at the end");
+        });
+    }
+
+    [Test]
+    public async Task CopyBodyAsync_AgentGoneWhileTheAnswerKeepsComing_StopsReadingTheProviderWithin64KiB()
+    {
+        var agent = new Pipe();
+        await agent.Reader.CompleteAsync(); // the agent went away: the next flush says so
+        var upstream = new CountingUpstream(total: 1024 * 1024);
+
+        await ProxyRequestHandler.CopyBodyAsync(upstream, agent.Writer, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.That(upstream.BytesRead, Is.InRange(1, 64 * 1024), "no more of the provider's answer is read for nobody");
+    }
+
+    [Test]
+    public async Task CopyBodyAsync_AgentGoneDuringAPauseOfTheStream_LeavesTheWait()
+    {
+        var provider = new Pipe(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
+        var agent = new Pipe();
+        await agent.Reader.CompleteAsync();
+        await provider.Writer.WriteAsync(SseSamples.Bytes("data: {\"a\":1}\n\n"));
+
+        // The provider sends nothing more (a pause in the stream): the copy must not wait for it once the agent is gone.
+        Task copy = ProxyRequestHandler.CopyBodyAsync(provider.Reader.AsStream(), agent.Writer, CancellationToken.None);
+
+        Assert.That(async () => await copy.WaitAsync(TimeSpan.FromSeconds(10)), Throws.Nothing);
+        await provider.Writer.CompleteAsync();
+    }
+
+    [Test]
+    public async Task CopyBodyAsync_ProviderSlowToSendItsFirstByte_NothingFlushedWhileWaiting()
+    {
+        // A flush commits the agent's response (Kestrel sends the status line and headers at the first flush, even of
+        // no bytes): nothing is committed before there is a byte, so a provider that fails first can still be answered.
+        var provider = new Pipe(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
+        var agent = new RecordingStream();
+        var writer = new FlushCountingWriter(PipeWriter.Create(agent, new StreamPipeWriterOptions(leaveOpen: true)));
+        byte[] only = SseSamples.Bytes("data: {\"a\":1}\n\n");
+
+        Task copy = ProxyRequestHandler.CopyBodyAsync(provider.Reader.AsStream(), writer, CancellationToken.None);
+        int flushesWhileWaiting = writer.Flushes;
+        await provider.Writer.WriteAsync(only);
+        await provider.Writer.CompleteAsync();
+        await copy.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(copy.IsCompleted, Is.True);
+            Assert.That(flushesWhileWaiting, Is.Zero);
+            Assert.That(agent.Received, Is.EqualTo(only));
+            Assert.That(writer.Flushes, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public void CopyBodyAsync_ProviderBreaksOffBeforeAnyByte_NothingIsFlushed()
+    {
+        var writer = new FlushCountingWriter(PipeWriter.Create(new RecordingStream(), new StreamPipeWriterOptions(leaveOpen: true)));
+        var upstream = new TestUpstream { FailAtEnd = new IOException("The provider reset the connection.") };
+
+        Assert.ThrowsAsync<IOException>(() => ProxyRequestHandler.CopyBodyAsync(upstream, writer, CancellationToken.None));
+        Assert.That(writer.Flushes, Is.Zero, "the response stays uncommitted (a flush would commit a 200): the caller aborts it");
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
@@ -72,6 +154,7 @@ public sealed class ProxyBodyCopyTests
     private sealed class RecordingStream : Stream
     {
         private readonly MemoryStream _received = new();
+        private readonly List<int> _flushedAt = [];
         private int _flushes;
 
         public byte[] Received
@@ -87,6 +170,18 @@ public sealed class ProxyBodyCopyTests
 
         public int Flushes => Volatile.Read(ref _flushes);
 
+        /// <summary>How many bytes had been received at each flush.</summary>
+        public int[] FlushedAt
+        {
+            get
+            {
+                lock (_received)
+                {
+                    return [.. _flushedAt];
+                }
+            }
+        }
+
         public override bool CanRead => false;
 
         public override bool CanSeek => false;
@@ -101,11 +196,19 @@ public sealed class ProxyBodyCopyTests
             set => throw new NotSupportedException();
         }
 
-        public override void Flush() => Interlocked.Increment(ref _flushes);
+        public override void Flush()
+        {
+            lock (_received)
+            {
+                _flushedAt.Add((int)_received.Length);
+            }
+
+            Interlocked.Increment(ref _flushes);
+        }
 
         public override Task FlushAsync(CancellationToken cancellationToken)
         {
-            Interlocked.Increment(ref _flushes);
+            Flush();
             return Task.CompletedTask;
         }
 
@@ -130,5 +233,50 @@ public sealed class ProxyBodyCopyTests
             Write(buffer.Span);
             return ValueTask.CompletedTask;
         }
+    }
+
+    /// <summary>A provider answer of <c>total</c> bytes, always available, in reads of at most 4 KiB; counts what was read.</summary>
+    private sealed class CountingUpstream(int total) : IronRuntime.Router.Internal.ReadOnlyStream
+    {
+        public int BytesRead { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+            => ValueTask.FromResult(Read(buffer.Span));
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int count = Math.Min(Math.Min(buffer.Length, 4096), total - BytesRead);
+            buffer[..count].Fill((byte)'x');
+            BytesRead += count;
+            return count;
+        }
+    }
+
+    /// <summary>Counts every flush asked of the agent's response writer, of bytes or of none (Kestrel commits the response at the first).</summary>
+    private sealed class FlushCountingWriter(PipeWriter inner) : PipeWriter
+    {
+        private int _flushes;
+
+        public int Flushes => Volatile.Read(ref _flushes);
+
+        public override void Advance(int bytes) => inner.Advance(bytes);
+
+        public override void CancelPendingFlush() => inner.CancelPendingFlush();
+
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
+
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _flushes);
+            return inner.FlushAsync(cancellationToken);
+        }
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
+
+        public override Span<byte> GetSpan(int sizeHint = 0) => inner.GetSpan(sizeHint);
     }
 }

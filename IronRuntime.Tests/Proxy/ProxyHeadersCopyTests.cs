@@ -88,6 +88,27 @@ public sealed class ProxyHeadersCopyTests
         }
     }
 
+    [TestCase("Connection", "close")]
+    [TestCase("Keep-Alive", "timeout=5, max=100")]
+    [TestCase("Proxy-Connection", "keep-alive")]
+    [TestCase("Proxy-Authenticate", "Basic realm=\"upstream\"")]
+    [TestCase("Proxy-Authorization", "Basic YTpi")]
+    [TestCase("TE", "trailers")]
+    [TestCase("Trailer", "Expires")]
+    [TestCase("Transfer-Encoding", "chunked")]
+    [TestCase("Upgrade", "h2c")]
+    public void CopyResponseHeaders_EachConnectionLevelHeader_IsDropped_TheOthersKept(string name, string value)
+    {
+        using var response = new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new ByteArrayContent([]) };
+        response.Headers.TryAddWithoutValidation(name, value);
+        response.Headers.TryAddWithoutValidation("x-request-id", "req_1");
+        var target = new HeaderDictionary();
+
+        ProxyHeaders.CopyResponseHeaders(response, target);
+
+        Assert.That(target.Keys, Is.EqualTo(new[] { "x-request-id" }).IgnoreCase);
+    }
+
     [TestCase("sk-iron-0123456789abcdef")]
     [TestCase("é")]
     [TestCase("\u4e2d\u6587-token")]
