@@ -7,7 +7,13 @@ namespace IronRuntime.ChatClients;
 /// The common refusals have their own types: <see cref="BudgetExceededException"/>, <see cref="ProviderUnavailableException"/>
 /// and <see cref="ContentBlockedException"/>.
 /// </summary>
-public class IronRuntimeCallRefusedException : Exception
+/// <param name="message">The message.</param>
+/// <param name="statusCode">The HTTP status the router answers the same refusal with.</param>
+/// <param name="errorType">The error type of the router's error body.</param>
+/// <param name="errorCode">The error code of the router's error body.</param>
+/// <param name="innerException">The cause, if any.</param>
+public class IronRuntimeCallRefusedException(string message, int statusCode, string errorType, string errorCode, Exception? innerException = null)
+    : Exception(message, innerException)
 {
     /// <summary>Creates the exception.</summary>
     public IronRuntimeCallRefusedException()
@@ -30,26 +36,12 @@ public class IronRuntimeCallRefusedException : Exception
     {
     }
 
-    /// <summary>Creates the exception.</summary>
-    /// <param name="message">The message.</param>
-    /// <param name="statusCode">The HTTP status the router answers the same refusal with.</param>
-    /// <param name="errorType">The error type of the router's error body.</param>
-    /// <param name="errorCode">The error code of the router's error body.</param>
-    /// <param name="innerException">The cause, if any.</param>
-    public IronRuntimeCallRefusedException(string message, int statusCode, string errorType, string errorCode, Exception? innerException = null)
-        : base(message, innerException)
-    {
-        StatusCode = statusCode;
-        ErrorType = errorType;
-        ErrorCode = errorCode;
-    }
-
     /// <summary>The HTTP status the router answers the same refusal with (402, 503, 400…).</summary>
-    public int StatusCode { get; }
+    public int StatusCode { get; } = statusCode;
 
     /// <summary>The error type, as in the router's error body (<c>iron_runtime_budget_exceeded</c>…).</summary>
-    public string ErrorType { get; }
+    public string ErrorType { get; } = errorType;
 
     /// <summary>The error code, as in the router's error body (<c>budget_exceeded</c>…).</summary>
-    public string ErrorCode { get; }
+    public string ErrorCode { get; } = errorCode;
 }

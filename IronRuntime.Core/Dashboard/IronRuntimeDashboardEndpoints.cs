@@ -49,21 +49,10 @@ public static class IronRuntimeDashboardEndpoints
 
         group.MapGet("/agents", (HttpContext context, AgentRuntime runtime, bool? past) =>
             guard.Check(context) ?? (past == true
-                ? Results.Json(runtime.ListAgentHistory().Select(r => new
-                {
-                    r.AgentId,
-                    r.Name,
-                    Kind = r.Kind.ToString(),
-                    Status = r.Status.ToString(),
-                    r.StartedAt,
-                    r.EndedAt,
-                    r.ExitCode,
-                    r.Fault,
-                    r.Interrupted,
-                }))
-                : Results.Json(runtime.ListAgents().Select(a => Describe(runtime, a)))));
+                ? Results.Json(runtime.ListAgentHistory().Select(DashboardAgent.Of))
+                : Results.Json(runtime.ListAgents().Select(a => DashboardAgent.Of(runtime, a)))));
         group.MapGet("/agents/{id}", (HttpContext context, AgentRuntime runtime, string id) =>
-            guard.Check(context) ?? (runtime.GetAgent(id) is { } agent ? Results.Json(Describe(runtime, agent)) : NoSuchAgent(id)));
+            guard.Check(context) ?? (runtime.GetAgent(id) is { } agent ? Results.Json(DashboardAgent.Of(runtime, agent)) : NoSuchAgent(id)));
         group.MapPost("/agents/{id}/stop", async (HttpContext context, AgentRuntime runtime, string id, CancellationToken cancellationToken) =>
         {
             if (guard.Check(context, stateChanging: true) is { } refused)
@@ -77,7 +66,7 @@ public static class IronRuntimeDashboardEndpoints
             }
 
             await runtime.StopAgentAsync(id, cancellationToken).ConfigureAwait(false);
-            return Results.Json(Describe(runtime, agent));
+            return Results.Json(DashboardAgent.Of(runtime, agent));
         });
         group.MapGet("/metrics", (HttpContext context, AgentRuntime runtime) =>
         {
@@ -119,19 +108,6 @@ public static class IronRuntimeDashboardEndpoints
     }
 
     private static IResult NoSuchAgent(string id) => Results.NotFound(new { error = $"No agent with id '{id}'." });
-
-    private static object Describe(AgentRuntime runtime, AgentHandle agent) => new
-    {
-        agent.AgentId,
-        agent.Name,
-        Kind = agent.Kind.ToString(),
-        Status = agent.Status.ToString(),
-        agent.StartedAt,
-        agent.EndedAt,
-        agent.ExitCode,
-        Fault = agent.Fault?.Message,
-        Metrics = runtime.GetMetrics(agent.AgentId),
-    };
 
     private static async Task StreamEventsAsync(HttpContext context, DashboardGuard guard)
     {

@@ -68,15 +68,7 @@ public sealed partial record ModelPrice
     /// <returns>The cost in USD.</returns>
     public decimal CostOf(TokenUsage usage, string? searchContextSize) => CostOf(usage, WebSearchPerQueryAt(searchContextSize));
 
-    private decimal CostOf(TokenUsage usage, decimal? perSearch)
-    {
-        if (LongContextThreshold is { } threshold && usage.InputTokens > threshold && LongContext is { } longContext)
-        {
-            return longContext.CostAtTheseRates(usage, perSearch);
-        }
-
-        return CostAtTheseRates(usage, perSearch);
-    }
+    private decimal CostOf(TokenUsage usage, decimal? perSearch) => ForPromptLength(usage.InputTokens).CostAtTheseRates(usage, perSearch);
 
     private decimal CostAtTheseRates(TokenUsage usage, decimal? perSearch)
     {

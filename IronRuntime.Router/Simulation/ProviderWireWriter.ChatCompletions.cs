@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using IronRuntime.Router.Wire;
 
@@ -6,14 +5,9 @@ namespace IronRuntime.Router.Simulation;
 
 internal static partial class ProviderWireWriter
 {
-    private static void WriteChatCompletion(ProviderReply reply, IBufferWriter<byte> output)
+    private static void WriteChatCompletion(Utf8JsonWriter writer, ProviderReply reply)
     {
-        using var writer = new Utf8JsonWriter(output, Indented);
-        writer.WriteStartObject();
-        ProviderJson.WriteString(writer, "id"u8, reply.Id);
-        writer.WriteString("object"u8, "chat.completion"u8);
-        writer.WriteNumber("created"u8, reply.Created);
-        ProviderJson.WriteString(writer, WireJson.Model, reply.Model);
+        WriteChatObjectStart(writer, reply, "chat.completion"u8);
         writer.WriteStartArray(ChatCompletionsWire.Choices);
         writer.WriteStartObject();
         writer.WriteNumber(WireJson.Index, 0);
@@ -92,13 +86,19 @@ internal static partial class ProviderWireWriter
         return writer;
     }
 
-    private static void WriteChunkHeader(Utf8JsonWriter writer, ProviderReply reply)
+    /// <summary>Opens a <c>chat.completion</c> or <c>chat.completion.chunk</c> object: its id, object type, creation time and model.</summary>
+    private static void WriteChatObjectStart(Utf8JsonWriter writer, ProviderReply reply, ReadOnlySpan<byte> objectType)
     {
         writer.WriteStartObject();
         ProviderJson.WriteString(writer, "id"u8, reply.Id);
-        writer.WriteString("object"u8, "chat.completion.chunk"u8);
+        writer.WriteString("object"u8, objectType);
         writer.WriteNumber("created"u8, reply.Created);
         ProviderJson.WriteString(writer, WireJson.Model, reply.Model);
+    }
+
+    private static void WriteChunkHeader(Utf8JsonWriter writer, ProviderReply reply)
+    {
+        WriteChatObjectStart(writer, reply, "chat.completion.chunk"u8);
         writer.WriteString("service_tier"u8, "default"u8);
         ProviderJson.WriteString(writer, "system_fingerprint"u8, reply.SystemFingerprint);
     }

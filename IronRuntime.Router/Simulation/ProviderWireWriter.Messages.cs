@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using IronRuntime.Router.Wire;
 
@@ -6,73 +5,49 @@ namespace IronRuntime.Router.Simulation;
 
 internal static partial class ProviderWireWriter
 {
-    private static void WriteMessage(ProviderReply reply, IBufferWriter<byte> output)
-    {
-        using var writer = new Utf8JsonWriter(output, Compact);
-        WriteMessageObject(writer, reply, final: true);
-    }
-
     private static IEnumerable<ReadOnlyMemory<byte>> MessageEvents(ProviderReply reply)
     {
         var frames = new FrameBuffer();
 
-        Utf8JsonWriter writer = frames.Begin(MessagesWire.MessageStart);
-        writer.WriteStartObject();
-        writer.WriteString(WireJson.Type, MessagesWire.MessageStart);
+        Utf8JsonWriter writer = frames.BeginEvent(MessagesWire.MessageStart);
         writer.WritePropertyName(MessagesWire.Message);
         WriteMessageObject(writer, reply, final: false);
-        writer.WriteEndObject();
-        yield return frames.End();
+        yield return frames.EndEvent();
 
-        writer = frames.Begin(MessagesWire.ContentBlockStart);
-        writer.WriteStartObject();
-        writer.WriteString(WireJson.Type, MessagesWire.ContentBlockStart);
+        writer = frames.BeginEvent(MessagesWire.ContentBlockStart);
         writer.WriteNumber(WireJson.Index, 0);
         writer.WritePropertyName(MessagesWire.ContentBlock);
         WriteTextBlock(writer, string.Empty);
-        writer.WriteEndObject();
-        yield return frames.End();
+        yield return frames.EndEvent();
 
         yield return frames.Raw("event: ping\ndata: {\"type\": \"ping\"}\n\n"u8);
 
         foreach (string delta in reply.Deltas)
         {
-            writer = frames.Begin(MessagesWire.ContentBlockDelta);
-            writer.WriteStartObject();
-            writer.WriteString(WireJson.Type, MessagesWire.ContentBlockDelta);
+            writer = frames.BeginEvent(MessagesWire.ContentBlockDelta);
             writer.WriteNumber(WireJson.Index, 0);
             writer.WriteStartObject(MessagesWire.Delta);
             writer.WriteString(WireJson.Type, "text_delta"u8);
             ProviderJson.WriteString(writer, MessagesWire.Text, delta);
             writer.WriteEndObject();
-            writer.WriteEndObject();
-            yield return frames.End();
+            yield return frames.EndEvent();
         }
 
-        writer = frames.Begin(MessagesWire.ContentBlockStop);
-        writer.WriteStartObject();
-        writer.WriteString(WireJson.Type, MessagesWire.ContentBlockStop);
+        writer = frames.BeginEvent(MessagesWire.ContentBlockStop);
         writer.WriteNumber(WireJson.Index, 0);
-        writer.WriteEndObject();
-        yield return frames.End();
+        yield return frames.EndEvent();
 
-        writer = frames.Begin(MessagesWire.MessageDelta);
-        writer.WriteStartObject();
-        writer.WriteString(WireJson.Type, MessagesWire.MessageDelta);
+        writer = frames.BeginEvent(MessagesWire.MessageDelta);
         writer.WriteStartObject(MessagesWire.Delta);
         writer.WriteString("stop_reason"u8, reply.Truncated ? "max_tokens"u8 : "end_turn"u8);
         writer.WriteNull("stop_sequence"u8);
         writer.WriteNull("stop_details"u8);
         writer.WriteEndObject();
         WireUsage.WriteAnthropic(writer, reply.Usage);
-        writer.WriteEndObject();
-        yield return frames.End();
+        yield return frames.EndEvent();
 
-        writer = frames.Begin(MessagesWire.MessageStop);
-        writer.WriteStartObject();
-        writer.WriteString(WireJson.Type, MessagesWire.MessageStop);
-        writer.WriteEndObject();
-        yield return frames.End();
+        frames.BeginEvent(MessagesWire.MessageStop);
+        yield return frames.EndEvent();
     }
 
     /// <summary>

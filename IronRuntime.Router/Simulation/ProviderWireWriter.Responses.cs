@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using IronRuntime.Router.Wire;
 
@@ -15,12 +14,6 @@ internal static partial class ProviderWireWriter
         Final,
     }
 
-    private static void WriteResponse(ProviderReply reply, IBufferWriter<byte> output)
-    {
-        using var writer = new Utf8JsonWriter(output, Indented);
-        WriteResponseObject(writer, reply, ResponsePhase.Final);
-    }
-
     private static IEnumerable<ReadOnlyMemory<byte>> ResponseEvents(ProviderReply reply)
     {
         var frames = new FrameBuffer();
@@ -29,24 +22,15 @@ internal static partial class ProviderWireWriter
         Utf8JsonWriter writer = BeginEvent(frames, ResponsesWire.Created, ref sequence);
         writer.WritePropertyName(ResponsesWire.Response);
         WriteResponseObject(writer, reply, ResponsePhase.InProgress);
-        yield return EndEvent(frames, writer);
+        yield return frames.EndEvent();
 
         writer = BeginEvent(frames, ResponsesWire.InProgress, ref sequence);
         writer.WritePropertyName(ResponsesWire.Response);
         WriteResponseObject(writer, reply, ResponsePhase.InProgress);
-        yield return EndEvent(frames, writer);
+        yield return frames.EndEvent();
 
-        writer = BeginEvent(frames, "response.output_item.added"u8, ref sequence);
-        writer.WriteNumber(ResponsesWire.OutputIndex, 0);
-        writer.WritePropertyName("item"u8);
-        WriteOutputMessage(writer, reply, "in_progress"u8, withContent: false);
-        yield return EndEvent(frames, writer);
-
-        writer = BeginEvent(frames, "response.content_part.added"u8, ref sequence);
-        WriteContentLocation(writer, reply);
-        writer.WritePropertyName("part"u8);
-        WriteOutputText(writer, string.Empty);
-        yield return EndEvent(frames, writer);
+        yield return OutputItemEvent(frames, "response.output_item.added"u8, reply, "in_progress"u8, withContent: false, ref sequence);
+        yield return ContentPartEvent(frames, "response.content_part.added"u8, reply, string.Empty, ref sequence);
 
         foreach (string delta in reply.Deltas)
         {
@@ -61,7 +45,7 @@ internal static partial class ProviderWireWriter
                 WriteObfuscation(writer, reply.ObfuscationSeed, deltaSequence, delta.Length);
             }
 
-            yield return EndEvent(frames, writer);
+            yield return frames.EndEvent();
         }
 
         writer = BeginEvent(frames, "response.output_text.done"u8, ref sequence);
@@ -69,39 +53,42 @@ internal static partial class ProviderWireWriter
         ProviderJson.WriteString(writer, ResponsesWire.Text, reply.Text);
         writer.WriteStartArray("logprobs"u8);
         writer.WriteEndArray();
-        yield return EndEvent(frames, writer);
+        yield return frames.EndEvent();
 
-        writer = BeginEvent(frames, "response.content_part.done"u8, ref sequence);
-        WriteContentLocation(writer, reply);
-        writer.WritePropertyName("part"u8);
-        WriteOutputText(writer, reply.Text);
-        yield return EndEvent(frames, writer);
-
-        writer = BeginEvent(frames, "response.output_item.done"u8, ref sequence);
-        writer.WriteNumber(ResponsesWire.OutputIndex, 0);
-        writer.WritePropertyName("item"u8);
-        WriteOutputMessage(writer, reply, reply.Truncated ? "incomplete"u8 : "completed"u8, withContent: true);
-        yield return EndEvent(frames, writer);
+        yield return ContentPartEvent(frames, "response.content_part.done"u8, reply, reply.Text, ref sequence);
+        yield return OutputItemEvent(frames, "response.output_item.done"u8, reply, reply.Truncated ? "incomplete"u8 : "completed"u8, withContent: true, ref sequence);
 
         writer = BeginEvent(frames, reply.Truncated ? ResponsesWire.Incomplete : ResponsesWire.Completed, ref sequence);
         writer.WritePropertyName(ResponsesWire.Response);
         WriteResponseObject(writer, reply, ResponsePhase.Final);
-        yield return EndEvent(frames, writer);
+        yield return frames.EndEvent();
     }
 
     private static Utf8JsonWriter BeginEvent(FrameBuffer frames, ReadOnlySpan<byte> type, ref int sequence)
     {
-        Utf8JsonWriter writer = frames.Begin(type);
-        writer.WriteStartObject();
-        writer.WriteString(WireJson.Type, type);
+        Utf8JsonWriter writer = frames.BeginEvent(type);
         writer.WriteNumber("sequence_number"u8, sequence++);
         return writer;
     }
 
-    private static ReadOnlyMemory<byte> EndEvent(FrameBuffer frames, Utf8JsonWriter writer)
+    /// <summary>The <c>response.output_item.added</c> / <c>.done</c> event of the one output message.</summary>
+    private static ReadOnlyMemory<byte> OutputItemEvent(FrameBuffer frames, ReadOnlySpan<byte> type, ProviderReply reply, ReadOnlySpan<byte> status, bool withContent, ref int sequence)
     {
-        writer.WriteEndObject();
-        return frames.End();
+        Utf8JsonWriter writer = BeginEvent(frames, type, ref sequence);
+        writer.WriteNumber(ResponsesWire.OutputIndex, 0);
+        writer.WritePropertyName("item"u8);
+        WriteOutputMessage(writer, reply, status, withContent);
+        return frames.EndEvent();
+    }
+
+    /// <summary>The <c>response.content_part.added</c> / <c>.done</c> event of the one output text.</summary>
+    private static ReadOnlyMemory<byte> ContentPartEvent(FrameBuffer frames, ReadOnlySpan<byte> type, ProviderReply reply, string text, ref int sequence)
+    {
+        Utf8JsonWriter writer = BeginEvent(frames, type, ref sequence);
+        WriteContentLocation(writer, reply);
+        writer.WritePropertyName("part"u8);
+        WriteOutputText(writer, text);
+        return frames.EndEvent();
     }
 
     private static void WriteContentLocation(Utf8JsonWriter writer, ProviderReply reply)

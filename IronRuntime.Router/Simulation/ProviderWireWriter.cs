@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Simulation;
 
@@ -40,16 +41,17 @@ internal static partial class ProviderWireWriter
     public static void WriteJson(ProviderReply reply, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(reply);
+        using var writer = new Utf8JsonWriter(output, reply.Api == LlmApi.Messages ? Compact : Indented);
         switch (reply.Api)
         {
             case LlmApi.ChatCompletions:
-                WriteChatCompletion(reply, output);
+                WriteChatCompletion(writer, reply);
                 break;
             case LlmApi.Responses:
-                WriteResponse(reply, output);
+                WriteResponseObject(writer, reply, ResponsePhase.Final);
                 break;
             case LlmApi.Messages:
-                WriteMessage(reply, output);
+                WriteMessageObject(writer, reply, final: true);
                 break;
             default:
                 throw new ArgumentException($"No text answer format for {reply.Api}.", nameof(reply));
@@ -148,6 +150,24 @@ internal static partial class ProviderWireWriter
             _buffer.Write("data: "u8);
             _json.Reset(_buffer);
             return _json;
+        }
+
+        /// <summary>Starts a frame whose data is an object of the event's type: <c>event: type\n</c>, <c>data: {"type":"type"</c>.</summary>
+        /// <returns>The writer, inside the object.</returns>
+        public Utf8JsonWriter BeginEvent(ReadOnlySpan<byte> type)
+        {
+            Utf8JsonWriter writer = Begin(type);
+            writer.WriteStartObject();
+            writer.WriteString(WireJson.Type, type);
+            return writer;
+        }
+
+        /// <summary>Closes the object <see cref="BeginEvent"/> opened and ends the frame.</summary>
+        /// <returns>The frame's bytes, valid until the next <see cref="Begin"/>.</returns>
+        public ReadOnlyMemory<byte> EndEvent()
+        {
+            _json.WriteEndObject();
+            return End();
         }
 
         /// <summary>Ends the frame with its blank line.</summary>

@@ -30,6 +30,9 @@ namespace IronRuntime.Router.Streaming;
 /// </remarks>
 internal sealed class SseUsageAccumulator
 {
+    /// <summary>The facts of an event whose usage changed the counters (and that has nothing to cut).</summary>
+    private static readonly SseEventFacts UsageChanged = new(UsageUpdated: true, IsUsageOnlyChunk: false, UsageCutStart: 0, UsageCutLength: 0);
+
     private readonly UsageDialect _dialect;
     private readonly bool _known;
     private UsageParts _parts;
@@ -227,16 +230,11 @@ internal sealed class SseUsageAccumulator
         {
             SawTerminalEvent |= completed;
             SawError |= failed;
-            if (UsageJsonReader.TryReadEnvelope(data, ResponsesWire.Response, UsageDialect.OpenAIResponses, Model is null, out UsageEnvelope envelope))
+            if (TakeEnvelopeUsage(data, ResponsesWire.Response, UsageDialect.OpenAIResponses))
             {
-                Model ??= envelope.Model;
-                if (envelope.HasUsage)
-                {
-                    _parts = envelope.Usage;
-                    Reported = true;
-                    _outputReported = true;
-                    return new SseEventFacts(true, false, 0, 0);
-                }
+                Reported = true;
+                _outputReported = true;
+                return UsageChanged;
             }
 
             return default;
@@ -271,16 +269,11 @@ internal sealed class SseUsageAccumulator
 
         if (type.SequenceEqual(MessagesWire.MessageStart))
         {
-            if (UsageJsonReader.TryReadEnvelope(data, MessagesWire.Message, UsageDialect.Anthropic, Model is null, out UsageEnvelope envelope))
+            if (TakeEnvelopeUsage(data, MessagesWire.Message, UsageDialect.Anthropic))
             {
-                Model ??= envelope.Model;
-                if (envelope.HasUsage)
-                {
-                    _parts = envelope.Usage;
-                    _sawMessageStart = true;
-                    Reported = _outputReported;
-                    return new SseEventFacts(true, false, 0, 0);
-                }
+                _sawMessageStart = true;
+                Reported = _outputReported;
+                return UsageChanged;
             }
 
             return default;
@@ -294,7 +287,7 @@ internal sealed class SseUsageAccumulator
                 _parts.Update(envelope.Usage);
                 _outputReported |= (envelope.Usage.Present & UsageFields.Output) != 0;
                 Reported = _outputReported && (_sawMessageStart || (envelope.Usage.Present & UsageFields.Input) != 0);
-                return new SseEventFacts(true, false, 0, 0);
+                return UsageChanged;
             }
 
             return default;
@@ -310,5 +303,28 @@ internal sealed class SseUsageAccumulator
         }
 
         return default;
+    }
+
+    /// <summary>
+    /// Reads the object <paramref name="container"/> of an event that carries a whole answer's usage (Responses'
+    /// terminal <c>response</c>, Anthropic's <c>message_start</c> <c>message</c>): its model when none is known yet, and
+    /// its usage, which replaces the counters so far.
+    /// </summary>
+    /// <returns>Whether the object had a usage.</returns>
+    private bool TakeEnvelopeUsage(ReadOnlySpan<byte> data, ReadOnlySpan<byte> container, UsageDialect dialect)
+    {
+        if (!UsageJsonReader.TryReadEnvelope(data, container, dialect, Model is null, out UsageEnvelope envelope))
+        {
+            return false;
+        }
+
+        Model ??= envelope.Model;
+        if (!envelope.HasUsage)
+        {
+            return false;
+        }
+
+        _parts = envelope.Usage;
+        return true;
     }
 }

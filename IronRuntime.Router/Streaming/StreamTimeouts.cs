@@ -4,28 +4,19 @@ namespace IronRuntime.Router.Streaming;
 /// The limits a streamed answer is held to while the client reads it: the longest wait for the provider's next bytes
 /// (idle gap) and the end of the whole call.
 /// </summary>
-internal sealed class StreamTimeouts
+/// <param name="timeProvider">The clock (and timers).</param>
+/// <param name="idleTimeout">The longest wait for upstream bytes, or <see cref="Timeout.InfiniteTimeSpan"/>.</param>
+/// <param name="deadline">The <see cref="TimeProvider.GetTimestamp"/> at which the call must end, or <see cref="long.MaxValue"/>.</param>
+internal sealed class StreamTimeouts(TimeProvider timeProvider, TimeSpan idleTimeout, long deadline)
 {
-    /// <summary>Creates limits.</summary>
-    /// <param name="timeProvider">The clock (and timers).</param>
-    /// <param name="idleTimeout">The longest wait for upstream bytes, or <see cref="Timeout.InfiniteTimeSpan"/>.</param>
-    /// <param name="deadline">The <see cref="TimeProvider.GetTimestamp"/> at which the call must end, or <see cref="long.MaxValue"/>.</param>
-    public StreamTimeouts(TimeProvider timeProvider, TimeSpan idleTimeout, long deadline)
-    {
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        TimeProvider = timeProvider;
-        IdleTimeout = idleTimeout;
-        Deadline = deadline;
-    }
-
     /// <summary>The clock.</summary>
-    public TimeProvider TimeProvider { get; }
+    public TimeProvider TimeProvider { get; } = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
 
     /// <summary>The longest wait for upstream bytes, or <see cref="Timeout.InfiniteTimeSpan"/>.</summary>
-    public TimeSpan IdleTimeout { get; }
+    public TimeSpan IdleTimeout { get; } = idleTimeout;
 
     /// <summary>The timestamp at which the call must end, or <see cref="long.MaxValue"/>.</summary>
-    public long Deadline { get; }
+    public long Deadline { get; } = deadline;
 
     /// <summary>Whether any limit applies.</summary>
     public bool IsEnabled => IdleTimeout != Timeout.InfiniteTimeSpan || Deadline != long.MaxValue;

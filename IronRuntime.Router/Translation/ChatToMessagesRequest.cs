@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using IronRuntime.Router.Wire;
 
@@ -18,14 +17,12 @@ internal static class ChatToMessagesRequest
     /// <returns>The Messages body.</returns>
     /// <exception cref="JsonException">The body is not a Chat Completions request.</exception>
     public static byte[] Translate(ReadOnlySpan<byte> chatBody, string model, long defaultMaxTokens)
+        => TranslatedJson.WriteObject(chatBody, (model, defaultMaxTokens), WriteRequest);
+
+    private static void WriteRequest(Utf8JsonWriter w, JsonElement root, (string Model, long DefaultMaxTokens) target)
     {
-        using var doc = JsonDocument.Parse(chatBody.ToArray());
-        var root = doc.RootElement;
-        var output = new ArrayBufferWriter<byte>(chatBody.Length + 256);
-        using var w = new Utf8JsonWriter(output);
-        w.WriteStartObject();
-        w.WriteString(WireJson.Model, model);
-        long maxTokens = TryGetLong(root, ChatCompletionsWire.OutputLimit) ?? TryGetLong(root, MessagesWire.OutputLimit) ?? defaultMaxTokens;
+        w.WriteString(WireJson.Model, target.Model);
+        long maxTokens = TryGetLong(root, ChatCompletionsWire.OutputLimit) ?? TryGetLong(root, MessagesWire.OutputLimit) ?? target.DefaultMaxTokens;
         w.WriteNumber(MessagesWire.MaxTokens, maxTokens);
 
         string? system = SystemText(root);
@@ -78,9 +75,6 @@ internal static class ChatToMessagesRequest
             w.WriteEndObject();
         }
 
-        w.WriteEndObject();
-        w.Flush();
-        return output.WrittenSpan.ToArray();
     }
 
     private static long? TryGetLong(JsonElement root, string name)

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Text.Json;
-using IronRuntime.Router.Usage;
 using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Translation;
@@ -13,21 +11,14 @@ internal static class ChatToMessagesResponse
     /// <returns>The Messages answer.</returns>
     /// <exception cref="JsonException">The body is not a Chat Completions answer.</exception>
     public static byte[] Translate(ReadOnlySpan<byte> chatBody)
-    {
-        if (!UsageJsonReader.TryRead(chatBody, LlmApi.ChatCompletions, out TokenUsage usage))
-        {
-            throw new JsonException("The answer is not a Chat Completions answer with usage.");
-        }
+        => TranslatedJson.WriteObject(chatBody, TranslatedJson.Usage(chatBody, LlmApi.ChatCompletions, "Chat Completions"), WriteAnswer);
 
-        using var doc = JsonDocument.Parse(chatBody.ToArray());
-        var root = doc.RootElement;
-        var output = new ArrayBufferWriter<byte>(chatBody.Length + 256);
-        using var w = new Utf8JsonWriter(output);
-        w.WriteStartObject();
-        w.WriteString("id"u8, root.TryGetProperty("id", out var id) ? id.GetString() : string.Empty);
+    private static void WriteAnswer(Utf8JsonWriter w, JsonElement root, TokenUsage usage)
+    {
+        TranslatedJson.CopyString(w, root, "id"u8);
         w.WriteString(WireJson.Type, "message"u8);
         w.WriteString("role"u8, "assistant"u8);
-        w.WriteString(WireJson.Model, root.TryGetProperty(WireJson.Model, out var model) ? model.GetString() : string.Empty);
+        TranslatedJson.CopyString(w, root, WireJson.Model);
         w.WriteStartArray(MessagesWire.Content);
         string? finish = null;
         if (root.TryGetProperty(ChatCompletionsWire.Choices, out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0)
@@ -58,8 +49,5 @@ internal static class ChatToMessagesResponse
         w.WriteString("stop_reason"u8, StopReasons.ToAnthropic(finish));
         w.WriteNull("stop_sequence"u8);
         WireUsage.WriteAnthropic(w, usage);
-        w.WriteEndObject();
-        w.Flush();
-        return output.WrittenSpan.ToArray();
     }
 }

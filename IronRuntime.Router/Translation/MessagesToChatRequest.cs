@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using IronRuntime.Router.Wire;
 
@@ -18,12 +17,10 @@ internal static class MessagesToChatRequest
     /// <returns>The Chat Completions body.</returns>
     /// <exception cref="JsonException">The body is not a Messages request.</exception>
     public static byte[] Translate(ReadOnlySpan<byte> messagesBody, string model)
+        => TranslatedJson.WriteObject(messagesBody, model, WriteRequest);
+
+    private static void WriteRequest(Utf8JsonWriter w, JsonElement root, string model)
     {
-        using var doc = JsonDocument.Parse(messagesBody.ToArray());
-        var root = doc.RootElement;
-        var output = new ArrayBufferWriter<byte>(messagesBody.Length + 256);
-        using var w = new Utf8JsonWriter(output);
-        w.WriteStartObject();
         w.WriteString(WireJson.Model, model);
         w.WriteStartArray("messages"u8);
         if (root.TryGetProperty(MessagesWire.System, out var system))
@@ -91,9 +88,6 @@ internal static class MessagesToChatRequest
             w.WriteString("user"u8, user.GetString());
         }
 
-        w.WriteEndObject();
-        w.Flush();
-        return output.WrittenSpan.ToArray();
     }
 
     private static void WriteAssistant(Utf8JsonWriter w, JsonElement content)

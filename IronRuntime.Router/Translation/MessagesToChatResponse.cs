@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using IronRuntime.Router.Usage;
 using IronRuntime.Router.Wire;
 
 namespace IronRuntime.Router.Translation;
@@ -15,21 +13,14 @@ internal static class MessagesToChatResponse
     /// <returns>The Chat Completions answer.</returns>
     /// <exception cref="JsonException">The body is not a Messages answer.</exception>
     public static byte[] Translate(ReadOnlySpan<byte> messageBody, long created)
-    {
-        if (!UsageJsonReader.TryRead(messageBody, LlmApi.Messages, out TokenUsage usage))
-        {
-            throw new JsonException("The answer is not a Messages answer with usage.");
-        }
+        => TranslatedJson.WriteObject(messageBody, (TranslatedJson.Usage(messageBody, LlmApi.Messages, "Messages"), created), WriteAnswer);
 
-        using var doc = JsonDocument.Parse(messageBody.ToArray());
-        var root = doc.RootElement;
-        var output = new ArrayBufferWriter<byte>(messageBody.Length + 256);
-        using var w = new Utf8JsonWriter(output);
-        w.WriteStartObject();
-        w.WriteString("id"u8, root.TryGetProperty("id", out var id) ? id.GetString() : string.Empty);
+    private static void WriteAnswer(Utf8JsonWriter w, JsonElement root, (TokenUsage Usage, long Created) answer)
+    {
+        TranslatedJson.CopyString(w, root, "id"u8);
         w.WriteString("object"u8, "chat.completion"u8);
-        w.WriteNumber("created"u8, created);
-        w.WriteString(WireJson.Model, root.TryGetProperty(WireJson.Model, out var model) ? model.GetString() : string.Empty);
+        w.WriteNumber("created"u8, answer.Created);
+        TranslatedJson.CopyString(w, root, WireJson.Model);
         w.WriteStartArray(ChatCompletionsWire.Choices);
         w.WriteStartObject();
         w.WriteNumber(WireJson.Index, 0);
@@ -81,9 +72,6 @@ internal static class MessagesToChatResponse
         w.WriteString(ChatCompletionsWire.FinishReason, StopReasons.ToChat(root.TryGetProperty("stop_reason", out var stop) ? stop.GetString() : null));
         w.WriteEndObject();
         w.WriteEndArray();
-        WireUsage.WriteChat(w, usage);
-        w.WriteEndObject();
-        w.Flush();
-        return output.WrittenSpan.ToArray();
+        WireUsage.WriteChat(w, answer.Usage);
     }
 }

@@ -329,37 +329,7 @@ internal static class UsageJsonReader
             return;
         }
 
-        switch (field)
-        {
-            case UsageFields.Input:
-                parts.Input = value;
-                break;
-            case UsageFields.Output:
-                parts.Output = value;
-                break;
-            case UsageFields.CachedInput:
-                parts.CachedInput = value;
-                break;
-            case UsageFields.CacheCreation:
-                parts.CacheCreation = value;
-                break;
-            case UsageFields.CacheCreationOneHour:
-                parts.CacheCreationOneHour = value;
-                break;
-            case UsageFields.AudioInput:
-                parts.AudioInput = value;
-                break;
-            case UsageFields.AudioOutput:
-                parts.AudioOutput = value;
-                break;
-            case UsageFields.ServerToolUses:
-                parts.ServerToolUses = value;
-                break;
-            default:
-                parts.Reasoning = value;
-                break;
-        }
-
+        parts.Counter(field) = value;
         parts.Present |= field;
     }
 

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace IronRuntime.Router.Usage;
 
 /// <summary>
@@ -44,51 +46,14 @@ internal struct UsageParts
 
     /// <summary>Overwrites this instance's counters with those present in <paramref name="later"/>.</summary>
     /// <param name="later">A later usage object of the same call (for example Anthropic's <c>message_delta</c>).</param>
-    public void Update(in UsageParts later)
+    public void Update(UsageParts later)
     {
-        if ((later.Present & UsageFields.Input) != 0)
+        for (var field = UsageFields.Input; field <= UsageFields.ServerToolUses; field = (UsageFields)((int)field << 1))
         {
-            Input = later.Input;
-        }
-
-        if ((later.Present & UsageFields.Output) != 0)
-        {
-            Output = later.Output;
-        }
-
-        if ((later.Present & UsageFields.CachedInput) != 0)
-        {
-            CachedInput = later.CachedInput;
-        }
-
-        if ((later.Present & UsageFields.CacheCreation) != 0)
-        {
-            CacheCreation = later.CacheCreation;
-        }
-
-        if ((later.Present & UsageFields.Reasoning) != 0)
-        {
-            Reasoning = later.Reasoning;
-        }
-
-        if ((later.Present & UsageFields.CacheCreationOneHour) != 0)
-        {
-            CacheCreationOneHour = later.CacheCreationOneHour;
-        }
-
-        if ((later.Present & UsageFields.AudioInput) != 0)
-        {
-            AudioInput = later.AudioInput;
-        }
-
-        if ((later.Present & UsageFields.AudioOutput) != 0)
-        {
-            AudioOutput = later.AudioOutput;
-        }
-
-        if ((later.Present & UsageFields.ServerToolUses) != 0)
-        {
-            ServerToolUses = later.ServerToolUses;
+            if ((later.Present & field) != 0)
+            {
+                Counter(field) = later.Counter(field);
+            }
         }
 
         if (later.ToolUses is not null)
@@ -97,6 +62,28 @@ internal struct UsageParts
         }
 
         Present |= later.Present;
+    }
+
+    /// <summary>The counter that <paramref name="field"/> (a single flag) names.</summary>
+    /// <param name="field">One counter's flag.</param>
+    /// <returns>A reference to the counter.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="field"/> is not a single counter's flag.</exception>
+    [UnscopedRef]
+    public ref long Counter(UsageFields field)
+    {
+        switch (field)
+        {
+            case UsageFields.Input: return ref Input;
+            case UsageFields.Output: return ref Output;
+            case UsageFields.CachedInput: return ref CachedInput;
+            case UsageFields.CacheCreation: return ref CacheCreation;
+            case UsageFields.Reasoning: return ref Reasoning;
+            case UsageFields.CacheCreationOneHour: return ref CacheCreationOneHour;
+            case UsageFields.AudioInput: return ref AudioInput;
+            case UsageFields.AudioOutput: return ref AudioOutput;
+            case UsageFields.ServerToolUses: return ref ServerToolUses;
+            default: throw new ArgumentOutOfRangeException(nameof(field), field, "Not a single counter.");
+        }
     }
 
     /// <summary>Normalises the counters to a <see cref="TokenUsage"/>.</summary>

@@ -2,9 +2,11 @@
 # Issue #15: the loopback proxy against direct, side by side in one run, measured from outside with autocannon (npm).
 # Starts the load tool's fake provider (answering at once: --period-ms 0) and its runtime host (defaults + a budget),
 # then runs autocannon against the fake directly and through the host's proxy, non-streaming and streaming.
+# Last, eng/load/ttfb.mjs times the first streamed event with one call in flight, direct and through the proxy.
 #
 #   eng/load/autocannon.sh                       # 16 connections, 8 s per row, 20 events per streamed answer
 #   CONNECTIONS=1 DURATION=5 eng/load/autocannon.sh
+#   TTFB_CALLS=1000 eng/load/autocannon.sh          # more calls for the time-to-first-event table (default 300)
 #
 # Needs node/npx (autocannon is fetched by npx on first use). Not run by .ci/run.
 set -euo pipefail
@@ -79,3 +81,6 @@ for mode in ("plain", "stream"):
         label = "non-streaming" if mode == "plain" else "streaming"
         print(f"| {label} | {path} | {rps:,.0f} | {share:.0f} % | {r['latency']['p50']} / {r['latency']['p99']} ms | {bad} |")
 PY
+
+# The time to the first streamed event with one call in flight, from the same external (Node) side.
+node eng/load/ttfb.mjs --direct "$fake" --proxy "$proxy" --token "$token" --calls "${TTFB_CALLS:-300}" --events "$EVENTS"

@@ -15,43 +15,26 @@ namespace IronRuntime.ChatClients.Internal;
 /// and breakers: reserves the worst case of a chat call before it is sent (atomically against every budget that applies,
 /// made durable like the router's), and settles the actual cost when it ends.
 /// </summary>
-internal sealed class ChatGovernor
+internal sealed class ChatGovernor(IBudgetLedger ledger, IModelPricing pricing, IOptions<RuntimeConfig> config, StateRestorer restorer, IRuntimeStateStore store,
+    ChatPii pii, ChatBreakers breakers, Telemetry.ChatTelemetry telemetry, Agents.AgentMetricsCollector metrics, TimeProvider timeProvider,
+    ILogger<ChatGovernor> logger, IRateLimits rates)
 {
-    private readonly IBudgetLedger _ledger;
-    private readonly IModelPricing _pricing;
-    private readonly RuntimeConfig _config;
-    private readonly StateRestorer _restorer;
-    private readonly IRuntimeStateStore? _store;
-    private readonly IDurableReservations? _durable;
-    private readonly TimeProvider _timeProvider;
-    private readonly ILogger _logger;
-    private readonly Agents.AgentMetricsCollector _metrics;
-    private readonly IRateLimits _rates;
+    private readonly IBudgetLedger _ledger = ledger;
+    private readonly IModelPricing _pricing = pricing;
+    private readonly RuntimeConfig _config = config.Value;
+    private readonly StateRestorer _restorer = restorer;
+    private readonly IRuntimeStateStore? _store = store is NullRuntimeStateStore ? null : store;
+    private readonly IDurableReservations? _durable = store as IDurableReservations;
+    private readonly TimeProvider _timeProvider = timeProvider;
+    private readonly ILogger _logger = logger;
+    private readonly Agents.AgentMetricsCollector _metrics = metrics;
+    private readonly IRateLimits _rates = rates;
 
-    public ChatGovernor(IBudgetLedger ledger, IModelPricing pricing, IOptions<RuntimeConfig> config, StateRestorer restorer, IRuntimeStateStore store,
-        ChatPii pii, ChatBreakers breakers, Telemetry.ChatTelemetry telemetry, Agents.AgentMetricsCollector metrics, TimeProvider timeProvider,
-        ILogger<ChatGovernor> logger, IRateLimits rates)
-    {
-        _rates = rates;
-        _metrics = metrics;
-        _ledger = ledger;
-        _pricing = pricing;
-        _config = config.Value;
-        _restorer = restorer;
-        _store = store is NullRuntimeStateStore ? null : store;
-        _durable = store as IDurableReservations;
-        Pii = pii;
-        Breakers = breakers;
-        Telemetry = telemetry;
-        _timeProvider = timeProvider;
-        _logger = logger;
-    }
+    public ChatPii Pii { get; } = pii;
 
-    public ChatPii Pii { get; }
+    public ChatBreakers Breakers { get; } = breakers;
 
-    public ChatBreakers Breakers { get; }
-
-    public Telemetry.ChatTelemetry Telemetry { get; }
+    public Telemetry.ChatTelemetry Telemetry { get; } = telemetry;
 
     public TimeProvider TimeProvider => _timeProvider;
 

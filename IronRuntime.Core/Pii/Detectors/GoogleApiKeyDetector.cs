@@ -21,15 +21,9 @@ internal sealed class GoogleApiKeyDetector : PiiDetector
             return PiiCandidate.None;
         }
 
-        ReadOnlySpan<byte> rest = text[trigger..];
-        if (rest.Length < Prefix.Length)
+        if (!StartsWithLiteral(input, trigger, Prefix, PiiEntityTypes.GoogleApiKey, out PiiCandidate answer))
         {
-            return Prefix.StartsWith(rest) ? PiiCandidate.NeedMoreOrNone(input, trigger, PiiEntityTypes.GoogleApiKey) : PiiCandidate.None;
-        }
-
-        if (!rest.StartsWith(Prefix))
-        {
-            return PiiCandidate.None;
+            return answer;
         }
 
         int end = trigger + Prefix.Length;

@@ -12,35 +12,18 @@ namespace IronRuntime.Pii.Detectors;
 /// The value is the whole run of <c>[A-Za-z0-9_-]</c> after the prefix; it must be long enough and (except GitHub,
 /// whose checksum proves it) contain both letters and digits, so prose such as "sk-learn" or "the sk- prefix" is not a key.
 /// </remarks>
-internal sealed class KeyDetector : PiiDetector
+internal sealed class KeyDetector(bool openAI, bool anthropic, bool stripe, bool gitHub, bool slack) : PiiDetector
 {
     private const int MaxPrefixWord = 6;
 
     private static readonly string[] PrefixWords = ["sk", "rk", "ghp", "gho", "ghu", "ghs", "ghr", "github", "xoxb", "xoxp", "xoxa", "xoxr", "xoxs", "xoxe"];
 
-    private readonly bool _openAI;
-    private readonly bool _anthropic;
-    private readonly bool _stripe;
-    private readonly bool _gitHub;
-    private readonly bool _slack;
-
-    public KeyDetector(bool openAI, bool anthropic, bool stripe, bool gitHub, bool slack)
-    {
-        _openAI = openAI;
-        _anthropic = anthropic;
-        _stripe = stripe;
-        _gitHub = gitHub;
-        _slack = slack;
-        var types = new List<string>();
-        AddIf(types, openAI, PiiEntityTypes.OpenAIKey);
-        AddIf(types, anthropic, PiiEntityTypes.AnthropicKey);
-        AddIf(types, stripe, PiiEntityTypes.StripeKey);
-        AddIf(types, gitHub, PiiEntityTypes.GitHubToken);
-        AddIf(types, slack, PiiEntityTypes.SlackToken);
-        EntityTypes = types;
-    }
-
-    public override IReadOnlyList<string> EntityTypes { get; }
+    public override IReadOnlyList<string> EntityTypes { get; } = Enabled(
+        (openAI, PiiEntityTypes.OpenAIKey),
+        (anthropic, PiiEntityTypes.AnthropicKey),
+        (stripe, PiiEntityTypes.StripeKey),
+        (gitHub, PiiEntityTypes.GitHubToken),
+        (slack, PiiEntityTypes.SlackToken));
 
     public override ReadOnlySpan<byte> Triggers => "-_"u8;
 
@@ -85,7 +68,7 @@ internal sealed class KeyDetector : PiiDetector
         ReadOnlySpan<byte> body = text[(trigger + 1)..end];
         if (type is PiiEntityTypes.OpenAIKey or PiiEntityTypes.AnthropicKey)
         {
-            type = body.StartsWith("ant-"u8) ? (_anthropic ? PiiEntityTypes.AnthropicKey : null) : (_openAI ? PiiEntityTypes.OpenAIKey : null);
+            type = body.StartsWith("ant-"u8) ? (anthropic ? PiiEntityTypes.AnthropicKey : null) : (openAI ? PiiEntityTypes.OpenAIKey : null);
             if (type is null)
             {
                 return PiiCandidate.None;
@@ -128,14 +111,6 @@ internal sealed class KeyDetector : PiiDetector
         return text.Length;
     }
 
-    private static void AddIf(List<string> types, bool on, string type)
-    {
-        if (on)
-        {
-            types.Add(type);
-        }
-    }
-
     private static bool StartsWith(string prefix, ReadOnlySpan<byte> tail)
     {
         for (int i = 0; i < tail.Length; i++)
@@ -157,23 +132,23 @@ internal sealed class KeyDetector : PiiDetector
             if (prefix.SequenceEqual("sk"u8))
             {
                 // sk-ant- is Anthropic's; the rest of sk- is OpenAI's. Which one is decided by the body, so both stay pending.
-                return _anthropic || _openAI ? (_openAI ? PiiEntityTypes.OpenAIKey : PiiEntityTypes.AnthropicKey) : null;
+                return anthropic || openAI ? (openAI ? PiiEntityTypes.OpenAIKey : PiiEntityTypes.AnthropicKey) : null;
             }
 
             minBody = 10;
-            return _slack && prefix.Length == 4 && prefix.StartsWith("xox"u8) && prefix[3] is (byte)'b' or (byte)'p' or (byte)'a' or (byte)'r' or (byte)'s' or (byte)'e'
+            return slack && prefix.Length == 4 && prefix.StartsWith("xox"u8) && prefix[3] is (byte)'b' or (byte)'p' or (byte)'a' or (byte)'r' or (byte)'s' or (byte)'e'
                 ? PiiEntityTypes.SlackToken
                 : null;
         }
 
         if (prefix.SequenceEqual("sk"u8) || prefix.SequenceEqual("rk"u8))
         {
-            return _stripe ? PiiEntityTypes.StripeKey : null;
+            return stripe ? PiiEntityTypes.StripeKey : null;
         }
 
         if (prefix.SequenceEqual("github"u8) || (prefix.Length == 3 && prefix.StartsWith("gh"u8) && prefix[2] is (byte)'p' or (byte)'o' or (byte)'u' or (byte)'s' or (byte)'r'))
         {
-            return _gitHub ? PiiEntityTypes.GitHubToken : null;
+            return gitHub ? PiiEntityTypes.GitHubToken : null;
         }
 
         return null;

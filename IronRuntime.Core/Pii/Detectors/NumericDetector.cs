@@ -11,50 +11,18 @@ namespace IronRuntime.Pii.Detectors;
 /// so <c>415-555-0132 5</c> is the phone and a lone 5. Whitespace is not a safe cut: while a run reaches the end of
 /// the text it is pending.
 /// </remarks>
-internal sealed partial class NumericDetector : PiiDetector
+internal sealed partial class NumericDetector(bool phone, bool ssn, bool card, bool ipv4, PiiThresholds thresholds) : PiiDetector
 {
     private const int MaxRunBytes = 48;
 
-    private readonly bool _phone;
-    private readonly bool _ssn;
-    private readonly bool _card;
-    private readonly bool _ipv4;
-    private readonly string _pendingType;
-    private readonly PiiThresholds _thresholds;
+    public override IReadOnlyList<string> EntityTypes { get; } = Enabled(
+        (ssn, PiiEntityTypes.Ssn),
+        (card, PiiEntityTypes.CreditCard),
+        (phone, PiiEntityTypes.Phone),
+        (ipv4, PiiEntityTypes.IpAddress));
 
-    public NumericDetector(bool phone, bool ssn, bool card, bool ipv4, PiiThresholds thresholds)
-    {
-        _thresholds = thresholds;
-        _phone = phone;
-        _ssn = ssn;
-        _card = card;
-        _ipv4 = ipv4;
-        var types = new List<string>();
-        if (ssn)
-        {
-            types.Add(PiiEntityTypes.Ssn);
-        }
-
-        if (card)
-        {
-            types.Add(PiiEntityTypes.CreditCard);
-        }
-
-        if (phone)
-        {
-            types.Add(PiiEntityTypes.Phone);
-        }
-
-        if (ipv4)
-        {
-            types.Add(PiiEntityTypes.IpAddress);
-        }
-
-        EntityTypes = types;
-        _pendingType = types.Count > 0 ? types[0] : PiiEntityTypes.Phone;
-    }
-
-    public override IReadOnlyList<string> EntityTypes { get; }
+    /// <summary>The type a run still pending is held as: the first enabled one.</summary>
+    private string PendingType => EntityTypes.Count > 0 ? EntityTypes[0] : PiiEntityTypes.Phone;
 
     public override ReadOnlySpan<byte> Triggers => "0123456789"u8;
 
@@ -84,17 +52,17 @@ internal sealed partial class NumericDetector : PiiDetector
 
         if (pending)
         {
-            return PiiCandidate.NeedMore(start, _pendingType);
+            return PiiCandidate.NeedMore(start, PendingType);
         }
 
         // Only a phone takes the '+' or an area code's '(' into the value; for the rest a '(' is punctuation.
         // Formats below their type's threshold are not candidates: a shorter format above it wins.
         var best = new Best(-1, null, 0);
         double confidence = 0;
-        Consider(_ssn ? Ssn(input, run, out confidence) : 0, confidence, PiiEntityTypes.Ssn, run, ref best);
-        Consider(_card ? Card(input.Text, run) : 0, PiiConfidence.Card, PiiEntityTypes.CreditCard, run, ref best);
-        Consider(_phone ? Phone(input, run, out confidence) : 0, confidence, PiiEntityTypes.Phone, run, ref best);
-        Consider(_ipv4 ? IPv4(input.Text, run) : 0, PiiConfidence.IpAddress, PiiEntityTypes.IpAddress, run, ref best);
+        Consider(ssn ? Ssn(input, run, out confidence) : 0, confidence, PiiEntityTypes.Ssn, run, ref best);
+        Consider(card ? Card(input.Text, run) : 0, PiiConfidence.Card, PiiEntityTypes.CreditCard, run, ref best);
+        Consider(phone ? Phone(input, run, out confidence) : 0, confidence, PiiEntityTypes.Phone, run, ref best);
+        Consider(ipv4 ? IPv4(input.Text, run) : 0, PiiConfidence.IpAddress, PiiEntityTypes.IpAddress, run, ref best);
         if (best.Type is null)
         {
             return PiiCandidate.None;
@@ -117,7 +85,7 @@ internal sealed partial class NumericDetector : PiiDetector
 
     private void Consider(int groups, double confidence, string type, in NumericRun run, ref Best best)
     {
-        if (groups > 0 && run.End(groups - 1) > best.End && _thresholds.Passes(type, confidence))
+        if (groups > 0 && run.End(groups - 1) > best.End && thresholds.Passes(type, confidence))
         {
             best = new Best(run.End(groups - 1), type, confidence);
         }

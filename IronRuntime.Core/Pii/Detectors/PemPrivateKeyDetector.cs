@@ -31,16 +31,12 @@ internal sealed class PemPrivateKeyDetector : PiiDetector
             return PiiCandidate.None;
         }
 
-        ReadOnlySpan<byte> rest = text[trigger..];
-        if (rest.Length < Begin.Length)
+        if (!StartsWithLiteral(input, trigger, Begin, PiiEntityTypes.PrivateKey, out PiiCandidate answer))
         {
-            return Begin.StartsWith(rest) ? PiiCandidate.NeedMoreOrNone(input, trigger, PiiEntityTypes.PrivateKey) : PiiCandidate.None;
+            return answer;
         }
 
-        if (!rest.StartsWith(Begin))
-        {
-            return PiiCandidate.None;
-        }
+        ReadOnlySpan<byte> rest = text[trigger..];
 
         // The label, up to the closing dashes of the BEGIN line.
         int labelStart = Begin.Length;

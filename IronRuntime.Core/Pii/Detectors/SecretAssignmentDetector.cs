@@ -13,7 +13,7 @@ namespace IronRuntime.Pii.Detectors;
 /// (<c>${VAR}</c>, <c>&lt;token&gt;</c>, <c>changeme</c>). Values that start like a key another detector knows
 /// (<c>sk-</c>, <c>ghp_</c>, <c>AKIA</c>, <c>eyJ</c>, …) are left to it.
 /// </remarks>
-internal sealed class SecretAssignmentDetector : PiiDetector
+internal sealed class SecretAssignmentDetector(bool generic, bool aws, bool azure, bool sas) : PiiDetector
 {
     private const int MaxName = 26;
     private const int MaxValue = 256;
@@ -22,42 +22,11 @@ internal sealed class SecretAssignmentDetector : PiiDetector
 
     private static readonly string[] KnownPrefixes = ["sk-", "sk_", "rk_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "AKIA", "ASIA", "AIza", "eyJ", "-----", "npm_", "glpat-", "hf_", "SG.", "hvs.", "hvb."];
 
-    private readonly bool _generic;
-    private readonly bool _aws;
-    private readonly bool _azure;
-    private readonly bool _sas;
-
-    public SecretAssignmentDetector(bool generic, bool aws, bool azure, bool sas)
-    {
-        _generic = generic;
-        _aws = aws;
-        _azure = azure;
-        _sas = sas;
-        var types = new List<string>();
-        if (generic)
-        {
-            types.Add(PiiEntityTypes.Secret);
-        }
-
-        if (aws)
-        {
-            types.Add(PiiEntityTypes.AwsSecretKey);
-        }
-
-        if (azure)
-        {
-            types.Add(PiiEntityTypes.AzureStorageKey);
-        }
-
-        if (sas)
-        {
-            types.Add(PiiEntityTypes.AzureSasToken);
-        }
-
-        EntityTypes = types;
-    }
-
-    public override IReadOnlyList<string> EntityTypes { get; }
+    public override IReadOnlyList<string> EntityTypes { get; } = Enabled(
+        (generic, PiiEntityTypes.Secret),
+        (aws, PiiEntityTypes.AwsSecretKey),
+        (azure, PiiEntityTypes.AzureStorageKey),
+        (sas, PiiEntityTypes.AzureSasToken));
 
     public override ReadOnlySpan<byte> Triggers => "=:"u8;
 
@@ -136,7 +105,7 @@ internal sealed class SecretAssignmentDetector : PiiDetector
         if (start == end || trigger - start >= MaxName)
         {
             // No ASCII name: a password label in prose ("Passwort: ", "密码: ").
-            return _generic && input.Text[trigger] == ':' && PiiLabels.Precedes(input, trigger + 1, PiiLabels.Password) ? PiiEntityTypes.Secret : null;
+            return generic && input.Text[trigger] == ':' && PiiLabels.Precedes(input, trigger + 1, PiiLabels.Password) ? PiiEntityTypes.Secret : null;
         }
 
         Span<char> name = stackalloc char[MaxName];
@@ -148,23 +117,23 @@ internal sealed class SecretAssignmentDetector : PiiDetector
         }
 
         ReadOnlySpan<char> n = name[..length];
-        if (_aws && (n.EndsWith("secret_access_key") || n.SequenceEqual("secretaccesskey") || n.SequenceEqual("aws_secret_key")))
+        if (aws && (n.EndsWith("secret_access_key") || n.SequenceEqual("secretaccesskey") || n.SequenceEqual("aws_secret_key")))
         {
             return PiiEntityTypes.AwsSecretKey;
         }
 
-        if (_azure && n.SequenceEqual("accountkey"))
+        if (azure && n.SequenceEqual("accountkey"))
         {
             return PiiEntityTypes.AzureStorageKey;
         }
 
         // A SAS signature is a query parameter (?sig= or &sig=, also inside SharedAccessSignature=sv=…&sig=…).
-        if (_sas && ((n.SequenceEqual("sig") && input.At(start - 1) is '&' or '?') || n.SequenceEqual("sharedaccesskey")))
+        if (sas && ((n.SequenceEqual("sig") && input.At(start - 1) is '&' or '?') || n.SequenceEqual("sharedaccesskey")))
         {
             return PiiEntityTypes.AzureSasToken;
         }
 
-        if (_generic)
+        if (generic)
         {
             foreach (string suffix in GenericSuffixes)
             {

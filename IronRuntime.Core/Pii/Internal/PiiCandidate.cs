@@ -1,28 +1,13 @@
 namespace IronRuntime.Pii.Internal;
 
 /// <summary>A detector's answer at one trigger.</summary>
-internal readonly struct PiiCandidate
+/// <param name="Kind">Match, NeedMore or none.</param>
+/// <param name="Start">Where the value starts.</param>
+/// <param name="End">Where a match ends.</param>
+/// <param name="EntityType">The entity type of the value.</param>
+/// <param name="Confidence">How sure the detector is (0–1), see <see cref="PiiConfidence"/>.</param>
+internal readonly record struct PiiCandidate(PiiCandidateKind Kind, int Start, int End, string? EntityType, double Confidence)
 {
-    private PiiCandidate(PiiCandidateKind kind, int start, int end, string? entityType, double confidence)
-    {
-        Kind = kind;
-        Start = start;
-        End = end;
-        EntityType = entityType;
-        Confidence = confidence;
-    }
-
-    public PiiCandidateKind Kind { get; }
-
-    public int Start { get; }
-
-    public int End { get; }
-
-    public string? EntityType { get; }
-
-    /// <summary>How sure the detector is (0–1), see <see cref="PiiConfidence"/>.</summary>
-    public double Confidence { get; }
-
     public static PiiCandidate None => default;
 
     public static PiiCandidate Match(int start, int end, string entityType, double confidence = PiiConfidence.Validated) => new(PiiCandidateKind.Match, start, end, entityType, confidence);

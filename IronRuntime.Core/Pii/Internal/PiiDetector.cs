@@ -24,6 +24,39 @@ internal abstract class PiiDetector
     /// <summary>The earliest position (at or after <paramref name="floor"/>) of a tail that could still start a value; the length when none.</summary>
     public virtual int TailHold(in ScanInput input, int floor) => input.Length;
 
+    /// <summary>The entity types whose flag is on, in the order given (for a detector whose types are options).</summary>
+    protected static IReadOnlyList<string> Enabled(params ReadOnlySpan<(bool On, string Type)> types)
+    {
+        var enabled = new List<string>(types.Length);
+        foreach (var (on, type) in types)
+        {
+            if (on)
+            {
+                enabled.Add(type);
+            }
+        }
+
+        return enabled;
+    }
+
+    /// <summary>
+    /// Whether the text at <paramref name="trigger"/> starts with <paramref name="literal"/>. When it does not,
+    /// <paramref name="answer"/> is the detector's answer: NeedMore (as <paramref name="entityType"/>) while the text
+    /// ends in a beginning of the literal and more may come, None otherwise.
+    /// </summary>
+    protected static bool StartsWithLiteral(in ScanInput input, int trigger, ReadOnlySpan<byte> literal, string entityType, out PiiCandidate answer)
+    {
+        ReadOnlySpan<byte> rest = input.Text[trigger..];
+        if (rest.StartsWith(literal))
+        {
+            answer = PiiCandidate.None;
+            return true;
+        }
+
+        answer = rest.Length < literal.Length && literal.StartsWith(rest) ? PiiCandidate.NeedMoreOrNone(input, trigger, entityType) : PiiCandidate.None;
+        return false;
+    }
+
     /// <summary>Start of the trailing run of bytes in <paramref name="classes"/>, at a word boundary, no longer than <paramref name="maxLength"/>; else the length.</summary>
     protected static int TrailingRun(in ScanInput input, int floor, int classes, int maxLength)
     {

@@ -5,21 +5,14 @@ using System.Text;
 namespace IronRuntime.Pii.Internal;
 
 /// <summary>The text being scanned, the few bytes that precede it in its stream, and whether more text follows.</summary>
-internal readonly ref struct ScanInput
+internal readonly ref struct ScanInput(ReadOnlySpan<byte> text, ReadOnlySpan<byte> before, bool isFinal)
 {
-    public ScanInput(ReadOnlySpan<byte> text, ReadOnlySpan<byte> before, bool isFinal)
-    {
-        Text = text;
-        Before = before;
-        IsFinal = isFinal;
-    }
-
-    public ReadOnlySpan<byte> Text { get; }
+    public ReadOnlySpan<byte> Text { get; } = text;
 
     /// <summary>Up to <see cref="PiiEngine.ContextBytes"/> bytes before <see cref="Text"/>, for boundary checks.</summary>
-    public ReadOnlySpan<byte> Before { get; }
+    public ReadOnlySpan<byte> Before { get; } = before;
 
-    public bool IsFinal { get; }
+    public bool IsFinal { get; } = isFinal;
 
     public int Length => Text.Length;
 
