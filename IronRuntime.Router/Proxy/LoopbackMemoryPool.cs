@@ -4,7 +4,7 @@ using System.Collections.Concurrent;
 namespace IronRuntime.Router.Proxy;
 
 /// <summary>
-/// The blocks the loopback proxy's connections read requests into and write answers from: 4,096-byte arrays, reused,
+/// The blocks the loopback proxy's connections read requests into and write answers from: 8,192-byte arrays, reused,
 /// and at most <see cref="MaxRetainedBlocks"/> kept while unused.
 /// </summary>
 /// <remarks>
@@ -23,10 +23,13 @@ namespace IronRuntime.Router.Proxy;
 /// </remarks>
 internal sealed class LoopbackMemoryPool : MemoryPool<byte>
 {
-    /// <summary>The size of a block (Kestrel's too).</summary>
-    public const int BlockSize = 4096;
+    /// <summary>
+    /// The size of a block: twice Kestrel's, so that the proxy's 4 KB copy buffer plus the chunk framing Kestrel adds to
+    /// it (12 bytes) fits one block; a larger request would go to <see cref="ArrayPool{T}.Shared"/> after all.
+    /// </summary>
+    public const int BlockSize = 8192;
 
-    /// <summary>The most unused blocks kept: 1 MiB (the transport makes one pool per I/O queue, one queue per core up to 16).</summary>
+    /// <summary>The most unused blocks kept: 2 MiB (the transport makes one pool per I/O queue, one queue per core up to 16).</summary>
     public const int MaxRetainedBlocks = 256;
 
     private readonly ConcurrentQueue<Block> _free = new();

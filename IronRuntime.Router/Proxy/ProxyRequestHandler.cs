@@ -23,13 +23,11 @@ namespace IronRuntime.Router.Proxy;
 internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry tokens, ProxyAdmission admission, ILogger logger)
 {
     /// <summary>
-    /// The least output space asked of Kestrel per read. Kestrel's socket transport lends 4,096-byte blocks from its own
-    /// pool; a chunked response adds its framing (at most 12 bytes) to the hint, and a hint the block cannot hold is
-    /// served from <see cref="System.Buffers.ArrayPool{T}.Shared"/> instead — which thousands of open streams run dry,
-    /// so that asking for 4,096 bytes allocated an 8 KB array per flushed burst under load (issue #19, stop 10). Half a
-    /// block stays well inside it; Kestrel still hands out the rest of the block, so a read usually gets ~4 KB.
+    /// The least output space asked of Kestrel per read. Kestrel adds its chunk framing (at most 12 bytes) to it, and a
+    /// request larger than a block of the transport's pool is served from <see cref="System.Buffers.ArrayPool{T}.Shared"/>,
+    /// which thousands of open streams run dry; <see cref="LoopbackMemoryPool.BlockSize"/> is sized to hold it.
     /// </summary>
-    internal const int CopyBufferHint = 2048;
+    internal const int CopyBufferHint = 4096;
 
     private const int MaxUnflushedBytes = 64 * 1024;
 
