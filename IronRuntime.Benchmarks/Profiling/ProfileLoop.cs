@@ -13,7 +13,7 @@ namespace IronRuntime.Benchmarks.Profiling;
 /// </code>
 /// Scenarios: <c>chain</c> (<see cref="HandlerChainBenchmark.ThroughRuntime"/>), <c>bare</c> (its baseline),
 /// <c>proxy</c> and <c>proxy-stream</c> (<see cref="ProxyOverheadBenchmark.ThroughProxy"/>, one call in flight),
-/// <c>direct</c> (its baseline).
+/// <c>direct</c> (its baseline), <c>durable</c> (bursts of durable reservations, <see cref="DurableBurstProfile"/>).
 /// </summary>
 internal static class ProfileLoop
 {
@@ -26,6 +26,8 @@ internal static class ProfileLoop
         Func<Task> cleanup;
         switch (scenario)
         {
+            case "durable":
+                return await DurableBurstProfile.RunAsync(args.Length > 2 && int.TryParse(args[2], System.Globalization.CultureInfo.InvariantCulture, out int bursts) ? bursts : 2_000, args.Contains("--alloc")).ConfigureAwait(false);
             case "chain" or "bare":
                 var chain = new HandlerChainBenchmark();
                 chain.Setup();
@@ -39,7 +41,7 @@ internal static class ProfileLoop
                 cleanup = () => { proxy.Cleanup(); return Task.CompletedTask; };
                 break;
             default:
-                await Console.Error.WriteLineAsync($"unknown scenario '{scenario}': chain, bare, proxy, proxy-stream, direct").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"unknown scenario '{scenario}': chain, bare, proxy, proxy-stream, direct, durable").ConfigureAwait(false);
                 return 2;
         }
 

@@ -37,13 +37,18 @@ internal sealed partial class SqliteRuntimeStateStore
         }
     }
 
-    private async Task CheckpointLoopAsync()
+    /// <summary>
+    /// Runs on a thread of its own (<see cref="TaskCreationOptions.LongRunning"/>), never on the thread pool: a checkpoint
+    /// blocks in <c>fsync</c> for milliseconds, and a pool thread blocked there is one the waiters of the next group
+    /// commit cannot resume on (two on this project's 2-core reference machine).
+    /// </summary>
+    private void CheckpointLoop()
     {
         SqliteConnection? connection = null;
         SqliteCommand? checkpoint = null;
         try
         {
-            while (await _checkpointRequests.Reader.WaitToReadAsync().ConfigureAwait(false))
+            while (_checkpointRequests.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
                 _checkpointRequests.Reader.TryRead(out _);
                 try

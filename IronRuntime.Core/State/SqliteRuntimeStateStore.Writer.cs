@@ -7,11 +7,16 @@ namespace IronRuntime.State;
 
 internal sealed partial class SqliteRuntimeStateStore
 {
-    /// <summary>One writer: drains what is queued (up to a batch), commits it in one transaction, then wakes the waiters.</summary>
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// One writer: drains what is queued (up to a batch), commits it in one transaction, then wakes the waiters. It runs
+    /// on a thread of its own (<see cref="TaskCreationOptions.LongRunning"/>) and blocks there between batches: the
+    /// SQLite work of a group commit never holds a pool thread, so every pool thread is free to resume the callers the
+    /// previous commit woke and to queue the next reservations (on a 2-core machine the pool starts with two).
+    /// </summary>
+    private void WriteLoop()
     {
         var batch = new List<object>(BatchSize);
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (WaitForWork())
         {
             while (batch.Count < BatchSize && _queue.Reader.TryRead(out var item))
             {
@@ -47,13 +52,21 @@ internal sealed partial class SqliteRuntimeStateStore
         }
     }
 
+    /// <summary>
+    /// Blocks the writer's thread until something is queued (false once the queue is completed and empty). The queue
+    /// allows synchronous continuations, so the producer whose write ends the wait only signals this thread.
+    /// </summary>
+    private bool WaitForWork()
+    {
+        var wait = _queue.Reader.WaitToReadAsync();
+        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+    }
+
     private void WriteBatch(List<object> items)
     {
         _rollup.Clear();
         using var transaction = _connection!.BeginTransaction();
-        var (insertPending, deletePending, insertCall) = BatchCommands(transaction);
-        var pp = insertPending.Parameters;
-        var deleteId = deletePending.Parameters[0];
+        var (insertPending, deletePending, insertCall) = BatchStatements();
         var touched = _touched;
         touched.Clear();
         foreach (object item in items)
@@ -61,13 +74,16 @@ internal sealed partial class SqliteRuntimeStateStore
             switch (item)
             {
                 case PendingReservation r:
-                    (pp[0].Value, pp[1].Value, pp[2].Value) = (r.Id, Time(r.Timestamp), (object?)r.AgentId ?? DBNull.Value);
-                    (pp[3].Value, pp[4].Value) = (r.Model, r.Amount.ToString(CultureInfo.InvariantCulture));
-                    insertPending.ExecuteNonQuery();
+                    insertPending.Bind(1, r.Id);
+                    insertPending.Bind(2, r.Timestamp);
+                    insertPending.Bind(3, r.AgentId);
+                    insertPending.Bind(4, r.Model);
+                    insertPending.Bind(5, r.Amount);
+                    insertPending.Execute();
                     break;
                 case ReservationSettlement s:
-                    deleteId.Value = s.ReservationId;
-                    deletePending.ExecuteNonQuery();
+                    deletePending.Bind(1, s.ReservationId);
+                    deletePending.Execute();
                     if (s.Record is { } settled)
                     {
                         WriteCall(insertCall, settled, touched);
@@ -86,19 +102,32 @@ internal sealed partial class SqliteRuntimeStateStore
             }
         }
 
-        WriteTotals(touched, transaction);
+        if (touched.Count > 0)
+        {
+            WriteTotals(touched, transaction);
+        }
+
         _rollup.Write(_connection, transaction);
         transaction.Commit();
     }
 
-    private void WriteCall(SqliteCommand insert, CallRecord r, HashSet<string> touched)
+    private void WriteCall(SqliteStatement insert, CallRecord r, HashSet<string> touched)
     {
-        var p = insert.Parameters;
-        (p[0].Value, p[1].Value, p[2].Value, p[3].Value) = (Time(r.Timestamp), (object?)r.AgentId ?? DBNull.Value, r.Provider.ToString(), r.Model);
-        (p[4].Value, p[5].Value, p[6].Value, p[7].Value) = (r.Outcome.ToString(), r.StatusCode, r.Usage.InputTokens, r.Usage.OutputTokens);
-        (p[8].Value, p[9].Value, p[10].Value) = (r.Usage.CachedInputTokens, r.Usage.CacheCreationInputTokens, r.Usage.ReasoningTokens);
-        (p[11].Value, p[12].Value, p[13].Value) = (r.Cost.ToString(CultureInfo.InvariantCulture), r.DurationMs, r.Estimated ? 1 : 0);
-        insert.ExecuteNonQuery();
+        insert.Bind(1, r.Timestamp);
+        insert.Bind(2, r.AgentId);
+        insert.Bind(3, r.Provider.ToString());
+        insert.Bind(4, r.Model);
+        insert.Bind(5, r.Outcome.ToString());
+        insert.Bind(6, r.StatusCode);
+        insert.Bind(7, r.Usage.InputTokens);
+        insert.Bind(8, r.Usage.OutputTokens);
+        insert.Bind(9, r.Usage.CachedInputTokens);
+        insert.Bind(10, r.Usage.CacheCreationInputTokens);
+        insert.Bind(11, r.Usage.ReasoningTokens);
+        insert.Bind(12, r.Cost);
+        insert.Bind(13, r.DurationMs);
+        insert.Bind(14, r.Estimated ? 1 : 0);
+        insert.Execute();
         _rollup.Add(r.Timestamp, r.AgentId, r.Model, r.Usage.InputTokens, r.Usage.OutputTokens, r.Cost);
         foreach (string account in Accounts(r.AgentId))
         {

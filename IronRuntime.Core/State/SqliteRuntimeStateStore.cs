@@ -22,7 +22,7 @@ internal sealed partial class SqliteRuntimeStateStore : IRuntimeStateStore, IDur
     private readonly int _queueCapacity;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly Lock _openLock = new();
     private readonly Dictionary<string, StateTotals> _totals = new(StringComparer.Ordinal);
     private readonly SpendRollup _rollup = new();
@@ -183,8 +183,8 @@ internal sealed partial class SqliteRuntimeStateStore : IRuntimeStateStore, IDur
                 throw;
             }
 
-            _writer = Task.Run(WriteLoopAsync);
-            _checkpointer = Task.Run(CheckpointLoopAsync);
+            _writer = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            _checkpointer = Task.Factory.StartNew(CheckpointLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             _open = true;
         }
     }

@@ -8,8 +8,5 @@ internal static class HiddenReasoning
 {
     /// <summary>Whether a call to <paramref name="model"/> on <paramref name="api"/> may bill output tokens nobody saw.</summary>
     public static bool May(LlmApi api, string model)
-        => api is LlmApi.ChatCompletions or LlmApi.Responses
-           && (model.StartsWith("gpt-5", StringComparison.OrdinalIgnoreCase)
-               || (model.Length > 1 && model[0] is 'o' or 'O' && char.IsAsciiDigit(model[1]))
-               || (model.StartsWith("openai/", StringComparison.OrdinalIgnoreCase) && May(api, model["openai/".Length..])));
+        => api is LlmApi.ChatCompletions or LlmApi.Responses && LlmModels.IsReasoningModel(model);
 }

@@ -28,6 +28,21 @@ public sealed class ToolPriceListTests
     }
 
     [Test]
+    public void PerUse_OfAProviderPrefixedReasoningModel_IsTheReasoningPrice()
+    {
+        // One definition of "reasoning model" (the Router's LlmModels.IsReasoningModel) for the budget's tool prices and
+        // the router's hidden-reasoning charge: "openai/o4-mini" is o4-mini for both. Prices: OpenAI web_search_preview,
+        // $10 / 1k calls on reasoning models, $25 / 1k on the others.
+        var list = new ToolPriceList(new Dictionary<string, decimal>());
+        Assert.Multiple(() =>
+        {
+            Assert.That(list.PerUse("web_search_preview", "openai/o4-mini"), Is.EqualTo(0.01m));
+            Assert.That(list.PerUse("web_search_preview", "openai/gpt-5-mini"), Is.EqualTo(0.01m));
+            Assert.That(list.PerUse("web_search_preview", "openai/gpt-4.1"), Is.EqualTo(0.025m));
+        });
+    }
+
+    [Test]
     public void MostPerUse_OfImageGeneration_IsTheDearestImage_EvenAUsersDearerOne()
     {
         var list = new ToolPriceList(new Dictionary<string, decimal> { ["image_generation.high.1536x1536"] = 0.40m });

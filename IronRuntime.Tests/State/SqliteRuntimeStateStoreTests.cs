@@ -23,13 +23,17 @@ public sealed class SqliteRuntimeStateStoreTests
 
     private SqliteRuntimeStateStore Open() => new(_db, 1024, TimeProvider.System, NullLogger.Instance);
 
-    private long Count(string sql)
+    private long Count(string sql) => Scalar<long>(sql);
+
+    private string Text(string sql) => Scalar<string>(sql);
+
+    private T Scalar<T>(string sql)
     {
         using var connection = new SqliteConnection($"Data Source={_db};Pooling=false");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
-        return (long)command.ExecuteScalar()!;
+        return (T)command.ExecuteScalar()!;
     }
 
     private static CallRecord Call(string agent, decimal cost) => new(DateTimeOffset.UnixEpoch, agent, LlmProvider.OpenAI, "gpt-4o-mini",
@@ -106,5 +110,37 @@ public sealed class SqliteRuntimeStateStoreTests
             Assert.That(Count("SELECT count(*) FROM calls"), Is.EqualTo(500));
             Assert.That(Count("SELECT requests FROM totals WHERE account = 'a'"), Is.EqualTo(500));
         });
+    }
+
+    [Test]
+    public async Task PreparedStatements_WriteEveryColumnExactly()
+    {
+        // The writer binds rows through SQLite's own API (SqliteStatement): text as UTF-16, times in the store's
+        // round-trip format, money as exact decimal text. Expected values written out by hand.
+        var at = new DateTimeOffset(2026, 11, 26, 19, 5, 7, 123, TimeSpan.FromHours(2)).AddTicks(4567);
+        var store = new SqliteRuntimeStateStore(_db, 1024, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(at), NullLogger.Instance);
+        await using (store)
+        {
+            _ = await store.ReserveAsync("agént 'ü' \"x\" 😀", "o3-mini", 12345678901234.567890123456m);
+            long released = await store.ReserveAsync(null, "gpt-4o", 0.000000000001m);
+            store.Settle(released, new CallRecord(at, "agént 'ü' \"x\" 😀", LlmProvider.Anthropic, "claude-sonnet-4-5", LlmCallOutcome.Failed, 529,
+                new TokenUsage(7, 11) { CachedInputTokens = 3, CacheCreationInputTokens = 5, ReasoningTokens = 2 }, 0.1234567890123456789m, 1.5)
+            { Estimated = true });
+            await store.FlushAsync();
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(Text("SELECT id || '|' || ts || '|' || agent_id || '|' || model || '|' || amount || '|' || typeof(amount) FROM pending"),
+                    Is.EqualTo("1|2026-11-26T17:05:07.1234567Z|agént 'ü' \"x\" 😀|o3-mini|12345678901234.567890123456|text"));
+                Assert.That(Text("""
+                    SELECT ts || '|' || agent_id || '|' || provider || '|' || model || '|' || outcome || '|' || status || '|' ||
+                           input_tokens || '|' || output_tokens || '|' || cached_input_tokens || '|' || cache_creation_input_tokens || '|' ||
+                           reasoning_tokens || '|' || cost || '|' || duration_ms || '|' || estimated || '|' || typeof(cost) || '|' || typeof(duration_ms)
+                    FROM calls
+                    """),
+                    Is.EqualTo("2026-11-26T17:05:07.1234567Z|agént 'ü' \"x\" 😀|Anthropic|claude-sonnet-4-5|Failed|529|7|11|3|5|2|0.1234567890123456789|1.5|1|text|real"));
+                Assert.That(Count("SELECT count(*) FROM pending WHERE id = 2"), Is.Zero, "the settled reservation is gone");
+            });
+        }
     }
 }

@@ -139,18 +139,13 @@ internal sealed class ToolPriceList
             return price;
         }
 
-        if (IsReasoningModel(model) && prices.TryGetValue(kind + "@reasoning", out price))
+        if (Router.LlmModels.IsReasoningModel(model) && prices.TryGetValue(kind + "@reasoning", out price))
         {
             return price;
         }
 
         return prices.TryGetValue(kind, out price) ? price : null;
     }
-
-    /// <summary>OpenAI's reasoning models: gpt-5 and the o-series.</summary>
-    private static bool IsReasoningModel(string model)
-        => model.StartsWith("gpt-5", StringComparison.OrdinalIgnoreCase)
-           || (model.Length > 1 && (model[0] is 'o' or 'O') && char.IsAsciiDigit(model[1]));
 
     private static bool IsDigits(ReadOnlySpan<char> s)
     {
