@@ -5,6 +5,8 @@
 #   eng/mutation.sh usage+sse      areas of the same project joined by '+' share one Stryker run (one build, one
 #                                  initial test run); the score is still given per area
 #   STRYKER_EXTRA='--log-to-file --verbosity debug' eng/mutation.sh failures   # extra Stryker options, e.g. logs
+#   MUTATE_ONLY='**/Pii/Internal/PiiChecksums.cs' eng/mutation.sh pii            # a quick check: mutate only these
+#                                  globs (comma-separated) with the area's tests; its score is not the area's
 #
 # Each area mutates a few files of one project and runs only the tests of a few test files, so that one area fits a few
 # minutes on a small machine. The run happens in a scratch copy of the work tree, one per area (Stryker rebuilds and
@@ -113,7 +115,7 @@ for area in "${areas[@]}"; do
         --concurrency "${STRYKER_CONCURRENCY:-1}"
         --reporter json --reporter markdown --reporter progress
         --output "$out/$area" --break-at 0 --skip-version-check ${STRYKER_EXTRA:-})
-  IFS=',' read -ra globs <<<"$files"
+  IFS=',' read -ra globs <<<"${MUTATE_ONLY:-$files}"
   for g in "${globs[@]}"; do args+=(--mutate "$g"); done
   echo "== $area: $project ($files) with tests $tests"
   (cd "$scratch" && dotnet tool restore >/dev/null && cd IronRuntime.Tests && dotnet stryker "${args[@]}") || failed+=("$area")

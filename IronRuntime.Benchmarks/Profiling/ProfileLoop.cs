@@ -7,7 +7,7 @@ namespace IronRuntime.Benchmarks.Profiling;
 /// <summary>
 /// A benchmark's operation in a loop, for a profiler to attach to (issue #15's "where the time goes"):
 /// <code>
-/// dotnet run -c Release --project IronRuntime.Benchmarks -- profile chain 20            # loop 20 s, then print calls/s and B/call
+/// dotnet run -c Release --project IronRuntime.Benchmarks -- profile chain 20            # loop 20 s, then print calls/s, CPU time and B per call
 /// dotnet run -c Release --project IronRuntime.Benchmarks -- profile proxy 20 --alloc    # plus the top allocated types
 /// dotnet-trace collect --profile cpu-sampling -- dotnet IronRuntime.Benchmarks/bin/Release/net10.0/IronRuntime.Benchmarks.dll profile chain 20
 /// </code>
@@ -54,6 +54,7 @@ internal static class ProfileLoop
         sampler?.Start();
         long calls = 0;
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed.TotalSeconds < seconds)
         {
@@ -62,11 +63,12 @@ internal static class ProfileLoop
         }
 
         clock.Stop();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         sampler?.Stop();
         await cleanup().ConfigureAwait(false);
         double perCall = (double)allocated / calls;
-        Console.WriteLine($"{scenario}: {calls:N0} calls in {clock.Elapsed.TotalSeconds:F1} s = {calls / clock.Elapsed.TotalSeconds:N0}/s, {clock.Elapsed.TotalMicroseconds / calls:F2} µs and {perCall:N0} B per call (whole process)");
+        Console.WriteLine($"{scenario}: {calls:N0} calls in {clock.Elapsed.TotalSeconds:F1} s = {calls / clock.Elapsed.TotalSeconds:N0}/s, {clock.Elapsed.TotalMicroseconds / calls:F2} µs, {cpu.TotalMicroseconds / calls:F2} µs of CPU and {perCall:N0} B per call (whole process)");
         if (sampler is not null)
         {
             Console.WriteLine("| Type (sampled by GCAllocationTick) | Share | ≈ B per call |");

@@ -46,11 +46,20 @@ internal sealed class CallCounters
 
         if (!usage.IsEmpty)
         {
-            Interlocked.Add(ref InputTokens, usage.InputTokens);
-            Interlocked.Add(ref OutputTokens, usage.OutputTokens);
-            Interlocked.Add(ref CachedInputTokens, usage.CachedInputTokens);
-            Interlocked.Add(ref CacheCreationInputTokens, usage.CacheCreationInputTokens);
-            Interlocked.Add(ref ReasoningTokens, usage.ReasoningTokens);
+            // An interlocked add of zero changes nothing: most calls report no cached, cache-write or reasoning tokens.
+            AddNonZero(ref InputTokens, usage.InputTokens);
+            AddNonZero(ref OutputTokens, usage.OutputTokens);
+            AddNonZero(ref CachedInputTokens, usage.CachedInputTokens);
+            AddNonZero(ref CacheCreationInputTokens, usage.CacheCreationInputTokens);
+            AddNonZero(ref ReasoningTokens, usage.ReasoningTokens);
+        }
+    }
+
+    private static void AddNonZero(ref long counter, long value)
+    {
+        if (value != 0)
+        {
+            Interlocked.Add(ref counter, value);
         }
     }
 

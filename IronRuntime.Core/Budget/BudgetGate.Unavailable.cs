@@ -15,11 +15,21 @@ internal sealed partial class BudgetGate
     /// Enters the call; when the ledger cannot be reached (a shared ledger that fails closed) the call is refused with
     /// 503 and nothing is reserved or charged.
     /// </summary>
-    public async ValueTask<LlmGateDecision> EnterAsync(LlmCall call, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A decision made in memory (the in-memory ledger) is handed back as it is, without a second state machine copying
+    /// the decision; one still pending, or failed, is awaited by <see cref="AwaitDecisionAsync"/>.
+    /// </remarks>
+    public ValueTask<LlmGateDecision> EnterAsync(LlmCall call, CancellationToken cancellationToken)
+    {
+        var entering = EnterCoreAsync(call);
+        return entering.IsCompletedSuccessfully ? entering : AwaitDecisionAsync(entering);
+    }
+
+    private static async ValueTask<LlmGateDecision> AwaitDecisionAsync(ValueTask<LlmGateDecision> entering)
     {
         try
         {
-            return await EnterCoreAsync(call).ConfigureAwait(false);
+            return await entering.ConfigureAwait(false);
         }
         catch (BudgetUnavailableException)
         {

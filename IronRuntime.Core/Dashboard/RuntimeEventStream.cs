@@ -89,6 +89,12 @@ internal sealed class RuntimeEventStream : ILlmCallObserver
             return;
         }
 
+        PublishCompleted(call);
+    }
+
+    /// <summary>Publishes a completed call (apart, so that the closure is made only when someone subscribes).</summary>
+    private void PublishCompleted(LlmCall call)
+    {
         decimal cost = Budget.CallCost.Of(call, _pricing);
         Publish(w =>
         {

@@ -15,7 +15,8 @@ internal static class ProviderErrors
 
     /// <summary>Whether the client speaks Anthropic's shape on this route.</summary>
     public static bool UsesAnthropicShape(LlmApi api, HttpRequestMessage request)
-        => UsesAnthropicShape(api, request.Headers.Contains("x-api-key") || request.Headers.Contains("anthropic-version"));
+        => api == LlmApi.Messages
+           || (api == LlmApi.Unknown && (request.Headers.Contains("x-api-key") || request.Headers.Contains("anthropic-version"))); // headers looked up only where they decide
 
     /// <summary>Whether the client speaks Anthropic's shape: the Messages route, or another route with Anthropic's headers.</summary>
     public static bool UsesAnthropicShape(LlmApi api, bool hasAnthropicHeaders)

@@ -50,8 +50,9 @@ internal static class HttpContents
     /// <summary>The whole body of <paramref name="content"/> up to <paramref name="limit"/> bytes (see the overload).</summary>
     public static async Task<byte[]> ReadLimitedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
-        var buffer = new ArrayBufferWriter<byte>(InitialCapacity(content, limit));
-        await ReadLimitedAsync(content, limit, buffer, cancellationToken).ConfigureAwait(false);
+        long? declared = content.Headers.ContentLength;
+        var buffer = new ArrayBufferWriter<byte>(InitialCapacity(declared, limit));
+        await ReadLimitedAsync(content, declared, limit, buffer, cancellationToken).ConfigureAwait(false);
         return buffer.WrittenSpan.ToArray();
     }
 
@@ -60,9 +61,17 @@ internal static class HttpContents
     /// they arrive; past <paramref name="limit"/> it throws <see cref="InvalidDataException"/> (the router answers 502).
     /// <paramref name="buffer"/> keeps what arrived when the read fails.
     /// </summary>
-    public static async Task ReadLimitedAsync(HttpContent content, int limit, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
+    /// <param name="content">The content to read.</param>
+    /// <param name="declared">
+    /// Its <c>Content-Length</c>, read once by the caller (which sized <paramref name="buffer"/> with
+    /// <see cref="InitialCapacity"/>): every read of the header after the first takes the header store's lock.
+    /// </param>
+    /// <param name="limit">The most bytes read.</param>
+    /// <param name="buffer">Receives the body.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public static async Task ReadLimitedAsync(HttpContent content, long? declared, int limit, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
     {
-        if (content.Headers.ContentLength > limit)
+        if (declared > limit)
         {
             throw new InvalidDataException($"The response is larger than the {limit} bytes IronRuntime reads.");
         }
@@ -70,12 +79,11 @@ internal static class HttpContents
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            long? length = content.Headers.ContentLength;
             while (true)
             {
                 // With a Content-Length the buffer was sized for it (+1 to see the end): ask for no more than is left,
                 // so reading a body never grows the buffer.
-                var memory = buffer.GetMemory(length is { } expected && expected >= buffer.WrittenCount ? (int)(expected - buffer.WrittenCount) + 1 : 4096);
+                var memory = buffer.GetMemory(declared is { } expected && expected >= buffer.WrittenCount ? (int)(expected - buffer.WrittenCount) + 1 : 4096);
                 int n = await stream.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
                 if (n == 0)
                 {
@@ -92,5 +100,5 @@ internal static class HttpContents
     }
 
     /// <summary>The first capacity of a body buffer: the declared length (or 4 KiB) within the limit, plus one byte to see an overrun.</summary>
-    public static int InitialCapacity(HttpContent content, int limit) => (int)Math.Min(content.Headers.ContentLength ?? 4096, limit) + 1;
+    public static int InitialCapacity(long? declared, int limit) => (int)Math.Min(declared ?? 4096, limit) + 1;
 }

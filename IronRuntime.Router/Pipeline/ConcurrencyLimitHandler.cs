@@ -16,7 +16,7 @@ internal sealed class ConcurrencyLimitHandler(CallAdmission admission, ILlmCallC
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (!request.Options.TryGetValue(LlmCall.OptionsKey, out var call))
+        if (!RoutedRequestMessage.TryGetCall(request, out var call))
         {
             return base.SendAsync(request, cancellationToken);
         }

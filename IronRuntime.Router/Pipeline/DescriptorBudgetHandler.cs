@@ -14,20 +14,14 @@ namespace IronRuntime.Router.Pipeline;
 /// </summary>
 internal sealed class DescriptorBudgetHandler(DescriptorBudget budget, ILlmCallCompletion completion, ILogger logger) : DelegatingHandler
 {
-    /// <summary>
-    /// Marks a request that came through the loopback proxy: its agent connection holds a descriptor too, and the
-    /// message is the router's own (<see cref="UpstreamRequest"/> sends it on instead of copying it).
-    /// </summary>
-    public static readonly HttpRequestOptionsKey<bool> ProxiedKey = new("IronRuntime.Proxied");
-
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (!request.Options.TryGetValue(LlmCall.OptionsKey, out var call))
+        if (!RoutedRequestMessage.TryGetCall(request, out var call))
         {
             return base.SendAsync(request, cancellationToken);
         }
 
-        int cost = request.Options.TryGetValue(ProxiedKey, out bool proxied) && proxied ? 2 : 1;
+        int cost = RoutedRequestMessage.IsProxied(request) ? 2 : 1;
         if (budget.TryTake(cost, call.IsStreaming) is not { } lease)
         {
             call.StatusCode = 503;

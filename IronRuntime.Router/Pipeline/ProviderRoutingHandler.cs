@@ -156,7 +156,7 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
         var upstream = UpstreamRequest.Create(request, UpstreamUri(request, provider, api, upstreamPath), body);
         (upstream.Version, upstream.VersionPolicy) = provider == LlmProvider.Anthropic ? _anthropicHttp : _openAIHttp;
         ProviderUpstream.InjectCredentials(upstream.Headers, provider, api, key);
-        upstream.Options.Set(LlmCall.OptionsKey, call);
+        RoutedRequestMessage.Attach(upstream, call);
         call.Activity = RouterActivity.Start(call);
 
         try

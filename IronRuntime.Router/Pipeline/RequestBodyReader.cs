@@ -20,7 +20,10 @@ internal static class RequestBodyReader
     /// <param name="cancellationToken">Cancels the read (rethrown as <see cref="OperationCanceledException"/>).</param>
     public static async ValueTask<RequestBody> ReadAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
-        if (content.Headers.ContentLength is { } declared && declared > limit)
+        // Only a length the sender declared is checked before reading: asking a content that declares none for its
+        // length (ContentLength) would compute it and store it among the caller's headers, where the upstream copy
+        // then turns it back into text to skip it. The limit is enforced while reading anyway.
+        if (content.Headers.NonValidated.Contains("Content-Length") && content.Headers.ContentLength is { } declared && declared > limit)
         {
             return RequestBody.TooLarge;
         }

@@ -17,7 +17,7 @@ internal sealed class RequestContentHandler(ILlmContentFilter filter, ILlmCallCo
     /// <remarks>Not an async method: the scan is synchronous, and a call it lets through goes on without a state machine of this stage.</remarks>
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (!request.Options.TryGetValue(LlmCall.OptionsKey, out var call) || call.Request is null || !filter.IsEnabled(call, LlmContentDirection.Request))
+        if (!RoutedRequestMessage.TryGetCall(request, out var call) || call.Request is null || !filter.IsEnabled(call, LlmContentDirection.Request))
         {
             return base.SendAsync(request, cancellationToken);
         }

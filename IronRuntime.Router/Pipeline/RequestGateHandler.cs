@@ -16,7 +16,7 @@ internal sealed class RequestGateHandler(ILlmRequestGate gate, ILlmCallCompletio
     /// </remarks>
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (!request.Options.TryGetValue(LlmCall.OptionsKey, out var call) || call.Api == LlmApi.Unknown)
+        if (!RoutedRequestMessage.TryGetCall(request, out var call) || call.Api == LlmApi.Unknown)
         {
             return base.SendAsync(request, cancellationToken);
         }

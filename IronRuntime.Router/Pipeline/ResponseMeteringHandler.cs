@@ -23,7 +23,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (!request.Options.TryGetValue(LlmCall.OptionsKey, out var call))
+        if (!RoutedRequestMessage.TryGetCall(request, out var call))
         {
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
@@ -156,10 +156,11 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
 
     private async ValueTask<(ReadOnlyMemory<byte> Body, HttpResponseMessage? Failure)> ReadBodyCoreAsync(HttpRequestMessage request, HttpResponseMessage response, LlmCall call, CancellationToken cancellationToken)
     {
-        var buffer = new ArrayBufferWriter<byte>(HttpContents.InitialCapacity(response.Content, options.MaxResponseBodyBytes));
+        long? declared = response.Content.Headers.ContentLength;
+        var buffer = new ArrayBufferWriter<byte>(HttpContents.InitialCapacity(declared, options.MaxResponseBodyBytes));
         try
         {
-            await HttpContents.ReadLimitedAsync(response.Content, options.MaxResponseBodyBytes, buffer, cancellationToken).ConfigureAwait(false);
+            await HttpContents.ReadLimitedAsync(response.Content, declared, options.MaxResponseBodyBytes, buffer, cancellationToken).ConfigureAwait(false);
             return (buffer.WrittenMemory, null); // no copy: the writer's array becomes the body
         }
         catch (OperationCanceledException)

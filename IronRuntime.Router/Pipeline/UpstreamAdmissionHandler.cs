@@ -13,7 +13,7 @@ internal sealed class UpstreamAdmissionHandler(ILlmUpstreamPolicy policy, ILlmCa
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (!request.Options.TryGetValue(LlmCall.OptionsKey, out var call) || call.Api == LlmApi.Unknown
+        if (!RoutedRequestMessage.TryGetCall(request, out var call) || call.Api == LlmApi.Unknown
             || !ShouldRefuse(call, out var unavailable))
         {
             return base.SendAsync(request, cancellationToken);

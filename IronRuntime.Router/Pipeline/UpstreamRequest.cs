@@ -25,12 +25,12 @@ internal static class UpstreamRequest
     {
         // A request of the loopback proxy is the router's own: built for this call from headers already filtered with
         // a superset of Dropped, and never read again by the proxy. It is pointed at the provider and sent as it is.
-        if (caller.Options.TryGetValue(DescriptorBudgetHandler.ProxiedKey, out bool proxied) && proxied)
+        if (RoutedRequestMessage.IsProxied(caller))
         {
             return Reuse(caller, uri, body);
         }
 
-        var upstream = new HttpRequestMessage(caller.Method, uri)
+        var upstream = new RoutedRequestMessage(caller.Method, uri)
         {
             Version = caller.Version,
             VersionPolicy = caller.VersionPolicy,
@@ -67,7 +67,7 @@ internal static class UpstreamRequest
         return upstream;
     }
 
-    /// <summary>A request of the proxy (<see cref="DescriptorBudgetHandler.ProxiedKey"/>) pointed at <paramref name="uri"/>, with the body read from its content as content.</summary>
+    /// <summary>A request of the proxy (<see cref="RoutedRequestMessage.Proxied"/>) pointed at <paramref name="uri"/>, with the body read from its content as content.</summary>
     private static HttpRequestMessage Reuse(HttpRequestMessage owned, Uri uri, byte[]? body)
     {
         owned.RequestUri = uri;

@@ -19,13 +19,14 @@ internal static class RoutePath
     public static bool TryDecode(string escapedPath, out string decoded, out string? problem)
     {
         decoded = string.Empty;
-        if (escapedPath.Contains("%2F", StringComparison.OrdinalIgnoreCase) || escapedPath.Contains("%5C", StringComparison.OrdinalIgnoreCase))
+        bool escaped = escapedPath.Contains('%', StringComparison.Ordinal); // the usual route has no escape: no searches for one
+        if (escaped && (escapedPath.Contains("%2F", StringComparison.OrdinalIgnoreCase) || escapedPath.Contains("%5C", StringComparison.OrdinalIgnoreCase)))
         {
             problem = "it contains an encoded path separator (%2F or %5C)";
             return false;
         }
 
-        string text = escapedPath.Contains('%', StringComparison.Ordinal) ? Uri.UnescapeDataString(escapedPath) : escapedPath;
+        string text = escaped ? Uri.UnescapeDataString(escapedPath) : escapedPath;
         if (text.Contains('%', StringComparison.Ordinal))
         {
             problem = "it is encoded twice (a '%' is left after decoding)";

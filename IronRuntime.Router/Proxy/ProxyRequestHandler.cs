@@ -123,9 +123,14 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
     private static HttpRequestMessage CreateRequestMessage(HttpContext context)
     {
         HttpRequest request = context.Request;
-        var message = new HttpRequestMessage(
+        // The agent's connection holds a descriptor too; and the message, built for this call only, is the router's to
+        // send on rather than copy (UpstreamRequest).
+        var message = new Pipeline.RoutedRequestMessage(
             HttpMethod.Parse(request.Method),
-            new Uri(LlmRouter.RelativeBase, request.Path.ToUriComponent() + request.QueryString.ToUriComponent()));
+            new Uri(LlmRouter.RelativeBase, request.Path.ToUriComponent() + request.QueryString.ToUriComponent()))
+        {
+            Proxied = true,
+        };
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? request.ContentLength > 0)
         {
             message.Content = new StreamContent(request.Body);
@@ -133,9 +138,6 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
         }
 
         ProxyHeaders.CopyRequestHeaders(request.Headers, message);
-        // The agent's connection holds a descriptor too; and the message, built for this call only, is the router's to
-        // send on rather than copy (UpstreamRequest).
-        message.Options.Set(Pipeline.DescriptorBudgetHandler.ProxiedKey, true);
         return message;
     }
 

@@ -14,7 +14,7 @@ internal static class LlmRequestEditor
     /// <summary>Returns the body to send upstream, or the original when nothing changes.</summary>
     public static ReadOnlyMemory<byte> Apply(ReadOnlyMemory<byte> body, LlmRequestInfo info, string upstreamModel, LlmApi api, bool injectStreamUsage, long? imposedMaxOutputTokens)
     {
-        var edits = new Edit[3];
+        var edits = default(Edits); // on the stack: most calls need no edit, and none needs more than three
         int count = 0;
         if (info.ModelTokenStart >= 0 && !string.Equals(upstreamModel, info.Model, StringComparison.Ordinal))
         {
@@ -62,7 +62,7 @@ internal static class LlmRequestEditor
             return body;
         }
 
-        var active = edits.AsSpan(0, count);
+        Span<Edit> active = ((Span<Edit>)edits)[..count];
 
         // Stable insertion sort: edits at the same position keep the order they were added in.
         for (int i = 1; i < active.Length; i++)
@@ -111,4 +111,11 @@ internal static class LlmRequestEditor
     }
 
     private readonly record struct Edit(int Position, int RemoveLength, byte[] Insert);
+
+    /// <summary>Room for the three edits <see cref="Apply"/> can make (model, streamed usage, output limit).</summary>
+    [System.Runtime.CompilerServices.InlineArray(3)]
+    private struct Edits
+    {
+        private Edit _first;
+    }
 }

@@ -28,7 +28,7 @@ internal sealed partial class UpstreamStage(ILlmUpstreamPolicy policy, ILlmCallC
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (!request.Options.TryGetValue(LlmCall.OptionsKey, out var call) || call.Route is not { } route)
+        if (!RoutedRequestMessage.TryGetCall(request, out var call) || call.Route is not { } route)
         {
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
@@ -163,8 +163,9 @@ internal sealed partial class UpstreamStage(ILlmUpstreamPolicy policy, ILlmCallC
             {
                 // Buffered here so that a body cut short is retryable (the metering above reads it from memory) and
                 // what of it arrived is known: a cut answer is charged the output it carried.
-                body = new ArrayBufferWriter<byte>(HttpContents.InitialCapacity(response.Content, maxResponseBodyBytes));
-                await HttpContents.ReadLimitedAsync(response.Content, maxResponseBodyBytes, body, cancellationToken).ConfigureAwait(false);
+                long? declared = response.Content.Headers.ContentLength;
+                body = new ArrayBufferWriter<byte>(HttpContents.InitialCapacity(declared, maxResponseBodyBytes));
+                await HttpContents.ReadLimitedAsync(response.Content, declared, maxResponseBodyBytes, body, cancellationToken).ConfigureAwait(false);
                 var buffered = BufferedContent.Create(body.WrittenMemory); // no copy: the writer's buffer is the body, and the metering reads it in place
                 HttpContents.CopyHeaders(response.Content, buffered);
                 response.Content.Dispose();

@@ -73,16 +73,26 @@ internal struct UsageParts
     {
         switch (field)
         {
-            case UsageFields.Input: return ref Input;
-            case UsageFields.Output: return ref Output;
-            case UsageFields.CachedInput: return ref CachedInput;
-            case UsageFields.CacheCreation: return ref CacheCreation;
-            case UsageFields.Reasoning: return ref Reasoning;
-            case UsageFields.CacheCreationOneHour: return ref CacheCreationOneHour;
-            case UsageFields.AudioInput: return ref AudioInput;
-            case UsageFields.AudioOutput: return ref AudioOutput;
-            case UsageFields.ServerToolUses: return ref ServerToolUses;
-            default: throw new ArgumentOutOfRangeException(nameof(field), field, "Not a single counter.");
+            case UsageFields.Input:
+                return ref Input;
+            case UsageFields.Output:
+                return ref Output;
+            case UsageFields.CachedInput:
+                return ref CachedInput;
+            case UsageFields.CacheCreation:
+                return ref CacheCreation;
+            case UsageFields.Reasoning:
+                return ref Reasoning;
+            case UsageFields.CacheCreationOneHour:
+                return ref CacheCreationOneHour;
+            case UsageFields.AudioInput:
+                return ref AudioInput;
+            case UsageFields.AudioOutput:
+                return ref AudioOutput;
+            case UsageFields.ServerToolUses:
+                return ref ServerToolUses;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(field), field, "Not a single counter.");
         }
     }
 

@@ -17,20 +17,30 @@ internal static partial class PiiReferenceModel
     private const string W = @"\p{L}\p{N}\p{M}_";
 
     // Letters of the alphabetic scripts an e-mail local part may use here (Latin, Greek, Cyrillic); CJK, Arabic and
-    // the rest end a local part like punctuation does.
+    // the rest end a local part like punctuation does. A local part has at most 64 characters (RFC 5321 4.5.3.1.1), and
+    // the user of a URL (scheme://user@host, scheme://user:password@host) is not an address.
+    // A domain label (RFC 1035 2.3.1): letters, digits and inner hyphens; a domain's trailing dots and hyphens end a sentence.
+    private const string Label = @"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?";
+
     private const string Local = @"A-Za-z0-9_%+\-\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u0300-\u04FF";
 
     // A digit group right after another digit group and one or two separators continues that run, never starts one.
-    private const string RunBefore = @"\d[ .()-]|\d(?: \(|\) |\)-)";
+    // A ')' continues a run only when it closes a group of at most four digits that '(' opened (an area code).
+    private const string RunBefore = @"\d[ .(-]|\d \(|\(\d{1,4}(?:\)|\) |\)-)";
+
+    // A byte of a URL's user information: printable, not a delimiter of RFC 3986's authority, not a quote or bracket.
+    private const string UserInfo = @"[^\x00-\x20/@?#""'<>`:\x7F]";
+
+    private static readonly Func<string, bool> IsIPv6Rule = IsIPv6;
 
     private static readonly (string Type, Regex Pattern, Func<string, bool> Valid)[] Rules =
     [
         (PiiEntityTypes.PrivateKey, new Regex(@"-----BEGIN [A-Z ]*PRIVATE KEY-----[A-Za-z0-9+/=\s]*-----END [A-Z ]*PRIVATE KEY-----"), _ => true),
-        (PiiEntityTypes.Jwt, new Regex($@"(?<![{W}.-])eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*(?![{W}.-])"), IsJwt),
+        (PiiEntityTypes.Jwt, new Regex($@"(?<![{W}.-])eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*(?![{W}-]|\.[{W}.-])"), IsJwt),
         (PiiEntityTypes.AnthropicKey, new Regex($@"(?<![{W}-])sk-ant-[A-Za-z0-9_-]{{20,}}(?![{W}-])"), _ => true),
         (PiiEntityTypes.OpenAIKey, new Regex($@"(?<![{W}-])sk-(?!ant-)[A-Za-z0-9_-]{{20,}}(?![{W}-])"), s => s.Any(char.IsAsciiDigit) && s[3..].Any(char.IsAsciiLetter)),
         (PiiEntityTypes.AwsAccessKey, new Regex($@"(?<![{W}])(?:AKIA|ASIA)[A-Z0-9]{{16}}(?![{W}])"), _ => true),
-        (PiiEntityTypes.Email, new Regex($@"(?<![{Local}.])[{Local}][{Local}.]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{{2,}}(?![A-Za-z0-9-]|\.[A-Za-z0-9])"), _ => true),
+        (PiiEntityTypes.Email, new Regex($@"(?<![{Local}.]|://|[A-Za-z0-9]://{UserInfo}{{0,64}}:)[{Local}][{Local}.]{{0,63}}@(?:{Label}\.)+[A-Za-z]{{2,}}(?=[.-]*(?![A-Za-z0-9.-]))"), _ => true),
         (PiiEntityTypes.Iban, new Regex($@"(?<![{W}])[A-Z]{{2}}\d{{2}}(?: [A-Z0-9]{{4}})+(?: [A-Z0-9]{{1,3}})?(?![{W}])|(?<![{W}])[A-Z]{{2}}\d{{2}}[A-Z0-9]{{11,30}}(?![{W}])"), IsIban),
         (PiiEntityTypes.CreditCard, new Regex($@"(?<![{W}]|{RunBefore})(?:\d{{13,19}}|\d{{4}}( |-)\d{{4}}\1\d{{4}}\1\d{{4}}|\d{{4}}( |-)\d{{6}}\2\d{{5}})(?![{W}]|[ -]\d)"), IsCard),
         (PiiEntityTypes.Ssn, new Regex($@"(?<![{W}]|{RunBefore})\d{{3}}-\d{{2}}-\d{{4}}(?![{W}]|[ -]\d)"), IsSsn),
@@ -38,6 +48,17 @@ internal static partial class PiiReferenceModel
         (PiiEntityTypes.Phone, new Regex($@"(?<![{W}]|{RunBefore})(?:1-)?\d{{3}}-\d{{3}}-\d{{4}}(?![{W}]|[ -]\d)"), IsNanpOrPlus),
         (PiiEntityTypes.Phone, new Regex($@"(?<![{W}])\+[1-9]\d{{0,2}}(?: \d{{1,4}})+(?![{W}]|\d|[-.]\d|(?: \d+)+[\p{{L}}\p{{M}}_])"), IsNanpOrPlus),
         (PiiEntityTypes.IpAddress, new Regex($@"(?<![{W}.:]|{RunBefore})\d{{1,3}}(?:\.\d{{1,3}}){{3}}(?![{W}]|\.\d|[ -]\d)"), IsIPv4),
+
+        // RFC 4291 text forms: a maximal run of hex digits, colons and dots at word boundaries, less a sentence's
+        // trailing '.' or single ':' (TrimSentenceEnd); the address itself is checked by System.Net's parser.
+        (PiiEntityTypes.IpAddress, new Regex($@"(?<![{W}.:])(?>[0-9A-Fa-f:.]+)(?![{W}])"), IsIPv6Rule),
+        (PiiEntityTypes.GoogleApiKey, new Regex($@"(?<![{W}-])AIza[A-Za-z0-9_-]{{35}}(?![{W}-])"), _ => true),
+        (PiiEntityTypes.NpmToken, new Regex($@"(?<![{W}])npm_[A-Za-z0-9]{{36}}(?![{W}])"), s => s[4..].Any(char.IsAsciiDigit) && s[4..].Any(char.IsAsciiLetter)),
+        (PiiEntityTypes.HuggingFaceToken, new Regex($@"(?<![{W}])hf_[A-Za-z]{{34}}(?![{W}])"), _ => true),
+        (PiiEntityTypes.TwilioKey, new Regex($@"(?<![{W}])SK[0-9a-fA-F]{{32}}(?![{W}])"), s => s[2..].Any(char.IsAsciiDigit) && s[2..].Any(char.IsAsciiLetter)),
+
+        // RFC 3986 userinfo "user:password@" after "scheme://": only the password.
+        (PiiEntityTypes.Secret, new Regex($@"(?<=[A-Za-z0-9]://{UserInfo}{{0,64}}:){UserInfo}{{1,64}}(?=@)"), _ => true),
     ];
 
     /// <summary>The text with every value the reference finds replaced by <c>[TYPE]</c>: leftmost first, then longest.</summary>
@@ -48,9 +69,10 @@ internal static partial class PiiReferenceModel
         {
             foreach (Match m in pattern.Matches(text))
             {
-                if (valid(m.Value))
+                string value = valid == IsIPv6Rule ? TrimSentenceEnd(m.Value) : m.Value;
+                if (valid(value))
                 {
-                    hits.Add((m.Index, m.Index + m.Length, type));
+                    hits.Add((m.Index, m.Index + value.Length, type));
                 }
             }
         }
@@ -136,6 +158,23 @@ internal static partial class PiiReferenceModel
     }
 
     private static bool IsIPv4(string value) => value.Split('.').All(o => (o.Length == 1 || o[0] != '0') && int.Parse(o, System.Globalization.CultureInfo.InvariantCulture) <= 255);
+
+    /// <summary>An address may end a sentence: trailing dots, and a colon that is not half of a "::", are not part of it.</summary>
+    private static string TrimSentenceEnd(string run)
+    {
+        while (run.Length > 0 && (run[^1] == '.' || (run[^1] == ':' && run.Length >= 2 && run[^2] != ':')))
+        {
+            run = run[..^1];
+        }
+
+        return run;
+    }
+
+    /// <summary>An IPv6 address by <see cref="System.Net.IPAddress.TryParse(string, out System.Net.IPAddress)"/>, with a decimal digit (<c>dead::beef</c> reads as a word).</summary>
+    private static bool IsIPv6(string value)
+        => value.Contains(':', StringComparison.Ordinal) && value.Any(char.IsAsciiDigit) && !value.Contains('%', StringComparison.Ordinal)
+            && System.Net.IPAddress.TryParse(value, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            && value.Split(':').All(g => g.Contains('.', StringComparison.Ordinal) ? IsIPv4(g) : g.Length <= 4);
 
     private static bool IsIban(string value)
     {

@@ -22,6 +22,19 @@ public sealed class PiiStreamingEdgeTests
         AssertEverySplitEquals(text, expected);
     }
 
+    [TestCase("pay +5555555555554444 now", "pay +[CREDIT_CARD] now")]
+    [TestCase("card +4111 1111 1111 1111.", "card +[CREDIT_CARD].")]
+    [TestCase("host +192.168.1.20 up", "host +[IP_ADDRESS] up")]
+    [TestCase("ssn +078-05-1120, ok", "ssn +[SSN], ok")]
+    [TestCase("tel +44 20 7946 0958 ok", "tel [PHONE] ok")]
+    public void Redact_PlusBeforeAValueNotAPhone_ValueStillFound(string text, string expected)
+    {
+        // A '+' makes a number international only if it is a phone number: a 16-digit card (E.164 allows 15 digits),
+        // a dotted quad or an SSN after a '+' is still that value, and the '+' stays as punctuation.
+        Assert.That(PiiTestEngine.RedactWhole(text), Is.EqualTo(expected));
+        AssertEverySplitEquals(text, expected);
+    }
+
     [TestCase("电话", "4111111111111111 ok")]
     [TestCase("رقم", "5555555555554444.")]
     [TestCase("カード", "4111 1111 1111 1111")]

@@ -23,7 +23,7 @@ internal sealed partial class NumericDetector
             return 1;
         }
 
-        if (run.Plus || run.Count < 3 || run.Length(0) != 3 || run.Length(1) != 2 || run.Length(2) != 4
+        if (run.Count < 3 || run.Length(0) != 3 || run.Length(1) != 2 || run.Length(2) != 4
             || run.GapAfter(0) != run.GapAfter(1) || run.GapAfter(0) is not (NumericGap.Dash or NumericGap.Space) || !run.CanEndAfter(3))
         {
             return 0;
@@ -47,7 +47,7 @@ internal sealed partial class NumericDetector
     /// </summary>
     private static int Card(ReadOnlySpan<byte> text, in NumericRun run)
     {
-        if (run.Plus || text[run.Start(0)] is < (byte)'2' or > (byte)'6')
+        if (text[run.Start(0)] is < (byte)'2' or > (byte)'6')
         {
             return 0;
         }
@@ -123,7 +123,7 @@ internal sealed partial class NumericDetector
     /// <summary>IPv4: four dot-separated decimal octets 0–255 without leading zeros, not followed by another dot and digit.</summary>
     private static int IPv4(ReadOnlySpan<byte> text, in NumericRun run)
     {
-        if (run.Plus || run.Count < 4 || !run.CanEndAfter(4))
+        if (run.Count < 4 || !run.CanEndAfter(4))
         {
             return 0;
         }

@@ -55,13 +55,23 @@ internal sealed partial class NumericDetector(bool phone, bool ssn, bool card, b
             return PiiCandidate.NeedMore(start, PendingType);
         }
 
-        // Only a phone takes the '+' or an area code's '(' into the value; for the rest a '(' is punctuation.
-        // Formats below their type's threshold are not candidates: a shorter format above it wins.
+        // Only a phone takes the '+' or an area code's '(' into the value; for the rest both are punctuation (a card,
+        // an SSN or an IPv4 address after a '+' is still one). After a '+' a phone is considered first, so that it wins
+        // a tie. Formats below their type's threshold are not candidates: a shorter format above it wins.
         var best = new Best(-1, null, 0);
         double confidence = 0;
+        if (run.Plus)
+        {
+            Consider(phone ? Phone(input, run, out confidence) : 0, confidence, PiiEntityTypes.Phone, run, ref best);
+        }
+
         Consider(ssn ? Ssn(input, run, out confidence) : 0, confidence, PiiEntityTypes.Ssn, run, ref best);
         Consider(card ? Card(input.Text, run) : 0, PiiConfidence.Card, PiiEntityTypes.CreditCard, run, ref best);
-        Consider(phone ? Phone(input, run, out confidence) : 0, confidence, PiiEntityTypes.Phone, run, ref best);
+        if (!run.Plus)
+        {
+            Consider(phone ? Phone(input, run, out confidence) : 0, confidence, PiiEntityTypes.Phone, run, ref best);
+        }
+
         Consider(ipv4 ? IPv4(input.Text, run) : 0, PiiConfidence.IpAddress, PiiEntityTypes.IpAddress, run, ref best);
         if (best.Type is null)
         {

@@ -28,6 +28,7 @@ internal sealed class ProviderResilience : ILlmUpstreamPolicy, IProviderHealth
     private readonly Dictionary<string, FailoverTarget[]> _failover;
     private readonly ConcurrentDictionary<(LlmProvider Provider, LlmApi Api, string Model), LlmUpstreamRoute> _routes = new();
     private readonly FrozenDictionary<(LlmProvider Provider, LlmApi Api), LlmUpstreamRoute> _directRoutes;
+    private readonly LlmUpstreamRoute[,] _directByIndex;
     private readonly ILogger _logger;
     private readonly IModelPricing _pricing;
     private readonly long _defaultMaxOutputTokens;
@@ -76,6 +77,13 @@ internal sealed class ProviderResilience : ILlmUpstreamPolicy, IProviderHealth
         }
 
         _directRoutes = direct.ToFrozenDictionary();
+
+        // The same routes indexed by the enums' values: the per-call lookup without hashing a tuple key.
+        _directByIndex = new LlmUpstreamRoute[(int)Enum.GetValues<LlmProvider>().Max() + 1, (int)Enum.GetValues<LlmApi>().Max() + 1];
+        foreach (var ((provider, api), route) in direct)
+        {
+            _directByIndex[(int)provider, (int)api] = route;
+        }
     }
 
     /// <inheritdoc />
@@ -165,7 +173,9 @@ internal sealed class ProviderResilience : ILlmUpstreamPolicy, IProviderHealth
     {
         if (_failover.Count == 0)
         {
-            return _directRoutes[(call.Provider, call.Api)];
+            return (uint)call.Provider < (uint)_directByIndex.GetLength(0) && (uint)call.Api < (uint)_directByIndex.GetLength(1)
+                ? _directByIndex[(int)call.Provider, (int)call.Api]
+                : _directRoutes[(call.Provider, call.Api)];
         }
 
         var key = (call.Provider, call.Api, call.Model);
