@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,10 +17,12 @@ namespace IronRuntime.Router.Proxy;
 internal sealed class LoopbackServer : IAsyncDisposable
 {
     private readonly KestrelServer _server;
+    private readonly ServiceProvider _transportServices;
 
-    private LoopbackServer(KestrelServer server, Uri baseAddress)
+    private LoopbackServer(KestrelServer server, ServiceProvider transportServices, Uri baseAddress)
     {
         _server = server;
+        _transportServices = transportServices;
         BaseAddress = baseAddress;
     }
 
@@ -33,7 +35,8 @@ internal sealed class LoopbackServer : IAsyncDisposable
         var options = new KestrelServerOptions { AddServerHeader = false };
         options.Limits.MaxRequestBodySize = null; // the router caps what it reads, and answers 413 in the provider's shape
         options.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http1);
-        IConnectionListenerFactory transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory);
+        // The transport as the host builds it: its connections' buffers come from Kestrel's block pool (KestrelServices).
+        var transportServices = KestrelServices.CreateSocketTransport(loggerFactory, out IConnectionListenerFactory transport);
         if (maxConnections is { } cap)
         {
             transport = new BoundedConnectionListenerFactory(transport, (int)Math.Min(int.MaxValue, cap)); // descriptors never run out
@@ -47,11 +50,12 @@ internal sealed class LoopbackServer : IAsyncDisposable
         catch
         {
             server.Dispose();
+            await transportServices.DisposeAsync().ConfigureAwait(false);
             throw;
         }
 
         string address = server.Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new LoopbackServer(server, new Uri(address.TrimEnd('/') + "/"));
+        return new LoopbackServer(server, transportServices, new Uri(address.TrimEnd('/') + "/"));
     }
 
     /// <summary>Stops accepting requests; in-flight ones may finish until <paramref name="cancellationToken"/> fires.</summary>
@@ -61,8 +65,15 @@ internal sealed class LoopbackServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        await _server.StopAsync(grace.Token).ConfigureAwait(false);
-        _server.Dispose();
+        try
+        {
+            await _server.StopAsync(grace.Token).ConfigureAwait(false);
+            _server.Dispose();
+        }
+        finally
+        {
+            await _transportServices.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>

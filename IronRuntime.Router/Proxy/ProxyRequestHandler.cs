@@ -22,7 +22,13 @@ namespace IronRuntime.Router.Proxy;
 /// </remarks>
 internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry tokens, ProxyAdmission admission, ILogger logger)
 {
-    private const int MinimumCopyBuffer = 4096;
+    /// <summary>
+    /// The least output space asked of Kestrel per read. Kestrel adds its chunk framing (at most 12 bytes) to it, and a
+    /// request larger than a block of the transport's pool is served from <see cref="System.Buffers.ArrayPool{T}.Shared"/>,
+    /// which thousands of open streams run dry; <see cref="LoopbackMemoryPool.BlockSize"/> is sized to hold it.
+    /// </summary>
+    internal const int CopyBufferHint = 4096;
+
     private const int MaxUnflushedBytes = 64 * 1024;
 
     private const string UnauthorizedMessage =
@@ -170,7 +176,7 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
                 // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
                 await ready.ConfigureAwait(false);
                 // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
-                read = await body.ReadAsync(writer.GetMemory(MinimumCopyBuffer), aborted).ConfigureAwait(false);
+                read = await body.ReadAsync(writer.GetMemory(CopyBufferHint), aborted).ConfigureAwait(false);
             }
             catch (Exception) when (unflushed > 0 && !aborted.IsCancellationRequested)
             {
