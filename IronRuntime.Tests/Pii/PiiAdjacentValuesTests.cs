@@ -17,6 +17,7 @@ public sealed class PiiAdjacentValuesTests
     public void Redact_ValueSpaceValue_BothRedacted(string text, string expected)
     {
         Assert.That(PiiTestEngine.RedactWhole(text), Is.EqualTo(expected));
+        Assert.That(PiiReferenceModel.Redact(text), Is.EqualTo(expected), "reference model");
         PiiTestEngine.AssertEverySplitRedactsTo(text, expected);
     }
 
@@ -33,6 +34,7 @@ public sealed class PiiAdjacentValuesTests
         // side by side stay one run of eight groups: every group joined by the same separator belongs to a spaced
         // card, so the run is no card (a stated rule of the card format, not this one).
         Assert.That(PiiTestEngine.RedactWhole(text), Is.EqualTo(expected));
+        Assert.That(PiiReferenceModel.Redact(text), Is.EqualTo(expected), "reference model");
         PiiTestEngine.AssertEverySplitRedactsTo(text, expected);
     }
 
