@@ -24,14 +24,23 @@ internal static partial class PiiReferenceModel
 
     private const string Local = @"A-Za-z0-9_%+\-\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u0300-\u04FF";
 
-    // A digit group right after another digit group and one or two separators continues that run, never starts one.
+    // A digit group right after another digit group and one or two separators continues that run, never starts one,
+    // unless the value before it ended there, one space back (Redact: values side by side are each a value).
     // A ')' continues a run only when it closes a group of at most four digits that '(' opened (an area code).
     private const string RunBefore = @"\d[ .(-]|\d \(|\(\d{1,4}(?:\)|\) |\)-)";
+
+    // The rest of a run after a value (one space or '(' on) that ends glued to a word: the run is part of something else.
+    private const string GluedRun = @"[ (]{1,2}[0-9 .()-]*[0-9][\p{L}\p{M}_]";
 
     // A byte of a URL's user information: printable, not a delimiter of RFC 3986's authority, not a quote or bracket.
     private const string UserInfo = @"[^\x00-\x20/@?#""'<>`:\x7F]";
 
     private static readonly Func<string, bool> IsIPv6Rule = IsIPv6;
+
+    // A numeric value right after a run (RunBefore; before '(' of an area code, a digit and a space) is one only when the
+    // value before it ended there, one space back: the two are side by side (4111111111111111 5555555555554444).
+    private static readonly Regex RunBeforeEnd = new($@"(?:{RunBefore})\z");
+    private static readonly Regex DigitSpaceEnd = new(@"\d \z");
 
     private static readonly (string Type, Regex Pattern, Func<string, bool> Valid)[] Rules =
     [
@@ -42,12 +51,13 @@ internal static partial class PiiReferenceModel
         (PiiEntityTypes.AwsAccessKey, new Regex($@"(?<![{W}])(?:AKIA|ASIA)[A-Z0-9]{{16}}(?![{W}])"), _ => true),
         (PiiEntityTypes.Email, new Regex($@"(?<![{Local}.]|://|[A-Za-z0-9]://{UserInfo}{{0,64}}:)[{Local}][{Local}.]{{0,63}}@(?:{Label}\.)+[A-Za-z]{{2,}}(?=[.-]*(?![A-Za-z0-9.-]))"), _ => true),
         (PiiEntityTypes.Iban, new Regex($@"(?<![{W}])[A-Z]{{2}}\d{{2}}(?: [A-Z0-9]{{4}})+(?: [A-Z0-9]{{1,3}})?(?![{W}])|(?<![{W}])[A-Z]{{2}}\d{{2}}[A-Z0-9]{{11,30}}(?![{W}])"), IsIban),
-        (PiiEntityTypes.CreditCard, new Regex($@"(?<![{W}]|{RunBefore})(?:\d{{13,19}}|\d{{4}}( |-)\d{{4}}\1\d{{4}}\1\d{{4}}|\d{{4}}( |-)\d{{6}}\2\d{{5}})(?![{W}]|[ -]\d)"), IsCard),
-        (PiiEntityTypes.Ssn, new Regex($@"(?<![{W}]|{RunBefore})\d{{3}}-\d{{2}}-\d{{4}}(?![{W}]|[ -]\d)"), IsSsn),
-        (PiiEntityTypes.Phone, new Regex($@"(?<![{W}]|\d )\(\d{{3}}\) \d{{3}}-\d{{4}}(?![{W}]|[ -]\d)"), IsNanpOrPlus),
-        (PiiEntityTypes.Phone, new Regex($@"(?<![{W}]|{RunBefore})(?:1-)?\d{{3}}-\d{{3}}-\d{{4}}(?![{W}]|[ -]\d)"), IsNanpOrPlus),
+        (PiiEntityTypes.CreditCard, new Regex($@"(?<![{W}])(?:\d{{13,19}}|\d{{4}}-\d{{4}}-\d{{4}}-\d{{4}}|\d{{4}}-\d{{6}}-\d{{5}})(?![{W}]|-\d|{GluedRun})"), IsCard),
+        (PiiEntityTypes.CreditCard, new Regex($@"(?<![{W}])(?:\d{{4}} \d{{4}} \d{{4}} \d{{4}}|\d{{4}} \d{{6}} \d{{5}})(?![{W}]|[ -]\d)"), IsCard),
+        (PiiEntityTypes.Ssn, new Regex($@"(?<![{W}])\d{{3}}-\d{{2}}-\d{{4}}(?![{W}]|-\d|{GluedRun})"), IsSsn),
+        (PiiEntityTypes.Phone, new Regex($@"(?<![{W}])\(\d{{3}}\) \d{{3}}-\d{{4}}(?![{W}]|-\d|{GluedRun})"), IsNanpOrPlus),
+        (PiiEntityTypes.Phone, new Regex($@"(?<![{W}])(?:1-)?\d{{3}}-\d{{3}}-\d{{4}}(?![{W}]|-\d|{GluedRun})"), IsNanpOrPlus),
         (PiiEntityTypes.Phone, new Regex($@"(?<![{W}])\+[1-9]\d{{0,2}}(?: \d{{1,4}})+(?![{W}]|\d|[-.]\d|(?: \d+)+[\p{{L}}\p{{M}}_])"), IsNanpOrPlus),
-        (PiiEntityTypes.IpAddress, new Regex($@"(?<![{W}.:]|{RunBefore})\d{{1,3}}(?:\.\d{{1,3}}){{3}}(?![{W}]|\.\d|[ -]\d)"), IsIPv4),
+        (PiiEntityTypes.IpAddress, new Regex($@"(?<![{W}.:])\d{{1,3}}(?:\.\d{{1,3}}){{3}}(?![{W}]|\.\d|-\d|{GluedRun})"), IsIPv4),
 
         // RFC 4291 text forms: a maximal run of hex digits, colons and dots at word boundaries, less a sentence's
         // trailing '.' or single ':' (TrimSentenceEnd); the address itself is checked by System.Net's parser.
@@ -64,7 +74,7 @@ internal static partial class PiiReferenceModel
     /// <summary>The text with every value the reference finds replaced by <c>[TYPE]</c>: leftmost first, then longest.</summary>
     public static string Redact(string text)
     {
-        var hits = new List<(int Start, int End, string Type)>();
+        var hits = new List<(int Start, int End, string Type, Regex? InRun)>();
         foreach (var (type, pattern, valid) in Rules)
         {
             foreach (Match m in pattern.Matches(text))
@@ -72,26 +82,38 @@ internal static partial class PiiReferenceModel
                 string value = valid == IsIPv6Rule ? TrimSentenceEnd(m.Value) : m.Value;
                 if (valid(value))
                 {
-                    hits.Add((m.Index, m.Index + value.Length, type));
+                    hits.Add((m.Index, m.Index + value.Length, type, InRunRule(type, value, valid == IsIPv6Rule)));
                 }
             }
         }
 
         var output = new StringBuilder();
         int at = 0;
+        int numericEnd = -1;
         foreach (var hit in hits.OrderBy(h => h.Start).ThenByDescending(h => h.End))
         {
-            if (hit.Start < at)
+            if (hit.Start < at || (hit.InRun is { } run && run.IsMatch(text.AsSpan(0, hit.Start)) && (numericEnd < 0 || text[numericEnd..hit.Start] is not (" " or "(" or " ("))))
             {
                 continue;
             }
 
             output.Append(text, at, hit.Start - at).Append('[').Append(hit.Type).Append(']');
             at = hit.End;
+            numericEnd = hit.InRun is null ? -1 : hit.End;
         }
 
         return output.Append(text, at, text.Length - at).ToString();
     }
+
+    /// <summary>For the numeric formats (not a '+' phone, not IPv6): what a run before the value looks like.</summary>
+    private static Regex? InRunRule(string type, string value, bool ipv6) => type switch
+    {
+        PiiEntityTypes.CreditCard or PiiEntityTypes.Ssn => RunBeforeEnd,
+        PiiEntityTypes.IpAddress when !ipv6 => RunBeforeEnd,
+        PiiEntityTypes.Phone when value[0] == '(' => DigitSpaceEnd,
+        PiiEntityTypes.Phone when char.IsAsciiDigit(value[0]) => RunBeforeEnd,
+        _ => null,
+    };
 
     private static bool IsCard(string value)
     {

@@ -55,4 +55,15 @@ internal static class PiiTestEngine
             throw new InvalidOperationException("blocked");
         }
     }
+
+    /// <summary>Asserts that <paramref name="text"/> streamed one byte at a time, and cut in two at every byte, redacts to <paramref name="expected"/>.</summary>
+    public static void AssertEverySplitRedactsTo(string text, string expected)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
+        Assert.That(RedactStreamedBytes(bytes.Select(b => new[] { b })), Is.EqualTo(expected), "one byte at a time");
+        for (int cut = 0; cut <= bytes.Length; cut++)
+        {
+            Assert.That(RedactStreamedBytes([bytes[..cut], bytes[cut..]]), Is.EqualTo(expected), $"cut at {cut}");
+        }
+    }
 }

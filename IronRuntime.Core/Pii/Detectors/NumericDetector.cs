@@ -7,8 +7,9 @@ namespace IronRuntime.Pii.Detectors;
 /// groups and gaps (<see cref="NumericRun"/>), then each enabled format is checked; the longest valid value wins.
 /// </summary>
 /// <remarks>
-/// A digit that follows another digit group across one or two separators continues that run and never starts one,
-/// so <c>415-555-0132 5</c> is the phone and a lone 5. Whitespace is not a safe cut: while a run reaches the end of
+/// A digit that follows another digit group across one or two separators continues that run, so <c>415-555-0132 5</c>
+/// is the phone and a lone 5; it starts a run of its own only when the values read from the earlier run end exactly
+/// before its separator (<c>4111111111111111 5555555555554444</c> is two cards, see <see cref="MatchAfterRun"/>). Whitespace is not a safe cut: while a run reaches the end of
 /// the text it is pending.
 /// </remarks>
 internal sealed partial class NumericDetector(bool phone, bool ssn, bool card, bool ipv4, PiiThresholds thresholds) : PiiDetector
@@ -28,12 +29,18 @@ internal sealed partial class NumericDetector(bool phone, bool ssn, bool card, b
 
     public override PiiCandidate Match(in ScanInput input, int floor, int trigger)
     {
-        int before = input.At(trigger - 1);
-        if (input.IsWordBefore(trigger) || ContinuesRun(input, trigger))
+        if (input.IsWordBefore(trigger))
         {
             return PiiCandidate.None;
         }
 
+        return ContinuesRun(input, trigger) ? MatchAfterRun(input, floor, trigger) : MatchRun(input, floor, trigger);
+    }
+
+    /// <summary>The value (if any) of the run that starts at <paramref name="trigger"/>.</summary>
+    private PiiCandidate MatchRun(in ScanInput input, int floor, int trigger)
+    {
+        int before = input.At(trigger - 1);
         var run = default(NumericRun);
         int start = trigger;
         // A '+' or '(' glued to a word is punctuation, not a prefix: the value (if any) starts at the digit, as it does
