@@ -34,6 +34,18 @@ public sealed class BudgetGateTests
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     /// <summary>The error message of an OpenAI- or Anthropic-shaped error body.</summary>
+    /// <summary>Sends one call of agent a1 while the fake holds its answer, and reads what the budget holds for it meanwhile.</summary>
+    private static async Task<(HttpResponseMessage Response, decimal Held)> ReservedWhileHeldAsync(RuntimeHarness h, string url, string body)
+    {
+        h.Fake.HoldResponses();
+        using var http = h.Runtime.CreateHttpClient("a1");
+        var call = http.PostAsync(url, Json(body));
+        await h.Fake.WaitForArrivalsAsync(1).WaitAsync(TimeSpan.FromSeconds(60));
+        decimal held = h.Runtime.GetBudget().Reserved;
+        h.Fake.ReleaseHeld();
+        return (await call, held);
+    }
+
     private static async Task<string> MessageAsync(HttpResponseMessage response)
     {
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -66,14 +78,8 @@ public sealed class BudgetGateTests
         long tokens = LongBodyTokens();
         Assert.That(tokens, Is.LessThan(Encoding.UTF8.GetByteCount(LongBody) / 2), "the test needs a prompt whose count is well below its bytes");
         await using var h = await RuntimeHarness.StartAsync(b => b.WithBudget(((tokens + 100) * MiniIn) + (10 * MiniOut)));
-        h.Fake.HoldResponses();
-        using var http = h.Runtime.CreateHttpClient("a1");
-
-        var call = http.PostAsync(ChatUrl, Json(LongBody));
-        await h.Fake.WaitForArrivalsAsync(1).WaitAsync(TimeSpan.FromSeconds(60));
-        decimal held = h.Runtime.GetBudget().Reserved;
-        h.Fake.ReleaseHeld();
-        using var response = await call;
+        (HttpResponseMessage answer, decimal held) = await ReservedWhileHeldAsync(h, ChatUrl, LongBody);
+        using var response = answer;
 
         Assert.Multiple(() =>
         {
@@ -110,14 +116,8 @@ public sealed class BudgetGateTests
     {
         const string body = """{"model":"text-embedding-3-small","input":["one","two"]}""";
         await using var h = await RuntimeHarness.StartAsync(b => b.WithBudget(1m));
-        h.Fake.HoldResponses();
-        using var http = h.Runtime.CreateHttpClient("a1");
-
-        var call = http.PostAsync("https://api.openai.com/v1/embeddings", Json(body));
-        await h.Fake.WaitForArrivalsAsync(1).WaitAsync(TimeSpan.FromSeconds(60));
-        decimal held = h.Runtime.GetBudget().Reserved;
-        h.Fake.ReleaseHeld();
-        using var response = await call;
+        (HttpResponseMessage answer, decimal held) = await ReservedWhileHeldAsync(h, "https://api.openai.com/v1/embeddings", body);
+        using var response = answer;
 
         Assert.Multiple(() =>
         {
