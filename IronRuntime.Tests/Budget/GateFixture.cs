@@ -21,12 +21,13 @@ internal sealed class GateFixture : IAsyncDisposable
 {
     private readonly AgentRuntime _runtime;
 
-    private GateFixture(AgentRuntime runtime, IBudgetLedger ledger, RuntimeConfig config, IRateLimits? rates, IRuntimeStateStore? store)
+    private GateFixture(AgentRuntime runtime, IBudgetLedger ledger, RuntimeConfig config, IRateLimits? rates, IRuntimeStateStore? store,
+        IReadOnlyDictionary<string, ModelPrice>? prices)
     {
         _runtime = runtime;
         var services = runtime.Services!;
         Ledger = ledger;
-        Gate = new BudgetGate(ledger, Prices(), Options.Create(config), new FakeLogger<BudgetGate>(Logs),
+        Gate = new BudgetGate(ledger, Prices(prices), Options.Create(config), new FakeLogger<BudgetGate>(Logs),
             services.GetRequiredService<StateRestorer>(), store ?? new NullRuntimeStateStore(), rates ?? services.GetRequiredService<IRateLimits>());
     }
 
@@ -36,9 +37,12 @@ internal sealed class GateFixture : IAsyncDisposable
 
     public BudgetGate Gate { get; }
 
-    /// <summary>A gate over <paramref name="ledger"/> (a new in-memory one, global limit <paramref name="limit"/>, when null).</summary>
+    /// <summary>
+    /// A gate over <paramref name="ledger"/> (a new in-memory one, global limit <paramref name="limit"/>, when null),
+    /// with the test's own <paramref name="prices"/> added to the table.
+    /// </summary>
     public static GateFixture Create(decimal? limit, Action<RuntimeConfig>? configure = null, IBudgetLedger? ledger = null,
-        IRateLimits? rates = null, IRuntimeStateStore? store = null)
+        IRateLimits? rates = null, IRuntimeStateStore? store = null, IReadOnlyDictionary<string, ModelPrice>? prices = null)
     {
         var config = new RuntimeConfig();
         configure?.Invoke(config);
@@ -48,7 +52,7 @@ internal sealed class GateFixture : IAsyncDisposable
             ledger.SetLimit(null, limit);
         }
 
-        return new GateFixture(AgentRuntime.CreateBuilder().Build(), ledger, config, rates, store);
+        return new GateFixture(AgentRuntime.CreateBuilder().Build(), ledger, config, rates, store, prices);
     }
 
     /// <summary>A chat call of agent a1 to <paramref name="model"/> with an input bound of 100 tokens.</summary>
@@ -66,13 +70,18 @@ internal sealed class GateFixture : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _runtime.DisposeAsync();
 
-    private static PricingTable Prices()
+    private static PricingTable Prices(IReadOnlyDictionary<string, ModelPrice>? prices)
     {
         var options = new PricingOptions { IncludeShippedTable = false };
         options.Overrides["m-long"] = new ModelPrice { InputPerToken = 0.000001m, OutputPerToken = 0.000004m, MaxOutputTokens = 4_000 };
         options.Overrides["m-short"] = new ModelPrice { InputPerToken = 0.000002m, OutputPerToken = 0.000008m, MaxOutputTokens = 1_000 };
         options.Overrides["m-open"] = new ModelPrice { InputPerToken = 0.000001m, OutputPerToken = 0.000004m };
         options.Overrides["gpt-4o-mini"] = new ModelPrice { InputPerToken = 0.000001m, OutputPerToken = 0.000004m, MaxOutputTokens = 16_384 };
+        foreach (var (model, price) in prices ?? new Dictionary<string, ModelPrice>())
+        {
+            options.Overrides[model] = price;
+        }
+
         return PricingTable.Create(options);
     }
 }

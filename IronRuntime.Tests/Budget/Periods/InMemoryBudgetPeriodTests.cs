@@ -161,6 +161,51 @@ public sealed class InMemoryBudgetPeriodTests
         });
     }
 
+    [Test]
+    public void AtTheExactEndOfTheDay_TheNewDayHasBegun()
+    {
+        var time = HalfASecondBeforeMidnight();
+        var ledger = new InMemoryBudgetLedger([], time, BudgetPeriod.Daily, Paris);
+        ledger.SetLimit(null, 1m);
+        ledger.Charge(null, 0.4m);
+        time.Advance(TimeSpan.FromMilliseconds(499));
+        var lastTick = ledger.GetSnapshot(null);
+
+        time.Advance(TimeSpan.FromMilliseconds(1)); // 2026-11-26T23:00:00.000Z: midnight in Paris, the 27th's first instant
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(lastTick, Is.EqualTo(new BudgetSnapshot(null, 1m, 0.4m, 0m)), "a millisecond before midnight it is still the 26th");
+            Assert.That(ledger.GetSnapshot(null), Is.EqualTo(new BudgetSnapshot(null, 1m, 0m, 0m)));
+        });
+    }
+
+    [Test]
+    public void NewDay_LastsUntilItsOwnMidnight_ThenTheNextOneBegins()
+    {
+        var time = HalfASecondBeforeMidnight();
+        var ledger = new InMemoryBudgetLedger([], time, BudgetPeriod.Daily, Paris);
+        ledger.SetLimit(null, 1m);
+        ledger.SetLimit("a", 0.5m);
+        time.Advance(TimeSpan.FromSeconds(1)); // 00:00:00.5 on the 27th in Paris
+        ledger.Charge("a", 0.2m);
+
+        time.Advance(TimeSpan.FromHours(24) - TimeSpan.FromSeconds(1)); // 23:59:59.5 on the 27th (2026-11-27T22:59:59.5Z)
+        bool fits = ledger.TryReserve("a", 0.3m, 0m, 0, 0, out var late);
+        bool beyond = ledger.TryReserve("a", 0.01m, 0m, 0, 0, out _);
+        ledger.Settle(late, 0.1m);
+        var lateInTheDay = (ledger.GetSnapshot(null), ledger.GetSnapshot("a"));
+
+        time.Advance(TimeSpan.FromSeconds(1)); // 00:00:00.5 on the 28th
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((fits, beyond), Is.EqualTo((true, false)), "the 27th's 0.2 still counts at the end of the 27th");
+            Assert.That(lateInTheDay, Is.EqualTo((new BudgetSnapshot(null, 1m, 0.3m, 0m), new BudgetSnapshot("a", 0.5m, 0.3m, 0m))));
+            Assert.That((ledger.GetSnapshot(null), ledger.GetSnapshot("a")), Is.EqualTo((new BudgetSnapshot(null, 1m, 0m, 0m), new BudgetSnapshot("a", 0.5m, 0m, 0m))));
+        });
+    }
+
     [TestCase(BudgetPeriod.Daily, "2026-11-26T12:00:00Z", "Europe/Paris", "2026-11-25T23:00:00Z", "2026-11-26T23:00:00Z")]
     [TestCase(BudgetPeriod.Weekly, "2026-11-29T23:30:00Z", "UTC", "2026-11-23T00:00:00Z", "2026-11-30T00:00:00Z")]
     [TestCase(BudgetPeriod.Monthly, "2026-11-30T23:30:00Z", "Asia/Tokyo", "2026-11-30T15:00:00Z", "2026-12-31T15:00:00Z")]
