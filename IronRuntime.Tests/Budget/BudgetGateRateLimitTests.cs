@@ -97,10 +97,14 @@ public sealed class BudgetGateRateLimitTests
 
         using var first = await http.PostAsync("https://api.openai.com/v1/chat/completions", new StringContent(Body, Encoding.UTF8, "application/json"));
         using var second = await http.PostAsync("https://api.openai.com/v1/chat/completions", new StringContent(Body, Encoding.UTF8, "application/json"));
+        using var error = System.Text.Json.JsonDocument.Parse(await first.Content.ReadAsStringAsync());
 
         Assert.Multiple(() =>
         {
             Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(error.RootElement.GetProperty("error").GetProperty("message").GetString(), Is.EqualTo(
+                "IronRuntime cannot reach the shared budget ledger, so it cannot hold this call to its budget; the call was not sent and nothing was charged. Retry after 1 s."));
+            Assert.That(first.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(1)));
             Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "not 429: the first call's request was given back");
             Assert.That(h.Fake.ArrivedCount, Is.Zero);
         });
