@@ -21,6 +21,10 @@ namespace IronRuntime.Router.Upstream;
 /// attempt did not end in a success, or before a translation: while the first attempt is in flight, its own timer
 /// already ends it no later than the whole call's limit, so a call answered at once arms one timer, not two.
 /// </para>
+/// <para>
+/// The whole call's limit counts from the start of the first attempt, microseconds after the stage is entered
+/// (only synchronous work comes between): one clock read per call.
+/// </para>
 /// One instance per thread is reused when neither token was cancelled (the way Polly pools its sources).
 /// </remarks>
 internal sealed class UpstreamCallTimer
@@ -37,7 +41,8 @@ internal sealed class UpstreamCallTimer
     private CancellationTokenRegistration _attemptLink;
     private CancellationToken _caller;
     private TimeSpan _firstByte;
-    private long _deadline;
+    private TimeSpan _total;
+    private long _deadline; // 0 until the first attempt starts; long.MaxValue without a total limit
     private bool _callArmed;
     private bool _attemptForTotal;
     private bool _totalExpired;
@@ -57,14 +62,15 @@ internal sealed class UpstreamCallTimer
     public bool TotalExpired => !_caller.IsCancellationRequested
         && (_totalExpired || (_callArmed && _call.IsCancellationRequested));
 
-    /// <summary>The thread's timer (or a new one), started now for a call cancelled by <paramref name="caller"/>.</summary>
+    /// <summary>The thread's timer (or a new one) for a call cancelled by <paramref name="caller"/>; its clock starts with the first attempt.</summary>
     public static UpstreamCallTimer Start(TimeProvider time, LlmUpstreamTimeouts timeouts, CancellationToken caller)
     {
         var timer = t_cached is { } cached && ReferenceEquals(cached._time, time) ? cached : new UpstreamCallTimer(time);
         t_cached = null;
         timer._caller = caller;
         timer._firstByte = timeouts.FirstByte;
-        timer._deadline = DeadlineOf(time, timeouts.Total);
+        timer._total = timeouts.Total;
+        timer._deadline = 0;
         timer._callArmed = false;
         timer._totalExpired = false;
         timer._reusable = true;
@@ -85,7 +91,9 @@ internal sealed class UpstreamCallTimer
             return false;
         }
 
-        TimeSpan left = Left();
+        // The whole call's limit counts from the first attempt (nothing before it in this stage waits): one clock
+        // read per call, and the whole limit left for that attempt.
+        TimeSpan left = _deadline == 0 ? StartDeadline() : Left();
         if (left == TimeSpan.Zero)
         {
             _totalExpired = true;
@@ -159,6 +167,11 @@ internal sealed class UpstreamCallTimer
         }
 
         _callArmed = true;
+        if (_deadline == 0)
+        {
+            StartDeadline();
+        }
+
         if (_caller.CanBeCanceled)
         {
             _callLink = _caller.UnsafeRegister(CancelSource, _call);
@@ -213,15 +226,18 @@ internal sealed class UpstreamCallTimer
         return TimeSpan.FromMilliseconds(ms);
     }
 
-    private static long DeadlineOf(TimeProvider time, TimeSpan total)
+    /// <summary>Sets the deadline from now; returns the whole limit (infinite without one).</summary>
+    private TimeSpan StartDeadline()
     {
-        if (total == Timeout.InfiniteTimeSpan)
+        if (_total == Timeout.InfiniteTimeSpan)
         {
-            return long.MaxValue;
+            _deadline = long.MaxValue;
+            return Timeout.InfiniteTimeSpan;
         }
 
-        long now = time.GetTimestamp();
-        double ticks = total.TotalSeconds * time.TimestampFrequency;
-        return ticks >= long.MaxValue - now ? long.MaxValue : now + (long)ticks;
+        long now = _time.GetTimestamp();
+        double ticks = _total.TotalSeconds * _time.TimestampFrequency;
+        _deadline = ticks >= long.MaxValue - now ? long.MaxValue : now + (long)ticks;
+        return _total;
     }
 }
