@@ -33,59 +33,67 @@ internal sealed partial class UpstreamStage(ILlmUpstreamPolicy policy, ILlmCallC
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        // The time limits are the stage's own (UpstreamCallTimer); a policy's CallPipeline other than Empty runs around them.
-        var timer = UpstreamCallTimer.Start(time, policy.Timeouts, cancellationToken);
+        // The time limits are the stage's own (UpstreamCallTimer); a policy's CallPipeline other than Empty runs around
+        // them, and its token is then the one the call follows.
         Outcome<HttpResponseMessage> outcome;
-        try
+        if (ReferenceEquals(policy.CallPipeline, ResiliencePipeline<HttpResponseMessage>.Empty))
         {
-            if (ReferenceEquals(policy.CallPipeline, ResiliencePipeline<HttpResponseMessage>.Empty))
-            {
-                outcome = await SendToTargetsAsync(request, call, route, timer).ConfigureAwait(false);
-            }
-            else
-            {
-                outcome = await CallPipelineAsync(request, call, route, timer).ConfigureAwait(false);
-            }
-
-            if (outcome.Exception is OperationCanceledException && timer.TotalExpired)
-            {
-                UpstreamLog.CallTimedOut(logger, call.CallerId, policy.Timeouts.Total.TotalSeconds);
-                return Failed(request, call, HttpStatusCode.GatewayTimeout, "iron_runtime_provider_timeout", "provider_timeout",
-                    $"The call did not get an answer from {call.Provider} within its time limit of {policy.Timeouts.Total.TotalSeconds:0.###} s.");
-            }
+            outcome = await SendTimedAsync(request, call, route, cancellationToken).ConfigureAwait(false);
         }
-        finally
+        else
         {
-            timer.Return();
+            var context = ResilienceContextPool.Shared.Get(cancellationToken);
+            try
+            {
+                outcome = await policy.CallPipeline.ExecuteOutcomeAsync(
+                    static (ctx, state) => state.Stage.SendTimedAsync(state.Request, state.Call, state.Route, ctx.CancellationToken),
+                    context,
+                    new StageState(this, request, call, route, null!)).ConfigureAwait(false);
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(context);
+            }
         }
 
         if (outcome.Exception is TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
         {
-            // A policy's own CallPipeline timed out.
-            UpstreamLog.CallTimedOut(logger, call.CallerId, policy.Timeouts.Total.TotalSeconds);
-            return Failed(request, call, HttpStatusCode.GatewayTimeout, "iron_runtime_provider_timeout", "provider_timeout",
-                $"The call did not get an answer from {call.Provider} within its time limit of {policy.Timeouts.Total.TotalSeconds:0.###} s.");
+            return TotalTimedOut(request, call); // a policy's own CallPipeline timed out
         }
 
         outcome.ThrowIfException();
         return outcome.Result!;
     }
 
-    /// <summary>The targets inside a policy's <see cref="ILlmUpstreamPolicy.CallPipeline"/> (one that is not empty).</summary>
-    private async ValueTask<Outcome<HttpResponseMessage>> CallPipelineAsync(HttpRequestMessage request, LlmCall call, LlmUpstreamRoute route, UpstreamCallTimer timer)
+    /// <summary>
+    /// The targets under the call's time limits: a cancellation once the whole call's limit has passed (and
+    /// <paramref name="cancellationToken"/> was not cancelled) becomes the 504 of the whole call's limit.
+    /// </summary>
+    private async ValueTask<Outcome<HttpResponseMessage>> SendTimedAsync(HttpRequestMessage request, LlmCall call, LlmUpstreamRoute route, CancellationToken cancellationToken)
     {
-        var context = ResilienceContextPool.Shared.Get(timer.CallToken);
+        var timer = UpstreamCallTimer.Start(time, policy.Timeouts, cancellationToken);
         try
         {
-            return await policy.CallPipeline.ExecuteOutcomeAsync(
-                static (_, state) => state.Stage.SendToTargetsAsync(state.Request, state.Call, state.Route, state.Timer),
-                context,
-                new StageState(this, request, call, route, timer)).ConfigureAwait(false);
+            var outcome = await SendToTargetsAsync(request, call, route, timer).ConfigureAwait(false);
+            if (outcome.Exception is OperationCanceledException && timer.TotalExpired)
+            {
+                return Outcome.FromResult(TotalTimedOut(request, call));
+            }
+
+            return outcome;
         }
         finally
         {
-            ResilienceContextPool.Shared.Return(context);
+            timer.Return();
         }
+    }
+
+    /// <summary>The 504 of the whole call's limit (the call ends).</summary>
+    private HttpResponseMessage TotalTimedOut(HttpRequestMessage request, LlmCall call)
+    {
+        UpstreamLog.CallTimedOut(logger, call.CallerId, policy.Timeouts.Total.TotalSeconds);
+        return Failed(request, call, HttpStatusCode.GatewayTimeout, "iron_runtime_provider_timeout", "provider_timeout",
+            $"The call did not get an answer from {call.Provider} within its time limit of {policy.Timeouts.Total.TotalSeconds:0.###} s.");
     }
 
     private async ValueTask<Outcome<HttpResponseMessage>> SendToTargetsAsync(HttpRequestMessage request, LlmCall call, LlmUpstreamRoute route, UpstreamCallTimer timer)
