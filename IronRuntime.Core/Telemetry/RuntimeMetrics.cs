@@ -40,35 +40,49 @@ internal sealed class RuntimeMetrics : ILlmCallObserver
             _gauges.StreamTimedOut(LlmTelemetry.ProviderName(call.Provider), call.Model);
         }
 
-        var provider = new KeyValuePair<string, object?>("gen_ai.provider.name", LlmTelemetry.ProviderName(call.Provider));
-        var model = new KeyValuePair<string, object?>("gen_ai.request.model", call.Model);
-        var operation = new KeyValuePair<string, object?>("gen_ai.operation.name", LlmTelemetry.OperationName(call.Api));
+        // Each instrument only when listened to: the tags cost a string and a box per call even when nobody listens.
         if (_calls.Enabled)
         {
-            // Guarded: the tags box a bool and cost a string per call even when nobody listens.
-            _calls.Add(1, provider, model, new KeyValuePair<string, object?>("ironruntime.outcome", call.Outcome.ToString()),
-                new KeyValuePair<string, object?>("ironruntime.usage.estimated", call.UsageEstimated));
+            AddCall(call);
         }
 
         if (call.Outcome is LlmCallOutcome.Rejected or LlmCallOutcome.Denied)
         {
-            if (call.StatusCode == 402)
+            if (call.StatusCode == 402 && _denials.Enabled)
             {
-                _denials.Add(1, provider, model, new KeyValuePair<string, object?>("ironruntime.agent.id", call.CallerId));
+                _denials.Add(1, Provider(call), Model(call), new KeyValuePair<string, object?>("ironruntime.agent.id", call.CallerId));
             }
 
             return;
         }
 
-        _duration.Record(call.Duration.TotalSeconds, provider, model, operation);
+        if (_duration.Enabled)
+        {
+            _duration.Record(call.Duration.TotalSeconds, Provider(call), Model(call), Operation(call));
+        }
+
         if (!call.Usage.IsEmpty)
         {
-            _tokens.Record(call.Usage.InputTokens, provider, model, operation, new KeyValuePair<string, object?>("gen_ai.token.type", "input"));
-            _tokens.Record(call.Usage.OutputTokens, provider, model, operation, new KeyValuePair<string, object?>("gen_ai.token.type", "output"));
+            if (_tokens.Enabled)
+            {
+                _tokens.Record(call.Usage.InputTokens, Provider(call), Model(call), Operation(call), new KeyValuePair<string, object?>("gen_ai.token.type", "input"));
+                _tokens.Record(call.Usage.OutputTokens, Provider(call), Model(call), Operation(call), new KeyValuePair<string, object?>("gen_ai.token.type", "output"));
+            }
+
             if (_cost.Enabled)
             {
-                _cost.Add((double)Budget.CallCost.Of(call, _pricing), provider, model);
+                _cost.Add((double)Budget.CallCost.Of(call, _pricing), Provider(call), Model(call));
             }
         }
     }
+
+    private void AddCall(LlmCall call) => _calls.Add(1, Provider(call), Model(call),
+        new KeyValuePair<string, object?>("ironruntime.outcome", call.Outcome.ToString()),
+        new KeyValuePair<string, object?>("ironruntime.usage.estimated", call.UsageEstimated));
+
+    private static KeyValuePair<string, object?> Provider(LlmCall call) => new("gen_ai.provider.name", LlmTelemetry.ProviderName(call.Provider));
+
+    private static KeyValuePair<string, object?> Model(LlmCall call) => new("gen_ai.request.model", call.Model);
+
+    private static KeyValuePair<string, object?> Operation(LlmCall call) => new("gen_ai.operation.name", LlmTelemetry.OperationName(call.Api));
 }

@@ -12,20 +12,14 @@ namespace IronRuntime.Router.Pipeline;
 /// <c>iron_runtime_overloaded</c>, before anything is scanned or reserved; calls in flight are not touched. An admitted
 /// call holds its slot until it completes (the completer disposes it), a stream until it ends.
 /// </summary>
-internal sealed class ConcurrencyLimitHandler(CallAdmission admission, ILlmCallCompletion completion, ILogger logger) : DelegatingHandler
+internal sealed class ConcurrencyLimitHandler(CallAdmission admission, ILlmCallCompletion completion, ILogger logger) : CallStage(completion)
 {
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, LlmCall call, CancellationToken cancellationToken)
     {
-        if (!RoutedRequestMessage.TryGetCall(request, out var call))
-        {
-            return base.SendAsync(request, cancellationToken);
-        }
-
         if (admission.TryEnter(call.CallerId, out var refusal) is not { } slot)
         {
-            call.StatusCode = 503;
             RouterLog.CallOverloaded(logger, call.CallerId, refusal.PerCaller ? "per-caller" : "global", refusal.Limit);
-            completion.Complete(call, LlmCallOutcome.Overloaded);
+            End(call, 503, LlmCallOutcome.Overloaded);
             return Task.FromResult(OverloadErrors.TooManyCalls(call.AnthropicErrorShape, refusal, request));
         }
 
@@ -35,6 +29,6 @@ internal sealed class ConcurrencyLimitHandler(CallAdmission admission, ILlmCallC
             slot.Dispose(); // completed meanwhile (cannot happen before SendAsync, but never leak a slot)
         }
 
-        return base.SendAsync(request, cancellationToken);
+        return Next(request, cancellationToken);
     }
 }

@@ -12,21 +12,15 @@ namespace IronRuntime.Router.Pipeline;
 /// anything is scanned, reserved or sent. Streams cannot take the budget's headroom, so a non-streaming call is still
 /// served while streams fill the process.
 /// </summary>
-internal sealed class DescriptorBudgetHandler(DescriptorBudget budget, ILlmCallCompletion completion, ILogger logger) : DelegatingHandler
+internal sealed class DescriptorBudgetHandler(DescriptorBudget budget, ILlmCallCompletion completion, ILogger logger) : CallStage(completion)
 {
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, LlmCall call, CancellationToken cancellationToken)
     {
-        if (!RoutedRequestMessage.TryGetCall(request, out var call))
-        {
-            return base.SendAsync(request, cancellationToken);
-        }
-
         int cost = RoutedRequestMessage.IsProxied(request) ? 2 : 1;
         if (budget.TryTake(cost, call.IsStreaming) is not { } lease)
         {
-            call.StatusCode = 503;
             RouterLog.CallOutOfDescriptors(logger, call.CallerId, call.IsStreaming, budget.InUse, budget.Limit);
-            completion.Complete(call, LlmCallOutcome.Overloaded);
+            End(call, 503, LlmCallOutcome.Overloaded);
             string message = string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"IronRuntime is overloaded: its calls hold {budget.InUse} of the {budget.Limit} file descriptors it may use{(call.IsStreaming ? " (streams leave " + budget.Headroom.ToString(System.Globalization.CultureInfo.InvariantCulture) + " for short calls)" : string.Empty)}. Retry after {OverloadErrors.RetryAfter.TotalSeconds:0} s.");
             return Task.FromResult(OverloadErrors.Overloaded(call.AnthropicErrorShape, message, request));
@@ -38,7 +32,7 @@ internal sealed class DescriptorBudgetHandler(DescriptorBudget budget, ILlmCallC
             lease.Dispose();
         }
 
-        return base.SendAsync(request, cancellationToken);
+        return Next(request, cancellationToken);
     }
 
     private sealed class BothSlots(IDisposable first, IDisposable second) : IDisposable

@@ -12,17 +12,17 @@ namespace IronRuntime.Router.Pipeline;
 /// prompt text of the request body, refuses the call (422) when the filter blocks or, failing closed, when the text
 /// cannot be parsed, or continues with the redacted body.
 /// </summary>
-internal sealed class RequestContentHandler(ILlmContentFilter filter, ILlmCallCompletion completion, ILogger logger) : DelegatingHandler
+internal sealed class RequestContentHandler(ILlmContentFilter filter, ILlmCallCompletion completion, ILogger logger) : CallStage(completion)
 {
     /// <remarks>Not an async method: the scan is synchronous, and a call it lets through goes on without a state machine of this stage.</remarks>
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, LlmCall call, CancellationToken cancellationToken)
     {
-        if (!RoutedRequestMessage.TryGetCall(request, out var call) || call.Request is null || !filter.IsEnabled(call, LlmContentDirection.Request))
+        if (call.Request is null || !filter.IsEnabled(call, LlmContentDirection.Request))
         {
-            return base.SendAsync(request, cancellationToken);
+            return Next(request, cancellationToken);
         }
 
-        return Scan(request, call) is { } refused ? Task.FromResult(refused) : base.SendAsync(request, cancellationToken);
+        return Scan(request, call) is { } refused ? Task.FromResult(refused) : Next(request, cancellationToken);
     }
 
     /// <summary>Scans (and maybe redacts) the prompt; the refusal to answer, or null to go on.</summary>
@@ -56,9 +56,8 @@ internal sealed class RequestContentHandler(ILlmContentFilter filter, ILlmCallCo
 
     private HttpResponseMessage Refuse(HttpRequestMessage request, LlmCall call, string message, string code)
     {
-        call.StatusCode = (int)HttpStatusCode.UnprocessableEntity;
-        RouterLog.CallDenied(logger, call.CallerId, call.Model, call.StatusCode, ContentErrors.BlockedType, message);
-        completion.Complete(call, LlmCallOutcome.Denied);
+        RouterLog.CallDenied(logger, call.CallerId, call.Model, (int)HttpStatusCode.UnprocessableEntity, ContentErrors.BlockedType, message);
+        End(call, (int)HttpStatusCode.UnprocessableEntity, LlmCallOutcome.Denied);
         return ProviderErrors.Create(call.AnthropicErrorShape, HttpStatusCode.UnprocessableEntity, ContentErrors.BlockedType, code, message, request);
     }
 }

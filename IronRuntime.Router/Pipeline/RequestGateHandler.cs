@@ -8,17 +8,17 @@ namespace IronRuntime.Router.Pipeline;
 /// Step 6 of the chain (<see cref="LlmRouter"/>): asks the <see cref="ILlmRequestGate"/> (for example the budget) whether the call may go ahead,
 /// and answers a denial in the provider's error shape without contacting the provider.
 /// </summary>
-internal sealed class RequestGateHandler(ILlmRequestGate gate, ILlmCallCompletion completion, ILogger logger) : DelegatingHandler
+internal sealed class RequestGateHandler(ILlmRequestGate gate, ILlmCallCompletion completion, ILogger logger) : CallStage(completion)
 {
     /// <remarks>
     /// Not an async method: a gate that decides from memory completes its <see cref="ValueTask{TResult}"/> at once, and
     /// the call then goes on (or is refused) without a state machine of this stage.
     /// </remarks>
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, LlmCall call, CancellationToken cancellationToken)
     {
-        if (!RoutedRequestMessage.TryGetCall(request, out var call) || call.Api == LlmApi.Unknown)
+        if (call.Api == LlmApi.Unknown)
         {
-            return base.SendAsync(request, cancellationToken);
+            return Next(request, cancellationToken);
         }
 
         var entering = gate.EnterAsync(call, cancellationToken);
@@ -46,14 +46,13 @@ internal sealed class RequestGateHandler(ILlmRequestGate gate, ILlmCallCompletio
             call.ImposedMaxOutputTokens = cap;
         }
 
-        return base.SendAsync(request, cancellationToken);
+        return Next(request, cancellationToken);
     }
 
     private HttpResponseMessage Refuse(HttpRequestMessage request, LlmCall call, LlmGateDecision decision)
     {
-        call.StatusCode = (int)decision.StatusCode;
-        RouterLog.CallDenied(logger, call.CallerId, call.Model, call.StatusCode, decision.ErrorType, decision.Message);
-        completion.Complete(call, LlmCallOutcome.Denied);
+        RouterLog.CallDenied(logger, call.CallerId, call.Model, (int)decision.StatusCode, decision.ErrorType, decision.Message);
+        End(call, (int)decision.StatusCode, LlmCallOutcome.Denied);
         bool anthropicType = call.AnthropicErrorShape && decision.AnthropicErrorType is not null;
         var refused = ProviderErrors.Create(call.AnthropicErrorShape, decision.StatusCode,
             anthropicType ? decision.AnthropicErrorType! : decision.ErrorType ?? "iron_runtime_denied",

@@ -9,27 +9,24 @@ namespace IronRuntime.Router.Pipeline;
 /// breaker fails fast with 503 and <c>Retry-After</c>, and one whose every endpoint lacks a key with 401, before the
 /// gate reserves anything.
 /// </summary>
-internal sealed class UpstreamAdmissionHandler(ILlmUpstreamPolicy policy, ILlmCallCompletion completion, ILogger logger) : DelegatingHandler
+internal sealed class UpstreamAdmissionHandler(ILlmUpstreamPolicy policy, ILlmCallCompletion completion, ILogger logger) : CallStage(completion)
 {
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, LlmCall call, CancellationToken cancellationToken)
     {
-        if (!RoutedRequestMessage.TryGetCall(request, out var call) || call.Api == LlmApi.Unknown
-            || !ShouldRefuse(call, out var unavailable))
+        if (call.Api == LlmApi.Unknown || !ShouldRefuse(call, out var unavailable))
         {
-            return base.SendAsync(request, cancellationToken);
+            return Next(request, cancellationToken);
         }
 
         if (unavailable.MissingKey)
         {
-            call.StatusCode = 401;
             RouterLog.CallWithoutKey(logger, call.CallerId, call.Provider, unavailable.Endpoint);
-            completion.Complete(call, LlmCallOutcome.Rejected);
+            End(call, 401, LlmCallOutcome.Rejected);
             return Task.FromResult(ProviderErrors.MissingKey(call.AnthropicErrorShape, unavailable.Provider, unavailable.Endpoint, request));
         }
 
-        call.StatusCode = 503;
         RouterLog.CallUnavailable(logger, call.CallerId, call.Model, unavailable.Endpoint, unavailable.RetryAfter.TotalSeconds);
-        completion.Complete(call, LlmCallOutcome.Unavailable);
+        End(call, 503, LlmCallOutcome.Unavailable);
         return Task.FromResult(ProviderErrors.ProviderUnavailable(call.AnthropicErrorShape, unavailable, request));
     }
 

@@ -12,7 +12,10 @@ namespace IronRuntime.Router;
 /// <remarks>
 /// Called twice per call: <see cref="TryRoute"/> at step 5 of the chain (<see cref="LlmRouter"/>), before the request
 /// gate, so that a call nobody can serve is refused before anything is reserved; the route's endpoints' pipelines at
-/// step 8, above the primary handler, inside <see cref="CallPipeline"/>.
+/// step 8, above the primary handler, inside <see cref="CallPipeline"/>. The router applies <see cref="Timeouts"/> itself:
+/// <see cref="LlmUpstreamTimeouts.FirstByte"/> around each attempt, innermost in the endpoint's pipeline (a cut attempt
+/// is a Polly <c>TimeoutRejectedException</c> that breakers and retries see), and <see cref="LlmUpstreamTimeouts.Total"/>
+/// around the whole call (504); the pipelines need no timeout strategy of their own.
 /// </remarks>
 public interface ILlmUpstreamPolicy
 {
@@ -29,10 +32,13 @@ public interface ILlmUpstreamPolicy
     /// <summary>The keys of every endpoint a route may name, so that provider error bodies can be scrubbed of them.</summary>
     IEnumerable<string?> ApiKeys { get; }
 
-    /// <summary>The pipeline around the whole call — every target, attempt and retry (for example the total timeout).</summary>
+    /// <summary>
+    /// A pipeline around the whole call — every target, attempt and retry — or <c>ResiliencePipeline&lt;HttpResponseMessage&gt;.Empty</c>
+    /// (then skipped). The whole call's time limit is <see cref="LlmUpstreamTimeouts.Total"/>, applied by the router.
+    /// </summary>
     ResiliencePipeline<HttpResponseMessage> CallPipeline { get; }
 
-    /// <summary>The limits the router states in its errors and applies to streamed answers.</summary>
+    /// <summary>The limits the router applies (each attempt's first byte, the whole call, streamed answers) and states in its errors.</summary>
     LlmUpstreamTimeouts Timeouts { get; }
 
     /// <summary>The output limit to give a request translated to Anthropic Messages that set none (Messages requires one).</summary>

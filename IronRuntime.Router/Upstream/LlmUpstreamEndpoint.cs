@@ -5,7 +5,7 @@ namespace IronRuntime.Router;
 
 /// <summary>
 /// A provider endpoint a call may be sent to: where it is, its real key, and what a policy keeps about it — whether it
-/// takes calls now and the Polly pipeline (for example circuit breaker → retry → attempt timeout) around each send.
+/// takes calls now and the Polly pipeline (for example circuit breaker → retry) around each send.
 /// </summary>
 /// <remarks>Subclassed by an <see cref="ILlmUpstreamPolicy"/>; the router only reads it.</remarks>
 public abstract class LlmUpstreamEndpoint
@@ -43,7 +43,7 @@ public abstract class LlmUpstreamEndpoint
     /// <summary>Whether a key is configured.</summary>
     public bool HasKey => !string.IsNullOrEmpty(ApiKey);
 
-    /// <summary>The pipeline around one send to this endpoint (its attempts and retries).</summary>
+    /// <summary>The pipeline around one send to this endpoint (its attempts and retries); each attempt's first-byte limit is the router's.</summary>
     public abstract ResiliencePipeline<HttpResponseMessage> Pipeline { get; }
 
     /// <summary>Whether a call may be sent now; otherwise how long until it may.</summary>

@@ -33,32 +33,70 @@ internal sealed partial class UpstreamStage(ILlmUpstreamPolicy policy, ILlmCallC
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        // The time limits are the stage's own (UpstreamCallTimer); a policy's CallPipeline other than Empty runs around
+        // them, and its token is then the one the call follows.
         Outcome<HttpResponseMessage> outcome;
-        try
+        if (ReferenceEquals(policy.CallPipeline, ResiliencePipeline<HttpResponseMessage>.Empty))
         {
-            outcome = await policy.CallPipeline.ExecuteOutcomeAsync(
-                static (ctx, state) => state.Stage.SendToTargetsAsync(state.Request, state.Call, state.Route, ctx.CancellationToken),
-                context,
-                new StageState(this, request, call, route)).ConfigureAwait(false);
+            outcome = await SendTimedAsync(request, call, route, cancellationToken).ConfigureAwait(false);
         }
-        finally
+        else
         {
-            ResilienceContextPool.Shared.Return(context);
+            var context = ResilienceContextPool.Shared.Get(cancellationToken);
+            try
+            {
+                outcome = await policy.CallPipeline.ExecuteOutcomeAsync(
+                    static (ctx, state) => state.Stage.SendTimedAsync(state.Request, state.Call, state.Route, ctx.CancellationToken),
+                    context,
+                    new StageState(this, request, call, route, null!)).ConfigureAwait(false);
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(context);
+            }
         }
 
         if (outcome.Exception is TimeoutRejectedException && !cancellationToken.IsCancellationRequested)
         {
-            UpstreamLog.CallTimedOut(logger, call.CallerId, policy.Timeouts.Total.TotalSeconds);
-            return Failed(request, call, HttpStatusCode.GatewayTimeout, "iron_runtime_provider_timeout", "provider_timeout",
-                $"The call did not get an answer from {call.Provider} within its time limit of {policy.Timeouts.Total.TotalSeconds:0.###} s.");
+            return TotalTimedOut(request, call); // a policy's own CallPipeline timed out
         }
 
         outcome.ThrowIfException();
         return outcome.Result!;
     }
 
-    private async ValueTask<Outcome<HttpResponseMessage>> SendToTargetsAsync(HttpRequestMessage request, LlmCall call, LlmUpstreamRoute route, CancellationToken cancellationToken)
+    /// <summary>
+    /// The targets under the call's time limits: a cancellation once the whole call's limit has passed (and
+    /// <paramref name="cancellationToken"/> was not cancelled) becomes the 504 of the whole call's limit.
+    /// </summary>
+    private async ValueTask<Outcome<HttpResponseMessage>> SendTimedAsync(HttpRequestMessage request, LlmCall call, LlmUpstreamRoute route, CancellationToken cancellationToken)
+    {
+        var timer = UpstreamCallTimer.Start(time, policy.Timeouts, cancellationToken);
+        try
+        {
+            var outcome = await SendToTargetsAsync(request, call, route, timer).ConfigureAwait(false);
+            if (outcome.Exception is OperationCanceledException && timer.TotalExpired)
+            {
+                return Outcome.FromResult(TotalTimedOut(request, call));
+            }
+
+            return outcome;
+        }
+        finally
+        {
+            timer.Return();
+        }
+    }
+
+    /// <summary>The 504 of the whole call's limit (the call ends).</summary>
+    private HttpResponseMessage TotalTimedOut(HttpRequestMessage request, LlmCall call)
+    {
+        UpstreamLog.CallTimedOut(logger, call.CallerId, policy.Timeouts.Total.TotalSeconds);
+        return Failed(request, call, HttpStatusCode.GatewayTimeout, "iron_runtime_provider_timeout", "provider_timeout",
+            $"The call did not get an answer from {call.Provider} within its time limit of {policy.Timeouts.Total.TotalSeconds:0.###} s.");
+    }
+
+    private async ValueTask<Outcome<HttpResponseMessage>> SendToTargetsAsync(HttpRequestMessage request, LlmCall call, LlmUpstreamRoute route, UpstreamCallTimer timer)
     {
         HttpResponseMessage? lastResponse = null;
         LlmUpstreamTarget? lastTarget = null;
@@ -81,14 +119,14 @@ internal sealed partial class UpstreamStage(ILlmUpstreamPolicy policy, ILlmCallC
                 var attempt = target.IsOriginal ? request : BuildRequest(request, call, target);
 
                 // The target's endpoint pipeline around the attempts (inline: one state machine less per call).
-                var context = ResilienceContextPool.Shared.Get(cancellationToken);
+                var context = ResilienceContextPool.Shared.Get(timer.CallToken);
                 Outcome<HttpResponseMessage> outcome;
                 try
                 {
                     outcome = await target.Endpoint.Pipeline.ExecuteOutcomeAsync(
-                        static (ctx, state) => state.Stage.AttemptAsync(state.Request, state.Call, ctx.CancellationToken),
+                        static (_, state) => state.Stage.AttemptAsync(state.Request, state.Call, state.Timer),
                         context,
-                        new StageState(this, attempt, call, route)).ConfigureAwait(false);
+                        new StageState(this, attempt, call, route, timer)).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -117,7 +155,7 @@ internal sealed partial class UpstreamStage(ILlmUpstreamPolicy policy, ILlmCallC
                         return outcome; // cancelled, or not a provider failure: the caller's problem
                     }
 
-                    return Outcome.FromResult(await FinishAsync(outcome.Result!, call, target, cancellationToken).ConfigureAwait(false));
+                    return Outcome.FromResult(await FinishAsync(outcome.Result!, call, target, timer).ConfigureAwait(false));
                 }
 
                 LogFailover(call, target, hasNext ? targets[i + 1] : null, LlmUpstreamFailures.Describe(outcome));
@@ -131,7 +169,7 @@ internal sealed partial class UpstreamStage(ILlmUpstreamPolicy policy, ILlmCallC
             {
                 var response = lastResponse;
                 lastResponse = null;
-                return Outcome.FromResult(await FinishAsync(response, call, lastTarget!, cancellationToken).ConfigureAwait(false));
+                return Outcome.FromResult(await FinishAsync(response, call, lastTarget!, timer).ConfigureAwait(false));
             }
 
             if (lastFailure.Exception is { } error)
@@ -151,8 +189,14 @@ internal sealed partial class UpstreamStage(ILlmUpstreamPolicy policy, ILlmCallC
     }
 
     /// <summary>One attempt: send, and read a non-streaming answer whole so that a body cut short is still retryable.</summary>
-    private async ValueTask<Outcome<HttpResponseMessage>> AttemptAsync(HttpRequestMessage request, LlmCall call, CancellationToken cancellationToken)
+    /// <remarks>Runs on the attempt's token of <paramref name="timer"/>: its first-byte limit, as the innermost step of the endpoint's pipeline.</remarks>
+    private async ValueTask<Outcome<HttpResponseMessage>> AttemptAsync(HttpRequestMessage request, LlmCall call, UpstreamCallTimer timer)
     {
+        if (!timer.TryStartAttempt(out var cancellationToken, out var cancelled))
+        {
+            return Outcome.FromException<HttpResponseMessage>(cancelled!);
+        }
+
         call.Attempts++;
         HttpResponseMessage? response = null;
         ArrayBufferWriter<byte>? body = null;
@@ -172,7 +216,7 @@ internal sealed partial class UpstreamStage(ILlmUpstreamPolicy policy, ILlmCallC
                 response.Content = buffered;
             }
 
-            return Outcome.FromResult(response);
+            return timer.EndAttempt(Outcome.FromResult(response));
         }
         catch (Exception ex)
         {
@@ -185,12 +229,12 @@ internal sealed partial class UpstreamStage(ILlmUpstreamPolicy policy, ILlmCallC
             }
 
             response?.Dispose();
-            return Outcome.FromException<HttpResponseMessage>(ex);
+            return timer.EndAttempt(Outcome.FromException<HttpResponseMessage>(ex));
         }
     }
 
     /// <summary>The answer chosen: the call now belongs to the target that gave it.</summary>
-    private async ValueTask<HttpResponseMessage> FinishAsync(HttpResponseMessage response, LlmCall call, LlmUpstreamTarget target, CancellationToken cancellationToken)
+    private async ValueTask<HttpResponseMessage> FinishAsync(HttpResponseMessage response, LlmCall call, LlmUpstreamTarget target, UpstreamCallTimer timer)
     {
         call.Endpoint = target.Endpoint.Name;
         call.Provider = target.Endpoint.Provider;
@@ -210,7 +254,10 @@ internal sealed partial class UpstreamStage(ILlmUpstreamPolicy policy, ILlmCallC
 
         if (target.Translates)
         {
-            response = await TranslateAsync(response, call, target, cancellationToken).ConfigureAwait(false);
+            // Read under the whole call's limit; a translated stream may keep the token.
+            timer.ArmCall();
+            timer.KeepCallToken();
+            response = await TranslateAsync(response, call, target, timer.CallToken).ConfigureAwait(false);
         }
 
         return response;
@@ -285,5 +332,5 @@ internal sealed partial class UpstreamStage(ILlmUpstreamPolicy policy, ILlmCallC
         }
     }
 
-    private readonly record struct StageState(UpstreamStage Stage, HttpRequestMessage Request, LlmCall Call, LlmUpstreamRoute Route);
+    private readonly record struct StageState(UpstreamStage Stage, HttpRequestMessage Request, LlmCall Call, LlmUpstreamRoute Route, UpstreamCallTimer Timer);
 }

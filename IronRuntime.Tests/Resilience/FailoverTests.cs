@@ -6,6 +6,7 @@ using IronRuntime.Resilience;
 using IronRuntime.Router;
 using IronRuntime.Tests.Fakes;
 using IronRuntime.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 using OpenAI.Chat;
 using static IronRuntime.Tests.Resilience.ResilienceTestSupport;
 
@@ -281,6 +282,44 @@ public sealed class FailoverTests
         {
             Assert.That(reserved, Is.EqualTo(claudeWorstCase));
             Assert.That(response.Headers.GetValues(LlmRouter.MaxTokensImposedHeader).Single(), Is.EqualTo("64000"));
+        });
+    }
+
+    [Test]
+    public async Task FirstByteTimeout_OnThePrimary_FailsOverToTheTarget_AnsweredInTheCallersShape()
+    {
+        var time = new FakeTimeProvider();
+        await _h.DisposeAsync();
+        _h = await RuntimeHarness.StartAsync(
+            b => b.WithBudget(10m).UseTime(time)
+                .UseAnthropic(FakeProvider.AnthropicKey, _anthropic.BaseUri)
+                .ConfigureResilience(o =>
+                {
+                    Sensitive(o);
+                    o.FirstByteTimeout = TimeSpan.FromSeconds(5);
+                    o.TotalTimeout = TimeSpan.FromSeconds(60);
+                })
+                .AddFailover("gpt-4o-mini", new FailoverTarget("anthropic", ProviderClients.AnthropicModel)),
+            await FakeProvider.StartAsync());
+        _h.Fake.HoldResponses();
+        using var http = _h.Runtime.CreateHttpClient("a1");
+
+        var call = http.PostAsync(ChatUrl, Chat());
+        await _h.Fake.WaitForArrivalsAsync(1);
+        var waited = await time.AdvanceUntilAsync(TimeSpan.FromMilliseconds(500), () => call.IsCompleted, TimeSpan.FromSeconds(60));
+        using var response = await call;
+        using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        _h.Fake.ReleaseHeld();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(waited, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(5)).And.LessThan(TimeSpan.FromSeconds(60)),
+                "cut at the first-byte limit, not the whole call's (the fake clock keeps moving while the target answers in real time)");
+            Assert.That(answer.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString(), Is.EqualTo(FakeProvider.DefaultReplyText));
+            Assert.That(_h.Fake.ArrivedCount, Is.EqualTo(1), "no retries configured");
+            Assert.That(_anthropic.ArrivedCount, Is.EqualTo(1));
+            Assert.That(_h.Runtime.GetBudget().Reserved, Is.Zero);
         });
     }
 

@@ -139,6 +139,98 @@ public sealed class TimeoutTests
     }
 
     [Test]
+    public async Task TotalTimeout_EndsDuringARetryWait_504AtTheDeadline_NoFurtherAttempt()
+    {
+        await RestartAsync(o =>
+        {
+            o.MaxRetryAttempts = 1;
+            o.FirstByteTimeout = TimeSpan.FromSeconds(20);
+            o.TotalTimeout = TimeSpan.FromSeconds(4);
+        });
+        _h.Fake.FailNext(1, 429, retryAfter: TimeSpan.FromSeconds(6)); // the retry would wait 6 s: the call's limit ends first
+        using var http = _h.Runtime.CreateHttpClient("a1");
+
+        var call = http.PostAsync(ChatUrl, Chat());
+        await _h.Fake.WaitForArrivalsAsync(1);
+        var waited = await _time.AdvanceUntilAsync(TimeSpan.FromMilliseconds(250), () => call.IsCompleted, TimeSpan.FromSeconds(60));
+        using var response = await call;
+
+        var (type, message) = await ReadErrorAsync(response);
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.GatewayTimeout));
+            Assert.That(type, Is.EqualTo("iron_runtime_provider_timeout"));
+            Assert.That(message, Does.Contain("time limit of 4 s"));
+            Assert.That(waited, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(4)).And.LessThan(TimeSpan.FromSeconds(5)), "cut at the deadline, not after the wait");
+            Assert.That(_h.Fake.ArrivedCount, Is.EqualTo(1));
+            Assert.That(_h.Runtime.GetBudget().Reserved, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task TotalTimeout_ShorterThanFirstByte_504NamesTheWholeCallsLimit()
+    {
+        await RestartAsync(o =>
+        {
+            o.MaxRetryAttempts = 2;
+            o.FirstByteTimeout = TimeSpan.FromSeconds(20);
+            o.TotalTimeout = TimeSpan.FromSeconds(10);
+        });
+        _h.Fake.HoldResponses();
+        using var http = _h.Runtime.CreateHttpClient("a1");
+
+        var call = http.PostAsync(ChatUrl, Chat());
+        await _h.Fake.WaitForArrivalsAsync(1);
+        var waited = await _time.AdvanceUntilAsync(TimeSpan.FromMilliseconds(500), () => call.IsCompleted, TimeSpan.FromSeconds(60));
+        using var response = await call;
+
+        var (type, message) = await ReadErrorAsync(response);
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.GatewayTimeout));
+            Assert.That(type, Is.EqualTo("iron_runtime_provider_timeout"));
+            Assert.That(message, Does.Contain("time limit of 10 s").And.Not.Contain("attempt"));
+            Assert.That(waited, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(10)).And.LessThan(TimeSpan.FromSeconds(11)));
+            Assert.That(_h.Fake.ArrivedCount, Is.EqualTo(1), "the attempt was cut by the call's limit, never retried");
+            Assert.That(_h.Runtime.GetBudget().Reserved, Is.Zero);
+            Assert.That(_h.Runtime.GetMetrics("a1").Errors, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task CallerCancels_DuringAnAttempt_NotATimeout_NotRetried_NothingHeld()
+    {
+        _h.Fake.HoldResponses();
+        using var http = _h.Runtime.CreateHttpClient("a1");
+        using var cancel = new CancellationTokenSource();
+
+        var call = http.PostAsync(ChatUrl, Chat(), cancel.Token);
+        await _h.Fake.WaitForArrivalsAsync(1);
+        await cancel.CancelAsync();
+
+        Assert.That(async () => await call, Throws.InstanceOf<OperationCanceledException>());
+        _time.Advance(TimeSpan.FromSeconds(30)); // past the first-byte limit and any retry wait
+        await WaitUntilAsync(() => _h.Runtime.GetBudget().Reserved == 0m);
+        Assert.Multiple(() =>
+        {
+            Assert.That(_h.Fake.ArrivedCount, Is.EqualTo(1), "a cancelled call is not retried");
+            Assert.That(_h.Runtime.GetBudget().Reserved, Is.Zero);
+            Assert.That(_h.Runtime.GetMetrics("a1").Errors, Is.Zero, "the caller's cancellation is not a provider error");
+        });
+    }
+
+    private async Task RestartAsync(Action<ResilienceOptions> configure)
+    {
+        await _h.DisposeAsync();
+        _time = new FakeTimeProvider();
+        _h = await RuntimeHarness.StartAsync(b => b.WithBudget(10m).UseTime(_time).ConfigureResilience(o =>
+        {
+            o.RetryBaseDelay = TimeSpan.Zero;
+            configure(o);
+        }));
+    }
+
+    [Test]
     public void Validation_BadValues_FailAtStartWithTheValues()
     {
         var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => AgentRuntime.CreateBuilder()

@@ -8,13 +8,12 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
-using Polly.Timeout;
 
 namespace IronRuntime.Resilience.Internal;
 
 /// <summary>
 /// The resilience subsystem, the router's <see cref="ILlmUpstreamPolicy"/>: the provider endpoints with one Polly
-/// pipeline each (circuit breaker → retry → attempt timeout), the failover routes, the check before the gate, and the
+/// pipeline each (circuit breaker → retry; the router adds the attempt timeout and the whole call's), the failover routes, the check before the gate, and the
 /// state of every breaker. The router's upstream stage does the sending, rebuilding and translating.
 /// </summary>
 internal sealed class ProviderResilience : ILlmUpstreamPolicy, IProviderHealth
@@ -61,9 +60,6 @@ internal sealed class ProviderResilience : ILlmUpstreamPolicy, IProviderHealth
             endpoint.EndpointPipeline = BuildEndpointPipeline(endpoint);
         }
 
-        CallPipeline = Options.TotalTimeout == Timeout.InfiniteTimeSpan
-            ? ResiliencePipeline<HttpResponseMessage>.Empty
-            : new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }.AddTimeout(Options.TotalTimeout).Build();
         _failover = Options.Failover.Where(f => f.Value is { Count: > 0 }).ToDictionary(f => f.Key, f => f.Value.ToArray(), StringComparer.OrdinalIgnoreCase);
 
         var direct = new Dictionary<(LlmProvider, LlmApi), LlmUpstreamRoute>();
@@ -101,8 +97,8 @@ internal sealed class ProviderResilience : ILlmUpstreamPolicy, IProviderHealth
     /// <inheritdoc />
     public LlmUpstreamTimeouts Timeouts { get; }
 
-    /// <summary>The whole-call timeout around the attempts (empty when off).</summary>
-    public ResiliencePipeline<HttpResponseMessage> CallPipeline { get; }
+    /// <summary>Empty: the router applies <see cref="Timeouts"/> (the whole call's and each attempt's limit) itself.</summary>
+    public ResiliencePipeline<HttpResponseMessage> CallPipeline => ResiliencePipeline<HttpResponseMessage>.Empty;
 
     /// <summary>The output limit to give a translated request that set none (Anthropic requires one): the model's maximum when known.</summary>
     public long DefaultMaxOutputTokens(string model)
@@ -295,11 +291,8 @@ internal sealed class ProviderResilience : ILlmUpstreamPolicy, IProviderHealth
             });
         }
 
-        if (o.FirstByteTimeout != Timeout.InfiniteTimeSpan)
-        {
-            builder.AddTimeout(new TimeoutStrategyOptions { Timeout = o.FirstByteTimeout });
-        }
-
+        // No timeout strategy: the router arms FirstByteTimeout around each attempt, innermost, with Polly's outcome
+        // (TimeoutRejectedException), and TotalTimeout around the whole call, on one timer (Timeouts).
         return builder.Build();
     }
 
