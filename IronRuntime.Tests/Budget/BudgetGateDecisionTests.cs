@@ -82,6 +82,25 @@ public sealed class BudgetGateDecisionTests
     }
 
     [Test]
+    public async Task AgentsLimitTooSmall_Is402NamingTheAgentsAccount()
+    {
+        await using var gate = GateFixture.Create(limit: 1m);
+        gate.Ledger.SetLimit("a1", 0.0003m);
+
+        var (decision, reserved) = await EnterAsync(gate, GateFixture.Call("m-long", maxOutputTokens: 100));
+
+        // 100 × $1 / M + 100 × $4 / M = $0.0005 against the agent's $0.0003 (the global $1 has more left).
+        Assert.Multiple(() =>
+        {
+            Assert.That(decision.StatusCode, Is.EqualTo(HttpStatusCode.PaymentRequired));
+            Assert.That(decision.Message, Is.EqualTo(
+                "IronRuntime budget exceeded for agent 'a1': spent $0 of the $0.0003 limit ($0 held by calls in flight); " +
+                "this call to 'm-long' needs up to $0.0005 (100 input tokens at most, 100 output tokens)."));
+            Assert.That(reserved, Is.Zero);
+        });
+    }
+
+    [Test]
     public async Task NoBudget_NoMaxTokens_NoOutputLimitIsImposed()
     {
         await using var gate = GateFixture.Create(limit: null);

@@ -105,6 +105,7 @@ public sealed class BudgetGateRateLimitTests
             Assert.That(error.RootElement.GetProperty("error").GetProperty("message").GetString(), Is.EqualTo(
                 "IronRuntime cannot reach the shared budget ledger, so it cannot hold this call to its budget; the call was not sent and nothing was charged. Retry after 1 s."));
             Assert.That(first.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(1)));
+            Assert.That(error.RootElement.GetProperty("error").GetProperty("code").GetString(), Is.EqualTo("budget_unavailable"));
             Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "not 429: the first call's request was given back");
             Assert.That(h.Fake.ArrivedCount, Is.Zero);
         });
