@@ -27,7 +27,6 @@ internal sealed partial class SqliteRuntimeStateStore
             try
             {
                 WriteBatch(batch);
-                AfterCommit();
             }
             catch (SqliteException ex)
             {
@@ -48,6 +47,18 @@ internal sealed partial class SqliteRuntimeStateStore
             }
 
             Interlocked.Add(ref _queued, -droppable);
+            if (failure is null)
+            {
+                try
+                {
+                    AfterCommit(); // after the waiters are woken: WAL upkeep never delays the callers of this commit
+                }
+                catch (SqliteException ex)
+                {
+                    CoreLog.StateCheckpointFailed(_logger, ex);
+                }
+            }
+
             batch.Clear();
         }
     }

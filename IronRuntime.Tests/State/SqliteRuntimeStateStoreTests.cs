@@ -73,6 +73,32 @@ public sealed class SqliteRuntimeStateStoreTests
     }
 
     [Test]
+    public async Task WriteAheadLog_UnderUnbrokenLoad_StartsOverSoItsFileStaysBounded()
+    {
+        await using var store = Open();
+
+        // Eight callers reserving and releasing without pause: the writer always has committed more by the time a
+        // background checkpoint ends, so the WAL never starts over by itself and grows by every commit (tens of MB
+        // here). The writer lets it start over at about 1,000 frames (4 MB) whenever its queue is empty for a moment.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(c => Task.Run(async () =>
+        {
+            for (int i = 0; i < 6000; i++)
+            {
+                store.Release(await store.ReserveAsync($"agent-{c}", "gpt-4o-mini", 0.0003m));
+            }
+        })));
+        long last = await store.ReserveAsync("a", "gpt-4o-mini", 0.0003m);
+
+        long walBytes = new FileInfo(_db + "-wal").Length;
+        Assert.Multiple(() =>
+        {
+            Assert.That(walBytes, Is.LessThan(8L * 1024 * 1024), "the WAL file is reused, not grown with every commit");
+            Assert.That(Count("SELECT count(*) FROM pending"), Is.EqualTo(1), "the 48,000 releases committed before the last reservation");
+            Assert.That(Count("SELECT max(id) FROM pending"), Is.EqualTo(last), "the last reservation durable");
+        });
+    }
+
+    [Test]
     public async Task Reopen_AfterUnsettledReservations_ChargesThemInFullAndFlagsThem()
     {
         await using (var first = Open())
