@@ -34,7 +34,10 @@ public class DurableReservationBenchmark
         _store = new SqliteRuntimeStateStore(Path.Combine(_dir, "state.db"), 65_536, TimeProvider.System, NullLogger.Instance);
         _ledger = new InMemoryBudgetLedger([0.5m, 0.8m, 1.0m], TimeProvider.System);
         _ledger.SetLimit(null, 1_000_000m);
-        WarmUpUntilJitIsQuiet();
+        if (Environment.GetEnvironmentVariable("DURABLE_COLD") != "1") // DURABLE_COLD=1: the five warm-up bursts alone, as before stop 11
+        {
+            WarmUpUntilJitIsQuiet();
+        }
     }
 
     [GlobalCleanup]
