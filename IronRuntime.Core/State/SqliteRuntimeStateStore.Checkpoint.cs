@@ -15,10 +15,10 @@ namespace IronRuntime.State;
 /// A checkpoint alone does not bound the file: the WAL starts over from its beginning only when a write begins with
 /// every frame copied, and under steady load the writer has always committed more by the time a background checkpoint
 /// (two <c>fsync</c>s) ends. So once a background checkpoint has found <see cref="WalRestartFrames"/> frames in the WAL,
-/// the writer itself, as soon as its queue is empty and its waiters are woken, copies what is left (the pages of the
-/// commits since) with a PASSIVE checkpoint of its own; its next transaction then rewrites the WAL from the start, in
-/// place (<see cref="WalSizeLimit"/>). A writer that does not find its queue empty does it after
-/// <see cref="CommitsBeforeForcedWalRestart"/> more commits. Durability is
+/// the writer itself, when it has had nothing to do for <see cref="IdleBeforeWalRestart"/>, copies what is left (the
+/// pages of the commits since) with a PASSIVE checkpoint of its own and writes one page, which starts the WAL over
+/// from its beginning, in place (<see cref="WalSizeLimit"/>). Under unbroken load it does so at
+/// <see cref="ForcedWalRestartFrames"/> frames, after waking the waiters of the commit that crossed them. Durability is
 /// unchanged: a commit is durable in the WAL (synchronous=NORMAL survives a process kill) whether or not it has been
 /// checkpointed, recovery replays the WAL, and a frame is overwritten only after it has been copied and synced.
 /// </para>
@@ -28,11 +28,14 @@ internal sealed partial class SqliteRuntimeStateStore
     /// <summary>Commits between background checkpoint requests: a group commit writes a few pages, so well under SQLite's 1,000-page default.</summary>
     private const int CommitsPerCheckpoint = 64;
 
-    /// <summary>WAL frames (pages) after which the writer, once idle, copies the rest of the WAL so that the next write starts it over: SQLite's own default checkpoint size, about 4 MB.</summary>
+    /// <summary>WAL frames (pages) after which the writer, once idle, copies the rest of the WAL and starts it over: SQLite's own default checkpoint size, about 4 MB.</summary>
     private const int WalRestartFrames = 1000;
 
-    /// <summary>Commits after the restart fell due after which the writer does it even with work queued: the WAL stays bounded under unbroken load.</summary>
-    private const int CommitsBeforeForcedWalRestart = 64;
+    /// <summary>WAL frames after which the writer does so even with work queued (about 16 MB): the WAL stays bounded under unbroken load.</summary>
+    private const int ForcedWalRestartFrames = 4 * WalRestartFrames;
+
+    /// <summary>How long the writer must have had nothing to do before it restarts the WAL: a pause in traffic, not the gap between two bursts.</summary>
+    private static readonly TimeSpan IdleBeforeWalRestart = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
     /// <c>journal_size_limit</c>: the WAL file is reused in place from one restart to the next (no regrowth, no
@@ -46,7 +49,6 @@ internal sealed partial class SqliteRuntimeStateStore
     private Task? _checkpointer;
     private int _commitsSinceCheckpoint;
     private volatile int _walFrames;
-    private int _commitsWhileRestartDue;
     private SqliteStatement? _restartWal;
     private long _checkpoints;
     private long _walRestarts;
@@ -57,38 +59,45 @@ internal sealed partial class SqliteRuntimeStateStore
     /// <summary>Times the writer copied the whole WAL, so that its next transaction rewrote the WAL from the beginning.</summary>
     internal long WalRestarts => Interlocked.Read(ref _walRestarts);
 
+    /// <summary>The WAL has grown enough to be started over at the writer's next idle moment.</summary>
+    private bool WalRestartDue => _walFrames >= WalRestartFrames;
+
     /// <summary>
     /// Called by the writer after each commit, once the commit's waiters are woken: asks for a background checkpoint
-    /// every <see cref="CommitsPerCheckpoint"/> commits; once one has found <see cref="WalRestartFrames"/> frames, copies
-    /// the rest itself and starts the WAL over, as soon as the queue is empty.
+    /// every <see cref="CommitsPerCheckpoint"/> commits, and starts the WAL over at once if it has reached
+    /// <see cref="ForcedWalRestartFrames"/> frames without an idle moment.
     /// </summary>
     private void AfterCommit()
     {
-        if (_walFrames < WalRestartFrames)
+        if (++_commitsSinceCheckpoint >= CommitsPerCheckpoint)
         {
-            if (++_commitsSinceCheckpoint >= CommitsPerCheckpoint)
-            {
-                _commitsSinceCheckpoint = 0;
-                _checkpointRequests.Writer.TryWrite(true); // one pending request is enough
-            }
-
-            return;
+            _commitsSinceCheckpoint = 0;
+            _checkpointRequests.Writer.TryWrite(true); // one pending request is enough
         }
 
-        // The restart is due: no more background checkpoints (they would hold the checkpoint lock the writer needs);
-        // the writer copies the rest once its queue is empty, or after CommitsBeforeForcedWalRestart commits regardless.
-        if ((_queue.Reader.TryPeek(out _) && ++_commitsWhileRestartDue < CommitsBeforeForcedWalRestart) || !TryCopyWholeWal())
+        if (_walFrames >= ForcedWalRestartFrames)
         {
-            return;
+            TryRestartWal();
+        }
+    }
+
+    /// <summary>
+    /// Copies what the background checkpoints left and starts the WAL over; false when the background checkpoint held
+    /// the checkpoint lock (tried again later).
+    /// </summary>
+    private bool TryRestartWal()
+    {
+        if (!TryCopyWholeWal())
+        {
+            return false;
         }
 
         // The first transaction after a complete checkpoint rewrites the WAL header and syncs it (SQLite's guard
         // against out-of-order writes after a restart): a one-page write now, so that no reservation's commit pays it.
         (_restartWal ??= new SqliteStatement(_connection!, "PRAGMA user_version = 0")).Execute();
         _walFrames = 0;
-        _commitsWhileRestartDue = 0;
-        _commitsSinceCheckpoint = 0;
         Interlocked.Increment(ref _walRestarts);
+        return true;
     }
 
     /// <summary>
@@ -108,6 +117,7 @@ internal sealed partial class SqliteRuntimeStateStore
         if (rc != raw.SQLITE_OK)
         {
             CoreLog.StateCheckpointFailed(_logger, new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), rc));
+            _walFrames = 0; // not retried before the next background checkpoint reports the WAL's size
             return false;
         }
 

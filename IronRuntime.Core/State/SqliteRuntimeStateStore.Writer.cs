@@ -65,12 +65,32 @@ internal sealed partial class SqliteRuntimeStateStore
 
     /// <summary>
     /// Blocks the writer's thread until something is queued (false once the queue is completed and empty). The queue
-    /// allows synchronous continuations, so the producer whose write ends the wait only signals this thread.
+    /// allows synchronous continuations, so the producer whose write ends the wait only signals this thread. A writer
+    /// idle for <see cref="IdleBeforeWalRestart"/> with a restart of the WAL due does it then (Checkpoint.cs).
     /// </summary>
     private bool WaitForWork()
     {
         var wait = _queue.Reader.WaitToReadAsync();
-        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+        if (wait.IsCompletedSuccessfully)
+        {
+            return wait.Result;
+        }
+
+        var next = wait.AsTask();
+        while (WalRestartDue && !next.Wait(IdleBeforeWalRestart))
+        {
+            try
+            {
+                TryRestartWal();
+            }
+            catch (SqliteException ex)
+            {
+                CoreLog.StateCheckpointFailed(_logger, ex);
+                _walFrames = 0;
+            }
+        }
+
+        return next.GetAwaiter().GetResult();
     }
 
     private void WriteBatch(List<object> items)
