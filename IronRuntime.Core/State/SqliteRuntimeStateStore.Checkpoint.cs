@@ -14,8 +14,8 @@ namespace IronRuntime.State;
 /// <para>
 /// A checkpoint alone does not bound the file: the WAL starts over from its beginning only when a write begins with
 /// every frame copied, and under steady load the writer has always committed more by the time a background checkpoint
-/// (two <c>fsync</c>s) ends. So once a background checkpoint has found <see cref="WalRestartFrames"/> frames in the WAL,
-/// the writer itself, when it has had nothing to do for <see cref="IdleBeforeWalRestart"/>, copies what is left (the
+/// (two <c>fsync</c>s) ends. So once <see cref="CommitsPerCheckpoint"/> commits have been made since the WAL last started
+/// over, the writer itself, when it has had nothing to do for <see cref="IdleBeforeWalRestart"/>, copies what is left (the
 /// pages of the commits since) with a PASSIVE checkpoint of its own and writes one page, which starts the WAL over
 /// from its beginning, in place (<see cref="WalSizeLimit"/>). Under unbroken load it does so at
 /// <see cref="ForcedWalRestartFrames"/> frames, after waking the waiters of the commit that crossed them. Durability is
@@ -28,11 +28,8 @@ internal sealed partial class SqliteRuntimeStateStore
     /// <summary>Commits between background checkpoint requests: a group commit writes a few pages, so well under SQLite's 1,000-page default.</summary>
     private const int CommitsPerCheckpoint = 64;
 
-    /// <summary>WAL frames (pages) after which the writer, once idle, copies the rest of the WAL and starts it over: SQLite's own default checkpoint size, about 4 MB.</summary>
-    private const int WalRestartFrames = 1000;
-
-    /// <summary>WAL frames after which the writer does so even with work queued (about 16 MB): the WAL stays bounded under unbroken load.</summary>
-    private const int ForcedWalRestartFrames = 4 * WalRestartFrames;
+    /// <summary>WAL frames after which the writer starts the WAL over even with work queued (about 16 MB): the WAL stays bounded under unbroken load.</summary>
+    private const int ForcedWalRestartFrames = 4000;
 
     /// <summary>How long the writer must have had nothing to do before it restarts the WAL: a pause in traffic, not the gap between two bursts.</summary>
     private static readonly TimeSpan IdleBeforeWalRestart = TimeSpan.FromMilliseconds(50);
@@ -49,6 +46,7 @@ internal sealed partial class SqliteRuntimeStateStore
     private Task? _checkpointer;
     private int _commitsSinceCheckpoint;
     private volatile int _walFrames;
+    private int _commitsSinceWalRestart;
     private SqliteStatement? _restartWal;
     private long _checkpoints;
     private long _walRestarts;
@@ -59,8 +57,8 @@ internal sealed partial class SqliteRuntimeStateStore
     /// <summary>Times the writer copied the whole WAL, so that its next transaction rewrote the WAL from the beginning.</summary>
     internal long WalRestarts => Interlocked.Read(ref _walRestarts);
 
-    /// <summary>The WAL has grown enough to be started over at the writer's next idle moment.</summary>
-    private bool WalRestartDue => _walFrames >= WalRestartFrames;
+    /// <summary>Enough has been committed since the WAL last started over to start it over at the writer's next idle moment.</summary>
+    private bool WalRestartDue => _commitsSinceWalRestart >= CommitsPerCheckpoint;
 
     /// <summary>
     /// Called by the writer after each commit, once the commit's waiters are woken: asks for a background checkpoint
@@ -69,6 +67,7 @@ internal sealed partial class SqliteRuntimeStateStore
     /// </summary>
     private void AfterCommit()
     {
+        _commitsSinceWalRestart++;
         if (++_commitsSinceCheckpoint >= CommitsPerCheckpoint)
         {
             _commitsSinceCheckpoint = 0;
@@ -96,6 +95,7 @@ internal sealed partial class SqliteRuntimeStateStore
         // against out-of-order writes after a restart): a one-page write now, so that no reservation's commit pays it.
         (_restartWal ??= new SqliteStatement(_connection!, "PRAGMA user_version = 0")).Execute();
         _walFrames = 0;
+        _commitsSinceWalRestart = 0;
         Interlocked.Increment(ref _walRestarts);
         return true;
     }
@@ -117,7 +117,7 @@ internal sealed partial class SqliteRuntimeStateStore
         if (rc != raw.SQLITE_OK)
         {
             CoreLog.StateCheckpointFailed(_logger, new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), rc));
-            _walFrames = 0; // not retried before the next background checkpoint reports the WAL's size
+            (_walFrames, _commitsSinceWalRestart) = (0, 0); // not retried before more commits
             return false;
         }
 

@@ -86,7 +86,7 @@ internal sealed partial class SqliteRuntimeStateStore
             catch (SqliteException ex)
             {
                 CoreLog.StateCheckpointFailed(_logger, ex);
-                _walFrames = 0;
+                _commitsSinceWalRestart = 0; // not retried before more commits
             }
         }
 

@@ -96,7 +96,7 @@ public sealed class SqliteRuntimeStateStoreTests
     {
         await using var store = Open();
 
-        // About 2,000 frames of WAL (8 MB), then no traffic: the writer copies the rest of the WAL into the database and
+        // Thousands of commits, then no traffic: after 50 ms without work the writer copies the rest of the WAL into the database and
         // starts it over, which SQLite marks by a new checkpoint sequence number in the WAL header (bytes 12-15).
         long last = await ReserveAndReleaseWithoutPause(store, perCaller: 2_000);
         uint before = WalCheckpointSequence();
