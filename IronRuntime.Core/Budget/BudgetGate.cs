@@ -92,6 +92,8 @@ internal sealed partial class BudgetGate : ILlmRequestGate
         }
 
         var billing = call.Billing;
+
+        // Stryker disable once Equality : the count only spares the loop's enumerator; with no tool, UnpricedTool finds none either.
         if (hasLimit && billing.ServerTools.Count > 0 && UnpricedTool(price, call) is { } unpriced)
         {
             return LlmGateDecision.Deny(HttpStatusCode.BadRequest, UnboundedCostType, "unbounded_cost",
@@ -161,7 +163,10 @@ internal sealed partial class BudgetGate : ILlmRequestGate
                 var (otherInput, otherOutput) = Rates(other, call, tier);
                 inputUnit = Math.Max(inputUnit, otherInput);
                 outputUnit = Math.Max(outputUnit, otherOutput);
-                modelMaxOutput = modelMaxOutput is { } max && other.MaxOutputTokens is { } otherMax ? Math.Max(max, otherMax) : modelMaxOutput ?? other.MaxOutputTokens;
+                if (other.MaxOutputTokens is { } otherMax)
+                {
+                    modelMaxOutput = Math.Max(modelMaxOutput ?? 0, otherMax);
+                }
             }
         }
 

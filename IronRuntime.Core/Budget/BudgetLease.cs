@@ -49,6 +49,8 @@ internal sealed class BudgetLease(IBudgetLedger ledger, BudgetReservation reserv
         // Web searches at the user's price for the tool, else the table's for the context size, else the default;
         // every other reported use at its kind's price.
         decimal cost = rates.CostOf(usage with { ServerToolUses = 0, ToolUses = null }, null);
+
+        // Stryker disable once Equality : at zero searches the sum below adds zero times the price
         if (usage.ServerToolUses > 0)
         {
             string kind = WebSearchKind(call.Billing);

@@ -27,8 +27,6 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger
         {
             _periodEnd = BudgetPeriods.Bounds(period, _zone, timeProvider.GetUtcNow()).End.UtcTicks;
         }
-
-        _global.ResetAlerts(_thresholds);
     }
 
     public event EventHandler<BudgetAlert>? ThresholdCrossed;
@@ -62,8 +60,8 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger
                 agent.Reserved += amount;
             }
 
-            // With periods an unattributed call holds its period's global account, so it is settled there.
-            reservation = new BudgetReservation(agent ?? (_periodEnd != long.MaxValue ? _global : null), amount, units);
+            // An unattributed call holds the global account it was reserved against (its period's), and is settled there.
+            reservation = new BudgetReservation(agent ?? _global, amount, units);
             return true;
         }
     }
@@ -79,7 +77,8 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger
                 RollOverIfDue();
             }
 
-            // The accounts of the period the call was reserved in (the current ones without periods).
+            // The accounts of the period the call was reserved in; a reservation holding none (default) settles on the
+            // current period's global account, hence the rollover above.
             var global = held is null ? _global : held.Global ?? held;
             var agent = held?.Global is null ? null : held;
             global.Reserved -= reservation.Amount;
@@ -123,7 +122,7 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger
                 RollOverIfDue();
             }
 
-            held = agentId is not null ? GetAccount(agentId) : _periodEnd != long.MaxValue ? _global : null;
+            held = agentId is not null ? GetAccount(agentId) : _global;
         }
 
         Settle(new BudgetReservation(held, 0m, 0), amount);
@@ -138,6 +137,8 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger
 
         lock (_lock)
         {
+            // The current period's accounts: a limit set after the period ended is the new period's, and the calls of
+            // the ended period still settling keep the limit they were reserved under (their alerts are counted by it).
             if (_periodEnd != long.MaxValue)
             {
                 RollOverIfDue();
@@ -174,16 +175,14 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger
         => _global.Limit is not null || (agentId is not null && _agentLimits.TryGetValue(agentId, out var limit) && limit is not null);
 
     private Account GetAccount(string agentId)
-    {
-        var agents = _agents;
-        if (agents.TryGetValue(agentId, out var account))
-        {
-            return account;
-        }
+        => _agents.GetOrAdd(agentId, static (id, ledger) => ledger.NewAccount(id), this);
 
+    /// <summary>A new account of the agent in the current period, at the agent's limit, its thresholds armed for it.</summary>
+    private Account NewAccount(string agentId)
+    {
         var created = new Account(agentId, _global) { Limit = _agentLimits.GetValueOrDefault(agentId) };
         created.ResetAlerts(_thresholds);
-        return agents.GetOrAdd(agentId, created);
+        return created;
     }
 
     /// <summary>The most units in [min, max] the account affords, or -1.</summary>
@@ -200,7 +199,7 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger
             return -1;
         }
 
-        if (unitCost <= 0m || maxUnits * unitCost <= room)
+        if (maxUnits * unitCost <= room)
         {
             return maxUnits;
         }
@@ -210,8 +209,8 @@ internal sealed partial class InMemoryBudgetLedger : IBudgetLedger
             return -1;
         }
 
-        decimal affordable = decimal.Floor(room / unitCost);
-        return affordable >= maxUnits ? maxUnits : (long)affordable;
+        // Below maxUnits (maxUnits * unitCost > room); Min only guards the decimal rounding of the division.
+        return Math.Min(maxUnits, (long)decimal.Floor(room / unitCost));
     }
 
     /// <param name="agentId">The agent, or null for the global account.</param>

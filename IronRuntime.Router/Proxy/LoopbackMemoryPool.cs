@@ -24,8 +24,9 @@ namespace IronRuntime.Router.Proxy;
 internal sealed class LoopbackMemoryPool : MemoryPool<byte>
 {
     /// <summary>
-    /// The size of a block: twice Kestrel's, so that the proxy's 4 KB copy buffer plus the chunk framing Kestrel adds to
-    /// it (12 bytes) fits one block; a larger request would go to <see cref="ArrayPool{T}.Shared"/> after all.
+    /// The size of a block: twice Kestrel's, so that one burst of the proxy's copy (a 4 KB array, written whole) plus the
+    /// chunk framing Kestrel adds to it (12 bytes) lands in one block. A request larger than a block would go to
+    /// <see cref="ArrayPool{T}.Shared"/> after all.
     /// </summary>
     public const int BlockSize = 8192;
 

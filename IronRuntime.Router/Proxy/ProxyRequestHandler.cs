@@ -3,6 +3,7 @@ using System.Net;
 using IronRuntime.Router.Errors;
 using IronRuntime.Router.Internal;
 using IronRuntime.Router.Providers;
+using IronRuntime.Router.Streaming;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -15,19 +16,15 @@ namespace IronRuntime.Router.Proxy;
 /// </summary>
 /// <remarks>
 /// The request body is streamed into the router, which reads at most its limit (413 beyond). The response body is
-/// copied as it becomes available and flushed whenever the next read would wait (see <see cref="CopyBodyAsync"/>); for
+/// copied as it becomes available and written whenever the next read would wait (see <see cref="CopyBodyAsync"/>); for
 /// a stream the router's <c>SseMeteringStream</c> hands out complete events only, so each event reaches the agent as
 /// soon as it is complete, and events that arrived together leave together. A client that goes away cancels
 /// the read, which cancels the provider call and settles what was received.
 /// </remarks>
 internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry tokens, ProxyAdmission admission, ILogger logger)
 {
-    /// <summary>
-    /// The least output space asked of Kestrel per read. Kestrel adds its chunk framing (at most 12 bytes) to it, and a
-    /// request larger than a block of the transport's pool is served from <see cref="System.Buffers.ArrayPool{T}.Shared"/>,
-    /// which thousands of open streams run dry; <see cref="LoopbackMemoryPool.BlockSize"/> is sized to hold it.
-    /// </summary>
-    internal const int CopyBufferHint = 4096;
+    /// <summary>The first array a burst of the answer is gathered in (from <see cref="SseBufferPool"/>); it doubles while a burst fills it.</summary>
+    internal const int CopyBufferSize = SseBufferPool.ArraySize;
 
     private const int MaxUnflushedBytes = 64 * 1024;
 
@@ -148,69 +145,115 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
     }
 
     /// <summary>
-    /// Copies the answer: waits for bytes with a zero-byte read (no output block held while a stream is idle), writes
-    /// everything that is already available, and flushes only when the next read would wait — one flush and one
-    /// send per burst of events rather than per event; a non-streaming answer is flushed once at its end.
+    /// Copies the answer: waits for bytes with a zero-byte read (no buffer held while a stream is idle), gathers
+    /// everything that is already available in one pooled array, and writes it to the agent — one write and one flush —
+    /// when the next read would wait: one send per burst of events rather than per event; a non-streaming answer is
+    /// written once at its end (in pieces of at most <see cref="MaxUnflushedBytes"/>).
     /// </summary>
+    /// <remarks>
+    /// The bytes go out through <see cref="PipeWriter.WriteAsync"/>, never through the writer's
+    /// <see cref="PipeWriter.GetMemory"/>: Kestrel's HTTP/1.1 chunked writer keeps the memory it last handed out in a
+    /// field for the life of the connection, so a stream that wrote into it kept one 8 KB block of the transport's pool
+    /// alive for as long as it stayed open, after the block had gone back to the pool — about 2,000 such blocks at
+    /// 4,000 open streams (issue #19, stop 11).
+    /// </remarks>
     internal static async Task CopyBodyAsync(Stream body, PipeWriter writer, CancellationToken aborted)
     {
-        long unflushed = 0;
-        while (true)
+        byte[]? buffer = null;
+        int filled = 0;
+        try
         {
-            ValueTask<int> ready = body.ReadAsync(Memory<byte>.Empty, aborted);
-            if (!ready.IsCompleted && unflushed > 0)
+            while (true)
             {
-                unflushed = 0;
-                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
-                FlushResult flushed = await writer.FlushAsync(aborted).ConfigureAwait(false);
-                if (flushed.IsCompleted || flushed.IsCanceled)
+                if (filled >= MaxUnflushedBytes)
                 {
-                    // The agent went away: leave the wait (disposing the body cancels it and the provider call).
-                    return;
+                    int count = filled;
+                    filled = 0;
+                    // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
+                    FlushResult sent = await writer.WriteAsync(buffer.AsMemory(0, count), aborted).ConfigureAwait(false);
+                    if (sent.IsCompleted || sent.IsCanceled)
+                    {
+                        return; // the agent went away: no more of the answer is read for nobody
+                    }
                 }
-            }
 
-            int read;
-            try
-            {
-                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
-                await ready.ConfigureAwait(false);
-                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
-                read = await body.ReadAsync(writer.GetMemory(CopyBufferHint), aborted).ConfigureAwait(false);
-            }
-            catch (Exception) when (unflushed > 0 && !aborted.IsCancellationRequested)
-            {
-                // The provider's answer broke off: what was forwarded before the break still reaches the agent (it is
-                // charged as forwarded), then the caller ends the response as broken.
-                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
-                await writer.FlushAsync(aborted).ConfigureAwait(false);
-                throw;
-            }
-
-            if (read == 0)
-            {
-                break;
-            }
-
-            writer.Advance(read);
-            unflushed += read;
-            if (unflushed >= MaxUnflushedBytes)
-            {
-                unflushed = 0;
-                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
-                FlushResult flushed = await writer.FlushAsync(aborted).ConfigureAwait(false);
-                if (flushed.IsCompleted || flushed.IsCanceled)
+                ValueTask<int> ready = body.ReadAsync(Memory<byte>.Empty, aborted);
+                if (!ready.IsCompleted && filled > 0)
                 {
-                    return;
+                    int count = filled;
+                    filled = 0;
+                    // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
+                    FlushResult sent = await writer.WriteAsync(buffer.AsMemory(0, count), aborted).ConfigureAwait(false);
+                    SseBufferPool.Return(buffer!);
+                    buffer = null;
+                    if (sent.IsCompleted || sent.IsCanceled)
+                    {
+                        // The agent went away: leave the wait (disposing the body cancels it and the provider call).
+                        return;
+                    }
                 }
+
+                int read;
+                try
+                {
+                    // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
+                    await ready.ConfigureAwait(false);
+                    buffer = SpaceFor(buffer, filled);
+                    // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
+                    read = await body.ReadAsync(buffer.AsMemory(filled), aborted).ConfigureAwait(false);
+                }
+                catch (Exception) when (filled > 0 && !aborted.IsCancellationRequested)
+                {
+                    // The provider's answer broke off: what was forwarded before the break still reaches the agent (it is
+                    // charged as forwarded), then the caller ends the response as broken.
+                    // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
+                    await writer.WriteAsync(buffer.AsMemory(0, filled), aborted).ConfigureAwait(false);
+                    throw;
+                }
+
+                if (read == 0)
+                {
+                    break;
+                }
+
+                filled += read;
+            }
+
+            if (filled > 0)
+            {
+                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
+                await writer.WriteAsync(buffer.AsMemory(0, filled), aborted).ConfigureAwait(false);
             }
         }
-
-        if (unflushed > 0)
+        finally
         {
-            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
-            await writer.FlushAsync(aborted).ConfigureAwait(false);
+            if (buffer is not null)
+            {
+                SseBufferPool.Return(buffer);
+            }
         }
+    }
+
+    /// <summary>
+    /// The array to read the next bytes into: a pooled one of <see cref="CopyBufferSize"/> bytes when none is held, twice
+    /// as large (up to <see cref="MaxUnflushedBytes"/>) when a burst has filled it, else the one held.
+    /// </summary>
+    private static byte[] SpaceFor(byte[]? buffer, int filled)
+    {
+        if (buffer is null)
+        {
+            return SseBufferPool.Rent(CopyBufferSize);
+        }
+
+        if (filled < buffer.Length)
+        {
+            return buffer;
+        }
+
+        byte[] larger = SseBufferPool.Rent(Math.Min(2 * buffer.Length, MaxUnflushedBytes));
+        buffer.AsSpan(0, filled).CopyTo(larger);
+        SseBufferPool.Return(buffer);
+        return larger;
     }
 
     private async Task WriteResponseAsync(HttpContext context, HttpResponseMessage response, string? agentId)

@@ -158,7 +158,12 @@ public sealed class BudgetBypassTests
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(error.GetProperty("type").GetString(), Is.EqualTo("iron_runtime_unbounded_cost"));
+            Assert.That(error.GetProperty("code").GetString(), Is.EqualTo("unbounded_cost"));
             Assert.That(error.GetProperty("param").GetString(), Is.EqualTo("background"));
+            Assert.That(error.GetProperty("message").GetString(), Is.EqualTo(
+                "IronRuntime cannot bound what 'background' can add to the cost of this call (it brings in content or work from outside the request), "
+                + "so it refuses it while a budget applies. Remove the member, or set UnboundedCostAllowance to admit such calls with that many US dollars reserved for it."));
+            Assert.That(h.Fake.ArrivedCount, Is.Zero);
         });
     }
 

@@ -207,6 +207,61 @@ public sealed class BudgetLeaseTests
     }
 
     [Test]
+    public void Complete_ContainersOfSeveralSizes_AreChargedAtTheDearestDeclared()
+    {
+        // OpenAI's containers (defaults of the tool price list): 1 GB $0.03, 4 GB $0.12; file search is not a container.
+        var uses = new Dictionary<string, long> { ["code_interpreter"] = 2 };
+        var (_, lease, call) = Lease(Usage with { ToolUses = uses }, tools: NoUserPrices(), serverTools:
+        [
+            new LlmServerTool("code_interpreter", null, "tools[0]") { ContainerMemoryLimit = "4g" },
+            new LlmServerTool("file_search", null, "tools[1]"),
+            new LlmServerTool("code_interpreter", null, "tools[2]") { ContainerMemoryLimit = "1g" },
+        ]);
+
+        lease.Complete(call);
+
+        Assert.That(lease.Cost, Is.EqualTo(SmallTokens + (2 * 0.12m)));
+    }
+
+    [Test]
+    public void Complete_ContainerOfASizeWithoutAPrice_IsChargedAtTheDearestContainer()
+    {
+        // No price for 8 GB (OpenAI sells 1, 4, 16 and 64 GB): the dearest, 64 GB at $1.92.
+        var uses = new Dictionary<string, long> { ["code_interpreter"] = 1 };
+        var (_, lease, call) = Lease(Usage with { ToolUses = uses }, tools: NoUserPrices(),
+            serverTools: [new LlmServerTool("code_interpreter", null, "tools[0]") { ContainerMemoryLimit = "8g" }]);
+
+        lease.Complete(call);
+
+        Assert.That(lease.Cost, Is.EqualTo(SmallTokens + 1.92m));
+    }
+
+    [Test]
+    public void Complete_ContainersReportedWithoutACodeInterpreterDeclared_AreChargedAtTheDearestContainer()
+    {
+        var uses = new Dictionary<string, long> { ["code_interpreter"] = 2 };
+        var (_, lease, call) = Lease(Usage with { ToolUses = uses }, tools: NoUserPrices());
+
+        lease.Complete(call);
+
+        Assert.That(lease.Cost, Is.EqualTo(SmallTokens + (2 * 1.92m)));
+    }
+
+    [Test]
+    public void Complete_SearchesReportedWithoutASearchToolDeclared_AreChargedTheUsersWebSearchPrice()
+    {
+        // The call declares only file search; the answer reports two web searches: priced as "web_search", the user's
+        // $0.02, not m-small's table price ($0.03 at medium).
+        var usage = Usage with { ServerToolUses = 2 };
+        var tools = new ToolPriceList(new Dictionary<string, decimal> { ["web_search"] = 0.02m });
+        var (_, lease, call) = Lease(usage, tools: tools, serverTools: [new LlmServerTool("file_search", null, "tools[0]")]);
+
+        lease.Complete(call);
+
+        Assert.That(lease.Cost, Is.EqualTo(SmallTokens + (2 * 0.02m)));
+    }
+
+    [Test]
     public void Complete_WithARateTicket_CountsTheReportedTokens()
     {
         var (_, lease, call) = Lease(Usage);

@@ -146,7 +146,9 @@ public class InMemoryBudgetLedgerTests
 
     [Test]
     public void SetLimit_Negative_Throws()
-        => Assert.That(() => CreateLedger().SetLimit(null, -1m), Throws.TypeOf<ArgumentOutOfRangeException>());
+        => Assert.That(() => CreateLedger().SetLimit("a", -1m), Throws.TypeOf<ArgumentOutOfRangeException>()
+            .With.Property(nameof(ArgumentOutOfRangeException.ParamName)).EqualTo("limit")
+            .And.Message.StartsWith("A budget limit cannot be negative."));
 
     [Test]
     public void Charge_AgentSpend_CountsForAgentAndGlobalWithoutAReservation()

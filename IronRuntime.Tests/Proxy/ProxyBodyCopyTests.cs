@@ -141,6 +141,36 @@ public sealed class ProxyBodyCopyTests
         Assert.That(writer.Flushes, Is.Zero, "the response stays uncommitted (a flush would commit a 200): the caller aborts it");
     }
 
+    [Test]
+    public async Task CopyBodyAsync_StreamWaitingForItsNextEvent_HasAskedTheAgentsWriterForNoMemory()
+    {
+        // Kestrel's HTTP/1.1 chunked writer keeps the memory it last handed out (GetMemory/GetSpan) in a field for the life
+        // of the connection: an open stream that wrote through it kept an 8 KB block of the transport's pool alive after
+        // the block went back to the pool (about 2,000 blocks at 4,000 open streams, issue #19 stop 11). The copy writes
+        // whole buffers with WriteAsync instead, which Kestrel copies into its pipe without keeping a reference.
+        var provider = new Pipe(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
+        var agent = new RecordingStream();
+        var writer = new MemoryRequestRecordingWriter(PipeWriter.Create(agent, new StreamPipeWriterOptions(leaveOpen: true)));
+        byte[] first = SseSamples.Bytes("data: {\"a\":1}\n\n");
+        byte[] second = SseSamples.Bytes("data: {\"a\":2}\n\ndata: {\"a\":3}\n\n");
+
+        await provider.Writer.WriteAsync(first);
+        Task copy = ProxyRequestHandler.CopyBodyAsync(provider.Reader.AsStream(), writer, CancellationToken.None);
+        await WaitUntilAsync(() => agent.Received.Length == first.Length);
+        await provider.Writer.WriteAsync(second);
+        await WaitUntilAsync(() => agent.Received.Length == first.Length + second.Length);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(copy.IsCompleted, Is.False, "the stream waits for its next event");
+            Assert.That(writer.MemoryRequests, Is.Zero);
+            Assert.That(writer.Writes, Is.EqualTo(2), "one write per burst");
+        });
+        await provider.Writer.CompleteAsync();
+        await copy.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That(agent.Received, Is.EqualTo(first.Concat(second).ToArray()));
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
@@ -253,6 +283,46 @@ public sealed class ProxyBodyCopyTests
             buffer[..count].Fill((byte)'x');
             BytesRead += count;
             return count;
+        }
+    }
+
+    /// <summary>
+    /// Counts the memory asked of the agent's response writer (GetMemory/GetSpan) and the whole-buffer writes; writes go
+    /// straight to the inner writer, as Kestrel's response writer copies them without handing out memory.
+    /// </summary>
+    private sealed class MemoryRequestRecordingWriter(PipeWriter inner) : PipeWriter
+    {
+        private int _memoryRequests;
+        private int _writes;
+
+        public int MemoryRequests => Volatile.Read(ref _memoryRequests);
+
+        public int Writes => Volatile.Read(ref _writes);
+
+        public override void Advance(int bytes) => inner.Advance(bytes);
+
+        public override void CancelPendingFlush() => inner.CancelPendingFlush();
+
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
+
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => inner.FlushAsync(cancellationToken);
+
+        public override ValueTask<FlushResult> WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _writes);
+            return inner.WriteAsync(source, cancellationToken);
+        }
+
+        public override Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            Interlocked.Increment(ref _memoryRequests);
+            return inner.GetMemory(sizeHint);
+        }
+
+        public override Span<byte> GetSpan(int sizeHint = 0)
+        {
+            Interlocked.Increment(ref _memoryRequests);
+            return inner.GetSpan(sizeHint);
         }
     }
 

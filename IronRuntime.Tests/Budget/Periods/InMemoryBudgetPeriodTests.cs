@@ -81,6 +81,86 @@ public sealed class InMemoryBudgetPeriodTests
         });
     }
 
+    [Test]
+    public void Charge_AfterMidnight_CountsInTheNewDay()
+    {
+        var time = HalfASecondBeforeMidnight();
+        var ledger = new InMemoryBudgetLedger([], time, BudgetPeriod.Daily, Paris);
+        ledger.SetLimit(null, 1m);
+        ledger.SetLimit("a", 0.5m);
+        ledger.Charge("a", 0.4m);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        ledger.Charge("a", 0.2m);
+        ledger.Charge(null, 0.1m);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ledger.GetSnapshot("a"), Is.EqualTo(new BudgetSnapshot("a", 0.5m, 0.2m, 0m)));
+            Assert.That(ledger.GetSnapshot(null), Is.EqualTo(new BudgetSnapshot(null, 1m, 0.3m, 0m)));
+        });
+    }
+
+    [Test]
+    public void SettleOfAReservationHoldingNoAccount_AfterMidnight_CountsInTheNewDay()
+    {
+        var time = HalfASecondBeforeMidnight();
+        var ledger = new InMemoryBudgetLedger([], time, BudgetPeriod.Daily, Paris);
+        ledger.SetLimit(null, 1m);
+        ledger.Charge(null, 0.4m);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        ledger.Settle(default, 0.25m);
+
+        Assert.That(ledger.GetSnapshot(null), Is.EqualTo(new BudgetSnapshot(null, 1m, 0.25m, 0m)));
+    }
+
+    [Test]
+    public void NewDay_AnAgentsAccount_HasItsLimitAndItsThresholds()
+    {
+        var time = HalfASecondBeforeMidnight();
+        var ledger = new InMemoryBudgetLedger([0.5m], time, BudgetPeriod.Daily, Paris);
+        ledger.SetLimit("a", 1m);
+        var alerts = new List<BudgetAlert>();
+        ledger.ThresholdCrossed += (_, alert) => alerts.Add(alert);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        bool fits = ledger.TryReserve("a", 0.8m, 0m, 0, 0, out var held);
+        bool beyond = ledger.TryReserve("a", 0.3m, 0m, 0, 0, out _);
+        ledger.Settle(held, 0.6m);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((fits, beyond), Is.EqualTo((true, false)), "the new day's account holds the agent to its limit of 1");
+            Assert.That(alerts.Select(a => (a.AgentId, a.Threshold, a.Spent, a.Limit)), Is.EqualTo(new (string?, decimal, decimal, decimal)[] { ("a", 0.5m, 0.6m, 1m) }));
+        });
+    }
+
+    [Test]
+    public void SetLimit_AfterMidnight_IsTheNewDays_WhileTheOldDaysCallsSettleUnderTheOldLimit()
+    {
+        var time = HalfASecondBeforeMidnight();
+        var ledger = new InMemoryBudgetLedger([0.5m], time, BudgetPeriod.Daily, Paris);
+        ledger.SetLimit(null, 1m);
+        Assert.That(ledger.TryReserve(null, 0.3m, 0m, 0, 0, out var straddling), Is.True);
+        var alerts = new List<BudgetAlert>();
+        ledger.ThresholdCrossed += (_, alert) => alerts.Add(alert);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        ledger.SetLimit(null, 0.2m);
+        ledger.Settle(straddling, 0.2m);
+        var afterSettle = alerts.Count;
+        ledger.Charge(null, 0.1m);
+
+        // The 26th: 0.2 of its limit of 1 is below 50 %. The 27th: 0.1 of 0.2 is 50 %.
+        Assert.Multiple(() =>
+        {
+            Assert.That(afterSettle, Is.Zero, "the old day's call is counted against the old day's limit");
+            Assert.That(alerts.Select(a => (a.Threshold, a.Spent, a.Limit)), Is.EqualTo(new (decimal, decimal, decimal)[] { (0.5m, 0.1m, 0.2m) }));
+            Assert.That(ledger.GetSnapshot(null), Is.EqualTo(new BudgetSnapshot(null, 0.2m, 0.1m, 0m)));
+        });
+    }
+
     [TestCase(BudgetPeriod.Daily, "2026-11-26T12:00:00Z", "Europe/Paris", "2026-11-25T23:00:00Z", "2026-11-26T23:00:00Z")]
     [TestCase(BudgetPeriod.Weekly, "2026-11-29T23:30:00Z", "UTC", "2026-11-23T00:00:00Z", "2026-11-30T00:00:00Z")]
     [TestCase(BudgetPeriod.Monthly, "2026-11-30T23:30:00Z", "Asia/Tokyo", "2026-11-30T15:00:00Z", "2026-12-31T15:00:00Z")]
