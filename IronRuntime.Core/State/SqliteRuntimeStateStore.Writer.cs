@@ -28,8 +28,10 @@ internal sealed partial class SqliteRuntimeStateStore
             {
                 WriteBatch(batch);
             }
-            catch (SqliteException ex)
+            catch (Exception ex)
             {
+                // Any failure (SQLite's, or e.g. an OverflowException of a record's roll-up) fails this batch only: the
+                // writer must outlive it, or every later reservation and flush would wait forever.
                 failure = ex;
                 CoreLog.StateWriteFailed(_logger, ex, batch.Count);
             }
@@ -53,7 +55,7 @@ internal sealed partial class SqliteRuntimeStateStore
                 {
                     AfterCommit(); // after the waiters are woken: WAL upkeep never delays the callers of this commit
                 }
-                catch (SqliteException ex)
+                catch (Exception ex)
                 {
                     CoreLog.StateCheckpointFailed(_logger, ex);
                 }
@@ -83,7 +85,7 @@ internal sealed partial class SqliteRuntimeStateStore
             {
                 TryRestartWal();
             }
-            catch (SqliteException ex)
+            catch (Exception ex)
             {
                 CoreLog.StateCheckpointFailed(_logger, ex);
                 _commitsSinceWalRestart = 0; // not retried before more commits

@@ -110,6 +110,21 @@ public sealed class SqliteRuntimeStateStoreTests
         });
     }
 
+    [Test]
+    public async Task Writer_AfterABatchFailsWithAnErrorOtherThanSqlite_KeepsCommittingReservations()
+    {
+        await using var store = Open();
+
+        // A call record of ten million dollars overflows the spend roll-up's picodollar count (a long holds about 9.2 million
+        // dollars): the batch fails with an OverflowException, not a SqliteException. The writer must fail that batch
+        // and go on; before, its thread ended and every later reservation and flush waited forever.
+        store.Append(Call("a", 10_000_000m));
+        await store.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        long id = await store.ReserveAsync("a", "gpt-4o-mini", 0.0003m).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That(Count($"SELECT count(*) FROM pending WHERE id = {id}"), Is.EqualTo(1), "the reservation after the failed batch is durable");
+    }
+
     private static async Task<long> ReserveAndReleaseWithoutPause(SqliteRuntimeStateStore store, int perCaller)
     {
         await Task.WhenAll(Enumerable.Range(0, 8).Select(c => Task.Run(async () =>
