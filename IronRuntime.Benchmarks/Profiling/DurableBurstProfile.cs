@@ -13,7 +13,8 @@ namespace IronRuntime.Benchmarks.Profiling;
 /// dotnet run -c Release --project IronRuntime.Benchmarks -- profile durable 2000     # 2,000 bursts after 200 warm-up bursts
 /// </code>
 /// Per burst: when the last task started (thread-pool dispatch of 200 work items), when the last reservation was
-/// committed, when the last waiter resumed, and whether a GC ran during the burst.
+/// committed, when the last waiter resumed, and whether a GC ran or the JIT compiled during the burst. Fewer warm-up
+/// bursts (as in a BenchmarkDotNet job with five warm-up iterations): <c>DURABLE_WARMUP=5</c>.
 /// </summary>
 internal static class DurableBurstProfile
 {
@@ -26,14 +27,15 @@ internal static class DurableBurstProfile
         var tasks = new Task<long>[InFlight];
         var started = new long[InFlight];
         var resumed = new long[InFlight];
-        var rows = new List<(double Total, double LastStart, double LastResume, bool Gc)>(bursts);
+        var rows = new List<(double Total, double LastStart, double LastResume, bool Gc, bool Jit)>(bursts);
         long allocated = 0;
         TimeSpan cpu = TimeSpan.Zero;
         using var process = Process.GetCurrentProcess();
         using var sampler = alloc ? new AllocationSampler() : null;
         try
         {
-            for (int b = -200; b < bursts; b++)
+            int warmUp = int.TryParse(Environment.GetEnvironmentVariable("DURABLE_WARMUP"), CultureInfo.InvariantCulture, out int w) ? w : 200;
+            for (int b = -warmUp; b < bursts; b++)
             {
                 if (b == 0)
                 {
@@ -43,6 +45,7 @@ internal static class DurableBurstProfile
                 }
 
                 int gcBefore = GC.CollectionCount(0);
+                long jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
                 long allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
                 long t0 = Stopwatch.GetTimestamp();
                 for (int i = 0; i < InFlight; i++)
@@ -67,7 +70,7 @@ internal static class DurableBurstProfile
                 if (b >= 0)
                 {
                     allocated += GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
-                    rows.Add((Ms(t0, t1), Ms(t0, started.Max()), Ms(t0, resumed.Max()), GC.CollectionCount(0) != gcBefore));
+                    rows.Add((Ms(t0, t1), Ms(t0, started.Max()), Ms(t0, resumed.Max()), GC.CollectionCount(0) != gcBefore, System.Runtime.JitInfo.GetCompiledMethodCount() != jitBefore));
                 }
             }
         }
@@ -85,6 +88,8 @@ internal static class DurableBurstProfile
         Print("last waiter resumed", rows.Select(r => r.LastResume));
         Print("bursts with a gen0 GC", rows.Where(r => r.Gc).Select(r => r.Total));
         Print("bursts without a GC", rows.Where(r => !r.Gc).Select(r => r.Total));
+        Print("bursts during which the JIT compiled", rows.Where(r => r.Jit).Select(r => r.Total));
+        Print("bursts without a GC or the JIT", rows.Where(r => !r.Gc && !r.Jit).Select(r => r.Total));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu: {cpu.TotalMilliseconds / rows.Count:F3} ms per burst (whole process, user + system, the writer's work on the releases included)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"allocated: {allocated / (double)rows.Count / 1024:F1} KB per burst (whole process, approximate)"));
         sampler?.Stop();
@@ -94,7 +99,7 @@ internal static class DurableBurstProfile
         }
 
         var slow = rows.OrderByDescending(r => r.Total).Take(Math.Max(1, rows.Count / 100)).ToList();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"slowest 1 %: {slow.Count(r => r.Gc)} of {slow.Count} had a GC; mean last start {slow.Average(r => r.LastStart):F2} ms, last resume {slow.Average(r => r.LastResume):F2} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"slowest 1 %: {slow.Count(r => r.Gc)} of {slow.Count} had a GC, {slow.Count(r => r.Jit)} the JIT; mean last start {slow.Average(r => r.LastStart):F2} ms, last resume {slow.Average(r => r.LastResume):F2} ms"));
         return 0;
     }
 

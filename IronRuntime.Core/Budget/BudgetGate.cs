@@ -216,8 +216,10 @@ internal sealed partial class BudgetGate : ILlmRequestGate
             // Not cancellable: once queued the reservation is committed anyway, and the lease's settlement replaces it.
             id = await _durable!.ReserveAsync(call.CallerId, call.Model, reservation.Amount).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or ObjectDisposedException or IOException)
+        catch (Exception ex)
         {
+            // Whatever failed (SQLite, the disk, a writer batch that failed for another reason), the reservation is not
+            // durable: the call is not sent.
             CoreLog.DurableReservationFailed(_logger, ex);
             _ledger.Settle(reservation, 0m);
             rate?.Release();

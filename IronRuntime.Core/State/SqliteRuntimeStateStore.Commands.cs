@@ -33,5 +33,6 @@ internal sealed partial class SqliteRuntimeStateStore
         _insertPending?.Dispose();
         _deletePending?.Dispose();
         _insertCall?.Dispose();
+        _restartWal?.Dispose();
     }
 }

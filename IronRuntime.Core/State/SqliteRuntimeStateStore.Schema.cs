@@ -8,8 +8,9 @@ internal sealed partial class SqliteRuntimeStateStore
 {
     private void CreateSchema()
     {
-        // Checkpoints run off the commit path, on the checkpointer's own connection (SqliteRuntimeStateStore.Checkpoint.cs).
-        Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0;");
+        // Checkpoints run off the commit path, on the checkpointer's own connection, and the WAL is restarted in place
+        // when the writer is idle (SqliteRuntimeStateStore.Checkpoint.cs).
+        Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit={WalSizeLimit};");
         bool hadRollup;
         using (var check = _connection!.CreateCommand())
         {

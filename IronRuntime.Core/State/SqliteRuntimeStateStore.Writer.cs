@@ -27,10 +27,11 @@ internal sealed partial class SqliteRuntimeStateStore
             try
             {
                 WriteBatch(batch);
-                AfterCommit();
             }
-            catch (SqliteException ex)
+            catch (Exception ex)
             {
+                // Any failure (SQLite's, or e.g. an OverflowException of a record's roll-up) fails this batch only: the
+                // writer must outlive it, or every later reservation and flush would wait forever.
                 failure = ex;
                 CoreLog.StateWriteFailed(_logger, ex, batch.Count);
             }
@@ -48,18 +49,50 @@ internal sealed partial class SqliteRuntimeStateStore
             }
 
             Interlocked.Add(ref _queued, -droppable);
+            if (failure is null)
+            {
+                try
+                {
+                    AfterCommit(); // after the waiters are woken: WAL upkeep never delays the callers of this commit
+                }
+                catch (Exception ex)
+                {
+                    CoreLog.StateCheckpointFailed(_logger, ex);
+                }
+            }
+
             batch.Clear();
         }
     }
 
     /// <summary>
     /// Blocks the writer's thread until something is queued (false once the queue is completed and empty). The queue
-    /// allows synchronous continuations, so the producer whose write ends the wait only signals this thread.
+    /// allows synchronous continuations, so the producer whose write ends the wait only signals this thread. A writer
+    /// idle for <see cref="IdleBeforeWalRestart"/> with a restart of the WAL due does it then (Checkpoint.cs).
     /// </summary>
     private bool WaitForWork()
     {
         var wait = _queue.Reader.WaitToReadAsync();
-        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+        if (wait.IsCompletedSuccessfully)
+        {
+            return wait.Result;
+        }
+
+        var next = wait.AsTask();
+        while (WalRestartDue && !next.Wait(IdleBeforeWalRestart))
+        {
+            try
+            {
+                TryRestartWal();
+            }
+            catch (Exception ex)
+            {
+                CoreLog.StateCheckpointFailed(_logger, ex);
+                _commitsSinceWalRestart = 0; // not retried before more commits
+            }
+        }
+
+        return next.GetAwaiter().GetResult();
     }
 
     private void WriteBatch(List<object> items)

@@ -225,10 +225,19 @@ public sealed class BudgetGateDecisionTests
         });
     }
 
-    [Test]
-    public async Task DurableStoreFails_Is503_NothingStaysReserved_AndTheFailureIsLogged()
+    /// <summary>
+    /// Failures of the durable store: a full disk, and the error of a writer batch that failed for another reason (the
+    /// writer passes it to every reservation of that batch), e.g. an overflow of a record's roll-up.
+    /// </summary>
+    private static IEnumerable<Exception> StoreFailures()
     {
-        var failure = new IOException("disk full");
+        yield return new IOException("disk full");
+        yield return new OverflowException("Value was either too large or too small for an Int64.");
+    }
+
+    [TestCaseSource(nameof(StoreFailures))]
+    public async Task DurableStoreFails_Is503_NothingStaysReserved_AndTheFailureIsLogged(Exception failure)
+    {
         await using var gate = GateFixture.Create(limit: 10m, store: new FailingStore(failure));
 
         var (decision, reserved) = await EnterAsync(gate, GateFixture.Call("m-long", maxOutputTokens: 100));

@@ -73,6 +73,80 @@ public sealed class SqliteRuntimeStateStoreTests
     }
 
     [Test]
+    public async Task WriteAheadLog_UnderUnbrokenLoad_StartsOverSoItsFileStaysBounded()
+    {
+        await using var store = Open();
+
+        // Eight callers reserving and releasing without pause: the writer always has committed more by the time a
+        // background checkpoint ends, so the WAL never starts over by itself and grows with every commit (about 40 MB
+        // here). The writer starts it over at 4,000 frames (16 MB) without waiting for an idle moment.
+        long last = await ReserveAndReleaseWithoutPause(store, perCaller: 10_000);
+
+        long walBytes = new FileInfo(_db + "-wal").Length;
+        Assert.Multiple(() =>
+        {
+            Assert.That(walBytes, Is.LessThan(24L * 1024 * 1024), "the WAL file is reused, not grown with every commit");
+            Assert.That(Count("SELECT count(*) FROM pending"), Is.EqualTo(1), "the 80,000 releases committed before the last reservation");
+            Assert.That(Count("SELECT max(id) FROM pending"), Is.EqualTo(last), "the last reservation durable");
+        });
+    }
+
+    [Test]
+    public async Task WriteAheadLog_OnceTheWriterIsIdle_StartsOver()
+    {
+        await using var store = Open();
+
+        // Thousands of commits, then no traffic: after 50 ms without work the writer copies the rest of the WAL into the database and
+        // starts it over, which SQLite marks by a new checkpoint sequence number in the WAL header (bytes 12-15).
+        long last = await ReserveAndReleaseWithoutPause(store, perCaller: 2_000);
+        uint before = WalCheckpointSequence();
+
+        await Eventually.UntilAsync(() => WalCheckpointSequence() != before, TimeSpan.FromSeconds(30), "the WAL started over");
+        long next = await store.ReserveAsync("a", "gpt-4o-mini", 0.0003m);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Count("SELECT count(*) FROM pending"), Is.EqualTo(2), "the reservations before and after the restart");
+            Assert.That(Count("SELECT sum(id) FROM pending"), Is.EqualTo(last + next));
+        });
+    }
+
+    [Test]
+    public async Task Writer_AfterABatchFailsWithAnErrorOtherThanSqlite_KeepsCommittingReservations()
+    {
+        await using var store = Open();
+
+        // A call record of ten million dollars overflows the spend roll-up's picodollar count (a long holds about 9.2 million
+        // dollars): the batch fails with an OverflowException, not a SqliteException. The writer must fail that batch
+        // and go on; before, its thread ended and every later reservation and flush waited forever.
+        store.Append(Call("a", 10_000_000m));
+        await store.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        long id = await store.ReserveAsync("a", "gpt-4o-mini", 0.0003m).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That(Count($"SELECT count(*) FROM pending WHERE id = {id}"), Is.EqualTo(1), "the reservation after the failed batch is durable");
+    }
+
+    private static async Task<long> ReserveAndReleaseWithoutPause(SqliteRuntimeStateStore store, int perCaller)
+    {
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(c => Task.Run(async () =>
+        {
+            for (int i = 0; i < perCaller; i++)
+            {
+                store.Release(await store.ReserveAsync($"agent-{c}", "gpt-4o-mini", 0.0003m));
+            }
+        })));
+        return await store.ReserveAsync("a", "gpt-4o-mini", 0.0003m);
+    }
+
+    /// <summary>The WAL header's checkpoint sequence number (SQLite file format, "WAL file format": big-endian at offset 12).</summary>
+    private uint WalCheckpointSequence()
+    {
+        using var wal = new FileStream(_db + "-wal", FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        Span<byte> header = stackalloc byte[16];
+        wal.ReadExactly(header);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header[12..]);
+    }
+
+    [Test]
     public async Task Reopen_AfterUnsettledReservations_ChargesThemInFullAndFlagsThem()
     {
         await using (var first = Open())
