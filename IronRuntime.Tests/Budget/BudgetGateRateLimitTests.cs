@@ -111,6 +111,45 @@ public sealed class BudgetGateRateLimitTests
         });
     }
 
+    [Test]
+    public async Task InProcessRate_LedgerUnreachable_Is503AndTheRateIsGivenBack()
+    {
+        // A ledger of the app's own (any IBudgetLedger) that cannot be reached, behind in-process rate limits: the call is
+        // refused with 503 and its request and tokens are given back, so they do not count against the minute.
+        var rates = TokensPerMinute(1_000_000);
+        await using var gate = GateFixture.Create(limit: null, ledger: new UnreachableLedger(), rates: rates);
+
+        var decision = await gate.Gate.EnterAsync(GateFixture.Call("m-long", maxOutputTokens: 100), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(decision.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(decision.ErrorCode, Is.EqualTo("budget_unavailable"));
+            Assert.That(rates.Used(null), Is.EqualTo((0L, 0L)), "the request and its 200 tokens given back");
+        });
+    }
+
+    /// <summary>A ledger with a $10 limit whose reservations fail as an unreachable shared ledger's do.</summary>
+    private sealed class UnreachableLedger : IBudgetLedger
+    {
+        public event EventHandler<BudgetAlert>? ThresholdCrossed { add { } remove { } }
+
+        public bool TryReserve(string? agentId, decimal fixedCost, decimal unitCost, long minUnits, long maxUnits, out BudgetReservation reservation)
+            => throw new BudgetUnavailableException("the ledger cannot be reached");
+
+        public void Settle(in BudgetReservation reservation, decimal actualCost) => throw new InvalidOperationException("nothing was reserved");
+
+        public void Charge(string? agentId, decimal amount) => throw new InvalidOperationException("nothing is charged");
+
+        public void SetLimit(string? agentId, decimal? limit)
+        {
+        }
+
+        public BudgetSnapshot GetSnapshot(string? agentId) => new(agentId, agentId is null ? 10m : null, 0m, 0m);
+
+        public bool HasLimit(string? agentId) => agentId is null;
+    }
+
     private static int ClosedPort()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
