@@ -37,24 +37,38 @@ public sealed class ProxyRequestBodyMemoryTests
             await probe.StandardInput.WriteLineAsync("baseline");
             Assert.That(await probe.StandardOutput.ReadLineAsync(timeout.Token), Is.EqualTo("ready"));
 
-            int[] statuses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => RequestBodyMemoryProbe.SendAsync(http, token, 40_000_000)));
-            await probe.StandardInput.WriteLineAsync("measure");
-            using var report = JsonDocument.Parse((await probe.StandardOutput.ReadLineAsync(timeout.Token))!);
-            long baseline = report.RootElement.GetProperty("baseline").GetInt64();
-            long peak = report.RootElement.GetProperty("peak").GetInt64() - baseline;
-            long after = report.RootElement.GetProperty("after").GetInt64() - baseline;
-            TestContext.Out.WriteLine($"limit {limit / MiB} MiB: RSS baseline {baseline / MiB} MiB, peak +{peak / MiB} MiB, after GC +{after / MiB} MiB");
+            // Six rounds of eight bodies: a body (or its segments) kept alive after its 413 would raise the resident memory
+            // after a full GC by up to 32 MiB (eight bodies read to the 4 MiB limit) per round. What a process keeps
+            // without leaking is bounded and stops growing after a few rounds: the shared array pool's per-core and
+            // per-thread 64 KiB segments (up to ~8 MiB), the GC's free regions and new thread-pool threads' stacks.
+            var rounds = new List<(int[] Statuses, long Peak, long After, int Threads)>();
+            long baseline = 0;
+            for (int round = 0; round < 6; round++)
+            {
+                int[] statuses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => RequestBodyMemoryProbe.SendAsync(http, token, 40_000_000)));
+                await probe.StandardInput.WriteLineAsync("measure");
+                using var report = JsonDocument.Parse((await probe.StandardOutput.ReadLineAsync(timeout.Token))!);
+                baseline = report.RootElement.GetProperty("baseline").GetInt64();
+                long peak = report.RootElement.GetProperty("peak").GetInt64() - baseline;
+                long after = report.RootElement.GetProperty("after").GetInt64() - baseline;
+                int threads = report.RootElement.GetProperty("threads").GetInt32();
+                rounds.Add((statuses, peak, after, threads));
+                TestContext.Out.WriteLine($"round {round + 1}, limit {limit / MiB} MiB: RSS baseline {baseline / MiB} MiB, peak +{peak / MiB} MiB, after GC +{after / MiB} MiB, {threads} threads");
+            }
 
             Assert.Multiple(() =>
             {
                 // 413, or the connection closed while the client was still sending the rest of the body (the proxy
                 // answers and closes rather than drain 40 MB; which one the client sees is a race of its send loop).
-                Assert.That(statuses, Is.All.AnyOf(413, -1));
+                Assert.That(rounds.SelectMany(r => r.Statuses), Is.All.AnyOf(413, -1));
                 // Eight bodies each read up to the 4 MiB limit hold 32 MiB of data at most; the rest is the GC's slack
                 // before it reuses freed segments, which grows when the machine is busy (50-60 MiB quiet, up to 75 under
                 // load). Reading the bodies whole would be 8 x 40 MB = 320 MB.
-                Assert.That(peak, Is.LessThanOrEqualTo(96 * MiB), "peak RSS over the baseline");
-                Assert.That(after, Is.LessThanOrEqualTo(16 * MiB), "RSS over the baseline after a full GC");
+                Assert.That(rounds.Max(r => r.Peak), Is.LessThanOrEqualTo(96 * MiB), "peak RSS over the baseline, in any round");
+                // Quiet, 3-8 MiB stay; on a busy machine up to ~22 MiB, and it stops growing (12-15 MiB in rounds 4-10
+                // of a ten-round run with three busy loops beside it). One round's bodies kept, read to the limit, would
+                // alone be 32 MiB; kept whole, 320 MB.
+                Assert.That(rounds.Max(r => r.After), Is.LessThan(32 * MiB), "RSS over the baseline after a round and a full GC, in any round");
             });
         }
         finally

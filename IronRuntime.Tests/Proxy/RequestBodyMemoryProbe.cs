@@ -18,7 +18,9 @@ internal static class RequestBodyMemoryProbe
     /// <summary>
     /// Argument: the limit in bytes. Protocol on standard input/output, one line each: the probe prints the proxy's
     /// address and a token; on <c>baseline</c> it collects garbage, resets the peak and prints <c>ready</c>; on
-    /// <c>measure</c> it reads the peak, collects garbage and prints <c>{"baseline","peak","after"}</c> in bytes.
+    /// <c>measure</c> it reads the peak, collects garbage, resets the peak again and prints
+    /// <c>{"baseline","peak","after","threads"}</c> (bytes, and the process's thread count), as often as asked; it
+    /// exits when standard input closes.
     /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
@@ -45,12 +47,12 @@ internal static class RequestBodyMemoryProbe
                 long peak = Status("VmHWM");
                 Collect();
                 long after = Status("VmRSS");
-                Console.WriteLine(JsonSerializer.Serialize(new { baseline, peak, after }));
-                return 0;
+                File.WriteAllText("/proc/self/clear_refs", "5");
+                Console.WriteLine(JsonSerializer.Serialize(new { baseline, peak, after, threads = System.Diagnostics.Process.GetCurrentProcess().Threads.Count }));
             }
         }
 
-        return 1;
+        return 0;
     }
 
     /// <summary>Posts a chunked body of <paramref name="bytes"/> to the proxy; the answer's status, or -1 when the connection was closed first.</summary>
