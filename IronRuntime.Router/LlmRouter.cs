@@ -15,7 +15,7 @@ namespace IronRuntime.Router;
 /// <list type="number">
 /// <item><description>caller attribution (per <see cref="CreateClient"/> client);</description></item>
 /// <item><description>provider routing: parse and validate the body, detect the provider, point the request at it and inject the real key;</description></item>
-/// <item><description>concurrency limits (when configured): 503 with <c>Retry-After</c> beyond <see cref="LlmRouterOptions.MaxConcurrentCalls"/> or <see cref="LlmRouterOptions.MaxConcurrentCallsPerCaller"/>;</description></item>
+/// <item><description>admission: 503 with <c>Retry-After</c> beyond <see cref="LlmRouterOptions.MaxConcurrentCalls"/> or <see cref="LlmRouterOptions.MaxConcurrentCallsPerCaller"/> (when configured) or when the calls hold all the file descriptors the router may use;</description></item>
 /// <item><description>request content (<see cref="ILlmContentFilter"/>, e.g. PII): scan prompts, refuse or redact;</description></item>
 /// <item><description>upstream admission (with an <see cref="ILlmUpstreamPolicy"/>): the call's route; fail fast with 503 when every endpoint the call may use has an open circuit (401 when none has a key), before anything is reserved;</description></item>
 /// <item><description>request gate (<see cref="ILlmRequestGate"/>, e.g. the budget): admit with a lease, or answer in the provider's error shape;</description></item>
@@ -46,6 +46,7 @@ public sealed class LlmRouter : IDisposable
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("IronRuntime.Router");
         var completion = new LlmCallCompleter(observers, timeProvider, logger);
         Completion = completion;
+        var stages = new CallStageServices(completion, logger);
         _disposePrimary = disposePrimary;
 
         HttpMessageHandler inner = primary;
@@ -59,17 +60,17 @@ public sealed class LlmRouter : IDisposable
         inner = new ResponseMeteringHandler(options, completion, logger, contentFilter, scrubber) { InnerHandler = inner };
         if (gate is not null)
         {
-            inner = new RequestGateHandler(gate, completion, logger) { InnerHandler = inner };
+            inner = new RequestGateHandler(gate, stages) { InnerHandler = inner };
         }
 
         if (upstream is not null)
         {
-            inner = new UpstreamAdmissionHandler(upstream, completion, logger) { InnerHandler = inner };
+            inner = new UpstreamAdmissionHandler(upstream, stages) { InnerHandler = inner };
         }
 
         if (contentFilter is not null)
         {
-            inner = new RequestContentHandler(contentFilter, completion, logger) { InnerHandler = inner };
+            inner = new RequestContentHandler(contentFilter, stages) { InnerHandler = inner };
         }
 
         if (Admission.DescriptorLimit.RaiseSoftToHard() is { } raised && raised.After > raised.Before)
@@ -78,12 +79,10 @@ public sealed class LlmRouter : IDisposable
         }
 
         Descriptors = new Admission.DescriptorBudget();
-        inner = new DescriptorBudgetHandler(Descriptors, completion, logger) { InnerHandler = inner };
-
-        if (Admission.CallAdmission.AppliesTo(options))
-        {
-            inner = new ConcurrencyLimitHandler(new Admission.CallAdmission(options.MaxConcurrentCalls, options.MaxConcurrentCallsPerCaller), completion, logger) { InnerHandler = inner };
-        }
+        var concurrency = Admission.CallAdmission.AppliesTo(options)
+            ? new Admission.CallAdmission(options.MaxConcurrentCalls, options.MaxConcurrentCallsPerCaller)
+            : null;
+        inner = new Admission.AdmissionStage(concurrency, Descriptors, stages) { InnerHandler = inner };
 
         _chain = new ProviderRoutingHandler(options, completion, timeProvider, logger, keysCheckedDownstream: upstream is not null) { InnerHandler = inner };
         _invoker = new HttpMessageInvoker(_chain, disposeHandler: false);

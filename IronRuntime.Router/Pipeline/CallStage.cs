@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace IronRuntime.Router.Pipeline;
 
 /// <summary>
@@ -5,9 +7,14 @@ namespace IronRuntime.Router.Pipeline;
 /// through untouched; a call goes to <see cref="SendAsync(HttpRequestMessage, LlmCall, CancellationToken)"/>, which either
 /// sends it on (<see cref="Next"/>) or answers it itself after ending it (<see cref="End"/>).
 /// </summary>
-/// <param name="completion">Ends the calls the stage answers itself.</param>
-internal abstract class CallStage(ILlmCallCompletion completion) : DelegatingHandler
+/// <param name="services">What the router's stages share: the completion of the calls the stage answers itself, the logger.</param>
+internal abstract class CallStage(CallStageServices services) : DelegatingHandler
 {
+    private readonly ILlmCallCompletion _completion = services.Completion;
+
+    /// <summary>The router's logger.</summary>
+    protected ILogger Logger { get; } = services.Logger;
+
     /// <inheritdoc />
     protected sealed override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         => RoutedRequestMessage.TryGetCall(request, out var call)
@@ -35,6 +42,6 @@ internal abstract class CallStage(ILlmCallCompletion completion) : DelegatingHan
     protected void End(LlmCall call, int status, LlmCallOutcome outcome)
     {
         call.StatusCode = status;
-        completion.Complete(call, outcome);
+        _completion.Complete(call, outcome);
     }
 }

@@ -5,41 +5,29 @@ namespace IronRuntime.Router;
 /// <summary>The answer of an <see cref="ILlmRequestGate"/>.</summary>
 public readonly struct LlmGateDecision
 {
-    private LlmGateDecision(bool allowed, ILlmCallLease? lease, long? maxOutputTokens, HttpStatusCode status, string? errorType, string? errorCode, string? message, string? param = null)
-    {
-        Param = param;
-        IsAllowed = allowed;
-        Lease = lease;
-        MaxOutputTokens = maxOutputTokens;
-        StatusCode = status;
-        ErrorType = errorType;
-        ErrorCode = errorCode;
-        Message = message;
-    }
-
     /// <summary>Whether the call may go ahead.</summary>
-    public bool IsAllowed { get; }
+    public bool IsAllowed { get; private init; }
 
     /// <summary>What the gate holds for the call; completed by the router when the call ends.</summary>
-    public ILlmCallLease? Lease { get; }
+    public ILlmCallLease? Lease { get; private init; }
 
     /// <summary>For a request that set no output limit: the limit the gate imposes, or <see langword="null"/>.</summary>
-    public long? MaxOutputTokens { get; }
+    public long? MaxOutputTokens { get; private init; }
 
     /// <summary>The HTTP status of a denial.</summary>
-    public HttpStatusCode StatusCode { get; }
+    public HttpStatusCode StatusCode { get; private init; }
 
     /// <summary>The error <c>type</c> of a denial, for example <c>iron_runtime_budget_exceeded</c>.</summary>
-    public string? ErrorType { get; }
+    public string? ErrorType { get; private init; }
 
     /// <summary>The error <c>code</c> of a denial, for example <c>budget_exceeded</c>.</summary>
-    public string? ErrorCode { get; }
+    public string? ErrorCode { get; private init; }
 
     /// <summary>The human-readable reason of a denial.</summary>
-    public string? Message { get; }
+    public string? Message { get; private init; }
 
     /// <summary>The request member a denial is about (OpenAI's error <c>param</c>), or <see langword="null"/>.</summary>
-    public string? Param { get; }
+    public string? Param { get; private init; }
 
     /// <summary>For a denial the client may retry: when, sent as the <c>Retry-After</c> header; otherwise <see langword="null"/>.</summary>
     public TimeSpan? RetryAfter { get; private init; }
@@ -62,8 +50,12 @@ public readonly struct LlmGateDecision
     /// <param name="retryAfter">When a retry can be admitted; null when no retry of the same call can.</param>
     /// <returns>The decision.</returns>
     public static LlmGateDecision RateLimited(string limit, string message, TimeSpan? retryAfter)
-        => new(false, null, null, HttpStatusCode.TooManyRequests, limit, "rate_limit_exceeded", message)
+        => new()
         {
+            StatusCode = HttpStatusCode.TooManyRequests,
+            ErrorType = limit,
+            ErrorCode = "rate_limit_exceeded",
+            Message = message,
             AnthropicErrorType = "rate_limit_error",
             RetryAfter = retryAfter,
         };
@@ -73,7 +65,7 @@ public readonly struct LlmGateDecision
     /// <param name="maxOutputTokens">An output limit to impose when the request set none.</param>
     /// <returns>The decision.</returns>
     public static LlmGateDecision Allow(ILlmCallLease? lease = null, long? maxOutputTokens = null)
-        => new(true, lease, maxOutputTokens, HttpStatusCode.OK, null, null, null);
+        => new() { IsAllowed = true, Lease = lease, MaxOutputTokens = maxOutputTokens, StatusCode = HttpStatusCode.OK };
 
     /// <summary>Denies the call; the client receives a provider-shaped error.</summary>
     /// <param name="status">The HTTP status, for example 402.</param>
@@ -82,7 +74,7 @@ public readonly struct LlmGateDecision
     /// <param name="message">The reason, shown to the agent.</param>
     /// <returns>The decision.</returns>
     public static LlmGateDecision Deny(HttpStatusCode status, string errorType, string errorCode, string message)
-        => new(false, null, null, status, errorType, errorCode, message);
+        => new() { StatusCode = status, ErrorType = errorType, ErrorCode = errorCode, Message = message };
 
     /// <summary>Denies the call because of one request member; the client receives a provider-shaped error naming it.</summary>
     /// <param name="status">The HTTP status, for example 400.</param>
@@ -92,5 +84,5 @@ public readonly struct LlmGateDecision
     /// <param name="param">The member at fault, such as <c>tools[0].max_uses</c>.</param>
     /// <returns>The decision.</returns>
     public static LlmGateDecision Deny(HttpStatusCode status, string errorType, string errorCode, string message, string param)
-        => new(false, null, null, status, errorType, errorCode, message, param);
+        => Deny(status, errorType, errorCode, message) with { Param = param };
 }

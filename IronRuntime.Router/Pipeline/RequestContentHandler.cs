@@ -3,7 +3,6 @@ using IronRuntime.Router.Content;
 using IronRuntime.Router.Errors;
 using IronRuntime.Router.Internal;
 using IronRuntime.Router.Requests;
-using Microsoft.Extensions.Logging;
 
 namespace IronRuntime.Router.Pipeline;
 
@@ -12,7 +11,7 @@ namespace IronRuntime.Router.Pipeline;
 /// prompt text of the request body, refuses the call (422) when the filter blocks or, failing closed, when the text
 /// cannot be parsed, or continues with the redacted body.
 /// </summary>
-internal sealed class RequestContentHandler(ILlmContentFilter filter, ILlmCallCompletion completion, ILogger logger) : CallStage(completion)
+internal sealed class RequestContentHandler(ILlmContentFilter filter, CallStageServices services) : CallStage(services)
 {
     /// <remarks>Not an async method: the scan is synchronous, and a call it lets through goes on without a state machine of this stage.</remarks>
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, LlmCall call, CancellationToken cancellationToken)
@@ -56,7 +55,7 @@ internal sealed class RequestContentHandler(ILlmContentFilter filter, ILlmCallCo
 
     private HttpResponseMessage Refuse(HttpRequestMessage request, LlmCall call, string message, string code)
     {
-        RouterLog.CallDenied(logger, call.CallerId, call.Model, (int)HttpStatusCode.UnprocessableEntity, ContentErrors.BlockedType, message);
+        RouterLog.CallDenied(Logger, call.CallerId, call.Model, (int)HttpStatusCode.UnprocessableEntity, ContentErrors.BlockedType, message);
         End(call, (int)HttpStatusCode.UnprocessableEntity, LlmCallOutcome.Denied);
         return ProviderErrors.Create(call.AnthropicErrorShape, HttpStatusCode.UnprocessableEntity, ContentErrors.BlockedType, code, message, request);
     }

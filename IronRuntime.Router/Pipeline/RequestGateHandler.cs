@@ -1,6 +1,5 @@
 using IronRuntime.Router.Errors;
 using IronRuntime.Router.Internal;
-using Microsoft.Extensions.Logging;
 
 namespace IronRuntime.Router.Pipeline;
 
@@ -8,7 +7,7 @@ namespace IronRuntime.Router.Pipeline;
 /// Step 6 of the chain (<see cref="LlmRouter"/>): asks the <see cref="ILlmRequestGate"/> (for example the budget) whether the call may go ahead,
 /// and answers a denial in the provider's error shape without contacting the provider.
 /// </summary>
-internal sealed class RequestGateHandler(ILlmRequestGate gate, ILlmCallCompletion completion, ILogger logger) : CallStage(completion)
+internal sealed class RequestGateHandler(ILlmRequestGate gate, CallStageServices services) : CallStage(services)
 {
     /// <remarks>
     /// Not an async method: a gate that decides from memory completes its <see cref="ValueTask{TResult}"/> at once, and
@@ -51,7 +50,7 @@ internal sealed class RequestGateHandler(ILlmRequestGate gate, ILlmCallCompletio
 
     private HttpResponseMessage Refuse(HttpRequestMessage request, LlmCall call, LlmGateDecision decision)
     {
-        RouterLog.CallDenied(logger, call.CallerId, call.Model, (int)decision.StatusCode, decision.ErrorType, decision.Message);
+        RouterLog.CallDenied(Logger, call.CallerId, call.Model, (int)decision.StatusCode, decision.ErrorType, decision.Message);
         End(call, (int)decision.StatusCode, LlmCallOutcome.Denied);
         bool anthropicType = call.AnthropicErrorShape && decision.AnthropicErrorType is not null;
         var refused = ProviderErrors.Create(call.AnthropicErrorShape, decision.StatusCode,

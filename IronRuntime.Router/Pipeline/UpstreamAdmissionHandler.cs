@@ -1,6 +1,5 @@
 using IronRuntime.Router.Errors;
 using IronRuntime.Router.Internal;
-using Microsoft.Extensions.Logging;
 
 namespace IronRuntime.Router.Pipeline;
 
@@ -9,7 +8,7 @@ namespace IronRuntime.Router.Pipeline;
 /// breaker fails fast with 503 and <c>Retry-After</c>, and one whose every endpoint lacks a key with 401, before the
 /// gate reserves anything.
 /// </summary>
-internal sealed class UpstreamAdmissionHandler(ILlmUpstreamPolicy policy, ILlmCallCompletion completion, ILogger logger) : CallStage(completion)
+internal sealed class UpstreamAdmissionHandler(ILlmUpstreamPolicy policy, CallStageServices services) : CallStage(services)
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, LlmCall call, CancellationToken cancellationToken)
     {
@@ -20,12 +19,12 @@ internal sealed class UpstreamAdmissionHandler(ILlmUpstreamPolicy policy, ILlmCa
 
         if (unavailable.MissingKey)
         {
-            RouterLog.CallWithoutKey(logger, call.CallerId, call.Provider, unavailable.Endpoint);
+            RouterLog.CallWithoutKey(Logger, call.CallerId, call.Provider, unavailable.Endpoint);
             End(call, 401, LlmCallOutcome.Rejected);
             return Task.FromResult(ProviderErrors.MissingKey(call.AnthropicErrorShape, unavailable.Provider, unavailable.Endpoint, request));
         }
 
-        RouterLog.CallUnavailable(logger, call.CallerId, call.Model, unavailable.Endpoint, unavailable.RetryAfter.TotalSeconds);
+        RouterLog.CallUnavailable(Logger, call.CallerId, call.Model, unavailable.Endpoint, unavailable.RetryAfter.TotalSeconds);
         End(call, 503, LlmCallOutcome.Unavailable);
         return Task.FromResult(ProviderErrors.ProviderUnavailable(call.AnthropicErrorShape, unavailable, request));
     }

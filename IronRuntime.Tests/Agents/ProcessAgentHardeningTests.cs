@@ -78,8 +78,8 @@ public sealed class ProcessAgentHardeningTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(LinuxProcessControl.IsDumpable, Is.False, "prctl(PR_GET_DUMPABLE)");
-            Assert.That(LinuxProcessControl.IsChildSubreaper, Is.True, "prctl(PR_GET_CHILD_SUBREAPER)");
+            Assert.That(UnixProcessControl.IsDumpable, Is.False, "prctl(PR_GET_DUMPABLE)");
+            Assert.That(UnixProcessControl.IsChildSubreaper, Is.True, "prctl(PR_GET_CHILD_SUBREAPER)");
         });
     }
 

@@ -81,7 +81,7 @@ internal sealed class AgentProcess : IDisposable
             RedirectStandardError = true,
             WorkingDirectory = command.WorkingDirectory,
         };
-        string? setsid = UnixSignals.SetsidPath;
+        string? setsid = UnixProcessControl.SetsidPath;
         var launcher = new List<string>();
         if (setsid is not null)
         {
@@ -139,8 +139,8 @@ internal sealed class AgentProcess : IDisposable
     /// <summary>Asks the agent to stop: SIGTERM to its process group (or process). False where there is no such signal (Windows).</summary>
     public bool Terminate()
     {
-        bool sent = UnixSignals.Send(_leadsGroup ? -Id : Id, UnixSignals.SigTerm);
-        TrySignalTree(UnixSignals.SigTerm); // and the processes that left the group
+        bool sent = UnixProcessControl.Send(_leadsGroup ? -Id : Id, UnixProcessControl.SigTerm);
+        TrySignalTree(UnixProcessControl.SigTerm); // and the processes that left the group
         return sent;
     }
 
@@ -157,7 +157,7 @@ internal sealed class AgentProcess : IDisposable
         }
 
         SweepGroup();
-        TrySignalTree(UnixSignals.SigKill);
+        TrySignalTree(UnixProcessControl.SigKill);
     }
 
     public void Dispose()
@@ -240,7 +240,7 @@ internal sealed class AgentProcess : IDisposable
     {
         if (_leadsGroup)
         {
-            UnixSignals.Send(-Id, UnixSignals.SigKill);
+            UnixProcessControl.Send(-Id, UnixProcessControl.SigKill);
         }
     }
 }

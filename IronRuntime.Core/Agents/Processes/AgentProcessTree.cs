@@ -73,7 +73,7 @@ internal sealed class AgentProcessTree
             {
                 if (table.TryGet(pid, out var entry) && !entry.HasExited)
                 {
-                    UnixSignals.Send(pid, signal);
+                    UnixProcessControl.Send(pid, signal);
                 }
             }
         }
@@ -103,7 +103,7 @@ internal sealed class AgentProcessTree
                 {
                     if (table.TryGet(pid, out var entry) && !entry.HasExited)
                     {
-                        UnixSignals.Send(pid, UnixSignals.SigStop);
+                        UnixProcessControl.Send(pid, UnixProcessControl.SigStop);
                     }
                 }
 
@@ -111,7 +111,7 @@ internal sealed class AgentProcessTree
                 {
                     if (table.TryGet(pid, out var entry) && !entry.HasExited)
                     {
-                        UnixSignals.Send(pid, UnixSignals.SigKill);
+                        UnixProcessControl.Send(pid, UnixProcessControl.SigKill);
                     }
                 }
             }
@@ -186,7 +186,7 @@ internal sealed class AgentProcessTree
     {
         foreach (int pid in _known.Keys.ToList())
         {
-            if (table.TryGet(pid, out var entry) && entry.HasExited && entry.ParentPid == _host && LinuxProcessControl.TryReap(pid))
+            if (table.TryGet(pid, out var entry) && entry.HasExited && entry.ParentPid == _host && UnixProcessControl.TryReap(pid))
             {
                 _known.Remove(pid);
             }

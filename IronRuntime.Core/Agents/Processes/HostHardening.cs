@@ -18,13 +18,13 @@ internal static class HostHardening
 
         if (options.NonDumpableHost)
         {
-            ApplyOnce(ref s_nonDumpable, LinuxProcessControl.MakeNonDumpable, "PR_SET_DUMPABLE",
+            ApplyOnce(ref s_nonDumpable, UnixProcessControl.MakeNonDumpable, "PR_SET_DUMPABLE",
                 "non-dumpable: agents of the same user can read neither its environment nor its memory", logger);
         }
 
         if (options.ChildSubreaper)
         {
-            ApplyOnce(ref s_subreaper, LinuxProcessControl.BecomeChildSubreaper, "PR_SET_CHILD_SUBREAPER",
+            ApplyOnce(ref s_subreaper, UnixProcessControl.BecomeChildSubreaper, "PR_SET_CHILD_SUBREAPER",
                 "a child subreaper: processes agents leave behind come back to it", logger);
         }
     }

@@ -22,18 +22,12 @@ namespace IronRuntime.Pii.Internal;
 /// unchanged (the tail is copied only to scan it with the next piece).
 /// </para>
 /// </remarks>
-internal sealed class PiiTextScanner : ILlmTextScanner
+internal sealed class PiiTextScanner(
+    IPiiEngine engine, PiiReplacer replacer, PiiAuditor? auditor, string? callerId, LlmContentDirection direction, PiiMode mode, int maxHold, List<PiiMatch>? found = null)
+    : ILlmTextScanner
 {
-    private readonly IPiiEngine _engine;
-    private readonly PiiReplacer _replacer;
-    private readonly PiiAuditor? _auditor;
-    private readonly string? _callerId;
-    private readonly LlmContentDirection _direction;
-    private readonly PiiMode _mode;
-    private readonly int _maxHold;
     private readonly List<PiiMatch> _matches = [];
     private readonly List<PiiMatch> _window = [];
-    private readonly List<PiiMatch>? _found;
     private readonly byte[] _context = new byte[PiiEngine.ContextBytes];
     private byte[]? _held;
     private int _heldLength;
@@ -41,18 +35,6 @@ internal sealed class PiiTextScanner : ILlmTextScanner
     private long _offset;
     private PiiOverflow _overflow;
     private List<string>? _blocked;
-
-    public PiiTextScanner(IPiiEngine engine, PiiReplacer replacer, PiiAuditor? auditor, string? callerId, LlmContentDirection direction, PiiMode mode, int maxHold, List<PiiMatch>? found = null)
-    {
-        _engine = engine;
-        _replacer = replacer;
-        _auditor = auditor;
-        _callerId = callerId;
-        _direction = direction;
-        _mode = mode;
-        _maxHold = maxHold;
-        _found = found;
-    }
 
     public IReadOnlyList<string> BlockedEntityTypes => _blocked ?? (IReadOnlyList<string>)[];
 
@@ -86,22 +68,22 @@ internal sealed class PiiTextScanner : ILlmTextScanner
             {
                 foreach (PiiMatch match in _matches)
                 {
-                    _auditor?.Record(_callerId, _direction, match.EntityType, _offset + match.Start, work.Slice(match.Start, match.Length), _mode);
-                    _found?.Add(match with { Start = (int)(_offset + match.Start) });
+                    auditor?.Record(callerId, direction, match.EntityType, _offset + match.Start, work.Slice(match.Start, match.Length), mode);
+                    found?.Add(match with { Start = (int)(_offset + match.Start) });
                 }
             }
 
             LlmTextScanStatus status;
-            if (_mode == PiiMode.Detect)
+            if (mode == PiiMode.Detect)
             {
                 status = LlmTextScanStatus.Unchanged;
             }
-            else if (_mode == PiiMode.Block && _matches.Count > 0)
+            else if (mode == PiiMode.Block && _matches.Count > 0)
             {
                 _blocked = [.. _matches.Select(m => m.EntityType).Distinct(StringComparer.Ordinal)];
-                if (_auditor is not null)
+                if (auditor is not null)
                 {
-                    PiiLog.Blocked(_auditor.Logger, _direction, _callerId, string.Join(", ", _blocked));
+                    PiiLog.Blocked(auditor.Logger, direction, callerId, string.Join(", ", _blocked));
                 }
 
                 return LlmTextScanStatus.Blocked;
@@ -162,10 +144,10 @@ internal sealed class PiiTextScanner : ILlmTextScanner
         Span<byte> context = stackalloc byte[PiiEngine.ContextBytes];
         while (true)
         {
-            int windowEnd = (int)Math.Min(work.Length, (long)pos + _maxHold + 1);
+            int windowEnd = (int)Math.Min(work.Length, (long)pos + maxHold + 1);
             bool windowFinal = isFinal && windowEnd == work.Length;
             _window.Clear();
-            PiiScanResult result = _engine.Scan(work[pos..windowEnd], ContextBefore(work, pos, context), windowFinal, _window);
+            PiiScanResult result = engine.Scan(work[pos..windowEnd], ContextBefore(work, pos, context), windowFinal, _window);
             int settled = windowFinal ? windowEnd : pos + Math.Clamp(result.SettledLength, 0, windowEnd - pos);
             foreach (PiiMatch match in _window)
             {
@@ -175,11 +157,11 @@ internal sealed class PiiTextScanner : ILlmTextScanner
                 }
             }
 
-            if (windowEnd - settled > _maxHold)
+            if (windowEnd - settled > maxHold)
             {
                 // Undecided past the cap: redacted from its start through whatever still belongs to it.
                 string type = result.PendingEntityType ?? PiiEntityTypes.PrivateKey;
-                PiiLog.HoldBackCapReached(_auditor?.Logger ?? NullLogger.Instance, windowEnd - settled, _direction, _callerId, type);
+                PiiLog.HoldBackCapReached(auditor?.Logger ?? NullLogger.Instance, windowEnd - settled, direction, callerId, type);
                 _overflow.Start(type);
                 int consumed = _overflow.Consume(work[settled..]);
                 if (consumed == 0)
@@ -227,7 +209,7 @@ internal sealed class PiiTextScanner : ILlmTextScanner
         foreach (PiiMatch match in _matches)
         {
             output.Write(released[at..match.Start]);
-            _replacer.Write(match.EntityType, released.Slice(match.Start, match.Length), output);
+            replacer.Write(match.EntityType, released.Slice(match.Start, match.Length), output);
             at = match.End;
         }
 

@@ -3,16 +3,37 @@ using System.Runtime.InteropServices;
 namespace IronRuntime.Agents.Processes;
 
 /// <summary>
-/// Linux process controls .NET does not expose: <c>prctl(2)</c> (non-dumpable, child subreaper) and
-/// <c>waitpid(2)</c> for orphans the runtime adopted as a subreaper.
+/// The process controls of process agents that .NET does not expose, through libc: POSIX <c>kill(2)</c> (.NET sends
+/// nothing but SIGKILL) and the <c>setsid</c> program that starts an agent as the leader of its own process group; on
+/// Linux, <c>prctl(2)</c> (non-dumpable, child subreaper) and <c>waitpid(2)</c> for orphans the runtime adopted as a
+/// subreaper.
 /// </summary>
-internal static partial class LinuxProcessControl
+internal static partial class UnixProcessControl
 {
+    /// <summary>SIGTERM: please stop.</summary>
+    public const int SigTerm = 15;
+
+    /// <summary>SIGSTOP (Linux numbering): freeze, so that a process being killed cannot fork meanwhile.</summary>
+    public const int SigStop = 19;
+
+    /// <summary>SIGKILL: stop now.</summary>
+    public const int SigKill = 9;
+
     private const int PrSetDumpable = 4;
     private const int PrGetDumpable = 3;
     private const int PrSetChildSubreaper = 36;
     private const int PrGetChildSubreaper = 37;
     private const int WNoHang = 1;
+
+    /// <summary>
+    /// The <c>setsid</c> program (Linux), or null. Started through it, an agent leads a new session and process group
+    /// whose id is its pid, so that one signal reaches every process it started, even those its own exit orphaned.
+    /// </summary>
+    public static string? SetsidPath { get; } = OperatingSystem.IsLinux() ? ExecutableLocator.Find("setsid") : null;
+
+    /// <summary>Sends <paramref name="signal"/> to a process, or to process group <c>-pid</c>; false when nothing was signalled.</summary>
+    public static bool Send(int pid, int signal)
+        => (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD()) && Kill(pid, signal) == 0;
 
     /// <summary>
     /// Makes this process non-dumpable: other processes of the same user can no longer read its
@@ -53,4 +74,7 @@ internal static partial class LinuxProcessControl
 
     [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
     private static partial int WaitPid(int pid, out int status, int options);
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
 }
