@@ -63,4 +63,8 @@ public sealed class AwsAccessKeyDetectorTests
     [TestCase("A.", "", "punctuation follows")]
     public void Match_AThatCannotStartAKey_NoneEvenMidStream(string text, string before, string why)
         => Assert.That(PiiDetectorProbe.Match(Detector, text, false, 'A', before: before), Is.EqualTo(PiiCandidate.None), why);
+
+    [Test]
+    public void Streamed_KeyAndLookAlike_EveryCutRedactsTheKeyOnly()
+        => PiiTestEngine.AssertEverySplitRedactsTo("key AKIA" + Body + ", not ABCD" + Body + ".", "key [AWS_ACCESS_KEY], not ABCD" + Body + ".");
 }

@@ -45,4 +45,8 @@ public sealed class IbanDetectorTests
     [Test]
     public void TailHold_LettersBeforeTheFloor_NotHeld()
         => Assert.That(PiiDetectorProbe.TailHold(Detector, "pay to DE", floor: 8), Is.EqualTo(9));
+
+    [Test]
+    public void Streamed_SpacedAndLowercaseIbans_EveryCutRedactsBoth()
+        => PiiTestEngine.AssertEverySplitRedactsTo("pay DE89 3704 0044 0532 0130 00 or fr7630006000011234567890189 today", "pay [IBAN] or [IBAN] today");
 }

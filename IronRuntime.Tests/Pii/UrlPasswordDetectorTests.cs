@@ -74,4 +74,8 @@ public sealed class UrlPasswordDetectorTests
         Assert.That(PiiDetectorProbe.TailHold(Detector, "see https://" + tail), Is.EqualTo(12));
         Assert.That(PiiDetectorProbe.TailHold(Detector, "see https://" + tail + "p"), Is.EqualTo(12 + tail.Length + 1));
     }
+
+    [Test]
+    public void Streamed_PostgresUrl_EveryCutRedactsThePasswordOnly()
+        => PiiTestEngine.AssertEverySplitRedactsTo("use postgres://app:s3cret@db:5432/app now", "use postgres://app:[SECRET]@db:5432/app now");
 }
