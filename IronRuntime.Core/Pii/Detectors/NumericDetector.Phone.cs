@@ -203,6 +203,7 @@ internal sealed partial class NumericDetector
             digits.CopyTo(withCode[2..]);
             withCode[0] = (byte)'5';
             withCode[1] = (byte)'5';
+            // Stryker disable once Logical : both true here: 55 is in the table and BR takes 10-11 digits led by 1-9, all this branch passes
             bool brazil = PhoneRegions.TryCheckInternational(withCode, out bool valid) && valid;
             withCode[1] = (byte)'2';
             return brazil || (PhoneRegions.TryCheckInternational(withCode, out valid) && valid);
