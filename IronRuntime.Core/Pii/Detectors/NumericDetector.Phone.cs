@@ -46,7 +46,7 @@ internal sealed partial class NumericDetector
             }
         }
 
-        if (PiiLabels.Precedes(input, run.Plus || run.OpenParen ? first - 1 : first, PiiLabels.Phone))
+        if (best != 0 && PiiLabels.Precedes(input, run.Plus || run.OpenParen ? first - 1 : first, PiiLabels.Phone))
         {
             confidence = PiiConfidence.WithLabel(confidence);
         }
