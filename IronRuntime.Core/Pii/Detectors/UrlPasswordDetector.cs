@@ -37,7 +37,7 @@ internal sealed class UrlPasswordDetector : PiiDetector
             s--;
         }
 
-        return s < text.Length && text.Length - s <= (2 * MaxPart) + 1 && AfterScheme(input, s) ? s : text.Length;
+        return text.Length - s <= (2 * MaxPart) + 1 && AfterScheme(input, s) ? s : text.Length;
     }
 
     /// <summary>Whether <paramref name="index"/> is the start of a URL's user information (the user of <c>scheme://user</c>).</summary>
