@@ -35,7 +35,8 @@ internal sealed partial class NumericDetector
                 int northAmerican = NorthAmerican(text, run);
                 int national = National(text, run);
                 best = Math.Max(northAmerican, national);
-                confidence = best == 0 ? 0 : northAmerican >= national ? PiiConfidence.PhoneNorthAmerican : PiiConfidence.PhoneNational;
+                // The two never both match: a 3-digit area code 2-9 against a trunk 0 or 8, a 2-digit area code or 1[3-9]x.
+                confidence = national == 0 ? PiiConfidence.PhoneNorthAmerican : PiiConfidence.PhoneNational;
             }
 
             if (best == 0 && run.Count >= 2)
@@ -45,7 +46,7 @@ internal sealed partial class NumericDetector
             }
         }
 
-        if (best > 0 && PiiLabels.Precedes(input, run.Plus || run.OpenParen ? first - 1 : first, PiiLabels.Phone))
+        if (best != 0 && PiiLabels.Precedes(input, run.Plus || run.OpenParen ? first - 1 : first, PiiLabels.Phone))
         {
             confidence = PiiConfidence.WithLabel(confidence);
         }
@@ -61,7 +62,8 @@ internal sealed partial class NumericDetector
     private static int International(ReadOnlySpan<byte> text, in NumericRun run, int skip, out double confidence)
     {
         confidence = 0;
-        if (text[run.Start(0) + (run.Length(0) > skip ? skip : 0)] == '0' && (skip == 0 || run.Length(0) > skip))
+        // After "00" the caller has checked that the third digit is not 0.
+        if (skip == 0 && text[run.Start(0)] == '0')
         {
             return 0;
         }
@@ -71,7 +73,8 @@ internal sealed partial class NumericDetector
         int best = 0;
         for (int g = 0; g < run.Count; g++)
         {
-            if (run.Length(g) > 8 && run.Count > 1)
+            // One long group is the whole number ("+4930123456789") or its national number ("+1 2015550123"); later groups are short.
+            if (run.Length(g) > 8 && g > 1)
             {
                 break;
             }
@@ -104,11 +107,6 @@ internal sealed partial class NumericDetector
                     best = g + 1;
                     confidence = PiiConfidence.PhoneInternationalOther;
                 }
-            }
-
-            if (g + 1 < run.Count && run.GapAfter(g) is NumericGap.Other or NumericGap.End)
-            {
-                break;
             }
         }
 
@@ -172,7 +170,7 @@ internal sealed partial class NumericDetector
             NumericGap gap = run.GapAfter(g - 1);
             bool gapOk = g == 1 && (paren || trunk == '8')
                 ? gap is NumericGap.ParenClose or NumericGap.ParenOpen
-                : gap is NumericGap.Space or NumericGap.Dash or NumericGap.Dot || (g == 2 && trunk == '8' && gap == NumericGap.ParenClose);
+                : gap is NumericGap.Space or NumericGap.Dash or NumericGap.Dot || gap == NumericGap.ParenClose; // ")" only after trunk 8's "(495"
             if (g >= 2 && gap != NumericGap.ParenClose)
             {
                 gapOk &= separator == NumericGap.End || gap == separator;
@@ -205,6 +203,7 @@ internal sealed partial class NumericDetector
             digits.CopyTo(withCode[2..]);
             withCode[0] = (byte)'5';
             withCode[1] = (byte)'5';
+            // Stryker disable once Logical : both true here: 55 is in the table and BR takes 10-11 digits led by 1-9, all this branch passes
             bool brazil = PhoneRegions.TryCheckInternational(withCode, out bool valid) && valid;
             withCode[1] = (byte)'2';
             return brazil || (PhoneRegions.TryCheckInternational(withCode, out valid) && valid);
@@ -220,7 +219,7 @@ internal sealed partial class NumericDetector
         int best = 0;
         for (int g = 0; g < run.Count; g++)
         {
-            if (run.Length(g) is < 2 or > 5 || (g > 0 && run.GapAfter(g - 1) is NumericGap.Other or NumericGap.End))
+            if (run.Length(g) is < 2 or > 5)
             {
                 break;
             }
@@ -231,7 +230,7 @@ internal sealed partial class NumericDetector
                 break;
             }
 
-            if (g > 0 && digits >= 7 && run.CanEndAfter(g + 1))
+            if (digits >= 7 && run.CanEndAfter(g + 1))
             {
                 best = g + 1;
             }
@@ -245,8 +244,7 @@ internal sealed partial class NumericDetector
     {
         bool areaInParens = run.OpenParen && run.GapAfter(0) == NumericGap.ParenClose;
         int area = 0;
-        if (!areaInParens && run.Count >= 4 && run.Length(0) == 1 && text[run.Start(0)] == '1'
-            && run.GapAfter(0) is NumericGap.Space or NumericGap.Dash or NumericGap.Dot or NumericGap.ParenOpen)
+        if (run.Length(0) == 1 && text[run.Start(0)] == '1' && run.GapAfter(0) is NumericGap.Space or NumericGap.Dash or NumericGap.Dot or NumericGap.ParenOpen)
         {
             area = 1;
         }

@@ -27,7 +27,7 @@ internal ref struct NumericRun
 
     public readonly int End(int group) => _starts[group] + _lengths[group];
 
-    /// <summary>What follows group <paramref name="group"/>.</summary>
+    /// <summary>What follows group <paramref name="group"/>: <see cref="NumericGap.End"/> or <see cref="NumericGap.Other"/> only after the last group.</summary>
     public readonly NumericGap GapAfter(int group) => _gaps[group];
 
     public void Add(int start, int length)
