@@ -43,6 +43,7 @@ internal sealed class KeyDetector(bool openAI, bool anthropic, bool stripe, bool
         }
 
         ReadOnlySpan<byte> prefix = text[word..trigger];
+        // Stryker disable once Arithmetic : from trigger - 1 the loop walks the prefix's last letter and the trigger (both key-body bytes) to the same end.
         int end = trigger + 1;
         while (end < text.Length && PiiAscii.Is(text[end], PiiAscii.KeyBody))
         {
@@ -82,7 +83,7 @@ internal sealed class KeyDetector(bool openAI, bool anthropic, bool stripe, bool
             PiiEntityTypes.AnthropicKey => body.StartsWith("ant-"u8) && IsRandom(body[4..], minBody),
             _ => IsRandom(body, minBody),
         };
-        return valid ? PiiCandidate.Match(word, end, type, type == PiiEntityTypes.GitHubToken && prefix[0] == 'g' && prefix.Length == 3 ? PiiConfidence.Validated : PiiConfidence.KnownPrefix) : PiiCandidate.None;
+        return valid ? PiiCandidate.Match(word, end, type, type == PiiEntityTypes.GitHubToken && prefix.Length == 3 ? PiiConfidence.Validated : PiiConfidence.KnownPrefix) : PiiCandidate.None;
     }
 
     public override int TailHold(in ScanInput input, int floor)
