@@ -33,7 +33,7 @@ spec() {
     usage)    echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Usage/**/*.cs,**/Streaming/SseUsageAccumulator.cs,**/Wire/*Wire.cs,**/Wire/WireJson.cs,**/Wire/WireUsage.cs|Usage/*Tests.cs Streaming/SseUsageAccumulatorTests.cs Streaming/SseUsageAccumulatorEventTests.cs Wire/*Tests.cs" ;;
     sse)      echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Streaming/SseEventReader*.cs,**/Streaming/SseEvent.cs,**/Streaming/SseInputBuffer.cs|Streaming/SseEventReaderTests.cs Streaming/SseUsageAccumulatorTests.cs Streaming/SseInputBufferReadTests.cs Streaming/SseEventReaderEdgeTests.cs" ;;
     proxy)    echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Proxy/TokenDigest.cs,**/Proxy/AgentTokenRegistry.cs,**/Proxy/ProxyHeaders.cs,**/Proxy/ProxyRequestHandler.cs,**/Providers/ProviderUpstream.cs|Proxy/TokenDigestTests.cs Proxy/AgentTokenRegistryTests.cs Proxy/ProxyHeadersTests.cs Proxy/ProxyHeadersCopyTests.cs Proxy/ProxyBodyCopyTests.cs Proxy/ProxyRequestHandlerTests.cs Proxy/LlmProxyTests.cs Proxy/ProxyBoundaryTests.cs Providers/*Tests.cs" ;;
-    failures) echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Resilience/Internal/UpstreamFailures.cs|Resilience/UpstreamFailuresTests.cs Resilience/RetryTests.cs Resilience/CircuitBreakerTests.cs" ;;
+    failures) echo "IronRuntime.Router/IronRuntime.Router.csproj|**/Upstream/LlmUpstreamFailures.cs|Upstream/LlmUpstreamFailuresTests.cs Resilience/RetryTests.cs Resilience/CircuitBreakerTests.cs" ;;
     pii)      echo "IronRuntime.Core/IronRuntime.Core.csproj|**/Pii/Detectors/*.cs,**/Pii/Internal/PiiTextScanner.cs,**/Pii/Internal/PiiChecksums.cs|Pii/*Tests.cs" ;;
     *) echo "unknown area: $1" >&2; exit 2 ;;
   esac
@@ -42,15 +42,27 @@ spec() {
 # A scratch copy of the tracked files (plus the Node agents' packages, which the test build would otherwise install)
 # in which only the area's test files (*Tests.cs, with their *Tests.*.cs parts) remain; helpers, fakes and fixtures stay.
 prepare() {
-  local scratch="$1" project="$2" tests="$3"
+  local scratch="$1" project="$2" tests="$3" files="$4"
   git -C "$root" ls-files -z --cached --others --exclude-standard | (cd "$root" && xargs -0 cp --parents -t "$scratch")
   if [ -d "$root/IronRuntime.Tests/Agents/node/node_modules" ]; then
     cp -r "$root/IronRuntime.Tests/Agents/node/node_modules" "$scratch/IronRuntime.Tests/Agents/node/"
   fi
   local keep="$scratch/.keep" pattern f
   : >"$keep"
-  (cd "$scratch/IronRuntime.Tests" && for pattern in $tests; do for f in $pattern; do echo "$f"; done; done) >"$keep"
-  [ -s "$keep" ] || { echo "no test file matches: $tests" >&2; exit 2; }
+  # Every test pattern and every file glob must name something: a file moved by a refactor would otherwise leave an
+  # area that mutates nothing, or runs without the tests it names, and still prints a score.
+  local patterns
+  read -ra patterns <<<"$tests" # read, not an unquoted list: a for-list would glob the patterns themselves
+  (cd "$scratch/IronRuntime.Tests" && for pattern in "${patterns[@]}"; do
+    local found=0
+    for f in $pattern; do [ -e "$f" ] && { echo "$f"; found=1; }; done
+    [ $found -eq 1 ] || { echo "no test file matches $pattern (relative to IronRuntime.Tests)" >&2; exit 2; }
+  done) >"$keep"
+  IFS=',' read -ra patterns <<<"$files"
+  (cd "$scratch/$(dirname "$project")" && for pattern in "${patterns[@]}"; do
+    local matches=($pattern)
+    [ ${#matches[@]} -gt 0 ] || { echo "no file to mutate matches $pattern (relative to $(dirname "$project"))" >&2; exit 2; }
+  done)
   # A test class split into partial files (FooTests.cs, FooTests.Bar.cs) goes or stays as a whole.
   # Stryker mutates only projects the test project references directly; the tests reach the Router through Core.
   if [ "$project" = IronRuntime.Router/IronRuntime.Router.csproj ]; then
@@ -106,7 +118,8 @@ for area in "${areas[@]}"; do
   IFS='|' read -r project files tests <<<"$(combined_spec "$area")"
   scratch="$(mktemp -d /tmp/ironruntime-mutation.XXXXXX)"
   scratches+=("$scratch")
-  prepare "$scratch" "$project" "$tests"
+  [ -z "${MUTATE_ONLY:-}" ] || files="$MUTATE_ONLY"
+  prepare "$scratch" "$project" "$tests" "$files"
   # perTest coverage: each mutant runs only the tests that reached it in the initial run (Stryker's default, stated
   # here so that a config change elsewhere cannot turn it into "all tests for every mutant").
   printf '{"stryker-config":{"coverage-analysis":"perTest","additional-timeout":10000}}\n' \
@@ -115,7 +128,6 @@ for area in "${areas[@]}"; do
         --concurrency "${STRYKER_CONCURRENCY:-1}"
         --reporter json --reporter markdown --reporter progress
         --output "$out/$area" --break-at 0 --skip-version-check ${STRYKER_EXTRA:-})
-  [ -z "${MUTATE_ONLY:-}" ] || files="$MUTATE_ONLY"
   IFS=',' read -ra globs <<<"$files"
   for g in "${globs[@]}"; do args+=(--mutate "$g"); done
   echo "== $area: $project ($files) with tests $tests"
