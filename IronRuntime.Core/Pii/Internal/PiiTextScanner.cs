@@ -64,13 +64,10 @@ internal sealed class PiiTextScanner(
         {
             _matches.Clear();
             int settled = ScanWindows(work, isFinal, out int dropLength);
-            if (_matches.Count > 0)
+            foreach (PiiMatch match in _matches)
             {
-                foreach (PiiMatch match in _matches)
-                {
-                    auditor?.Record(callerId, direction, match.EntityType, _offset + match.Start, work.Slice(match.Start, match.Length), mode);
-                    found?.Add(match with { Start = (int)(_offset + match.Start) });
-                }
+                auditor?.Record(callerId, direction, match.EntityType, _offset + match.Start, work.Slice(match.Start, match.Length), mode);
+                found?.Add(match with { Start = (int)(_offset + match.Start) });
             }
 
             LlmTextScanStatus status;
@@ -105,6 +102,8 @@ internal sealed class PiiTextScanner(
         {
             if (joined is not null)
             {
+                // Wiped like the held bytes it copies: they may be the start of a key.
+                joined.AsSpan(0, work.Length).Clear();
                 ArrayPool<byte>.Shared.Return(joined);
             }
         }
@@ -135,6 +134,7 @@ internal sealed class PiiTextScanner(
         if (_overflow.IsActive)
         {
             pos = dropLength = _overflow.Consume(work);
+            // Stryker disable once Block : without the return the loop scans the empty rest and returns the same length.
             if (_overflow.IsActive)
             {
                 return work.Length;
@@ -172,6 +172,7 @@ internal sealed class PiiTextScanner(
 
                 _matches.Add(new PiiMatch(settled, consumed, type));
                 pos = settled + consumed;
+                // Stryker disable once Block : as at the top: the loop would scan the empty rest and return the same.
                 if (_overflow.IsActive)
                 {
                     return work.Length;
@@ -192,6 +193,7 @@ internal sealed class PiiTextScanner(
     /// <summary>The (up to 32) bytes before <paramref name="pos"/>: from the work, topped up with the kept context.</summary>
     private ReadOnlySpan<byte> ContextBefore(ReadOnlySpan<byte> work, int pos, Span<byte> buffer)
     {
+        // Stryker disable once Equality : at pos == 32 the branch below copies the same 32 bytes.
         if (pos >= buffer.Length)
         {
             return work[(pos - buffer.Length)..pos];
@@ -219,30 +221,30 @@ internal sealed class PiiTextScanner(
     /// <summary>Keeps the context (last settled bytes) and the unsettled tail for the next piece.</summary>
     private void Settle(ReadOnlySpan<byte> work, int settled)
     {
-        if (settled > 0)
+        ReadOnlySpan<byte> released = work[..settled];
+        // Stryker disable once Equality : for exactly 32 released bytes the branch below keeps the same 32.
+        if (released.Length >= _context.Length)
         {
-            ReadOnlySpan<byte> released = work[..settled];
-            if (released.Length >= _context.Length)
-            {
-                released[^_context.Length..].CopyTo(_context);
-                _contextLength = _context.Length;
-            }
-            else
-            {
-                int keep = Math.Min(_contextLength, _context.Length - released.Length);
-                _context.AsSpan(_contextLength - keep, keep).CopyTo(_context);
-                released.CopyTo(_context.AsSpan(keep));
-                _contextLength = keep + released.Length;
-            }
+            released[^_context.Length..].CopyTo(_context);
+            _contextLength = _context.Length;
+        }
+        else
+        {
+            int keep = Math.Min(_contextLength, _context.Length - released.Length);
+            _context.AsSpan(_contextLength - keep, keep).CopyTo(_context);
+            released.CopyTo(_context.AsSpan(keep));
+            _contextLength = keep + released.Length;
         }
 
         _offset += settled;
         ReadOnlySpan<byte> tail = work[settled..];
+        // Stryker disable once Equality,NullCoalescing : renting when the tail would fit changes only which pooled buffer holds it.
         if (tail.Length > (_held?.Length ?? 0))
         {
             byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(tail.Length, 64));
             if (_held is not null)
             {
+                _held.AsSpan(0, _heldLength).Clear();
                 ArrayPool<byte>.Shared.Return(_held);
             }
 
