@@ -38,17 +38,12 @@ internal sealed class PemPrivateKeyDetector : PiiDetector
 
         ReadOnlySpan<byte> rest = text[trigger..];
 
-        // The label, up to the closing dashes of the BEGIN line.
+        // The label, up to the closing dashes of the BEGIN line; a 49th label character is then not those dashes (refused below).
         int labelStart = Begin.Length;
         int labelEnd = labelStart;
-        while (labelEnd < rest.Length && labelEnd - labelStart <= MaxLabel && (PiiAscii.Is(rest[labelEnd], PiiAscii.Upper | PiiAscii.Digit) || rest[labelEnd] == ' '))
+        while (labelEnd < rest.Length && labelEnd - labelStart < MaxLabel && (PiiAscii.Is(rest[labelEnd], PiiAscii.Upper | PiiAscii.Digit) || rest[labelEnd] == ' '))
         {
             labelEnd++;
-        }
-
-        if (labelEnd - labelStart > MaxLabel)
-        {
-            return PiiCandidate.None;
         }
 
         if (rest.Length - labelEnd < Dashes.Length)
@@ -111,9 +106,10 @@ internal sealed class PemPrivateKeyDetector : PiiDetector
     private static bool IsBodyByte(byte b) => PiiAscii.IsAlnum(b) || b is (byte)'+' or (byte)'/' or (byte)'=' or (byte)':' or (byte)',' or (byte)'-'
         or (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'\\';
 
+    /// <summary><paramref name="end"/> without the whitespace before it; <paramref name="rest"/> starts with <c>-----BEGIN</c>, so this stops at 1 at the latest.</summary>
     private static int TrimEnd(ReadOnlySpan<byte> rest, int end)
     {
-        while (end > 0 && PiiAscii.IsWhitespace(rest[end - 1]))
+        while (PiiAscii.IsWhitespace(rest[end - 1]))
         {
             end--;
         }

@@ -42,8 +42,7 @@ internal sealed class VendorTokenDetector : PiiDetector
 
             int end = trigger + 1;
             int classes = type == PiiEntityTypes.TwilioKey ? PiiAscii.Hex : type == PiiEntityTypes.HuggingFaceToken ? PiiAscii.Upper | PiiAscii.Lower : type == PiiEntityTypes.NpmToken ? PiiAscii.Alnum : PiiAscii.KeyBody;
-            int dots = 0;
-            while (end < text.Length && (PiiAscii.Is(text[end], classes) || (type == PiiEntityTypes.SendGridKey && text[end] == '.' && dots++ == 0 && end + 1 < text.Length && PiiAscii.Is(text[end + 1], classes))))
+            while (end < text.Length && (PiiAscii.Is(text[end], classes) || (type == PiiEntityTypes.SendGridKey && text[end] == '.' && !text[(trigger + 1)..end].Contains((byte)'.') && end + 1 < text.Length && PiiAscii.Is(text[end + 1], classes))))
             {
                 end++;
             }
@@ -83,7 +82,8 @@ internal sealed class VendorTokenDetector : PiiDetector
     {
         ReadOnlySpan<byte> text = input.Text;
         int s = text.Length;
-        while (s > floor && text.Length - s < 5 && PiiAscii.IsAlnum(text[s - 1]))
+        // The whole trailing word: one longer than every prefix's word (glpat: 5) begins none of them and is released below.
+        while (s > floor && PiiAscii.IsAlnum(text[s - 1]))
         {
             s--;
         }
