@@ -82,7 +82,7 @@ internal sealed class EmailDetector : PiiDetector
         int run = end;
         while (run > floor)
         {
-            // Stryker disable once Equality : a run stopped at MaxLocal bytes with one more local character before it is refused by IsLocalBefore, as one past MaxLocal is.
+            // Stryker disable once Equality,Statement,Block : a cap on the work only: a run past MaxLocal is refused whether read to its start or stopped here (or at MaxLocal, by IsLocalBefore).
             if (end - run > MaxLocal)
             {
                 break;
