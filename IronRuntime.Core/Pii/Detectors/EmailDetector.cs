@@ -29,13 +29,20 @@ internal sealed class EmailDetector : PiiDetector
             return PiiCandidate.None;
         }
 
+        // Leading dots are punctuation before the address; the '@' at the trigger stops the loop at the latest.
         int start = run;
-        while (start < trigger && text[start] == '.')
+        while (text[start] == '.')
         {
             start++;
         }
 
-        if (start == trigger || text[trigger - 1] == '.' || text[start..trigger].IndexOf(".."u8) >= 0)
+        if (start == trigger || text[trigger - 1] == '.')
+        {
+            return PiiCandidate.None;
+        }
+
+        // Stryker disable once Equality : text[start] is no dot (the loop above skipped them), so ".." is never found at 0.
+        if (text[start..trigger].IndexOf(".."u8) >= 0)
         {
             return PiiCandidate.None;
         }
@@ -53,7 +60,8 @@ internal sealed class EmailDetector : PiiDetector
             return end - domainStart > MaxDomain ? PiiCandidate.None : PiiCandidate.NeedMore(run, PiiEntityTypes.Email);
         }
 
-        while (end > domainStart && text[end - 1] is (byte)'.' or (byte)'-')
+        // Trailing dots and hyphens end a sentence, not the domain; the '@' before the domain stops the loop at the latest.
+        while (text[end - 1] is (byte)'.' or (byte)'-')
         {
             end--;
         }
@@ -64,7 +72,7 @@ internal sealed class EmailDetector : PiiDetector
     public override int TailHold(in ScanInput input, int floor)
     {
         int s = LocalRunStart(input, floor, input.Length);
-        return s == input.Length || input.Length - s > MaxLocal || IsLocalBefore(input, s) ? input.Length : s;
+        return input.Length - s > MaxLocal || IsLocalBefore(input, s) ? input.Length : s;
     }
 
     /// <summary>The start of the run of local-part characters that ends at <paramref name="end"/> (not before <paramref name="floor"/>; at most a little past <see cref="MaxLocal"/> bytes).</summary>
@@ -72,8 +80,14 @@ internal sealed class EmailDetector : PiiDetector
     {
         ReadOnlySpan<byte> text = input.Text;
         int run = end;
-        while (run > floor && end - run <= MaxLocal)
+        while (run > floor)
         {
+            // Stryker disable once Equality,Statement,Block : a cap on the work only: a run past MaxLocal is refused whether read to its start or stopped here (or at MaxLocal, by IsLocalBefore).
+            if (end - run > MaxLocal)
+            {
+                break;
+            }
+
             byte b = text[run - 1];
             if (b < 0x80)
             {
@@ -111,7 +125,7 @@ internal sealed class EmailDetector : PiiDetector
 
     /// <summary>An image at a pixel density (<c>icon@2x.png</c>): a "domain" of a density label and an extension.</summary>
     private static bool IsScaledImageName(ReadOnlySpan<byte> domain)
-        => domain.Length > 3 && PiiAscii.IsDigit(domain[0]) && domain[1] is (byte)'x' or (byte)'X' && domain[2] == '.' && domain[3..].IndexOf((byte)'.') < 0;
+        => domain is [var density, (byte)'x' or (byte)'X', (byte)'.', _, ..] && PiiAscii.IsDigit(density) && !domain[3..].Contains((byte)'.');
 
     private static bool IsLocalBefore(in ScanInput input, int index)
     {
@@ -140,9 +154,9 @@ internal sealed class EmailDetector : PiiDetector
             }
 
             labels++;
-            if (dot < 0)
+            if (label.Length == domain.Length)
             {
-                // The TLD: letters only, at least two.
+                // No dot after the label: the TLD, letters only, at least two.
                 if (label.Length < 2)
                 {
                     return false;

@@ -27,6 +27,7 @@ internal sealed partial class NumericDetector
         int visible = Math.Min(trigger + input.Before.Length, PiiEngine.ContextBytes);
         int ahead = Math.Min(input.Length - trigger, ForwardBytes);
         Span<byte> bytes = stackalloc byte[PiiEngine.ContextBytes + ForwardBytes];
+        // Stryker disable once Equality : a byte copied to [visible] is overwritten by the copy from the trigger below (ahead is at least 1).
         for (int i = 0; i < visible; i++)
         {
             bytes[i] = (byte)input.At(trigger - visible + i);
@@ -49,7 +50,9 @@ internal sealed partial class NumericDetector
         int start = visible;
         while (ContinuesRun(view, start))
         {
-            int g = start - (PiiAscii.IsDigit(view.At(start - 2)) ? 1 : 2);
+            // Two bytes back is a digit of the group before (one separator byte) or the separator's first byte (two): the
+            // walk below ends at that group's first digit either way.
+            int g = start - 2;
             while (PiiAscii.IsDigit(view.At(g - 1)))
             {
                 g--;
