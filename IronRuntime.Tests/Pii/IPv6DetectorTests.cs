@@ -57,6 +57,7 @@ public sealed class IPv6DetectorTests
     [TestCase("::", TestName = "Longest and ::, a second compressed form after the IPv4 tail")]
     [TestCase(".1", TestName = "Longest and a fifth octet")]
     [TestCase("1", TestName = "Longest with a last octet of 2551")]
+    [TestCase(".::", TestName = "Longest, a full stop and ::")]
     public void Match_RunLongerThanTheLongestAddress_None(string after)
         => Assert.That(PiiDetectorProbe.Match(Detector, "peer " + Longest + after + " up", true, ':'), Is.EqualTo(PiiCandidate.None));
 
