@@ -46,8 +46,19 @@ public sealed class NumericDetectorFormatsTests
 
     [TestCase("id 899123456 ok", 3, 12, TestName = "Area 899")]
     [TestCase("id 578611004 ok", 3, 12, TestName = "Area 578")]
+    [TestCase("id (578611004) ok", 4, 13, TestName = "In parentheses: the digits only")]
     public void BareSsn_Found(string text, int start, int end)
         => Assert.That(Find(BareSsns, text), Is.EqualTo(PiiCandidate.Match(start, end, PiiEntityTypes.Ssn, PiiConfidence.SsnBare)));
+
+    [Test]
+    public void BareSsn_InParentheses_FoundByTheEngine_AsA324One()
+    {
+        // Written 3-2-4 in parentheses it always was; nine bare digits in parentheses were missed even where bare
+        // digits are reported (the SSN threshold lowered to 0.3).
+        var engine = new PiiEngine(new PiiOptions { Thresholds = { [PiiEntityTypes.Ssn] = 0.3 } }, []);
+        Assert.That(PiiTestEngine.Find("ssn (578-61-1004) on file", engine), Is.EqualTo(new[] { (PiiEntityTypes.Ssn, "578-61-1004") }));
+        Assert.That(PiiTestEngine.Find("ssn (578611004) on file", engine), Is.EqualTo(new[] { (PiiEntityTypes.Ssn, "578611004") }));
+    }
 
     [TestCase("id 900123456 ok", TestName = "Area 900, never issued")]
     [TestCase("id 999123456 ok", TestName = "Area 999, never issued")]

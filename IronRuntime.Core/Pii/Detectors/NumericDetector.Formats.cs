@@ -4,14 +4,16 @@ internal sealed partial class NumericDetector
 {
     /// <summary>
     /// US SSN: 3-2-4 digits joined by dashes or spaces (<see cref="Internal.PiiConfidence.SsnFormatted"/>), or nine bare
-    /// digits (<see cref="Internal.PiiConfidence.SsnBare"/>, reported by default only after a label: <c>SSN: 578611004</c>);
+    /// digits (<see cref="Internal.PiiConfidence.SsnBare"/>, reported by default only after a label: <c>SSN: 578611004</c>;
+    /// also in parentheses, never after a <c>+</c>);
     /// area not 000, 666 or 900–999, group not 00, serial not 0000. A label raises the confidence.
     /// </summary>
     private static int Ssn(in Internal.ScanInput input, in NumericRun run, out double confidence)
     {
         ReadOnlySpan<byte> text = input.Text;
         confidence = 0;
-        if (!run.Plus && !run.OpenParen && run.Length(0) == 9 && run.CanEndAfter(1))
+        // After a '+' the digits are an international phone number; in parentheses they are still an SSN (as 3-2-4 ones are).
+        if (!run.Plus && run.Length(0) == 9 && run.CanEndAfter(1))
         {
             int bareArea = Number(text, run.Start(0), 3);
             if (bareArea is 0 or 666 or >= 900 || Number(text, run.Start(0) + 3, 2) == 0 || Number(text, run.Start(0) + 5, 4) == 0)
