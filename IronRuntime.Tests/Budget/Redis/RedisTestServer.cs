@@ -105,7 +105,8 @@ internal sealed class RedisTestServer : IAsyncDisposable
             _process.BeginErrorReadLine();
         }
 
-        // Ready once it answers PING (redis-server exits at once when the port is taken).
+        // Ready once it answers PING (redis-server exits at once when the port is taken). After a restart it answers
+        // "LOADING" until the append-only file is read back: a busy machine can take seconds.
         var deadline = Stopwatch.StartNew();
         while (true)
         {
@@ -120,8 +121,13 @@ internal sealed class RedisTestServer : IAsyncDisposable
                 await probe.GetDatabase().PingAsync();
                 return;
             }
-            catch (RedisConnectionException) when (deadline.Elapsed < TimeSpan.FromSeconds(20))
+            catch (Exception e) when (e is RedisConnectionException || (e is RedisServerException && e.Message.StartsWith("LOADING", StringComparison.Ordinal)))
             {
+                if (deadline.Elapsed > TimeSpan.FromSeconds(20))
+                {
+                    throw;
+                }
+
                 await Task.Delay(50);
             }
         }
