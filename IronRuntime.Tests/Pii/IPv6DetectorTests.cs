@@ -54,7 +54,7 @@ public sealed class IPv6DetectorTests
     public void Redact_LongestAddressEndingASentence_RedactedWholeAndInEverySplit()
         => PiiTestEngine.AssertEverySplitRedactsTo("peer " + Longest + ".", "peer [IP_ADDRESS].");
 
-    [TestCase("::", TestName = "Longest and ::, a second compressed form after the IPv4 tail")]
+    [TestCase("::", TestName = "Longest and :: after its IPv4 tail (the tail must end the address)")]
     [TestCase(".1", TestName = "Longest and a fifth octet")]
     [TestCase("1", TestName = "Longest with a last octet of 2551")]
     [TestCase(".::", TestName = "Longest, a full stop and ::")]
