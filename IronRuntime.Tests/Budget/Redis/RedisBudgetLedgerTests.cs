@@ -52,6 +52,8 @@ public sealed class RedisBudgetLedgerTests
             (i % 2 == 0 ? a : b).Settle(r, 0.0000025m);
         }
 
+        // A settle is written in the background: an instance's own reads wait for it, another instance's do not.
+        await Task.WhenAll(a.WhenSettledAsync(), b.WhenSettledAsync());
         Assert.That(b.GetSnapshot(null), Is.EqualTo(new BudgetSnapshot(null, 37 * 0.000003m, 37 * 0.0000025m, 0m)));
     }
 
@@ -125,6 +127,7 @@ public sealed class RedisBudgetLedgerTests
 
         Assert.That(other.GetSnapshot(null), Is.EqualTo(new BudgetSnapshot(null, null, 0m, 0.000002m)), "still held after twice its lease");
         ledger.Settle(r, 0.000001m);
+        await ledger.WhenSettledAsync(); // written in the background; the other instance's read does not wait for it
         Assert.That(other.GetSnapshot(null), Is.EqualTo(new BudgetSnapshot(null, null, 0.000001m, 0m)));
     }
 
