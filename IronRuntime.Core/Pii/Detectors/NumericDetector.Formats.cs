@@ -4,14 +4,16 @@ internal sealed partial class NumericDetector
 {
     /// <summary>
     /// US SSN: 3-2-4 digits joined by dashes or spaces (<see cref="Internal.PiiConfidence.SsnFormatted"/>), or nine bare
-    /// digits (<see cref="Internal.PiiConfidence.SsnBare"/>, reported by default only after a label: <c>SSN: 578611004</c>);
+    /// digits (<see cref="Internal.PiiConfidence.SsnBare"/>, reported by default only after a label: <c>SSN: 578611004</c>;
+    /// also in parentheses, never after a <c>+</c>);
     /// area not 000, 666 or 900–999, group not 00, serial not 0000. A label raises the confidence.
     /// </summary>
     private static int Ssn(in Internal.ScanInput input, in NumericRun run, out double confidence)
     {
         ReadOnlySpan<byte> text = input.Text;
         confidence = 0;
-        if (!run.Plus && !run.OpenParen && run.Length(0) == 9 && run.CanEndAfter(1))
+        // After a '+' the digits are an international phone number; in parentheses they are still an SSN (as 3-2-4 ones are).
+        if (!run.Plus && run.Length(0) == 9 && run.CanEndAfter(1))
         {
             int bareArea = Number(text, run.Start(0), 3);
             if (bareArea is 0 or 666 or >= 900 || Number(text, run.Start(0) + 3, 2) == 0 || Number(text, run.Start(0) + 5, 4) == 0)
@@ -57,7 +59,8 @@ internal sealed partial class NumericDetector
             return run.Length(0) <= 19 && run.CanEndAfter(1) && FifteenIsAmex(text, run, 1) && Luhn(text, run, 1) ? 1 : 0;
         }
 
-        if (run.Length(0) != 4 || run.Count < 2)
+        // A grouped card has at least three groups (two hold at most 4 + 4 digits, see below).
+        if (run.Length(0) != 4 || run.Count < 3)
         {
             return 0;
         }
@@ -69,16 +72,18 @@ internal sealed partial class NumericDetector
         }
 
         // An expiry month after the number (4772 1851 8222 2544 12/29 942) is not one of its groups.
+        // The last group's gap is End or Other (NumericRun.GapAfter), never a separator: the walk stops there.
         int same = 1;
-        while (same < run.Count - 1 && run.GapAfter(same) == separator && !IsExpiryMonth(text, run, same + 1))
+        while (run.GapAfter(same) == separator && !IsExpiryMonth(text, run, same + 1))
         {
             same++;
         }
 
-        // Every group joined by the same separator belongs to the number: 4111 1111 1111 1111 1111 is not a card.
+        // Every group joined by the same separator belongs to the number: 4111 1111 1111 1111 1111 is not a card. The
+        // digits and GroupsFit leave 3–5 groups: two hold at most 4 + 4 digits, six at least 4 + 4 × 4 + 1 = 21.
         int groups = same + 1;
         int digits = run.Digits(groups);
-        return groups is >= 3 and <= 6 && digits is >= 13 and <= 19 && GroupsFit(run, groups) && run.CanEndAfter(groups) && FifteenIsAmex(text, run, groups) && Luhn(text, run, groups)
+        return digits is >= 13 and <= 19 && GroupsFit(run, groups) && run.CanEndAfter(groups) && FifteenIsAmex(text, run, groups) && Luhn(text, run, groups)
             ? groups
             : 0;
     }
