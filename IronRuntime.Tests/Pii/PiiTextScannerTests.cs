@@ -141,6 +141,26 @@ public sealed class PiiTextScannerTests
         }));
     }
 
+    [TestCase('a', "ok [JWT] end", TestName = "Run the pending grammar continues: dropped to the space")]
+    [TestCase('!', "ok [JWT]" + "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" + " end", TestName = "Run it does not continue: exactly the cap's 257 bytes")]
+    public async Task HoldBack_OverTheCapAfterASettledPrefix_RedactedFromWhereItStarted(char fill, string expected)
+    {
+        // The engine settles through the last space of each window; everything after it is pending, as a JWT.
+        var engine = new ScriptedEngine((text, isFinal, _) => new PiiScanResult(isFinal ? text.Length : text.LastIndexOf((byte)' ') + 1, PiiEntityTypes.Jwt));
+        await using var pii = PiiContainer.Create(p => p.MaxHoldBackBytes = 256, engine);
+        using (ILlmTextScanner scanner = pii.Scanner.CreateStreamingScanner(LlmContentDirection.Response, "agent-9"))
+        {
+            // "ok " settles; the 300 bytes after it outgrow the cap in the window [3, 260).
+            Assert.That(Stream(scanner, ["ok " + new string(fill, 300) + " end"]), Is.EqualTo(expected));
+        }
+
+        var warnings = pii.Logs.GetSnapshot().Where(r => r.Level == LogLevel.Warning).Select(r => r.Message).ToList();
+        Assert.That(warnings, Is.EqualTo(new[]
+        {
+            "A held-back run of 257 bytes in the Response of agent agent-9 reached the hold-back cap and was redacted as JWT.",
+        }));
+    }
+
     [Test]
     public void SwappedEngine_NeverSettlesFinalText_EverythingStillReleased()
     {
