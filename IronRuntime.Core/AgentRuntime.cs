@@ -138,6 +138,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         var handle = GetAgent(agentId) ?? throw new KeyNotFoundException($"No agent with id '{agentId}'.");
         if (handle.HasEnded)
         {
+            await handle.WaitForExitAsync(cancellationToken).ConfigureAwait(false); // its end's event may still be running
             return;
         }
 
@@ -320,14 +321,20 @@ public sealed partial class AgentRuntime : IAsyncDisposable
 
     private void End(AgentHandle handle, AgentStatus status, int? exitCode, Exception? fault)
     {
-        if (handle.HasEnded)
+        if (!handle.TrySetEnded(status, exitCode, fault, _timeProvider.GetUtcNow()))
         {
             return;
         }
 
-        handle.SetEnded(status, exitCode, fault, _timeProvider.GetUtcNow());
-        CoreLog.AgentEnded(_logger, handle.AgentId, status, exitCode);
-        RaiseStatusChanged(handle, status);
+        try
+        {
+            CoreLog.AgentEnded(_logger, handle.AgentId, status, exitCode);
+            RaiseStatusChanged(handle, status);
+        }
+        finally
+        {
+            handle.ReleaseWaiters(); // last: whoever awaited the end sees its event handled and its run recorded
+        }
     }
 
     private bool Transition(AgentHandle handle, AgentStatus from, AgentStatus to)

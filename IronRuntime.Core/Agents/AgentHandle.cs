@@ -8,6 +8,7 @@ public sealed class AgentHandle
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile int _status;
     private int _stopRequested;
+    private int _ended;
 
     internal AgentHandle(string agentId, string name, DateTimeOffset startedAt)
     {
@@ -47,7 +48,7 @@ public sealed class AgentHandle
     public int? ProcessId { get; private set; }
 
     /// <summary>Whether the agent has ended.</summary>
-    public bool HasEnded => _exited.Task.IsCompleted;
+    public bool HasEnded => Volatile.Read(ref _ended) == 1;
 
     internal CancellationTokenSource Stopping { get; } = new();
 
@@ -89,12 +90,21 @@ public sealed class AgentHandle
     internal bool TrySetStatus(AgentStatus from, AgentStatus to)
         => Interlocked.CompareExchange(ref _status, (int)to, (int)from) == (int)from;
 
-    internal void SetEnded(AgentStatus status, int? exitCode, Exception? fault, DateTimeOffset endedAt)
+    /// <summary>Records the end once (false if it was already recorded); waiters are released by <see cref="ReleaseWaiters"/>.</summary>
+    internal bool TrySetEnded(AgentStatus status, int? exitCode, Exception? fault, DateTimeOffset endedAt)
     {
+        if (Interlocked.Exchange(ref _ended, 1) == 1)
+        {
+            return false;
+        }
+
         EndedAt = endedAt;
         ExitCode = exitCode;
         Fault = fault;
         _status = (int)status;
-        _exited.TrySetResult();
+        return true;
     }
+
+    /// <summary>Completes <see cref="WaitForExitAsync"/>: after the end's event and record, so a caller that awaited the end sees both.</summary>
+    internal void ReleaseWaiters() => _exited.TrySetResult();
 }
