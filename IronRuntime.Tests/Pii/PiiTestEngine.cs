@@ -30,6 +30,15 @@ internal static class PiiTestEngine
     public static string RedactStreamedBytes(IEnumerable<byte[]> pieces, IPiiEngine? engine = null, int maxHold = 16 * 1024)
     {
         using var scanner = NewScanner(engine, maxHold);
+        return Stream(scanner, pieces);
+    }
+
+    /// <summary>Streams the UTF-8 bytes of <paramref name="pieces"/> through <paramref name="scanner"/> (see the overload).</summary>
+    public static string Stream(ILlmTextScanner scanner, IEnumerable<string> pieces) => Stream(scanner, pieces.Select(Encoding.UTF8.GetBytes));
+
+    /// <summary>Streams <paramref name="pieces"/>, then a final empty piece, through <paramref name="scanner"/>; the text it lets out.</summary>
+    public static string Stream(ILlmTextScanner scanner, IEnumerable<byte[]> pieces)
+    {
         var output = new ArrayBufferWriter<byte>();
         foreach (byte[] piece in pieces)
         {

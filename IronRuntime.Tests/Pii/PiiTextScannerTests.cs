@@ -72,7 +72,7 @@ public sealed class PiiTextScannerTests
         string[] pieces = ["Hello there, ", "write to a@example.com or ", "b@example.org today."];
         using (ILlmTextScanner scanner = pii.Scanner.CreateStreamingScanner(LlmContentDirection.Response, "agent-1"))
         {
-            Assert.That(Stream(scanner, pieces), Is.EqualTo("Hello there, write to [EMAIL] or [EMAIL] today."));
+            Assert.That(PiiTestEngine.Stream(scanner, pieces), Is.EqualTo("Hello there, write to [EMAIL] or [EMAIL] today."));
         }
 
         // By hand: 13 bytes of the first piece + "write to ".Length (9); 13 + the second piece's 26 bytes.
@@ -131,7 +131,7 @@ public sealed class PiiTextScannerTests
         {
             // 257 undecided bytes (the smallest cap is 256): redacted as the pending type; what still continues it (the
             // next piece's letters) is dropped up to the space.
-            Assert.That(Stream(scanner, [new string('a', 257), "rst end"]), Is.EqualTo("[JWT] end"));
+            Assert.That(PiiTestEngine.Stream(scanner, [new string('a', 257), "rst end"]), Is.EqualTo("[JWT] end"));
         }
 
         var warnings = pii.Logs.GetSnapshot().Where(r => r.Level == LogLevel.Warning).Select(r => r.Message).ToList();
@@ -151,7 +151,7 @@ public sealed class PiiTextScannerTests
         using (ILlmTextScanner scanner = pii.Scanner.CreateStreamingScanner(LlmContentDirection.Response, "agent-9"))
         {
             // "ok " settles; the 300 bytes after it outgrow the cap in the window [3, 260).
-            Assert.That(Stream(scanner, ["ok " + new string(fill, 300) + " end"]), Is.EqualTo(expected));
+            Assert.That(PiiTestEngine.Stream(scanner, ["ok " + new string(fill, 300) + " end"]), Is.EqualTo(expected));
         }
 
         var warnings = pii.Logs.GetSnapshot().Where(r => r.Level == LogLevel.Warning).Select(r => r.Message).ToList();
@@ -268,19 +268,6 @@ public sealed class PiiTextScannerTests
         {
             ArrayPool<byte>.Shared.Return(next);
         }
-    }
-
-    /// <summary>Streams <paramref name="pieces"/> (then a final empty piece) through <paramref name="scanner"/>.</summary>
-    private static string Stream(ILlmTextScanner scanner, IEnumerable<string> pieces)
-    {
-        var output = new ArrayBufferWriter<byte>();
-        foreach (string piece in pieces)
-        {
-            PiiTestEngine.Feed(scanner, Encoding.UTF8.GetBytes(piece), false, output);
-        }
-
-        PiiTestEngine.Feed(scanner, [], true, output);
-        return Encoding.UTF8.GetString(output.WrittenSpan);
     }
 
     /// <summary>An engine answering from a script, as a replaced <see cref="IPiiEngine"/> could.</summary>
