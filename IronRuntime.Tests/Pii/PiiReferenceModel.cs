@@ -24,6 +24,13 @@ internal static partial class PiiReferenceModel
 
     private const string Local = @"A-Za-z0-9_%+\-\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u0300-\u04FF";
 
+    // RFC 5322 3.2.3 atext symbols beyond Local, less the URL and query delimiters / ? # = &: inside a local part they
+    // belong to it (a!john@example.com), before it they are punctuation like leading dots ('john@example.com'), right
+    // before the '@' they make no address ({name}@example.com); a URL's user holding one is an address.
+    private const string Symbol = @"!$'*\^`{|}~";
+
+    private const string Email = $@"(?<![{Local}{Symbol}.])(?:(?<!://)|(?=[{Local}{Symbol}.]*[{Symbol}]))(?<![A-Za-z0-9]://{UserInfo}{{0,64}}:)[{Symbol}.]*(?<v>[{Local}][{Local}{Symbol}.]{{0,63}}(?<![{Symbol}.])@(?:{Label}\.)+[A-Za-z]{{2,}}(?=[.-]*(?![A-Za-z0-9.-])))";
+
     // A digit group right after another digit group and one or two separators continues that run, never starts one,
     // unless the value before it ended there, one space back (Redact: values side by side are each a value).
     // A ')' continues a run only when it closes a group of at most four digits that '(' opened (an area code).
@@ -49,7 +56,7 @@ internal static partial class PiiReferenceModel
         (PiiEntityTypes.AnthropicKey, new Regex($@"(?<![{W}-])sk-ant-[A-Za-z0-9_-]{{20,}}(?![{W}-])"), _ => true),
         (PiiEntityTypes.OpenAIKey, new Regex($@"(?<![{W}-])sk-(?!ant-)[A-Za-z0-9_-]{{20,}}(?![{W}-])"), s => s.Any(char.IsAsciiDigit) && s[3..].Any(char.IsAsciiLetter)),
         (PiiEntityTypes.AwsAccessKey, new Regex($@"(?<![{W}])(?:AKIA|ASIA)[A-Z0-9]{{16}}(?![{W}])"), _ => true),
-        (PiiEntityTypes.Email, new Regex($@"(?<![{Local}.]|://|[A-Za-z0-9]://{UserInfo}{{0,64}}:)[{Local}][{Local}.]{{0,63}}@(?:{Label}\.)+[A-Za-z]{{2,}}(?=[.-]*(?![A-Za-z0-9.-]))"), _ => true),
+        (PiiEntityTypes.Email, new Regex(Email), s => !s[..s.IndexOf('@', StringComparison.Ordinal)].Contains("..", StringComparison.Ordinal)),
         (PiiEntityTypes.Iban, new Regex($@"(?<![{W}])[A-Z]{{2}}\d{{2}}(?: [A-Z0-9]{{4}})+(?: [A-Z0-9]{{1,3}})?(?![{W}])|(?<![{W}])[A-Z]{{2}}\d{{2}}[A-Z0-9]{{11,30}}(?![{W}])"), IsIban),
         (PiiEntityTypes.CreditCard, new Regex($@"(?<![{W}])(?:\d{{13,19}}|\d{{4}}-\d{{4}}-\d{{4}}-\d{{4}}|\d{{4}}-\d{{6}}-\d{{5}})(?![{W}]|-\d|{GluedRun})"), IsCard),
         (PiiEntityTypes.CreditCard, new Regex($@"(?<![{W}])(?:\d{{4}} \d{{4}} \d{{4}} \d{{4}}|\d{{4}} \d{{6}} \d{{5}})(?![{W}]|[ -]\d)"), IsCard),
@@ -79,10 +86,13 @@ internal static partial class PiiReferenceModel
         {
             foreach (Match m in pattern.Matches(text))
             {
-                string value = valid == IsIPv6Rule ? TrimSentenceEnd(m.Value) : m.Value;
+                // A rule that reads punctuation before its value names the value "v".
+                Group v = m.Groups["v"];
+                int index = v.Success ? v.Index : m.Index;
+                string value = valid == IsIPv6Rule ? TrimSentenceEnd(m.Value) : v.Success ? v.Value : m.Value;
                 if (valid(value))
                 {
-                    hits.Add((m.Index, m.Index + value.Length, type, InRunRule(type, value, valid == IsIPv6Rule)));
+                    hits.Add((index, index + value.Length, type, InRunRule(type, value, valid == IsIPv6Rule)));
                 }
             }
         }

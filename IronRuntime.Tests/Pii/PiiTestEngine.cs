@@ -65,6 +65,13 @@ internal static class PiiTestEngine
         }
     }
 
+    /// <summary>Asserts that <paramref name="text"/> redacts to <paramref name="expected"/> scanned whole, and (see <see cref="AssertEverySplitRedactsTo"/>) streamed.</summary>
+    public static void AssertWholeAndEverySplitRedactTo(string text, string expected)
+    {
+        Assert.That(RedactWhole(text), Is.EqualTo(expected), "whole");
+        AssertEverySplitRedactsTo(text, expected);
+    }
+
     /// <summary>Asserts that <paramref name="text"/> streamed one byte at a time, and cut in two at every byte, redacts to <paramref name="expected"/>.</summary>
     public static void AssertEverySplitRedactsTo(string text, string expected)
     {

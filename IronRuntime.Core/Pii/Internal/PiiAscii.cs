@@ -7,7 +7,7 @@ internal static class PiiAscii
     public const int Upper = 2;
     public const int Lower = 4;
     public const int Hex = 8;
-    public const int EmailLocal = 16;   // [A-Za-z0-9._%+-]
+    public const int EmailLocal = 16;   // [A-Za-z0-9._%+-] and the atext symbols !$'*^`{|}~
     public const int Domain = 32;       // [A-Za-z0-9.-]
     public const int KeyBody = 64;      // [A-Za-z0-9_-]
     public const int Base64Url = 128;   // [A-Za-z0-9_-]
@@ -42,7 +42,7 @@ internal static class PiiAscii
             flags |= upper ? Upper : 0;
             flags |= lower ? Lower : 0;
             flags |= digit || c is >= 'a' and <= 'f' or >= 'A' and <= 'F' ? Hex : 0;
-            flags |= alnum || c is '.' or '_' or '%' or '+' or '-' ? EmailLocal : 0;
+            flags |= alnum || c is '.' or '_' or '%' or '+' or '-' or '!' or '$' or '\'' or '*' or '^' or '`' or '{' or '|' or '}' or '~' ? EmailLocal : 0;
             flags |= alnum || c is '.' or '-' ? Domain : 0;
             flags |= alnum || c is '_' or '-' ? KeyBody | Base64Url : 0;
             table[c] = (byte)flags;

@@ -30,12 +30,25 @@ internal static class PiiLabels
         "celular", "电话", "手机", "電話", "携帯", "телефон", "тел", "هاتف", "جوال", "telefone", "telemóvel", "telefono", "cellulare",
         "전화", "휴대폰", "telefoon", "numer telefonu");
 
-    /// <summary>Whether one of <paramref name="labels"/> ends right before <paramref name="valueStart"/>, after at most four separators (spaces, no-break spaces, <c>:</c>, <c>：</c>, <c>#</c>, <c>=</c>, quotes).</summary>
+    /// <summary>
+    /// Whether one of <paramref name="labels"/> ends right before <paramref name="valueStart"/>, after at most four
+    /// separators (spaces, no-break spaces, <c>:</c>, <c>：</c>, <c>#</c>, <c>=</c>, quotes, and an opening bracket
+    /// <c>(</c> <c>[</c> <c>（</c> right before the value: <c>SSN (578611004)</c>, <c>ssn(578611004)</c>).
+    /// </summary>
     public static bool Precedes(in ScanInput input, int valueStart, byte[][] labels)
     {
         int limit = valueStart - MaxReach;
         int end = valueStart;
-        for (int skipped = 0; skipped < 4 && end > limit; skipped++)
+        if (input.At(end - 1) is '(' or '[')
+        {
+            end--;
+        }
+        else if (input.At(end - 1) == 0x88 && input.At(end - 2) == 0xBC && input.At(end - 3) == 0xEF)
+        {
+            end -= 3;
+        }
+
+        for (int skipped = end == valueStart ? 0 : 1; skipped < 4 && end > limit; skipped++)
         {
             int b = input.At(end - 1);
             if (b is ' ' or '\t' or ':' or '#' or '=' or '"' or '\'' or '.')
