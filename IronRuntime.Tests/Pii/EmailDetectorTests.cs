@@ -193,6 +193,34 @@ public sealed class EmailDetectorTests
     public void TailHold_Tails(string text, int floor, int hold)
         => Assert.That(PiiDetectorProbe.TailHold(Detector, text, floor), Is.EqualTo(hold));
 
+    /// <summary>
+    /// A run that began before the floor (a value found right before it) or is longer than 64 octets is read from after
+    /// its first punctuation character within 64 octets of the <c>@</c>: a local part of 64 octets after it is one, of 65 not.
+    /// </summary>
+    [Test]
+    public void Match_RunCutByTheFloorOrItsLength_FromAfterItsFirstPunctuation()
+    {
+        Assert.That(PiiDetectorProbe.Match(Detector, "ab!cd@example.com", true, '@', floor: 3), Is.EqualTo(Email(3, 17)), "punctuation before the floor");
+        Assert.That(PiiDetectorProbe.Match(Detector, "ab-c!d@example.com", true, '@', floor: 1), Is.EqualTo(Email(3, 18)), "the first punctuation after the floor");
+        string x = new('x', 70);
+        Assert.That(PiiDetectorProbe.Match(Detector, x + "!" + new string('j', 64) + "@example.com", true, '@'), Is.EqualTo(Email(71, 147)));
+        Assert.That(PiiDetectorProbe.Match(Detector, x + "!" + new string('j', 65) + "@example.com", true, '@'), Is.EqualTo(PiiCandidate.None));
+    }
+
+    /// <summary>The tail hold reads the same way: from after the first punctuation of a run that reaches into decided text or past 64 octets.</summary>
+    [TestCase("ab!cd", 3, 3, TestName = "Tail after a punctuation before the floor: held from the floor")]
+    [TestCase("ab-c!d", 1, 3, TestName = "Tail reaching past the floor: held from after its first punctuation")]
+    public void TailHold_RunCutByTheFloor(string text, int floor, int hold)
+        => Assert.That(PiiDetectorProbe.TailHold(Detector, text, floor), Is.EqualTo(hold));
+
+    [Test]
+    public void TailHold_RunLongerThan64_FromAfterItsFirstPunctuationWithin64()
+    {
+        string x = new('x', 70);
+        Assert.That(PiiDetectorProbe.TailHold(Detector, x + "!" + new string('j', 64)), Is.EqualTo(71));
+        Assert.That(PiiDetectorProbe.TailHold(Detector, x + "!" + new string('j', 65)), Is.EqualTo(136));
+    }
+
     [Test]
     public void Streamed_AddressAfterLeadingDot_EveryCutRedactsTheAddressOnly()
         => PiiTestEngine.AssertEverySplitRedactsTo("write to .john@example.com.", "write to .[EMAIL].");

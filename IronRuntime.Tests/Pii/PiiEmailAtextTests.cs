@@ -52,7 +52,8 @@ public sealed class PiiEmailAtextTests
 
     /// <summary>
     /// An address right after a value found before it (a run of local-part characters that began in decided text) is
-    /// read from after the first punctuation character: before, the one after a dash was left in clear.
+    /// read from after the first punctuation character: before, the one after a dash was left in clear. The reference
+    /// model reads these runs as one address from the value's start (leftmost longest), so it is not asked here.
     /// </summary>
     [TestCase("123-45-6789!john@example.com", "[SSN]![EMAIL]", TestName = "SSN, bang, address")]
     [TestCase("123-45-6789-john@example.com", "[SSN]-[EMAIL]", TestName = "SSN, dash, address")]
@@ -66,8 +67,8 @@ public sealed class PiiEmailAtextTests
     {
         string x70 = new('x', 70);
         AssertRedacts(x70 + "@example.com ok", x70 + "@example.com ok", reference: true);
-        AssertRedacts(x70 + "!john@example.com ok", x70 + "![EMAIL] ok", reference: false);
-        AssertRedacts(x70 + "-a!b-c@example.com ok", x70 + "-[EMAIL] ok", reference: false);
+        AssertRedacts(x70 + "!john@example.com ok", x70 + "![EMAIL] ok", reference: true);
+        AssertRedacts(x70 + "-a!b-c@example.com ok", x70 + "-[EMAIL] ok", reference: true);
     }
 
     private static void AssertRedacts(string text, string expected, bool reference)

@@ -29,7 +29,14 @@ internal static partial class PiiReferenceModel
     // before the '@' they make no address ({name}@example.com); a URL's user holding one is an address.
     private const string Symbol = @"!$'*\^`{|}~";
 
-    private const string Email = $@"(?<![{Local}{Symbol}.])(?:(?<!://)|(?=[{Local}{Symbol}.]*[{Symbol}]))(?<![A-Za-z0-9]://{UserInfo}{{0,64}}:)[{Symbol}.]*(?<v>[{Local}][{Local}{Symbol}.]{{0,63}}(?<![{Symbol}.])@(?:{Label}\.)+[A-Za-z]{{2,}}(?=[.-]*(?![A-Za-z0-9.-])))";
+    private const string Address = $@"(?<v>[{Local}][{Local}{Symbol}.]{{0,63}}(?<![{Symbol}.])@(?:{Label}\.)+[A-Za-z]{{2,}}(?=[.-]*(?![A-Za-z0-9.-])))";
+
+    private const string Email = $@"(?<![{Local}{Symbol}.])(?:(?<!://)|(?=[{Local}{Symbol}.]*[{Symbol}]))(?<![A-Za-z0-9]://{UserInfo}{{0,64}}:)[{Symbol}.]*{Address}";
+
+    private static readonly Regex AtSign = new("@");
+    private static readonly Regex LocalChar = new($"[{Local}{Symbol}.]");
+    private static readonly Regex LocalPunctuation = new($@"[._%+\-{Symbol}]");
+    private static readonly Regex AddressAt = new($@"\G[{Symbol}.]*{Address}");
 
     // A digit group right after another digit group and one or two separators continues that run, never starts one,
     // unless the value before it ended there, one space back (Redact: values side by side are each a value).
@@ -61,6 +68,12 @@ internal static partial class PiiReferenceModel
         (PiiEntityTypes.CreditCard, new Regex($@"(?<![{W}])(?:\d{{13,19}}|\d{{4}}-\d{{4}}-\d{{4}}-\d{{4}}|\d{{4}}-\d{{6}}-\d{{5}})(?![{W}]|-\d|{GluedRun})"), IsCard),
         (PiiEntityTypes.CreditCard, new Regex($@"(?<![{W}])(?:\d{{4}} \d{{4}} \d{{4}} \d{{4}}|\d{{4}} \d{{6}} \d{{5}})(?![{W}]|[ -]\d)"), IsCard),
         (PiiEntityTypes.Ssn, new Regex($@"(?<![{W}])\d{{3}}-\d{{2}}-\d{{4}}(?![{W}]|-\d|{GluedRun})"), IsSsn),
+
+        // Nine bare digits after an SSN label and an opening bracket (SSN (578611004), ssn(578611004), SSN: [578611004]):
+        // at most three spaces or colons between label and bracket. After a free-standing '(' a ')' with more digits
+        // after it (one space or dash between at most) continues the digit run, as an area code's does.
+        (PiiEntityTypes.Ssn, new Regex($@"(?<=(?<![{W}])(?:SSN|ssn)[ :]{{1,3}}\()\d{{9}}(?![{W}]|\)[ -]?\d)"), IsBareSsn),
+        (PiiEntityTypes.Ssn, new Regex($@"(?<=(?<![{W}])(?:SSN|ssn)(?:[ :]{{0,3}}\[|\())\d{{9}}(?![{W}])"), IsBareSsn),
         (PiiEntityTypes.Phone, new Regex($@"(?<![{W}])\(\d{{3}}\) \d{{3}}-\d{{4}}(?![{W}]|-\d|{GluedRun})"), IsNanpOrPlus),
         (PiiEntityTypes.Phone, new Regex($@"(?<![{W}])(?:1-)?\d{{3}}-\d{{3}}-\d{{4}}(?![{W}]|-\d|{GluedRun})"), IsNanpOrPlus),
         (PiiEntityTypes.Phone, new Regex($@"(?<![{W}])\+[1-9]\d{{0,2}}(?: \d{{1,4}})+(?![{W}]|\d|[-.]\d|(?: \d+)+[\p{{L}}\p{{M}}_])"), IsNanpOrPlus),
@@ -97,7 +110,7 @@ internal static partial class PiiReferenceModel
             }
         }
 
-        var output = new StringBuilder();
+        var accepted = new List<(int Start, int End, string Type)>();
         int at = 0;
         int numericEnd = -1;
         foreach (var hit in hits.OrderBy(h => h.Start).ThenByDescending(h => h.End))
@@ -107,12 +120,65 @@ internal static partial class PiiReferenceModel
                 continue;
             }
 
-            output.Append(text, at, hit.Start - at).Append('[').Append(hit.Type).Append(']');
+            accepted.Add((hit.Start, hit.End, hit.Type));
             at = hit.End;
             numericEnd = hit.InRun is null ? -1 : hit.End;
         }
 
+        AddAddressesAfterDecidedText(text, accepted);
+        var output = new StringBuilder();
+        at = 0;
+        foreach (var (start, end, type) in accepted.OrderBy(h => h.Start))
+        {
+            output.Append(text, at, start - at).Append('[').Append(type).Append(']');
+            at = end;
+        }
+
         return output.Append(text, at, text.Length - at).ToString();
+    }
+
+    /// <summary>
+    /// An address whose run of local-part characters reaches back into a value already found, or is longer than a local
+    /// part (64), starts after the first punctuation character of the run within 65 characters of the '@' (the part
+    /// before it went with that value): 123-45-6789-john@example.com is an SSN and an address.
+    /// </summary>
+    private static void AddAddressesAfterDecidedText(string text, List<(int Start, int End, string Type)> accepted)
+    {
+        foreach (Match m in AtSign.Matches(text))
+        {
+            int sign = m.Index;
+            if (accepted.Any(h => h.Start <= sign && sign < h.End))
+            {
+                continue;
+            }
+
+            int runStart = sign;
+            while (runStart > 0 && LocalChar.IsMatch(text.AsSpan(runStart - 1, 1)))
+            {
+                runStart--;
+            }
+
+            int floor = accepted.Where(h => h.End <= sign).Select(h => h.End).DefaultIfEmpty(0).Max();
+            if (runStart >= floor && sign - runStart <= 64)
+            {
+                continue;
+            }
+
+            int run = Math.Max(Math.Max(runStart, floor), sign - 65);
+            int k = Math.Max(run - 1, sign - 65);
+            while (k < sign && !LocalPunctuation.IsMatch(text.AsSpan(k, 1)))
+            {
+                k++;
+            }
+
+            Match address = k < sign ? AddressAt.Match(text, k + 1) : Match.Empty;
+            Group v = address.Groups["v"];
+            if (address.Success && v.Index + v.Value.IndexOf('@', StringComparison.Ordinal) == sign && !v.Value[..(sign - v.Index)].Contains("..", StringComparison.Ordinal)
+                && !accepted.Any(h => h.Start < v.Index + v.Length && v.Index < h.End))
+            {
+                accepted.Add((v.Index, v.Index + v.Length, PiiEntityTypes.Email));
+            }
+        }
     }
 
     /// <summary>For the numeric formats (not a '+' phone, not IPv6): what a run before the value looks like.</summary>
@@ -148,6 +214,8 @@ internal static partial class PiiReferenceModel
         int area = int.Parse(value[..3], System.Globalization.CultureInfo.InvariantCulture);
         return area is not (0 or 666) && area < 900 && value[4..6] != "00" && value[7..] != "0000";
     }
+
+    private static bool IsBareSsn(string value) => IsSsn($"{value[..3]}-{value[3..5]}-{value[5..]}");
 
     /// <summary>NANP: area code and exchange start with 2–9 (after an optional leading 1).</summary>
     /// <summary>Country code, then national numbers by leading digit and length: fixedLine and mobile of PhoneNumberMetadata.xml v9.0.35.</summary>

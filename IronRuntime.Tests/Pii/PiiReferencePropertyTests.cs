@@ -27,6 +27,17 @@ public sealed class PiiReferencePropertyTests
         "2001:db8::8a2e::7334", "AIzaSyDPtYgjmUhBel31iEl2hp-hYgCfrL1spN", "npm_gLKOmxgJTeKdNnFRIBXuDL7DxtpYlSXpfKt", "SK8f219e9cb0eb53f16947ccf25ec84d8",
     ];
 
+    /// <summary>
+    /// Added to <see cref="Values"/> by <see cref="Redact_RandomTextWithAtextAndBracketedSsns_EqualsReference"/> only (the
+    /// seeds of the other tests draw as before): e-mail local parts with RFC 5322 atext symbols, SSNs after a label and an
+    /// opening bracket, and their near misses (a template, an order number, area 666).
+    /// </summary>
+    private static readonly string[] AtextAndBracketValues =
+    [
+        "a!john@example.com", "o'brien@example.org", "x$y*z^w@example.net", "SSN (578611004)", "ssn(219099999)",
+        "SSN: [536221000]", "{name}@example.com", "order (578611004)", "SSN (666123456)",
+    ];
+
     /// <summary>What may stand between values and around them: prose words, digits glued to letters, punctuation of several scripts (two values are never adjacent).</summary>
     private static readonly string[] Fragments =
     [
@@ -65,6 +76,17 @@ public sealed class PiiReferencePropertyTests
     }
 
     [Test]
+    public void Redact_RandomTextWithAtextAndBracketedSsns_EqualsReference([Range(0, 99)] int seed)
+    {
+        var random = new Random(20_000 + seed);
+        string text = Build(random, [.. Values, .. AtextAndBracketValues]);
+        string expected = PiiReferenceModel.Redact(text);
+        Assert.That(PiiTestEngine.RedactWhole(text), Is.EqualTo(expected), "whole: " + Escape(text));
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
+        Assert.That(PiiTestEngine.RedactStreamedBytes(bytes.Select(b => new[] { b })), Is.EqualTo(expected), "one byte at a time: " + Escape(text));
+    }
+
+    [Test]
     public void Stream_EveryCutOfRandomBoundaryText_EqualsReference([Range(0, 9)] int seed)
     {
         string text = Build(new Random(5000 + seed));
@@ -80,7 +102,9 @@ public sealed class PiiReferencePropertyTests
         }
     }
 
-    private static string Build(Random random)
+    private static string Build(Random random) => Build(random, Values);
+
+    private static string Build(Random random, string[] values)
     {
         var text = new StringBuilder();
         int parts = random.Next(4, 14);
@@ -90,7 +114,7 @@ public sealed class PiiReferencePropertyTests
             lastWasValue = !lastWasValue && random.Next(3) == 0;
             if (lastWasValue)
             {
-                text.Append(Values[random.Next(Values.Length)]);
+                text.Append(values[random.Next(values.Length)]);
             }
             else if (random.Next(4) == 0)
             {

@@ -18,6 +18,7 @@ public sealed class PiiSsnBracketLabelTests
     [TestCase("Social Security Number (219099999).", "Social Security Number ([SSN]).", TestName = "Long label, parenthesis")]
     [TestCase("社会安全号码（536221000）", "社会安全号码（[SSN]）", TestName = "Chinese label, full-width parenthesis")]
     [TestCase("SSN: (578-61-1004)", "SSN: ([SSN])", TestName = "Label, parenthesis, 3-2-4 (found before too)")]
+    [TestCase("SSN : (578611004)", "SSN : ([SSN])", TestName = "Four separators: three and the bracket")]
     public void Redact_SsnLabelThenOpeningBracket_SsnReplaced(string text, string expected) => PiiTestEngine.AssertWholeAndEverySplitRedactTo(text, expected);
 
     [TestCase("SSN (578611004)", "578611004")]
@@ -34,5 +35,7 @@ public sealed class PiiSsnBracketLabelTests
     [TestCase("SSN (666123456)", TestName = "Area 666, never issued")]
     [TestCase("SSN (5786110041)", TestName = "Ten digits")]
     [TestCase("assn (578611004)", TestName = "Label glued to a word before it")]
+    [TestCase("SSN  : (578611004)", TestName = "Five separators: four and the bracket")]
+    [TestCase("SSN ( 578611004)", TestName = "Bracket not right before the digits")]
     public void Redact_BracketedDigitsWithoutSsnLabel_Unchanged(string text) => PiiTestEngine.AssertWholeAndEverySplitRedactTo(text, text);
 }

@@ -32,8 +32,8 @@ internal static class PiiLabels
 
     /// <summary>
     /// Whether one of <paramref name="labels"/> ends right before <paramref name="valueStart"/>, after at most four
-    /// separators (spaces, no-break spaces, <c>:</c>, <c>：</c>, <c>#</c>, <c>=</c>, quotes, and an opening bracket
-    /// <c>(</c> <c>[</c> <c>（</c> right before the value: <c>SSN (578611004)</c>, <c>ssn(578611004)</c>).
+    /// separators: spaces, no-break spaces, <c>:</c>, <c>：</c>, <c>#</c>, <c>=</c>, quotes, <c>.</c>, and one opening
+    /// bracket <c>(</c> <c>[</c> <c>（</c> right before the value (<c>SSN (578611004)</c>, <c>ssn(578611004)</c>).
     /// </summary>
     public static bool Precedes(in ScanInput input, int valueStart, byte[][] labels)
     {
