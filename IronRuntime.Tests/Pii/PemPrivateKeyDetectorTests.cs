@@ -28,11 +28,29 @@ public sealed class PemPrivateKeyDetectorTests
         Assert.That(PiiDetectorProbe.Match(Detector, "k: " + block + "\nnext", true, '-'), Is.EqualTo(Key(3, 3 + block.Length)));
     }
 
-    /// <summary>RFC 7468's boundaries have exactly five hyphens: a dash inside a longer run of dashes starts no block.</summary>
-    [TestCase(0)]
-    [TestCase(1)]
-    public void Match_SixDashes_None(int from)
-        => Assert.That(PiiDetectorProbe.Match(Detector, "-" + BeginRsa + "\nMIIE\n" + EndRsa, true, '-', from: from), Is.EqualTo(PiiCandidate.None));
+    /// <summary>
+    /// RFC 7468's boundaries have five hyphens, but a key pasted with six (or up to 21) is still a key: the block starts
+    /// at the run's first dash and takes the END line's extra dashes; a dash inside the run starts nothing; 22 dashes
+    /// are no BEGIN line.
+    /// </summary>
+    [TestCase(1, 0, 3 + (4 * 1) + 31 + 6 + 29)]
+    [TestCase(1, 4, -1)]
+    [TestCase(16, 0, 3 + (4 * 16) + 31 + 6 + 29)]
+    [TestCase(17, 0, -1)]
+    public void Match_MoreThanFiveDashes_FromTheFirstDash(int extra, int from, int end)
+    {
+        string dashes = new('-', extra);
+        string text = "k: " + dashes + BeginRsa + dashes + "\nMIIE\n" + dashes + EndRsa + dashes + "\nnext";
+        Assert.That(PiiDetectorProbe.Match(Detector, text, true, '-', from: from), Is.EqualTo(end < 0 ? PiiCandidate.None : Key(3, end)));
+    }
+
+    /// <summary>Dashes past an END line's five that end the text are waited for; once final, they belong to the block.</summary>
+    [TestCase(false, -1)]
+    [TestCase(true, 3 + 31 + 6 + 29 + 2)]
+    public void Match_EndLinesExtraDashesEndingTheText(bool isFinal, int end)
+        => Assert.That(
+            PiiDetectorProbe.Match(Detector, "k: " + BeginRsa + "\nMIIE\n" + EndRsa + "--", isFinal, '-'),
+            Is.EqualTo(end < 0 ? PiiCandidate.NeedMore(3, PiiEntityTypes.PrivateKey) : Key(3, end)));
 
     /// <summary>A label of 48 characters (36 X and " PRIVATE KEY") is read at both lines; 49 is no BEGIN line.</summary>
     [Test]
@@ -70,7 +88,7 @@ public sealed class PemPrivateKeyDetectorTests
 
     /// <summary>
     /// The END line has dashes of its own: with ten dashes between the labels the block ends at the END line; with
-    /// five, shared by both lines, there is no END line, so the block runs on to where its body stops (the dot).
+    /// five, shared by both lines, there is no END line, so the block runs on to where its body stops (the exclamation mark).
     /// </summary>
     [Test]
     public void Match_EndLineSharingTheBeginLinesDashes_BlockRunsToWhereTheBodyStops()
@@ -78,7 +96,7 @@ public sealed class PemPrivateKeyDetectorTests
         string own = BeginRsa + EndRsa;
         Assert.That(PiiDetectorProbe.Match(Detector, "k: " + own + " and more. Next", true, '-'), Is.EqualTo(Key(3, 3 + 31 + 29)));
         string shared = BeginRsa + "END RSA PRIVATE KEY----- and more";
-        Assert.That(PiiDetectorProbe.Match(Detector, "k: " + shared + ". Next", true, '-'), Is.EqualTo(Key(3, 3 + 31 + 24 + 9)));
+        Assert.That(PiiDetectorProbe.Match(Detector, "k: " + shared + "! Next", true, '-'), Is.EqualTo(Key(3, 3 + 31 + 24 + 9)));
     }
 
     /// <summary>

@@ -58,7 +58,8 @@ internal static partial class PiiReferenceModel
 
     private static readonly (string Type, Regex Pattern, Func<string, bool> Valid)[] Rules =
     [
-        (PiiEntityTypes.PrivateKey, new Regex(@"-----BEGIN [A-Z ]*PRIVATE KEY-----[A-Za-z0-9+/=\s]*-----END [A-Z ]*PRIVATE KEY-----"), _ => true),
+        // RFC 7468 with the dashes people add (5 to 21) and the quotes, quoting and comment marks of a pasted key's lines.
+        (PiiEntityTypes.PrivateKey, new Regex(@"(?<!-)-{5,21}BEGIN [A-Z ]*PRIVATE KEY-{5,21}[A-Za-z0-9+/=:,\\ \t\r\n""'>#*;|.@_-]*-{5,21}END [A-Z ]*PRIVATE KEY-{5,21}"), _ => true),
         (PiiEntityTypes.Jwt, new Regex($@"(?<![{W}.-])eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*(?![{W}-]|\.[{W}.-])"), IsJwt),
         (PiiEntityTypes.AnthropicKey, new Regex($@"(?<![{W}-])sk-ant-[A-Za-z0-9_-]{{20,}}(?![{W}-])"), _ => true),
         (PiiEntityTypes.OpenAIKey, new Regex($@"(?<![{W}-])sk-(?!ant-)[A-Za-z0-9_-]{{20,}}(?![{W}-])"), s => s.Any(char.IsAsciiDigit) && s[3..].Any(char.IsAsciiLetter)),

@@ -1,17 +1,29 @@
+using System.Buffers;
 using IronRuntime.Pii.Internal;
 
 namespace IronRuntime.Pii.Detectors;
 
 /// <summary>
-/// PEM private-key blocks, triggered by <c>-</c>: <c>-----BEGIN … PRIVATE KEY-----</c>, the body (base64, whitespace
-/// and RFC 1421 headers such as <c>Proc-Type: 4,ENCRYPTED</c>; escaped newlines <c>\n</c> of a key inside a JSON or
-/// YAML string) and the <c>-----END … -----</c> line. A block whose
-/// end never comes is redacted up to where its body stops (fail safe).
+/// PEM private-key blocks, triggered by <c>-</c>: <c>-----BEGIN … PRIVATE KEY-----</c> (five dashes or more before
+/// BEGIN), the body and the <c>-----END … -----</c> line. A block whose end never comes is redacted up to where its body
+/// stops (fail safe).
 /// </summary>
+/// <remarks>
+/// The body is base64 and whitespace, RFC 1421 headers (<c>Proc-Type: 4,ENCRYPTED</c>, <c>Comment: me@host.example</c>)
+/// and what a key pasted into other text carries on its lines: escaped newlines <c>\n</c> and quotes of a key in a JSON,
+/// YAML or source-code string (<c>"MIIE…\n" +</c>), the <c>&gt; </c> of a quoted e-mail or Markdown block, the
+/// <c>#</c>, <c>*</c>, <c>;</c> and <c>|</c> of comments and tables. A body that stopped at any of these would leave the
+/// rest of the key in clear.
+/// </remarks>
 internal sealed class PemPrivateKeyDetector : PiiDetector
 {
     private const int MaxLabel = 48;
     private const int MaxBlock = 64 * 1024;
+    /// <summary>The most dashes past five that lead a BEGIN line or close an END line.</summary>
+    internal const int MaxLeadingDashes = 16;
+
+    private static readonly SearchValues<byte> Body = SearchValues.Create(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=:,-\\ \t\r\n\"'>#*;|.@_"u8);
 
     public override IReadOnlyList<string> EntityTypes { get; } = [PiiEntityTypes.PrivateKey];
 
@@ -31,15 +43,30 @@ internal sealed class PemPrivateKeyDetector : PiiDetector
             return PiiCandidate.None;
         }
 
-        if (!StartsWithLiteral(input, trigger, Begin, PiiEntityTypes.PrivateKey, out PiiCandidate answer))
+        // A longer run of dashes before BEGIN starts the block at its first dash.
+        int dashes = text[trigger..].IndexOfAnyExcept((byte)'-');
+        if (dashes < 0)
         {
-            return answer;
+            dashes = text.Length - trigger;
         }
 
+        if (dashes > Dashes.Length + MaxLeadingDashes)
+        {
+            return PiiCandidate.None;
+        }
+
+        int begin = trigger + Math.Max(dashes - Dashes.Length, 0);
+
+        if (!StartsWithLiteral(input, begin, Begin, PiiEntityTypes.PrivateKey, out PiiCandidate answer))
+        {
+            return answer == PiiCandidate.None ? answer : PiiCandidate.NeedMore(trigger, PiiEntityTypes.PrivateKey);
+        }
+
+        int lead = begin - trigger;
         ReadOnlySpan<byte> rest = text[trigger..];
 
         // The label, up to the closing dashes of the BEGIN line; a 49th label character is then not those dashes (refused below).
-        int labelStart = Begin.Length;
+        int labelStart = lead + Begin.Length;
         int labelEnd = labelStart;
         while (labelEnd < rest.Length && labelEnd - labelStart < MaxLabel && (PiiAscii.Is(rest[labelEnd], PiiAscii.Upper | PiiAscii.Digit) || rest[labelEnd] == ' '))
         {
@@ -76,7 +103,15 @@ internal sealed class PemPrivateKeyDetector : PiiDetector
                         : PiiCandidate.Match(trigger, trigger + TrimEnd(rest, p), PiiEntityTypes.PrivateKey);
                 }
 
+                // Dashes past the five that close the END line belong to it too (as many as a BEGIN line may lead with).
                 int end = p + EndMarker.Length + close + Dashes.Length;
+                int extra = rest[end..Math.Min(rest.Length, end + MaxLeadingDashes)].IndexOfAnyExcept((byte)'-');
+                if (extra < 0 && end + MaxLeadingDashes > rest.Length && !input.IsFinal)
+                {
+                    return PiiCandidate.NeedMore(trigger, PiiEntityTypes.PrivateKey);
+                }
+
+                end += extra < 0 ? Math.Min(MaxLeadingDashes, rest.Length - end) : extra;
                 return PiiCandidate.Match(trigger, trigger + end, PiiEntityTypes.PrivateKey);
             }
 
@@ -103,8 +138,8 @@ internal sealed class PemPrivateKeyDetector : PiiDetector
             : PiiCandidate.NeedMore(trigger, PiiEntityTypes.PrivateKey);
     }
 
-    private static bool IsBodyByte(byte b) => PiiAscii.IsAlnum(b) || b is (byte)'+' or (byte)'/' or (byte)'=' or (byte)':' or (byte)',' or (byte)'-'
-        or (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'\\';
+    /// <summary>Whether <paramref name="b"/> can stand in a block's body (see the remarks); <see cref="PiiOverflow"/> continues a block over the same bytes.</summary>
+    internal static bool IsBodyByte(byte b) => Body.Contains(b);
 
     /// <summary><paramref name="end"/> without the whitespace before it; <paramref name="rest"/> starts with <c>-----BEGIN</c>, so this stops at 1 at the latest.</summary>
     private static int TrimEnd(ReadOnlySpan<byte> rest, int end)

@@ -1,3 +1,5 @@
+using IronRuntime.Pii.Detectors;
+
 namespace IronRuntime.Pii.Internal;
 
 /// <summary>
@@ -5,13 +7,14 @@ namespace IronRuntime.Pii.Internal;
 /// to it are dropped as they arrive, one byte at a time (so where the stream is cut cannot change where it ends).
 /// </summary>
 /// <remarks>
-/// Grammars: a PEM private key runs over its body (base64, whitespace, RFC 1421 headers, escaped newlines) to the
-/// closing dashes of its <c>-----END … -----</c> line; a JWT over base64url and dots; every other type over the bytes
-/// of a token (<c>[A-Za-z0-9_.+/=-]</c>).
+/// Grammars: a PEM private key runs over its body (<see cref="PemPrivateKeyDetector.IsBodyByte"/>) to the closing
+/// dashes of its <c>-----END … -----</c> line (and up to 16 more dashes); a JWT over base64url and dots; every other
+/// type over the bytes of a token (<c>[A-Za-z0-9_.+/=-]</c>).
 /// </remarks>
 internal struct PiiOverflow
 {
     private const int MaxEndLabel = 48;
+    private const int MaxExtraDashes = PemPrivateKeyDetector.MaxLeadingDashes;
 
     private Grammar _grammar;
     private int _endMatched;
@@ -25,6 +28,7 @@ internal struct PiiOverflow
         Jwt,
         Pem,
         PemEndLine,
+        PemEndDashes,
     }
 
     public readonly bool IsActive => _grammar != Grammar.None;
@@ -72,7 +76,7 @@ internal struct PiiOverflow
             case Grammar.Token:
                 return PiiAscii.Is(b, PiiAscii.KeyBody) || b is (byte)'.' or (byte)'+' or (byte)'/' or (byte)'=';
             case Grammar.Pem:
-                if (!IsPemBody(b))
+                if (!PemPrivateKeyDetector.IsBodyByte(b))
                 {
                     return false;
                 }
@@ -92,7 +96,7 @@ internal struct PiiOverflow
                 {
                     if (++_dashes == 5)
                     {
-                        _grammar = Grammar.None;
+                        _grammar = Grammar.PemEndDashes;
                     }
 
                     return true;
@@ -100,11 +104,21 @@ internal struct PiiOverflow
 
                 _dashes = 0;
                 return ++_labelLength <= MaxEndLabel && (PiiAscii.Is(b, PiiAscii.Upper | PiiAscii.Digit) || b == ' ');
+            case Grammar.PemEndDashes:
+                // Up to MaxExtraDashes more dashes close the END line, as the detector reads them.
+                if (b != '-')
+                {
+                    return false;
+                }
+
+                if (++_dashes == 5 + MaxExtraDashes)
+                {
+                    _grammar = Grammar.None;
+                }
+
+                return true;
             default:
                 return false;
         }
     }
-
-    private static bool IsPemBody(byte b) => PiiAscii.IsAlnum(b) || b is (byte)'+' or (byte)'/' or (byte)'=' or (byte)':' or (byte)',' or (byte)'-'
-        or (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'\\';
 }
