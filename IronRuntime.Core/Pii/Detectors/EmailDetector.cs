@@ -15,8 +15,9 @@ namespace IronRuntime.Pii.Detectors;
 /// (<c>a!john@example.com</c>, <c>o'brien@example.com</c> are whole addresses) and are punctuation before it
 /// (<c>'john@example.com'</c>, <c>**john@example.com**</c>); before the <c>@</c> they end no address
 /// (<c>{name}@example.com</c> is a template). A URL's user (<c>https://abc@o1.ingest.sentry.io</c>) is no address
-/// unless it holds one of these symbols (<c>https://a!john@example.com</c>): service names and keys do not. <c>/ ? # = &amp;</c> stay delimiters: <c>?email=john@example.com</c>,
-/// <c>https://example.com/u/john@example.com</c> find <c>john@example.com</c>.
+/// unless it holds one of these symbols (<c>https://a!john@example.com</c>): service names and keys do not.
+/// <c>/ ? # = &amp;</c> stay delimiters: <c>?email=john@example.com</c>, <c>https://example.com/u/john@example.com</c>
+/// find <c>john@example.com</c>.
 /// </para>
 /// <para>
 /// A run of local-part characters that began in text already decided (a value found right before it,
