@@ -44,13 +44,32 @@ public sealed class PemPrivateKeyDetectorTests
         Assert.That(PiiDetectorProbe.Match(Detector, text, true, '-', from: from), Is.EqualTo(end < 0 ? PiiCandidate.None : Key(3, end)));
     }
 
-    /// <summary>Dashes past an END line's five that end the text are waited for; once final, they belong to the block.</summary>
-    [TestCase(false, -1)]
-    [TestCase(true, 3 + 31 + 6 + 29 + 2)]
-    public void Match_EndLinesExtraDashesEndingTheText(bool isFinal, int end)
+    /// <summary>
+    /// Dashes past an END line's five that end the text are waited for; once final, they belong to the block. A byte
+    /// after them, or the 16th extra dash, ends the block at once, final or not.
+    /// </summary>
+    [TestCase("--", false, -1)]
+    [TestCase("--", true, 3 + 31 + 6 + 29 + 2)]
+    [TestCase("", false, -1)]
+    [TestCase("\nok", false, 3 + 31 + 6 + 29)]
+    [TestCase("-\nok", false, 3 + 31 + 6 + 29 + 1)]
+    [TestCase("----------------", false, 3 + 31 + 6 + 29 + 16)]
+    [TestCase("-----------------", false, 3 + 31 + 6 + 29 + 16)]
+    public void Match_EndLinesExtraDashes(string after, bool isFinal, int end)
         => Assert.That(
-            PiiDetectorProbe.Match(Detector, "k: " + BeginRsa + "\nMIIE\n" + EndRsa + "--", isFinal, '-'),
+            PiiDetectorProbe.Match(Detector, "k: " + BeginRsa + "\nMIIE\n" + EndRsa + after, isFinal, '-'),
             Is.EqualTo(end < 0 ? PiiCandidate.NeedMore(3, PiiEntityTypes.PrivateKey) : Key(3, end)));
+
+    /// <summary>A run of more than five dashes cut short before its BEGIN is waited for from its first dash.</summary>
+    [TestCase("------BEGIN RSA PRIV")]
+    [TestCase("-------")]
+    public void Match_LongerDashRunCutShort_WaitedForFromItsFirstDash(string text)
+        => Assert.That(PiiDetectorProbe.Match(Detector, "k: " + text, false, '-'), Is.EqualTo(PiiCandidate.NeedMore(3, PiiEntityTypes.PrivateKey)));
+
+    /// <summary>An END line with an empty label (<c>-----END-----</c>) still closes the block.</summary>
+    [Test]
+    public void Match_EndLineWithEmptyLabel_ClosesTheBlock()
+        => Assert.That(PiiDetectorProbe.Match(Detector, "k: " + BeginRsa + "\nMIIE\n-----END----- tail", true, '-'), Is.EqualTo(Key(3, 3 + 31 + 6 + 13)));
 
     /// <summary>A label of 48 characters (36 X and " PRIVATE KEY") is read at both lines; 49 is no BEGIN line.</summary>
     [Test]
