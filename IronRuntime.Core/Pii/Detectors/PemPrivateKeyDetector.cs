@@ -20,7 +20,7 @@ internal sealed class PemPrivateKeyDetector : PiiDetector
     private const int MaxLabel = 48;
     private const int MaxBlock = 64 * 1024;
     /// <summary>The most dashes past five that lead a BEGIN line or close an END line.</summary>
-    internal const int MaxLeadingDashes = 16;
+    internal const int MaxExtraDashes = 16;
 
     private static readonly SearchValues<byte> Body = SearchValues.Create(
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=:,-\\ \t\r\n\"'>#*;|.@_"u8);
@@ -44,13 +44,14 @@ internal sealed class PemPrivateKeyDetector : PiiDetector
         }
 
         // A longer run of dashes before BEGIN starts the block at its first dash.
-        int dashes = text[trigger..].IndexOfAnyExcept((byte)'-');
+        ReadOnlySpan<byte> run = text[trigger..Math.Min(text.Length, trigger + Dashes.Length + MaxExtraDashes + 1)];
+        int dashes = run.IndexOfAnyExcept((byte)'-');
         if (dashes < 0)
         {
-            dashes = text.Length - trigger;
+            dashes = run.Length;
         }
 
-        if (dashes > Dashes.Length + MaxLeadingDashes)
+        if (dashes > Dashes.Length + MaxExtraDashes)
         {
             return PiiCandidate.None;
         }
@@ -105,13 +106,13 @@ internal sealed class PemPrivateKeyDetector : PiiDetector
 
                 // Dashes past the five that close the END line belong to it too (as many as a BEGIN line may lead with).
                 int end = p + EndMarker.Length + close + Dashes.Length;
-                int extra = rest[end..Math.Min(rest.Length, end + MaxLeadingDashes)].IndexOfAnyExcept((byte)'-');
-                if (extra < 0 && end + MaxLeadingDashes > rest.Length && !input.IsFinal)
+                int extra = rest[end..Math.Min(rest.Length, end + MaxExtraDashes)].IndexOfAnyExcept((byte)'-');
+                if (extra < 0 && end + MaxExtraDashes > rest.Length && !input.IsFinal)
                 {
                     return PiiCandidate.NeedMore(trigger, PiiEntityTypes.PrivateKey);
                 }
 
-                end += extra < 0 ? Math.Min(MaxLeadingDashes, rest.Length - end) : extra;
+                end += extra < 0 ? Math.Min(MaxExtraDashes, rest.Length - end) : extra;
                 return PiiCandidate.Match(trigger, trigger + end, PiiEntityTypes.PrivateKey);
             }
 

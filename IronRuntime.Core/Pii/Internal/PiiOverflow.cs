@@ -14,7 +14,6 @@ namespace IronRuntime.Pii.Internal;
 internal struct PiiOverflow
 {
     private const int MaxEndLabel = 48;
-    private const int MaxExtraDashes = PemPrivateKeyDetector.MaxLeadingDashes;
 
     private Grammar _grammar;
     private int _endMatched;
@@ -105,13 +104,13 @@ internal struct PiiOverflow
                 _dashes = 0;
                 return ++_labelLength <= MaxEndLabel && (PiiAscii.Is(b, PiiAscii.Upper | PiiAscii.Digit) || b == ' ');
             case Grammar.PemEndDashes:
-                // Up to MaxExtraDashes more dashes close the END line, as the detector reads them.
+                // Up to PemPrivateKeyDetector.MaxExtraDashes more dashes close the END line, as the detector reads them.
                 if (b != '-')
                 {
                     return false;
                 }
 
-                if (++_dashes == 5 + MaxExtraDashes)
+                if (++_dashes == 5 + PemPrivateKeyDetector.MaxExtraDashes)
                 {
                     _grammar = Grammar.None;
                 }
