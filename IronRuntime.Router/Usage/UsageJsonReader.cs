@@ -303,7 +303,7 @@ internal static class UsageJsonReader
         if (webSearches > 0 && envelope.HasUsage)
         {
             // Responses bills each web search per call, and reports them only as output items.
-            envelope.Usage.ServerToolUses = webSearches;
+            envelope.Usage.Counter(UsageFields.ServerToolUses) = webSearches;
             envelope.Usage.Present |= UsageFields.ServerToolUses;
         }
 

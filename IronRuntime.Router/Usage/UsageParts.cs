@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
 
 namespace IronRuntime.Router.Usage;
 
@@ -6,37 +7,17 @@ namespace IronRuntime.Router.Usage;
 /// The counters of one provider <c>usage</c> object as the provider wrote them, with which ones were present.
 /// </summary>
 /// <remarks>
-/// For <see cref="UsageDialect.Anthropic"/>, <see cref="Input"/> is Anthropic's <c>input_tokens</c> (the uncached
-/// part only); <see cref="ToTokenUsage"/> adds the cache counters to it as <see cref="TokenUsage"/> requires.
+/// A counter is named by its <see cref="UsageFields"/> flag and kept in the slot of that flag's bit
+/// (<see cref="UsageFields.Input"/> in slot 0 to <see cref="UsageFields.ServerToolUses"/> in slot 8), so the flags
+/// that say which counters were present also address them (<see cref="Counter"/>).
+/// For <see cref="UsageDialect.Anthropic"/>, the <see cref="UsageFields.Input"/> counter is Anthropic's
+/// <c>input_tokens</c> (the uncached part only); <see cref="ToTokenUsage"/> adds the cache counters to it as
+/// <see cref="TokenUsage"/> requires.
 /// </remarks>
 internal struct UsageParts
 {
-    /// <summary>The prompt counter as written.</summary>
-    public long Input;
-
-    /// <summary>The generated-token counter as written.</summary>
-    public long Output;
-
-    /// <summary>Prompt tokens read from the cache.</summary>
-    public long CachedInput;
-
-    /// <summary>Prompt tokens written to the cache.</summary>
-    public long CacheCreation;
-
-    /// <summary>Reasoning tokens.</summary>
-    public long Reasoning;
-
-    /// <summary>Prompt tokens written to the one-hour cache.</summary>
-    public long CacheCreationOneHour;
-
-    /// <summary>Audio prompt tokens.</summary>
-    public long AudioInput;
-
-    /// <summary>Generated audio tokens.</summary>
-    public long AudioOutput;
-
-    /// <summary>Server-tool uses billed per use.</summary>
-    public long ServerToolUses;
+    /// <summary>How many counters there are: one per flag from <see cref="UsageFields.Input"/> to <see cref="UsageFields.ServerToolUses"/>.</summary>
+    private const int CounterCount = 9;
 
     /// <summary>Other billed tool uses by kind (Responses output items), or null when there is none.</summary>
     public Dictionary<string, long>? ToolUses;
@@ -44,15 +25,17 @@ internal struct UsageParts
     /// <summary>The counters that were present (and numeric).</summary>
     public UsageFields Present;
 
+    private Counters _counters;
+
     /// <summary>Overwrites this instance's counters with those present in <paramref name="later"/>.</summary>
     /// <param name="later">A later usage object of the same call (for example Anthropic's <c>message_delta</c>).</param>
     public void Update(UsageParts later)
     {
-        for (var field = UsageFields.Input; field <= UsageFields.ServerToolUses; field = (UsageFields)((int)field << 1))
+        for (int slot = 0; slot < CounterCount; slot++)
         {
-            if ((later.Present & field) != 0)
+            if (((int)later.Present & (1 << slot)) != 0)
             {
-                Counter(field) = later.Counter(field);
+                _counters[slot] = later._counters[slot];
             }
         }
 
@@ -69,37 +52,46 @@ internal struct UsageParts
     /// <returns>A reference to the counter.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="field"/> is not a single counter's flag.</exception>
     [UnscopedRef]
-    public ref long Counter(UsageFields field)
-    {
-        switch (field)
-        {
-            case UsageFields.Input:
-                return ref Input;
-            case UsageFields.Output:
-                return ref Output;
-            case UsageFields.CachedInput:
-                return ref CachedInput;
-            case UsageFields.CacheCreation:
-                return ref CacheCreation;
-            case UsageFields.Reasoning:
-                return ref Reasoning;
-            case UsageFields.CacheCreationOneHour:
-                return ref CacheCreationOneHour;
-            case UsageFields.AudioInput:
-                return ref AudioInput;
-            case UsageFields.AudioOutput:
-                return ref AudioOutput;
-            case UsageFields.ServerToolUses:
-                return ref ServerToolUses;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(field), field, "Not a single counter.");
-        }
-    }
+    public ref long Counter(UsageFields field) => ref _counters[Slot(field)];
 
     /// <summary>Normalises the counters to a <see cref="TokenUsage"/>.</summary>
     /// <param name="dialect">The dialect the counters were read in.</param>
     /// <returns>The usage, with <see cref="TokenUsage.InputTokens"/> counting every prompt token.</returns>
-    public readonly TokenUsage ToTokenUsage(UsageDialect dialect) => dialect == UsageDialect.Anthropic
-        ? new TokenUsage(Input + CachedInput + CacheCreation, Output, CachedInput, CacheCreation, Reasoning, CacheCreationOneHour, AudioInput, AudioOutput, ServerToolUses, ToolUses)
-        : new TokenUsage(Input, Output, CachedInput, CacheCreation, Reasoning, CacheCreationOneHour, AudioInput, AudioOutput, ServerToolUses, ToolUses);
+    public readonly TokenUsage ToTokenUsage(UsageDialect dialect)
+    {
+        long input = Read(UsageFields.Input);
+        long cached = Read(UsageFields.CachedInput);
+        long cacheCreation = Read(UsageFields.CacheCreation);
+        return new TokenUsage(
+            dialect == UsageDialect.Anthropic ? input + cached + cacheCreation : input,
+            Read(UsageFields.Output),
+            cached,
+            cacheCreation,
+            Read(UsageFields.Reasoning),
+            Read(UsageFields.CacheCreationOneHour),
+            Read(UsageFields.AudioInput),
+            Read(UsageFields.AudioOutput),
+            Read(UsageFields.ServerToolUses),
+            ToolUses);
+    }
+
+    private static int Slot(UsageFields field)
+    {
+        uint bits = (uint)field;
+        if (!BitOperations.IsPow2(bits) || bits > (uint)UsageFields.ServerToolUses)
+        {
+            throw new ArgumentOutOfRangeException(nameof(field), field, "Not a single counter.");
+        }
+
+        return BitOperations.Log2(bits);
+    }
+
+    private readonly long Read(UsageFields field) => _counters[Slot(field)];
+
+    /// <summary>The counters, one slot per <see cref="UsageFields"/> bit.</summary>
+    [System.Runtime.CompilerServices.InlineArray(CounterCount)]
+    private struct Counters
+    {
+        private long _first;
+    }
 }

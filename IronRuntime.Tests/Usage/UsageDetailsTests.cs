@@ -222,27 +222,20 @@ public sealed class UsageDetailsTests
     [Test]
     public void Update_LaterCountersPresent_ReplaceOnlyThoseCounters()
     {
-        var earlier = new UsageParts
-        {
-            Input = 1, Output = 2, CachedInput = 3, CacheCreation = 4, Reasoning = 5, CacheCreationOneHour = 6, AudioInput = 7, AudioOutput = 8,
-            ServerToolUses = 9, Present = UsageFields.Input | UsageFields.Output,
-        };
+        UsageParts earlier = Counters(1, UsageFields.Input | UsageFields.Output);
 
         foreach (UsageFields field in Enum.GetValues<UsageFields>().Where(f => f != UsageFields.None))
         {
             UsageParts parts = earlier;
-            var later = new UsageParts
-            {
-                Input = 10, Output = 20, CachedInput = 30, CacheCreation = 40, Reasoning = 50, CacheCreationOneHour = 60, AudioInput = 70,
-                AudioOutput = 80, ServerToolUses = 90, Present = field,
-            };
+            UsageParts later = Counters(10, field);
 
             parts.Update(later);
 
             long[] expected = [1, 2, 3, 4, 5, 6, 7, 8, 9];
             expected[BitIndex(field)] *= 10;
-            long[] actual = [parts.Input, parts.Output, parts.CachedInput, parts.CacheCreation, parts.Reasoning, parts.CacheCreationOneHour,
-                parts.AudioInput, parts.AudioOutput, parts.ServerToolUses];
+            TokenUsage usage = parts.ToTokenUsage(UsageDialect.OpenAIChat);
+            long[] actual = [usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens, usage.CacheCreationInputTokens, usage.ReasoningTokens,
+                usage.CacheCreationOneHourInputTokens, usage.AudioInputTokens, usage.AudioOutputTokens, usage.ServerToolUses];
             Assert.That(actual, Is.EqualTo(expected), field.ToString());
             Assert.That(parts.Present, Is.EqualTo(UsageFields.Input | UsageFields.Output | field), field.ToString());
         }
@@ -251,11 +244,27 @@ public sealed class UsageDetailsTests
     [Test]
     public void ToTokenUsage_OpenAIDialects_KeepInputAsWritten_AnthropicAddsTheCacheCounters()
     {
-        var parts = new UsageParts { Input = 10, Output = 5, CachedInput = 3, CacheCreation = 2 };
+        var parts = default(UsageParts);
+        parts.Counter(UsageFields.Input) = 10;
+        parts.Counter(UsageFields.Output) = 5;
+        parts.Counter(UsageFields.CachedInput) = 3;
+        parts.Counter(UsageFields.CacheCreation) = 2;
 
         Assert.That(parts.ToTokenUsage(UsageDialect.OpenAIChat).InputTokens, Is.EqualTo(10));
         Assert.That(parts.ToTokenUsage(UsageDialect.OpenAIResponses).InputTokens, Is.EqualTo(10));
         Assert.That(parts.ToTokenUsage(UsageDialect.Anthropic).InputTokens, Is.EqualTo(15));
+    }
+
+    /// <summary>Parts whose nine counters are <paramref name="scale"/> times 1 to 9, in the order of their flags.</summary>
+    private static UsageParts Counters(long scale, UsageFields present)
+    {
+        var parts = new UsageParts { Present = present };
+        for (int slot = 0; slot < 9; slot++)
+        {
+            parts.Counter((UsageFields)(1 << slot)) = scale * (slot + 1);
+        }
+
+        return parts;
     }
 
     private static int BitIndex(UsageFields field) => System.Numerics.BitOperations.TrailingZeroCount((int)field);

@@ -1,3 +1,4 @@
+using IronRuntime.Router;
 using IronRuntime.Router.Usage;
 
 namespace IronRuntime.Tests.Usage;
@@ -19,15 +20,16 @@ public sealed class UsagePartsTests
         parts.Counter(UsageFields.AudioOutput) = 8;
         parts.Counter(UsageFields.ServerToolUses) = 9;
 
-        long[] fields = [parts.Input, parts.Output, parts.CachedInput, parts.CacheCreation, parts.Reasoning, parts.CacheCreationOneHour,
-            parts.AudioInput, parts.AudioOutput, parts.ServerToolUses];
-        Assert.That(fields, Is.EqualTo(new long[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 }));
+        Assert.That(parts.ToTokenUsage(UsageDialect.OpenAIChat), Is.EqualTo(new TokenUsage(
+            InputTokens: 1, OutputTokens: 2, CachedInputTokens: 3, CacheCreationInputTokens: 4, ReasoningTokens: 5,
+            CacheCreationOneHourInputTokens: 6, AudioInputTokens: 7, AudioOutputTokens: 8, ServerToolUses: 9)));
         Assert.That(parts.Present, Is.EqualTo(UsageFields.None), "Counter writes the value only; Present is the reader's to set");
     }
 
     [TestCase(0)] // UsageFields.None
     [TestCase(3)] // Input | Output
     [TestCase(512)] // no counter
+    [TestCase(int.MinValue)] // a single bit, but no counter's
     public void Counter_NotOneCountersFlag_Throws(int field)
     {
         var parts = default(UsageParts);
