@@ -26,7 +26,7 @@ namespace IronRuntime.Router;
 /// </remarks>
 public sealed class LlmRouter : IDisposable
 {
-    private readonly HttpMessageHandler _chain;
+    private readonly ProviderRoutingHandler _chain;
     private readonly HttpMessageInvoker _invoker;
     private readonly bool _disposePrimary;
     private int _disposed;
@@ -115,7 +115,7 @@ public sealed class LlmRouter : IDisposable
     public HttpClient CreateClient(string? callerId = null)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
-        var client = new HttpClient(new CallerAttributionHandler(callerId) { InnerHandler = _chain }, disposeHandler: false)
+        var client = new HttpClient(new CallerAttributionHandler(callerId, _chain), disposeHandler: false)
         {
             BaseAddress = RelativeBase,
             Timeout = Timeout.InfiniteTimeSpan,
@@ -132,7 +132,11 @@ public sealed class LlmRouter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
-        if (callerId is not null)
+        if (request is RoutedRequestMessage routed)
+        {
+            routed.CallerId = callerId; // the loopback proxy's own message
+        }
+        else if (callerId is not null)
         {
             request.Options.Set(LlmCall.CallerKey, callerId);
         }

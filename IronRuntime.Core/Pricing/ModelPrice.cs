@@ -87,15 +87,27 @@ public sealed partial record ModelPrice
         decimal plainOutput = Math.Max(0m, output - reasoning);
         decimal plainAudio = Math.Min(audioOut, plainOutput);
 
-        return ((uncached - uncachedAudio) * InputPerToken)
-            + (uncachedAudio * (InputAudioPerToken ?? InputPerToken))
-            + (cached * (CachedInputPerToken ?? InputPerToken))
-            + ((cacheCreation - oneHour) * (CacheWritePerToken ?? InputPerToken))
-            + (oneHour * (CacheWriteOneHourPerToken ?? CacheWritePerToken ?? InputPerToken))
-            + ((plainOutput - plainAudio) * OutputPerToken)
-            + (plainAudio * (OutputAudioPerToken ?? OutputPerToken))
-            + (reasoning * (ReasoningPerToken ?? OutputPerToken))
-            + (NonNegative(usage.ServerToolUses) * (perSearch ?? 0m));
+        // Most calls use two or three of the nine kinds: a kind without tokens adds nothing, so it is neither
+        // multiplied nor added.
+        decimal cost = 0m;
+        Add(ref cost, uncached - uncachedAudio, InputPerToken);
+        Add(ref cost, uncachedAudio, InputAudioPerToken ?? InputPerToken);
+        Add(ref cost, cached, CachedInputPerToken ?? InputPerToken);
+        Add(ref cost, cacheCreation - oneHour, CacheWritePerToken ?? InputPerToken);
+        Add(ref cost, oneHour, CacheWriteOneHourPerToken ?? CacheWritePerToken ?? InputPerToken);
+        Add(ref cost, plainOutput - plainAudio, OutputPerToken);
+        Add(ref cost, plainAudio, OutputAudioPerToken ?? OutputPerToken);
+        Add(ref cost, reasoning, ReasoningPerToken ?? OutputPerToken);
+        Add(ref cost, NonNegative(usage.ServerToolUses), perSearch ?? 0m);
+        return cost;
+    }
+
+    private static void Add(ref decimal cost, decimal tokens, decimal perToken)
+    {
+        if (tokens != 0m)
+        {
+            cost += tokens * perToken;
+        }
     }
 
     /// <summary>

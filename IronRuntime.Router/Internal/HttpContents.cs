@@ -47,6 +47,23 @@ internal static class HttpContents
         return (end < 0 ? value : value[..end]).Trim().Equals(mediaType, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// The read stream of <paramref name="content"/>. The contents that already hold their stream or bytes — exactly
+    /// <see cref="StreamContent"/> (Kestrel's request body in the proxy), <see cref="ByteArrayContent"/>,
+    /// <see cref="StringContent"/> and the router's <see cref="BufferedContent"/> — give it synchronously without I/O,
+    /// so no task is made for it; any other content (a subclass may read in its own way) is asked asynchronously.
+    /// </summary>
+    /// <param name="content">The content.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The stream.</returns>
+    public static ValueTask<Stream> ReadStreamAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var type = content.GetType();
+        return type == typeof(StreamContent) || type == typeof(ByteArrayContent) || type == typeof(StringContent) || type == typeof(BufferedContent)
+            ? new ValueTask<Stream>(content.ReadAsStream(cancellationToken))
+            : new ValueTask<Stream>(content.ReadAsStreamAsync(cancellationToken));
+    }
+
     /// <summary>The whole body of <paramref name="content"/> up to <paramref name="limit"/> bytes (see the overload).</summary>
     public static async Task<byte[]> ReadLimitedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
@@ -76,7 +93,7 @@ internal static class HttpContents
             throw new InvalidDataException($"The response is larger than the {limit} bytes IronRuntime reads.");
         }
 
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var stream = await ReadStreamAsync(content, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
             while (true)

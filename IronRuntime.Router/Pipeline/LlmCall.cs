@@ -6,7 +6,6 @@ namespace IronRuntime.Router;
 /// </summary>
 public sealed class LlmCall
 {
-    internal static readonly HttpRequestOptionsKey<LlmCall> OptionsKey = new("IronRuntime.LlmCall");
     internal static readonly HttpRequestOptionsKey<string> CallerKey = new("IronRuntime.Caller");
 
     private int _completed;

@@ -52,11 +52,44 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
     /// <summary>Response header naming the output limit the runtime imposed on a request that set none.</summary>
     public static string ImposedHeaderName => MaxTokensImposedHeader;
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        => RouteAsync(request, CallerOf(request), cancellationToken);
+
+    /// <summary>
+    /// A synchronous send (<see cref="HttpClient.Send(HttpRequestMessage)"/>, which the OpenAI SDK's synchronous methods
+    /// use) takes the same chain: without this override it would skip every stage and reach the primary handler as
+    /// the caller wrote it — unrouted, unmetered and unscanned.
+    /// </summary>
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
+        => Route(request, CallerOf(request), cancellationToken);
+
+    /// <summary>Routes <paramref name="request"/> made by <paramref name="callerId"/> synchronously (see <see cref="Send"/>).</summary>
+    internal HttpResponseMessage Route(HttpRequestMessage request, string? callerId, CancellationToken cancellationToken)
+        => RouteAsync(request, callerId, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// The caller of a request that did not come through <see cref="CallerAttributionHandler"/>: the loopback proxy's
+    /// message carries it in a field; a request given to <see cref="LlmRouter.SendAsync"/>, in its options.
+    /// </summary>
+    private static string? CallerOf(HttpRequestMessage request)
     {
+        if (request is RoutedRequestMessage routed)
+        {
+            return routed.CallerId;
+        }
+
         request.Options.TryGetValue(LlmCall.CallerKey, out string? caller);
-        var call = new LlmCall(caller, _timeProvider.GetTimestamp());
-        string escapedPath = request.RequestUri?.IsAbsoluteUri == true ? request.RequestUri.AbsolutePath : request.RequestUri?.OriginalString ?? string.Empty;
+        return caller;
+    }
+
+    /// <summary>Routes <paramref name="request"/> made by <paramref name="callerId"/> (an agent, or null).</summary>
+    internal async Task<HttpResponseMessage> RouteAsync(HttpRequestMessage request, string? callerId, CancellationToken cancellationToken)
+    {
+        var call = new LlmCall(callerId, _timeProvider.GetTimestamp());
+        string query = string.Empty;
+        string escapedPath = request.RequestUri is { IsAbsoluteUri: true } absolute
+            ? RoutePath.AbsolutePathOf(absolute, out query)
+            : request.RequestUri?.OriginalString ?? string.Empty;
         if (!RoutePath.TryDecode(escapedPath, out string path, out string? pathProblem))
         {
             call.AnthropicErrorShape = ProviderErrors.UsesAnthropicShape(LlmApi.Unknown, request);
@@ -153,7 +186,7 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
             return ProviderErrors.MissingKey(call.AnthropicErrorShape, provider, endpoint, request);
         }
 
-        var upstream = UpstreamRequest.Create(request, UpstreamUri(request, provider, api, upstreamPath), body);
+        var upstream = UpstreamRequest.Create(request, UpstreamUri(provider, api, upstreamPath, query), body);
         (upstream.Version, upstream.VersionPolicy) = provider == LlmProvider.Anthropic ? _anthropicHttp : _openAIHttp;
         ProviderUpstream.InjectCredentials(upstream.Headers, provider, api, key);
         RoutedRequestMessage.Attach(upstream, call);
@@ -189,11 +222,10 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
     /// The provider's address for the call. The routes of the known APIs are fixed, so without a query their address
     /// is made once per provider and route and shared (a <see cref="Uri"/> is immutable).
     /// </summary>
-    private Uri UpstreamUri(HttpRequestMessage request, LlmProvider provider, LlmApi api, string upstreamPath)
+    private Uri UpstreamUri(LlmProvider provider, LlmApi api, string upstreamPath, string query)
     {
         bool anthropic = provider == LlmProvider.Anthropic;
         var baseUri = anthropic ? _anthropicBase : _openAIBase;
-        string query = request.RequestUri is { IsAbsoluteUri: true } absolute ? absolute.Query : string.Empty;
         if (api == LlmApi.Unknown || query.Length > 0)
         {
             return new Uri(baseUri, upstreamPath + query);

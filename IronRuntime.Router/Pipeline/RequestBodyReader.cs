@@ -31,7 +31,7 @@ internal static class RequestBodyReader
         var segments = new List<byte[]>();
         try
         {
-            var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var stream = await Internal.HttpContents.ReadStreamAsync(content, cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
                 long total = 0;

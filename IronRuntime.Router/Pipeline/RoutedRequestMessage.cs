@@ -6,13 +6,15 @@ namespace IronRuntime.Router.Pipeline;
 /// A request message the router owns for one call — the upstream copy that provider routing makes of a caller's
 /// request, or the loopback proxy's message — carrying its <see cref="LlmCall"/> in a field, so that each stage
 /// finds the call with a type check instead of a lookup in <see cref="HttpRequestMessage.Options"/> (a string hash per
-/// stage). The call is also in the options (<see cref="LlmCall.OptionsKey"/>), which is where a request built from
-/// another one (a failover target's) carries it.
+/// stage, and a dictionary per message).
 /// </summary>
 internal sealed class RoutedRequestMessage(HttpMethod method, Uri? requestUri) : HttpRequestMessage(method, requestUri)
 {
     /// <summary>The call, once provider routing has made it.</summary>
     public LlmCall? Call { get; private set; }
+
+    /// <summary>Who sends the proxy's message (set by <see cref="LlmRouter.SendAsync"/>), or null.</summary>
+    public string? CallerId { get; set; }
 
     /// <summary>
     /// Whether the message came from the loopback proxy: the agent's connection holds a file descriptor too, and the
@@ -26,26 +28,14 @@ internal sealed class RoutedRequestMessage(HttpMethod method, Uri? requestUri) :
     /// <returns>Whether the request carries a call.</returns>
     public static bool TryGetCall(HttpRequestMessage request, [NotNullWhen(true)] out LlmCall? call)
     {
-        if (request is RoutedRequestMessage { Call: { } attached })
-        {
-            call = attached;
-            return true;
-        }
-
-        return request.Options.TryGetValue(LlmCall.OptionsKey, out call);
+        call = (request as RoutedRequestMessage)?.Call;
+        return call is not null;
     }
 
     /// <summary>Attaches <paramref name="call"/> to <paramref name="request"/>, the message the router sends on.</summary>
     /// <param name="request">The upstream request.</param>
     /// <param name="call">Its call.</param>
-    public static void Attach(HttpRequestMessage request, LlmCall call)
-    {
-        request.Options.Set(LlmCall.OptionsKey, call);
-        if (request is RoutedRequestMessage routed)
-        {
-            routed.Call = call;
-        }
-    }
+    public static void Attach(RoutedRequestMessage request, LlmCall call) => request.Call = call;
 
     /// <summary>Whether <paramref name="request"/> came through the loopback proxy (<see cref="Proxied"/>).</summary>
     /// <param name="request">A request of the chain.</param>

@@ -21,13 +21,13 @@ internal static class UpstreamRequest
     /// <param name="uri">The provider's address.</param>
     /// <param name="body">The body read from the caller's content, or null.</param>
     /// <returns>The new message.</returns>
-    public static HttpRequestMessage Create(HttpRequestMessage caller, Uri uri, byte[]? body)
+    public static RoutedRequestMessage Create(HttpRequestMessage caller, Uri uri, byte[]? body)
     {
         // A request of the loopback proxy is the router's own: built for this call from headers already filtered with
         // a superset of Dropped, and never read again by the proxy. It is pointed at the provider and sent as it is.
-        if (RoutedRequestMessage.IsProxied(caller))
+        if (caller is RoutedRequestMessage { Proxied: true } proxied)
         {
-            return Reuse(caller, uri, body);
+            return Reuse(proxied, uri, body);
         }
 
         var upstream = new RoutedRequestMessage(caller.Method, uri)
@@ -58,17 +58,22 @@ internal static class UpstreamRequest
             upstream.Content = content;
         }
 
-        var options = (IDictionary<string, object?>)upstream.Options;
-        foreach (var (key, value) in caller.Options)
+        // The caller's own options go along (a handler of the upstream client may read them); an empty set is not copied.
+        var callerOptions = (IDictionary<string, object?>)caller.Options;
+        if (callerOptions.Count > 0)
         {
-            options[key] = value;
+            var options = (IDictionary<string, object?>)upstream.Options;
+            foreach (var (key, value) in callerOptions)
+            {
+                options[key] = value;
+            }
         }
 
         return upstream;
     }
 
     /// <summary>A request of the proxy (<see cref="RoutedRequestMessage.Proxied"/>) pointed at <paramref name="uri"/>, with the body read from its content as content.</summary>
-    private static HttpRequestMessage Reuse(HttpRequestMessage owned, Uri uri, byte[]? body)
+    private static RoutedRequestMessage Reuse(RoutedRequestMessage owned, Uri uri, byte[]? body)
     {
         owned.RequestUri = uri;
         if (body is not null)

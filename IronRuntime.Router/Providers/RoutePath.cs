@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace IronRuntime.Router.Providers;
 
 /// <summary>
@@ -11,6 +13,37 @@ namespace IronRuntime.Router.Providers;
 /// </remarks>
 internal static class RoutePath
 {
+    private static readonly SearchValues<char> PlainAuthority = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:");
+    private static readonly SearchValues<char> PlainPath = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-/");
+
+    /// <summary>
+    /// The escaped path and the query of an absolute request URI: <see cref="Uri.AbsolutePath"/> and
+    /// <see cref="Uri.Query"/>. The usual address — <c>http(s)://</c>, a host name and port, a path of letters, digits,
+    /// <c>_</c>, <c>-</c> and <c>/</c>, no query — is its own canonical form (nothing to escape, no dot segment), so its
+    /// path is read from the text as written instead of making the URI parse itself in full (about a fifth of the
+    /// routing stage's own time in a profile, and two objects per call); any other address is read through
+    /// <see cref="Uri"/>, and <c>RoutePathTests</c> hold the two to the same answers.
+    /// </summary>
+    /// <param name="uri">An absolute URI.</param>
+    /// <param name="query">Its query, with the leading <c>?</c>, or empty.</param>
+    /// <returns>Its path, escaped as sent.</returns>
+    public static string AbsolutePathOf(Uri uri, out string query)
+    {
+        string text = uri.OriginalString;
+        int authority = text.StartsWith("https://", StringComparison.Ordinal) ? 8 : text.StartsWith("http://", StringComparison.Ordinal) ? 7 : -1;
+        int path = authority < 0 ? -1 : text.IndexOf('/', authority);
+        if (path > authority
+            && !text.AsSpan(authority, path - authority).ContainsAnyExcept(PlainAuthority)
+            && !text.AsSpan(path).ContainsAnyExcept(PlainPath))
+        {
+            query = string.Empty;
+            return text[path..];
+        }
+
+        query = uri.Query;
+        return uri.AbsolutePath;
+    }
+
     /// <summary>Decodes <paramref name="escapedPath"/> and checks it.</summary>
     /// <param name="escapedPath">The request URI's absolute path, as sent (percent-encoded).</param>
     /// <param name="decoded">The decoded path when it is acceptable.</param>

@@ -102,7 +102,7 @@ internal static partial class LlmRequestReader
                         return false;
                     }
 
-                    info.Model = reader.GetString() ?? string.Empty;
+                    info.Model = Internal.JsonStringCache.GetString(ref reader);
                     if (info.Model.Length == 0)
                     {
                         (error, param) = ("The model parameter must not be empty.", "model");

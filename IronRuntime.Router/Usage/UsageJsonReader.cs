@@ -269,7 +269,7 @@ internal static class UsageJsonReader
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String && !reader.ValueSpan.IsEmpty)
                 {
-                    envelope.Model = reader.GetString();
+                    envelope.Model = Internal.JsonStringCache.GetString(ref reader);
                 }
                 else
                 {
