@@ -34,6 +34,20 @@ internal static class RequestBodyReader
             var stream = await Internal.HttpContents.ReadStreamAsync(content, cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
+                if (stream is MemoryStream { Position: 0, Length: var length } inMemory)
+                {
+                    // Bytes already in memory (a byte-array or string content): their length is known, so they are
+                    // read once into the body, with no pooled segments to gather them from.
+                    if (length > limit)
+                    {
+                        return RequestBody.TooLarge;
+                    }
+
+                    byte[] whole = length == 0 ? [] : new byte[length];
+                    inMemory.ReadExactly(whole);
+                    return new RequestBody(whole, default, null);
+                }
+
                 long total = 0;
                 byte[] current = Rent(segments, FirstSegmentBytes);
                 int filled = 0;
