@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace IronRuntime.Router.Pipeline;
 
 /// <summary>
-/// Step 2 of the chain (<see cref="LlmRouter"/>; step 1, caller attribution, only marks the request): reads and validates the request, detects the provider, points the request at
+/// Step 2 of the chain (<see cref="LlmRouter"/>; step 1, caller attribution, hands it the caller's id): reads and validates the request, detects the provider, points the request at
 /// the provider's real endpoint and swaps the agent's credential for the real key.
 /// </summary>
 internal sealed class ProviderRoutingHandler : DelegatingHandler
