@@ -189,7 +189,7 @@ internal sealed class ProviderRoutingHandler : DelegatingHandler
         var upstream = UpstreamRequest.Create(request, UpstreamUri(provider, api, upstreamPath, query), body);
         (upstream.Version, upstream.VersionPolicy) = provider == LlmProvider.Anthropic ? _anthropicHttp : _openAIHttp;
         ProviderUpstream.InjectCredentials(upstream.Headers, provider, api, key);
-        RoutedRequestMessage.Attach(upstream, call);
+        upstream.Call = call;
         call.Activity = RouterActivity.Start(call);
 
         try

@@ -10,8 +10,8 @@ namespace IronRuntime.Router.Pipeline;
 /// </summary>
 internal sealed class RoutedRequestMessage(HttpMethod method, Uri? requestUri) : HttpRequestMessage(method, requestUri)
 {
-    /// <summary>The call, once provider routing has made it.</summary>
-    public LlmCall? Call { get; private set; }
+    /// <summary>The call, set by provider routing when it builds the message.</summary>
+    public LlmCall? Call { get; set; }
 
     /// <summary>Who sends the proxy's message (set by <see cref="LlmRouter.SendAsync"/>), or null.</summary>
     public string? CallerId { get; set; }
@@ -22,7 +22,7 @@ internal sealed class RoutedRequestMessage(HttpMethod method, Uri? requestUri) :
     /// </summary>
     public bool Proxied { get; init; }
 
-    /// <summary>The call a stage of the chain handles, attached by provider routing (<see cref="Attach"/>).</summary>
+    /// <summary>The call a stage of the chain handles, set by provider routing (<see cref="Call"/>).</summary>
     /// <param name="request">The request the stage was given.</param>
     /// <param name="call">The call.</param>
     /// <returns>Whether the request carries a call.</returns>
@@ -31,11 +31,6 @@ internal sealed class RoutedRequestMessage(HttpMethod method, Uri? requestUri) :
         call = (request as RoutedRequestMessage)?.Call;
         return call is not null;
     }
-
-    /// <summary>Attaches <paramref name="call"/> to <paramref name="request"/>, the message the router sends on.</summary>
-    /// <param name="request">The upstream request.</param>
-    /// <param name="call">Its call.</param>
-    public static void Attach(RoutedRequestMessage request, LlmCall call) => request.Call = call;
 
     /// <summary>Whether <paramref name="request"/> came through the loopback proxy (<see cref="Proxied"/>).</summary>
     /// <param name="request">A request of the chain.</param>
