@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue #15: the loopback proxy against direct, side by side in one run, measured from outside with autocannon (npm).
 # Starts the load tool's fake provider (answering at once: --period-ms 0) and its runtime host (defaults + a budget),
-# then runs autocannon against the fake directly and through the host's proxy, non-streaming and streaming.
+# then runs autocannon against the fake directly, through the host's proxy and through a bare forwarder without the
+# runtime (the floor of any loopback proxy), non-streaming and streaming.
 # Last, eng/load/ttfb.mjs times the first streamed event with one call in flight, direct and through the proxy.
 #
 #   eng/load/autocannon.sh                       # 16 connections, 8 s per row, 20 events per streamed answer
@@ -46,6 +47,14 @@ exec 3>"$work/host.in" # keeps the host's standard input open until this script 
 proxy=$(wait_for "$work/host.out" "READY ")
 token=$(wait_for "$work/host.out" "TOKEN ")
 
+# The reference: the plainest ASP.NET Core forwarder (Kestrel in, SocketsHttpHandler out, no runtime), the floor any
+# loopback HTTP proxy pays on this machine (eng/load/IronRuntime.Load/BareForwarder.cs).
+mkfifo "$work/bare.in"
+dotnet "$tool" host --upstream "$fake/" --agents 1 --bare <"$work/bare.in" >"$work/bare.out" 2>"$work/bare.err" &
+pids+=($!)
+exec 4>"$work/bare.in"
+bare=$(wait_for "$work/bare.out" "READY ")
+
 body_plain='{"model":"gpt-4o-mini","max_tokens":1,"messages":[{"role":"user","content":"hi"}]}'
 body_stream="{\"model\":\"gpt-4o-mini\",\"max_tokens\":$EVENTS,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
 
@@ -57,10 +66,13 @@ run() { # label url key body -> one JSON line of autocannon's summary
 # Warm-up (JIT, pools), then the measured rows, each direct and proxy back to back.
 DURATION=2 run warm-direct "${fake%/}/v1/chat/completions" sk-load-test "$body_plain"
 DURATION=2 run warm-proxy "${proxy%/}/v1/chat/completions" "$token" "$body_plain"
-run direct-plain "${fake%/}/v1/chat/completions" sk-load-test "$body_plain"
-run proxy-plain "${proxy%/}/v1/chat/completions" "$token" "$body_plain"
-run direct-stream "${fake%/}/v1/chat/completions" sk-load-test "$body_stream"
-run proxy-stream "${proxy%/}/v1/chat/completions" "$token" "$body_stream"
+DURATION=2 run warm-bare "${bare%/}/v1/chat/completions" bare "$body_plain"
+for mode in plain stream; do
+  body=$body_plain; [ "$mode" = stream ] && body=$body_stream
+  run "direct-$mode" "${fake%/}/v1/chat/completions" sk-load-test "$body"
+  run "proxy-$mode" "${proxy%/}/v1/chat/completions" "$token" "$body"
+  run "bare-$mode" "${bare%/}/v1/chat/completions" bare "$body"
+done
 
 python3 - "$work" "$CONNECTIONS" "$DURATION" "$EVENTS" <<'PY'
 import json, sys
@@ -73,7 +85,7 @@ print("| mode | path | requests/s | share of direct | latency p50 / p99 | non-2x
 print("| --- | --- | ---: | ---: | --- | ---: |")
 for mode in ("plain", "stream"):
     d = load(f"direct-{mode}")
-    for path in ("direct", "proxy"):
+    for path in ("direct", "proxy", "bare"):
         r = load(f"{path}-{mode}")
         rps = r["requests"]["average"]
         share = 100.0 * rps / d["requests"]["average"] if d["requests"]["average"] else float("nan")
@@ -84,3 +96,5 @@ PY
 
 # The time to the first streamed event with one call in flight, from the same external (Node) side.
 node eng/load/ttfb.mjs --direct "$fake" --proxy "$proxy" --token "$token" --calls "${TTFB_CALLS:-300}" --events "$EVENTS"
+echo "The same through the bare forwarder (no runtime):"
+node eng/load/ttfb.mjs --direct "$fake" --proxy "$bare" --token bare --calls "${TTFB_CALLS:-300}" --events "$EVENTS"

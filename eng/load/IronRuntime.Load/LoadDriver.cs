@@ -61,6 +61,11 @@ internal static class LoadDriver
                     hostArgs.Add("--upstream-http2");
                 }
 
+                if (args.Has("bare"))
+                {
+                    hostArgs.Add("--bare"); // the reference forwarder without the runtime (BareForwarder)
+                }
+
                 host = ChildProcess.Start(hostArgs, nofile);
                 var proxyUri = new Uri(await host.ReadUntilAsync("READY ", cancellationToken));
                 var list = new List<string>(streams + 1);

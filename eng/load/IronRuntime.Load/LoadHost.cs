@@ -6,7 +6,8 @@ namespace IronRuntime.Load;
 /// <summary>
 /// The host under test: an application embedding the runtime with its default configuration and a budget, whose
 /// loopback proxy points at <c>upstream</c>. Prints <c>READY &lt;proxy base&gt;</c>, then one <c>TOKEN &lt;token&gt;</c>
-/// line per agent, and runs until its standard input closes (or it is signalled).
+/// line per agent, and runs until its standard input closes (or it is signalled). With <c>--bare</c>, the same lines
+/// come from a <see cref="BareForwarder"/> instead: no runtime, the floor any loopback proxy pays.
 /// </summary>
 internal static class LoadHost
 {
@@ -16,6 +17,15 @@ internal static class LoadHost
         int agents = args.GetInt("agents", 1);
         int maxCalls = args.GetInt("max-calls", 0);
         int maxCallsPerAgent = args.GetInt("max-calls-per-agent", 0);
+        if (args.Has("bare"))
+        {
+            var (app, address) = await BareForwarder.StartAsync(upstream, "sk-load-test", cancellationToken);
+            await using (app)
+            {
+                return await ServeAsync(address, Enumerable.Repeat("bare", agents), cancellationToken);
+            }
+        }
+
         var builder = AgentRuntime.CreateBuilder()
             .WithBudget(1_000_000m)
             .UseOpenAI("sk-load-test", upstream)
@@ -27,11 +37,19 @@ internal static class LoadHost
         LoadLimits.Apply(builder, maxCalls, maxCallsPerAgent);
         await using var runtime = builder.Build();
         await runtime.Proxy.StartAsync(cancellationToken);
+        return await ServeAsync(runtime.Proxy.BaseAddress,
+            Enumerable.Range(0, agents).Select(i => runtime.Proxy.IssueToken("agent-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            cancellationToken);
+    }
+
+    /// <summary>Prints the proxy's address and the tokens, then answers STATS and HEAP until standard input closes.</summary>
+    private static async Task<int> ServeAsync(Uri proxy, IEnumerable<string> tokens, CancellationToken cancellationToken)
+    {
         var output = new System.Text.StringBuilder();
-        output.Append("READY ").Append(runtime.Proxy.BaseAddress).Append('\n');
-        for (int i = 0; i < agents; i++)
+        output.Append("READY ").Append(proxy).Append('\n');
+        foreach (string token in tokens)
         {
-            output.Append("TOKEN ").Append(runtime.Proxy.IssueToken("agent-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))).Append('\n');
+            output.Append("TOKEN ").Append(token).Append('\n');
         }
 
         output.Append("TOKENS-END\n");
