@@ -8,7 +8,8 @@ namespace IronRuntime.Benchmarks.Proxy;
 /// <summary>
 /// A minimal OpenAI-shaped provider on loopback Kestrel: it reads the request body, then answers a fixed
 /// <c>chat.completion</c> JSON, or — when the body asks for a stream — a fixed SSE stream whose first event is flushed
-/// on its own and the rest after it (so that time to first byte means something).
+/// on its own and the rest after it (so that time to first byte means something). Started with
+/// <c>chunkedAnswer</c>, the JSON answer goes without a <c>Content-Length</c> (chunked), as OpenAI's and Anthropic's do.
 /// </summary>
 internal sealed class LoopbackUpstream : IAsyncDisposable
 {
@@ -29,12 +30,12 @@ internal sealed class LoopbackUpstream : IAsyncDisposable
 
     public Uri BaseAddress => _server.BaseAddress;
 
-    public static async Task<LoopbackUpstream> StartAsync()
-        => new(await LoopbackServer.StartAsync(0, null, HandleAsync, NullLoggerFactory.Instance, CancellationToken.None).ConfigureAwait(false));
+    public static async Task<LoopbackUpstream> StartAsync(bool chunkedAnswer = false)
+        => new(await LoopbackServer.StartAsync(0, null, context => HandleAsync(context, chunkedAnswer), NullLoggerFactory.Instance, CancellationToken.None).ConfigureAwait(false));
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-    private static async Task HandleAsync(HttpContext context)
+    private static async Task HandleAsync(HttpContext context, bool chunkedAnswer)
     {
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body).ConfigureAwait(false);
@@ -42,7 +43,7 @@ internal sealed class LoopbackUpstream : IAsyncDisposable
         if (body.GetBuffer().AsSpan(0, (int)body.Length).IndexOf("\"stream\":true"u8) < 0)
         {
             response.ContentType = "application/json";
-            response.ContentLength = ChatCompletion.Length;
+            response.ContentLength = chunkedAnswer ? null : ChatCompletion.Length;
             await response.Body.WriteAsync(ChatCompletion).ConfigureAwait(false);
             return;
         }

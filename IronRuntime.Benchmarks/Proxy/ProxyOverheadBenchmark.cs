@@ -18,16 +18,14 @@ namespace IronRuntime.Benchmarks.Proxy;
 [MedianColumn]
 public class ProxyOverheadBenchmark
 {
-    private static readonly byte[] ChatBody = Encoding.UTF8.GetBytes(
+    /// <summary>The non-streaming chat request every proxy benchmark sends.</summary>
+    internal static readonly byte[] ChatBody = Encoding.UTF8.GetBytes(
         """{"model":"gpt-4o-mini","max_completion_tokens":200,"messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Say hello in five words."}]}""");
 
     private static readonly byte[] StreamBody = Encoding.UTF8.GetBytes(
         """{"model":"gpt-4o-mini","max_completion_tokens":200,"stream":true,"messages":[{"role":"system","content":"You are terse."},{"role":"user","content":"Say hello in five words."}]}""");
 
-    private LoopbackUpstream _upstream = null!;
-    private AgentRuntime _runtime = null!;
-    private HttpClient _direct = null!;
-    private HttpClient _throughProxy = null!;
+    private ProxyBench _bench = null!;
 
     /// <summary>Calls in flight at once.</summary>
     [Params(1, 16)]
@@ -38,34 +36,16 @@ public class ProxyOverheadBenchmark
     public bool Streaming { get; set; }
 
     [GlobalSetup]
-    public void Setup()
-    {
-        _upstream = LoopbackUpstream.StartAsync().GetAwaiter().GetResult();
-        _runtime = AgentRuntime.CreateBuilder()
-            .WithBudget(1_000_000_000m)
-            .UseOpenAI("sk-bench", _upstream.BaseAddress)
-            .Build();
-        _runtime.Proxy.StartAsync().GetAwaiter().GetResult();
-        _direct = new HttpClient { BaseAddress = _upstream.BaseAddress };
-        _direct.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sk-bench");
-        _throughProxy = new HttpClient { BaseAddress = _runtime.Proxy.BaseAddress };
-        _throughProxy.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _runtime.Proxy.IssueToken("bench-agent"));
-    }
+    public void Setup() => _bench = ProxyBench.Start();
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _direct.Dispose();
-        _throughProxy.Dispose();
-        _runtime.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _upstream.DisposeAsync().AsTask().GetAwaiter().GetResult();
-    }
+    public void Cleanup() => _bench.Dispose();
 
     [Benchmark(Baseline = true)]
-    public Task<int> Direct() => RunAsync(_direct);
+    public Task<int> Direct() => RunAsync(_bench.Direct);
 
     [Benchmark]
-    public Task<int> ThroughProxy() => RunAsync(_throughProxy);
+    public Task<int> ThroughProxy() => RunAsync(_bench.ThroughProxy);
 
     private async Task<int> RunAsync(HttpClient client)
     {

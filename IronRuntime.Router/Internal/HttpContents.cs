@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace IronRuntime.Router.Internal;
 
 /// <summary>Helpers for provider response contents shared by the stages that replace or read them.</summary>
@@ -68,9 +66,9 @@ internal static class HttpContents
     public static async Task<byte[]> ReadLimitedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
         long? declared = content.Headers.ContentLength;
-        var buffer = new ArrayBufferWriter<byte>(InitialCapacity(declared, limit));
+        using var buffer = new BodyBuffer(declared, limit);
         await ReadLimitedAsync(content, declared, limit, buffer, cancellationToken).ConfigureAwait(false);
-        return buffer.WrittenSpan.ToArray();
+        return buffer.Detach().ToArray();
     }
 
     /// <summary>
@@ -80,13 +78,13 @@ internal static class HttpContents
     /// </summary>
     /// <param name="content">The content to read.</param>
     /// <param name="declared">
-    /// Its <c>Content-Length</c>, read once by the caller (which sized <paramref name="buffer"/> with
-    /// <see cref="InitialCapacity"/>): every read of the header after the first takes the header store's lock.
+    /// Its <c>Content-Length</c>, read once by the caller (which made <paramref name="buffer"/> for it): every read of
+    /// the header after the first takes the header store's lock.
     /// </param>
     /// <param name="limit">The most bytes read.</param>
     /// <param name="buffer">Receives the body.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    public static async Task ReadLimitedAsync(HttpContent content, long? declared, int limit, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
+    public static async Task ReadLimitedAsync(HttpContent content, long? declared, int limit, BodyBuffer buffer, CancellationToken cancellationToken)
     {
         if (declared > limit)
         {
@@ -99,8 +97,9 @@ internal static class HttpContents
             while (true)
             {
                 // With a Content-Length the buffer was sized for it (+1 to see the end): ask for no more than is left,
-                // so reading a body never grows the buffer.
-                var memory = buffer.GetMemory(declared is { } expected && expected >= buffer.WrittenCount ? (int)(expected - buffer.WrittenCount) + 1 : 4096);
+                // so reading a body never grows the buffer. Without one, whatever room is left: the buffer grows only
+                // once it is full, not for the last read that finds the end.
+                var memory = buffer.GetMemory(declared is { } expected && expected >= buffer.WrittenCount ? (int)(expected - buffer.WrittenCount) + 1 : 1);
                 int n = await stream.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
                 if (n == 0)
                 {
@@ -116,6 +115,4 @@ internal static class HttpContents
         }
     }
 
-    /// <summary>The first capacity of a body buffer: the declared length (or 4 KiB) within the limit, plus one byte to see an overrun.</summary>
-    public static int InitialCapacity(long? declared, int limit) => (int)Math.Min(declared ?? 4096, limit) + 1;
 }

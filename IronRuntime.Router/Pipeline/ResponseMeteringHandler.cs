@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using IronRuntime.Router.Content;
 using IronRuntime.Router.Errors;
@@ -157,11 +156,11 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
     private async ValueTask<(ReadOnlyMemory<byte> Body, HttpResponseMessage? Failure)> ReadBodyCoreAsync(HttpRequestMessage request, HttpResponseMessage response, LlmCall call, CancellationToken cancellationToken)
     {
         long? declared = response.Content.Headers.ContentLength;
-        var buffer = new ArrayBufferWriter<byte>(HttpContents.InitialCapacity(declared, options.MaxResponseBodyBytes));
+        using var buffer = new BodyBuffer(declared, options.MaxResponseBodyBytes);
         try
         {
             await HttpContents.ReadLimitedAsync(response.Content, declared, options.MaxResponseBodyBytes, buffer, cancellationToken).ConfigureAwait(false);
-            return (buffer.WrittenMemory, null); // no copy: the writer's array becomes the body
+            return (buffer.Detach(), null);
         }
         catch (OperationCanceledException)
         {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using IronRuntime.Router.Errors;
@@ -199,7 +198,7 @@ internal sealed partial class UpstreamStage(ILlmUpstreamPolicy policy, ILlmCallC
 
         call.Attempts++;
         HttpResponseMessage? response = null;
-        ArrayBufferWriter<byte>? body = null;
+        BodyBuffer? body = null;
         try
         {
             response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -208,9 +207,9 @@ internal sealed partial class UpstreamStage(ILlmUpstreamPolicy policy, ILlmCallC
                 // Buffered here so that a body cut short is retryable (the metering above reads it from memory) and
                 // what of it arrived is known: a cut answer is charged the output it carried.
                 long? declared = response.Content.Headers.ContentLength;
-                body = new ArrayBufferWriter<byte>(HttpContents.InitialCapacity(declared, maxResponseBodyBytes));
+                body = new BodyBuffer(declared, maxResponseBodyBytes);
                 await HttpContents.ReadLimitedAsync(response.Content, declared, maxResponseBodyBytes, body, cancellationToken).ConfigureAwait(false);
-                var buffered = BufferedContent.Create(body.WrittenMemory); // no copy: the writer's buffer is the body, and the metering reads it in place
+                var buffered = BufferedContent.Create(body.Detach()); // the metering reads it in place
                 HttpContents.CopyHeaders(response.Content, buffered);
                 response.Content.Dispose();
                 response.Content = buffered;
@@ -230,6 +229,10 @@ internal sealed partial class UpstreamStage(ILlmUpstreamPolicy policy, ILlmCallC
 
             response?.Dispose();
             return timer.EndAttempt(Outcome.FromException<HttpResponseMessage>(ex));
+        }
+        finally
+        {
+            body?.Dispose(); // a rented array back to the pool, unless it became the body
         }
     }
 
