@@ -95,6 +95,4 @@ for mode in ("plain", "stream"):
 PY
 
 # The time to the first streamed event with one call in flight, from the same external (Node) side.
-node eng/load/ttfb.mjs --direct "$fake" --proxy "$proxy" --token "$token" --calls "${TTFB_CALLS:-300}" --events "$EVENTS"
-echo "The same through the bare forwarder (no runtime):"
-node eng/load/ttfb.mjs --direct "$fake" --proxy "$bare" --token bare --calls "${TTFB_CALLS:-300}" --events "$EVENTS"
+node eng/load/ttfb.mjs --direct "$fake" --proxy "$proxy" --token "$token" --bare "$bare" --calls "${TTFB_CALLS:-300}" --events "$EVENTS"

@@ -3,6 +3,7 @@
 // the same machine. Prints a Markdown table: median, p90 and p99 per path, and the median added by the proxy.
 //
 //   node eng/load/ttfb.mjs --direct http://127.0.0.1:5001/ --proxy http://127.0.0.1:5002/ --token T [--calls 300]
+//     [--bare http://127.0.0.1:5003/]   (a third path: IronRuntime.Load's host --bare, the forwarder without the runtime)
 //
 // The clock starts when the request is handed to the socket (after its headers and body are written) and stops when
 // the first complete SSE event (a block ending in a blank line) has arrived; the rest of the answer is then read to
@@ -13,7 +14,7 @@ const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, word, i, all) => (word.startsWith("--") ? [...pairs, [word.slice(2), all[i + 1]]] : pairs), []),
 );
 const calls = Number(args.calls ?? 300);
-const warmup = Number(args.warmup ?? 30);
+const warmup = Number(args.warmup ?? 1000); // tiered JIT: a cold host answers its first few hundred calls slower
 const body = JSON.stringify({
   model: "gpt-4o-mini",
   max_tokens: Number(args.events ?? 20),
@@ -61,9 +62,11 @@ const paths = [
   ["direct", args.direct, args["direct-key"] ?? "sk-load-test"],
   ["proxy", args.proxy, args.token],
 ];
-const times = { direct: [], proxy: [] };
+if (args.bare) paths.push(["bare", args.bare, "bare"]); // the bare forwarder (no runtime): the floor of any proxy
+const times = Object.fromEntries(paths.map(([name]) => [name, []]));
 for (let i = 0; i < warmup + calls; i++) {
-  for (const [name, base, key] of i % 2 === 0 ? paths : [...paths].reverse()) {
+  const order = paths.map((_, j) => paths[(i + j) % paths.length]); // each path first in turn
+  for (const [name, base, key] of order) {
     const micros = await firstEvent(base, key);
     if (i >= warmup) times[name].push(micros);
   }
@@ -74,9 +77,10 @@ console.log(`time to the first streamed event, external Node client, 1 in flight
 console.log("| path | median | p90 | p99 |");
 console.log("| --- | ---: | ---: | ---: |");
 const medians = {};
-for (const name of ["direct", "proxy"]) {
+for (const name of Object.keys(times)) {
   const sorted = times[name].sort((a, b) => a - b);
   medians[name] = percentile(sorted, 50);
   console.log(`| ${name} | ${percentile(sorted, 50).toFixed(0)} µs | ${percentile(sorted, 90).toFixed(0)} µs | ${percentile(sorted, 99).toFixed(0)} µs |`);
 }
 console.log(`added by the proxy at the median: ${(medians.proxy - medians.direct).toFixed(0)} µs`);
+if (args.bare) console.log(`added by the bare forwarder at the median: ${(medians.bare - medians.direct).toFixed(0)} µs`);
