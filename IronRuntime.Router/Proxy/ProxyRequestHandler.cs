@@ -184,7 +184,7 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
                     filled = 0;
                     // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
                     FlushResult sent = await writer.WriteAsync(buffer.AsMemory(0, count), aborted).ConfigureAwait(false);
-                    SseBufferPool.Return(buffer!);
+                    SseBufferPool.Shared.Return(buffer!);
                     buffer = null;
                     if (sent.IsCompleted || sent.IsCanceled)
                     {
@@ -229,7 +229,7 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
         {
             if (buffer is not null)
             {
-                SseBufferPool.Return(buffer);
+                SseBufferPool.Shared.Return(buffer);
             }
         }
     }
@@ -242,7 +242,7 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
     {
         if (buffer is null)
         {
-            return SseBufferPool.Rent(CopyBufferSize);
+            return SseBufferPool.Shared.Rent(CopyBufferSize);
         }
 
         if (filled < buffer.Length)
@@ -250,9 +250,9 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
             return buffer;
         }
 
-        byte[] larger = SseBufferPool.Rent(Math.Min(2 * buffer.Length, MaxUnflushedBytes));
+        byte[] larger = SseBufferPool.Shared.Rent(Math.Min(2 * buffer.Length, MaxUnflushedBytes));
         buffer.AsSpan(0, filled).CopyTo(larger);
-        SseBufferPool.Return(buffer);
+        SseBufferPool.Shared.Return(buffer);
         return larger;
     }
 

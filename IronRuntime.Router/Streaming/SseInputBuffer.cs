@@ -108,7 +108,7 @@ internal sealed class SseInputBuffer
         _start = _end = 0;
         if (array is not null)
         {
-            SseBufferPool.Return(array);
+            SseBufferPool.Shared.Return(array);
         }
     }
 
@@ -116,7 +116,7 @@ internal sealed class SseInputBuffer
     {
         if (_array is null)
         {
-            _array = SseBufferPool.Rent(_initialSize);
+            _array = SseBufferPool.Shared.Rent(_initialSize);
             _start = _end = 0;
         }
         else if (_array.Length - _end < MinimumSpace(_array.Length))
@@ -130,9 +130,9 @@ internal sealed class SseInputBuffer
             {
                 // One unfinished event fills the array: grow, up to the event cap (the event reader refuses beyond).
                 int size = (int)Math.Min(Math.Max(2L * _array.Length, held + 1L), Math.Max(_maxSize + 1L, held + 1L));
-                byte[] larger = SseBufferPool.Rent(size);
+                byte[] larger = SseBufferPool.Shared.Rent(size);
                 _array.AsSpan(_start, held).CopyTo(larger);
-                SseBufferPool.Return(_array);
+                SseBufferPool.Shared.Return(_array);
                 _array = larger;
             }
 
