@@ -61,7 +61,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
             var metered = new StreamContent(new SseMeteringStream(upstream, call, completion, options.MaxStreamEventBytes, content: filter, timeouts: call.StreamTimeouts));
             HttpContents.CopyHeaders(response.Content, metered);
             response.Content = metered;
-            ReleaseSent(request);
+            ReleaseSent(request, call);
             return response;
         }
 
@@ -227,9 +227,11 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
     /// content itself), no attempt follows a streamed answer, and the caller's own request is a different message
     /// (the proxy's message is the proxy's own, never read again). A body in memory stays with the call
     /// (<see cref="LlmCall.Body"/>) and needs no disposing; any other content stays, to be disposed with the message.
+    /// The call's parsed request (<see cref="LlmCall.Request"/>) goes too: only the stages before the answer read it.
     /// </summary>
-    private static void ReleaseSent(HttpRequestMessage request)
+    private static void ReleaseSent(HttpRequestMessage request, LlmCall call)
     {
+        call.Request = null;
         request.Headers.Clear();
         if (request.Content is BufferedContent)
         {

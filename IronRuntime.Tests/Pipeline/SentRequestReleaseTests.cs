@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using IronRuntime.Resilience;
+using IronRuntime.Router.Pipeline;
 using IronRuntime.Tests.Streaming;
 using IronRuntime.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,6 +48,7 @@ public sealed class SentRequestReleaseTests
             Assert.That(upstream.SentBody, Does.Contain("\"model\":\"gpt-4o-mini\""), "and its body");
             Assert.That(sent.Headers, Is.Empty, "the open answer's message keeps no header");
             Assert.That(sent.Content, Is.Null, "nor the content");
+            Assert.That(((RoutedRequestMessage)sent).Call!.Request, Is.Null, "and the call keeps no parsed request");
             Assert.That(request.Headers.Contains("x-trace"), Is.True, "the caller's own request is untouched");
             Assert.That(request.Content, Is.Not.Null);
         });
