@@ -13,10 +13,11 @@ namespace IronRuntime.Router.Internal;
 /// A pool that only keeps what is returned to it keeps its peak for good: thousands of streams opening together, or a
 /// moment when the process fell behind and many events were in flight at once, left hundreds of blocks unused for the
 /// rest of the process (about 2 KB per open stream at 4,000). Here, every <see cref="TrimPeriod"/> while the list holds
-/// items, a pass releases half (rounded up) of those that stayed unused since the previous pass — the fewest the list
-/// held at any moment since then — to the collector. A list in steady use is drained to about that low point by each
-/// burst of use, so it keeps what the bursts need and allocates nothing anew; one left idle halves each pass until it
-/// is empty.
+/// items, a pass releases to the collector half (rounded up) of those that stayed unused for the last
+/// <see cref="WindowPasses"/> periods — the fewest the list held at any moment since then. A list in steady use is
+/// drained to about that low point by its bursts of use, so it keeps what bursts recurring within the window need and
+/// allocates nothing anew for them (a window of one period made the blocks of bursts a few seconds apart go and come
+/// back); one left idle keeps its items for the window, then halves each pass until it is empty.
 /// </para>
 /// <para>
 /// The passes are driven by the <see cref="StreamTimeoutSweep"/> of the list's clock — no timer of its own; the list is
@@ -30,6 +31,9 @@ internal sealed class TrimmedFreeList<T> : ITimedWait
     /// <summary>How often the unused items are trimmed.</summary>
     public static readonly TimeSpan TrimPeriod = TimeSpan.FromSeconds(1);
 
+    /// <summary>How many periods an item must stay unused before it may be released.</summary>
+    public const int WindowPasses = 5;
+
     private const long Disarmed = long.MaxValue;
 
     private readonly ConcurrentQueue<T> _items = new();
@@ -37,6 +41,8 @@ internal sealed class TrimmedFreeList<T> : ITimedWait
     private readonly TimeProvider _time;
     private readonly long _periodTicks;
     private int _count;
+    private readonly int[] _lows = new int[WindowPasses]; // the fewest items held in each of the last periods (passes only)
+    private int _pass;
     private int _lowWater;  // the fewest items held since the last pass
     private int _watched;   // 1 while registered with the sweep
     private long _due = Disarmed;
@@ -112,13 +118,22 @@ internal sealed class TrimmedFreeList<T> : ITimedWait
     }
 
     /// <inheritdoc />
-    /// <remarks>A pass: releases half of the items unused since the last one; leaves the sweep once the list is empty.</remarks>
+    /// <remarks>A pass: releases half of the items unused for the window; leaves the sweep once the list is empty.</remarks>
     void ITimedWait.OnDue(long now)
     {
-        int unused = Math.Min(Volatile.Read(ref _lowWater), Count);
+        _lows[_pass] = Math.Min(Volatile.Read(ref _lowWater), Count);
+        _pass = (_pass + 1) % WindowPasses;
+        int unused = _lows.Min();
+        int released = 0;
         for (int release = (unused + 1) / 2; release > 0 && _items.TryDequeue(out _); release--)
         {
             Interlocked.Decrement(ref _count);
+            released++;
+        }
+
+        for (int i = 0; i < _lows.Length; i++)
+        {
+            _lows[i] = Math.Max(0, _lows[i] - released); // those are gone: no period held them
         }
 
         Volatile.Write(ref _lowWater, Count);
@@ -146,6 +161,7 @@ internal sealed class TrimmedFreeList<T> : ITimedWait
         }
 
         Volatile.Write(ref _lowWater, Count);
+        Array.Clear(_lows); // nothing counts as unused until a whole window has passed
         Volatile.Write(ref _due, _time.GetTimestamp() + _periodTicks);
         StreamTimeoutSweep.For(_time).Add(this);
     }

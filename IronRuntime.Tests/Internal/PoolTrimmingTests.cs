@@ -12,7 +12,7 @@ namespace IronRuntime.Tests.Internal;
 public sealed class PoolTrimmingTests
 {
     [Test]
-    public void TrimmedFreeList_IdleAfterABurst_HalvesWhatStayedUnusedEachPassUntilEmptyAndLeavesTheSweep()
+    public void TrimmedFreeList_IdleAfterABurst_KeepsItsItemsForTheWindowThenHalvesThemEachPassUntilEmptyAndLeavesTheSweep()
     {
         var time = new FakeTimeProvider();
         var list = new TrimmedFreeList<object>(1000, time);
@@ -21,16 +21,17 @@ public sealed class PoolTrimmingTests
             list.TryAdd(new object());
         }
 
-        Run(time, TrimmedFreeList<object>.TrimPeriod, () => { });
-        int afterFirstPass = list.Count;
-        Run(time, TrimmedFreeList<object>.TrimPeriod, () => { });
-        int afterSecondPass = list.Count;
+        var window = TrimmedFreeList<object>.TrimPeriod * TrimmedFreeList<object>.WindowPasses;
+        Run(time, window - TrimmedFreeList<object>.TrimPeriod, () => { });
+        int beforeTheWindowEnds = list.Count;
+        Run(time, TrimmedFreeList<object>.TrimPeriod * 2, () => { });
+        int twoPassesLater = list.Count;
         Run(time, TimeSpan.FromSeconds(15), () => { });
 
         Assert.Multiple(() =>
         {
-            Assert.That(afterFirstPass, Is.GreaterThanOrEqualTo(98), "the burst's items were returned during the first period: not yet unused for a whole one");
-            Assert.That(afterSecondPass, Is.EqualTo(afterFirstPass / 2), "half of those unused for a whole period go");
+            Assert.That(beforeTheWindowEnds, Is.EqualTo(100), "nothing goes before it stayed unused for a whole window");
+            Assert.That(twoPassesLater, Is.InRange(25, 50), "then half of what stayed unused goes each pass");
             Assert.That(list.Count, Is.Zero, "an idle list empties");
             Assert.That(StreamTimeoutSweep.For(time).Count, Is.Zero, "and leaves the sweep, whose timer then stops");
         });
@@ -39,38 +40,27 @@ public sealed class PoolTrimmingTests
         Assert.That(StreamTimeoutSweep.For(time).Count, Is.EqualTo(1), "an item kept again registers again");
     }
 
-    [Test]
-    public void TrimmedFreeList_InSteadyUse_KeepsWhatTheBurstsNeedAndTakesOnlyKeptItems()
+    /// <summary>
+    /// In use: <paramref name="burst"/> items every <paramref name="burstEveryTicks"/> sweep ticks, <paramref name="between"/>
+    /// at the others. What the bursts need stays (nothing is allocated anew), the rest of the hundred goes.
+    /// </summary>
+    [TestCase(1, 10, 10, 10, 10, TestName = "TrimmedFreeList_InSteadyUse_KeepsWhatIsInUseAtOnceAndTakesOnlyKeptItems")]
+    [TestCase(30, 50, 5, 50, 60, TestName = "TrimmedFreeList_BurstsAFewSecondsApart_KeepWhatTheyNeedAndAllocateNothingAnew")]
+    public void TrimmedFreeList_InUse_KeepsWhatItsBurstsNeed(int burstEveryTicks, int burst, int between, int least, int most)
     {
         var time = new FakeTimeProvider();
         var list = new TrimmedFreeList<object>(1000, time);
         var kept = Enumerable.Range(0, 100).Select(_ => new object()).ToList();
         kept.ForEach(item => list.TryAdd(item));
         int misses = 0;
+        int tick = 0;
 
-        Run(time, TimeSpan.FromSeconds(20), () =>
-        {
-            var inUse = new List<object>();
-            for (int i = 0; i < 10; i++)
-            {
-                if (list.TryTake(out object? item))
-                {
-                    inUse.Add(item);
-                    Assert.That(kept, Does.Contain(item));
-                }
-                else
-                {
-                    misses++;
-                }
-            }
-
-            inUse.ForEach(item => list.TryAdd(item));
-        });
+        Run(time, TimeSpan.FromSeconds(30), () => misses += Use(list, tick++ % burstEveryTicks == 0 ? burst : between, kept));
 
         Assert.Multiple(() =>
         {
-            Assert.That(list.Count, Is.EqualTo(10), "trimmed to the ten in use at once, not the hundred of the burst");
-            Assert.That(misses, Is.Zero, "every take found a kept item: nothing is allocated anew in steady use");
+            Assert.That(list.Count, Is.InRange(least, most), "what the bursts need is kept, not the hundred");
+            Assert.That(misses, Is.Zero, "every take found a kept item: nothing is allocated anew");
         });
     }
 
@@ -83,7 +73,7 @@ public sealed class PoolTrimmingTests
         blocks.ForEach(b => b.Dispose());
         int afterBurst = pool.RetainedBlocks;
 
-        Run(time, TimeSpan.FromSeconds(15), () => { });
+        Run(time, TimeSpan.FromSeconds(20), () => { });
 
         Assert.Multiple(() =>
         {
@@ -117,6 +107,28 @@ public sealed class PoolTrimmingTests
             Assert.That(pool.Retained, Is.EqualTo(5), "the burst's arrays were given back");
             Assert.That(reused.All(a => burst.Contains(a)), Is.True, "the arrays in use are the burst's, not new ones");
         });
+    }
+
+    /// <summary>Takes <paramref name="count"/> items (each must be one of <paramref name="kept"/>) and adds them back; returns the takes that found none.</summary>
+    private static int Use(TrimmedFreeList<object> list, int count, List<object> kept)
+    {
+        var inUse = new List<object>();
+        int misses = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (list.TryTake(out object? item))
+            {
+                inUse.Add(item);
+                Assert.That(kept, Does.Contain(item));
+            }
+            else
+            {
+                misses++;
+            }
+        }
+
+        inUse.ForEach(item => list.TryAdd(item));
+        return misses;
     }
 
     /// <summary>Advances <paramref name="time"/> by <paramref name="span"/>, one sweep tick at a time, calling <paramref name="eachTick"/> before each.</summary>
