@@ -40,8 +40,8 @@ internal sealed class TrimmedFreeList<T> : ITimedWait
     private readonly int _capacity;
     private readonly TimeProvider _time;
     private readonly long _periodTicks;
-    private int _count;
     private readonly int[] _lows = new int[WindowPasses]; // the fewest items held in each of the last periods (passes only)
+    private int _count;
     private int _pass;
     private int _lowWater;  // the fewest items held since the last pass
     private int _watched;   // 1 while registered with the sweep
