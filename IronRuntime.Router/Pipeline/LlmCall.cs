@@ -113,7 +113,7 @@ public sealed class LlmCall
     /// <summary>The call's trace activity, when someone listens.</summary>
     internal System.Diagnostics.Activity? Activity { get; set; }
 
-    /// <summary>The parsed request.</summary>
+    /// <summary>The parsed request, for the stages before the answer; dropped once a streamed answer's headers arrived.</summary>
     internal Requests.LlmRequestInfo? Request { get; set; }
 
     /// <summary>Whether errors for this call take Anthropic's shape.</summary>

@@ -60,6 +60,7 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
             var metered = new StreamContent(new SseMeteringStream(upstream, call, completion, options.MaxStreamEventBytes, content: filter, timeouts: call.StreamTimeouts));
             HttpContents.CopyHeaders(response.Content, metered);
             response.Content = metered;
+            ReleaseSent(request, call);
             return response;
         }
 
@@ -216,6 +217,25 @@ internal sealed class ResponseMeteringHandler(LlmRouterOptions options, ILlmCall
         }
 
         request.Content = content;
+    }
+
+    /// <summary>
+    /// Drops the headers and the content of the router's own message once a streamed answer's headers have arrived:
+    /// the transport keeps the message it sent for as long as the answer is open (minutes, for a stream), while
+    /// nothing reads or sends it again — it went out whole before the answer began (HTTP/1.1; an HTTP/2 send holds its
+    /// content itself), no attempt follows a streamed answer, and the caller's own request is a different message
+    /// (the proxy's message is the proxy's own, never read again). A body in memory stays with the call
+    /// (<see cref="LlmCall.Body"/>) and needs no disposing; any other content stays, to be disposed with the message.
+    /// The call's parsed request (<see cref="LlmCall.Request"/>) goes too: only the stages before the answer read it.
+    /// </summary>
+    private static void ReleaseSent(HttpRequestMessage request, LlmCall call)
+    {
+        call.Request = null;
+        request.Headers.Clear();
+        if (request.Content is BufferedContent)
+        {
+            request.Content = null;
+        }
     }
 
     private static bool IsEventStream(HttpContent content)

@@ -1,11 +1,12 @@
 using System.Buffers;
-using System.Collections.Concurrent;
+using IronRuntime.Router.Internal;
 
 namespace IronRuntime.Router.Proxy;
 
 /// <summary>
 /// The blocks the loopback proxy's connections read requests into and write answers from: 8,192-byte arrays, reused,
-/// and at most <see cref="MaxRetainedBlocks"/> kept while unused.
+/// and at most <see cref="MaxRetainedBlocks"/> kept while unused — trimmed over time to as many as were recently
+/// needed at once (<see cref="TrimmedFreeList{T}"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -15,7 +16,9 @@ namespace IronRuntime.Router.Proxy;
 /// dropped one (issue #19, stop 10: kilobytes per event, collections several times a second). Kestrel's own pinned
 /// pool would serve, but it releases unused blocks only on the heartbeat of a server built by the ASP.NET Core host, so
 /// under the proxy's hand-built server it would keep its peak forever. This pool grows to the blocks in use at once,
-/// reuses them, and gives blocks beyond <see cref="MaxRetainedBlocks"/> back to the collector when they are returned.
+/// reuses them, gives blocks beyond <see cref="MaxRetainedBlocks"/> back to the collector when they are returned, and
+/// gives back, pass after pass, the blocks that stayed unused (issue #19: about 500 blocks, 1 KB per open stream, were
+/// kept at 4,000 open streams where far fewer are in use at once).
 /// The arrays are ordinary ones, not pinned: the pinned object heap is never compacted, so a burst (eight 40 MB
 /// request bodies, say) left its blocks' memory committed after they were dropped.
 /// </para>
@@ -33,23 +36,24 @@ internal sealed class LoopbackMemoryPool : MemoryPool<byte>
     /// <summary>The most unused blocks kept: 2 MiB (the transport makes one pool per I/O queue, one queue per core up to 16).</summary>
     public const int MaxRetainedBlocks = 256;
 
-    private readonly ConcurrentQueue<Block> _free = new();
-    private int _freeCount;
-    private bool _disposed;
+    private readonly TrimmedFreeList<Block> _free;
+
+    /// <summary>Creates an empty pool.</summary>
+    /// <param name="time">The clock whose sweep trims the unused blocks.</param>
+    public LoopbackMemoryPool(TimeProvider time) => _free = new TrimmedFreeList<Block>(MaxRetainedBlocks, time);
 
     /// <inheritdoc />
     public override int MaxBufferSize => BlockSize;
 
     /// <summary>The unused blocks kept now (for tests).</summary>
-    internal int RetainedBlocks => Volatile.Read(ref _freeCount);
+    internal int RetainedBlocks => _free.Count;
 
     /// <inheritdoc />
     public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(minBufferSize, BlockSize);
-        if (_free.TryDequeue(out Block? block))
+        if (_free.TryTake(out Block? block))
         {
-            Interlocked.Decrement(ref _freeCount);
             block.Rented();
             return block;
         }
@@ -58,27 +62,9 @@ internal sealed class LoopbackMemoryPool : MemoryPool<byte>
     }
 
     /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        Volatile.Write(ref _disposed, true);
-        _free.Clear();
-        Volatile.Write(ref _freeCount, 0);
-    }
+    protected override void Dispose(bool disposing) => _free.Close();
 
-    private void Return(Block block)
-    {
-        if (Volatile.Read(ref _disposed) || Interlocked.Increment(ref _freeCount) > MaxRetainedBlocks)
-        {
-            if (!Volatile.Read(ref _disposed))
-            {
-                Interlocked.Decrement(ref _freeCount);
-            }
-
-            return; // beyond what is kept: the collector takes it
-        }
-
-        _free.Enqueue(block);
-    }
+    private void Return(Block block) => _free.TryAdd(block); // beyond what is kept: the collector takes it
 
     private sealed class Block(LoopbackMemoryPool pool) : IMemoryOwner<byte>
     {

@@ -7,5 +7,5 @@ namespace IronRuntime.Router.Proxy;
 internal sealed class LoopbackMemoryPoolFactory : IMemoryPoolFactory<byte>
 {
     /// <inheritdoc />
-    public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => new LoopbackMemoryPool();
+    public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => new LoopbackMemoryPool(TimeProvider.System);
 }

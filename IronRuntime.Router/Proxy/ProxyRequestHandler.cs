@@ -32,6 +32,11 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
         "IronRuntime: missing or unknown agent token. A process started by the runtime finds its token in OPENAI_API_KEY and ANTHROPIC_API_KEY.";
 
     /// <summary>One call, within the proxy's capacity (<see cref="ProxyAdmission"/>): beyond it, a 503.</summary>
+    /// <remarks>
+    /// The call up to the answer's headers runs in <see cref="AnswerAsync"/>, whose state is dropped once they are
+    /// here; the answer is written in this method. An open stream so holds two state machines — this one and
+    /// <see cref="CopyBodyAsync"/>'s — rather than one more for the writing (issue #19).
+    /// </remarks>
     public async Task HandleAsync(HttpContext context)
     {
         if (!admission.TryEnter())
@@ -43,57 +48,94 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
 
         try
         {
-            HttpRequest request = context.Request;
-            CancellationToken aborted = context.RequestAborted;
-            if (!TryAuthenticate(request.Headers, out string? agentId))
+            using var message = TryAuthenticate(context.Request.Headers, out string? agentId) ? CreateRequestMessage(context) : null;
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
+            using var response = await AnswerAsync(context, message, agentId).ConfigureAwait(false);
+            if (response is null)
             {
-                RouterLog.ProxyUnauthorized(logger, request.Method, request.Path.Value);
-                bool anthropic = UsesAnthropicShape(request);
-                using var denied = ProviderErrors.Create(anthropic, HttpStatusCode.Unauthorized,
-                    anthropic ? "authentication_error" : "invalid_request_error", "invalid_api_key", UnauthorizedMessage);
-                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
-                await WriteResponseAsync(context, denied, agentId).ConfigureAwait(false);
-                return;
+                return; // the agent went away, or the overload answer was written
             }
 
-            using var message = CreateRequestMessage(context);
-            HttpResponseMessage response;
+            HttpResponse target = context.Response;
+            CancellationToken aborted = context.RequestAborted;
+            SetResponseHead(target, response);
+            PipeWriter writer = target.BodyWriter;
             try
             {
+                if (BufferedContent.TryGetBody(response.Content, out var whole))
+                {
+                    // A non-streamed answer the router holds in memory: written in one piece, one flush, no stream.
+                    // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
+                    await writer.WriteAsync(whole, aborted).ConfigureAwait(false);
+                    return;
+                }
+
                 // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
-                response = await router.SendAsync(message, agentId, aborted).ConfigureAwait(false);
+                var body = await response.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
+                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
+                await using (body.ConfigureAwait(false))
+                {
+                    // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
+                    await CopyBodyAsync(body, writer, aborted).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
             {
-                return; // the agent went away; the router completed the call as cancelled
-            }
-            catch (Exception ex) when (ProxyAdmission.IsOutOfDescriptors(ex))
-            {
-                RouterLog.ProxyOutOfDescriptors(logger, ex, agentId, request.Path.Value);
-                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
-                await ProxyAdmission.WriteOverloadedAsync(context,
-                    "IronRuntime is overloaded: the process has no file descriptor left to reach the provider. Retry after 1 s.").ConfigureAwait(false);
-                return;
+                // The agent went away mid-answer: the read was cancelled, the router settled what was received.
             }
             catch (Exception ex)
             {
-                RouterLog.ProxyCallFailed(logger, ex, agentId, request.Path.Value);
-                using var failed = ProviderErrors.Create(UsesAnthropicShape(request), HttpStatusCode.BadGateway,
-                    "iron_runtime_upstream_error", "upstream_unreachable", "IronRuntime could not complete the call to the provider: " + ex.Message);
-                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
-                await WriteResponseAsync(context, failed, agentId).ConfigureAwait(false);
-                return;
-            }
-
-            using (response)
-            {
-                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
-                await WriteResponseAsync(context, response, agentId).ConfigureAwait(false);
+                // The provider's answer broke off (or could not be read): end the agent's response the same way,
+                // so that its client sees an incomplete answer rather than a short one that looks complete.
+                RouterLog.ProxyResponseAborted(logger, ex, agentId, context.Request.Path.Value);
+                context.Abort();
             }
         }
         finally
         {
             admission.Leave();
+        }
+    }
+
+    /// <summary>
+    /// The answer to write: the router's (<paramref name="message"/> sent for <paramref name="agentId"/>), a 401 when the
+    /// agent was not authenticated (<paramref name="message"/> null), a 502 when the call failed; null when there is
+    /// nothing to write (the agent went away, or the overload answer was written here).
+    /// </summary>
+    private async Task<HttpResponseMessage?> AnswerAsync(HttpContext context, HttpRequestMessage? message, string? agentId)
+    {
+        HttpRequest request = context.Request;
+        if (message is null)
+        {
+            RouterLog.ProxyUnauthorized(logger, request.Method, request.Path.Value);
+            bool anthropic = UsesAnthropicShape(request);
+            return ProviderErrors.Create(anthropic, HttpStatusCode.Unauthorized,
+                anthropic ? "authentication_error" : "invalid_request_error", "invalid_api_key", UnauthorizedMessage);
+        }
+
+        CancellationToken aborted = context.RequestAborted;
+        try
+        {
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
+            return await router.SendAsync(message, agentId, aborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            return null; // the agent went away; the router completed the call as cancelled
+        }
+        catch (Exception ex) when (ProxyAdmission.IsOutOfDescriptors(ex))
+        {
+            RouterLog.ProxyOutOfDescriptors(logger, ex, agentId, request.Path.Value);
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
+            await ProxyAdmission.WriteOverloadedAsync(context,
+                "IronRuntime is overloaded: the process has no file descriptor left to reach the provider. Retry after 1 s.").ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex)
+        {
+            RouterLog.ProxyCallFailed(logger, ex, agentId, request.Path.Value);
+            return ProviderErrors.Create(UsesAnthropicShape(request), HttpStatusCode.BadGateway,
+                "iron_runtime_upstream_error", "upstream_unreachable", "IronRuntime could not complete the call to the provider: " + ex.Message);
         }
     }
 
@@ -184,7 +226,7 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
                     filled = 0;
                     // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
                     FlushResult sent = await writer.WriteAsync(buffer.AsMemory(0, count), aborted).ConfigureAwait(false);
-                    SseBufferPool.Return(buffer!);
+                    SseBufferPool.Shared.Return(buffer!);
                     buffer = null;
                     if (sent.IsCompleted || sent.IsCanceled)
                     {
@@ -229,7 +271,7 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
         {
             if (buffer is not null)
             {
-                SseBufferPool.Return(buffer);
+                SseBufferPool.Shared.Return(buffer);
             }
         }
     }
@@ -242,7 +284,7 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
     {
         if (buffer is null)
         {
-            return SseBufferPool.Rent(CopyBufferSize);
+            return SseBufferPool.Shared.Rent(CopyBufferSize);
         }
 
         if (filled < buffer.Length)
@@ -250,16 +292,15 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
             return buffer;
         }
 
-        byte[] larger = SseBufferPool.Rent(Math.Min(2 * buffer.Length, MaxUnflushedBytes));
+        byte[] larger = SseBufferPool.Shared.Rent(Math.Min(2 * buffer.Length, MaxUnflushedBytes));
         buffer.AsSpan(0, filled).CopyTo(larger);
-        SseBufferPool.Return(buffer);
+        SseBufferPool.Shared.Return(buffer);
         return larger;
     }
 
-    private async Task WriteResponseAsync(HttpContext context, HttpResponseMessage response, string? agentId)
+    /// <summary>The status and headers of <paramref name="response"/> on the agent's response.</summary>
+    private static void SetResponseHead(HttpResponse target, HttpResponseMessage response)
     {
-        HttpResponse target = context.Response;
-        CancellationToken aborted = context.RequestAborted;
         target.StatusCode = (int)response.StatusCode;
         ProxyHeaders.CopyResponseHeaders(response, target.Headers);
         target.ContentLength = response.Content.Headers.ContentLength;
@@ -270,38 +311,6 @@ internal sealed class ProxyRequestHandler(LlmRouter router, AgentTokenRegistry t
             // of the runtime (overloaded, out of descriptors, circuit open) closes it too, so that its descriptor is
             // freed at once and a connection waiting to be accepted gets its answer.
             target.Headers.Connection = "close";
-        }
-
-        PipeWriter writer = target.BodyWriter;
-        try
-        {
-            if (BufferedContent.TryGetBody(response.Content, out var whole))
-            {
-                // A non-streamed answer the router holds in memory: written in one piece, one flush, no stream.
-                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
-                await writer.WriteAsync(whole, aborted).ConfigureAwait(false);
-                return;
-            }
-
-            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
-            var body = await response.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
-            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
-            await using (body.ConfigureAwait(false))
-            {
-                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent, Kestrel has no SynchronizationContext
-                await CopyBodyAsync(body, writer, aborted).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-        {
-            // The agent went away mid-answer: the read was cancelled, the router settled what was received.
-        }
-        catch (Exception ex)
-        {
-            // The provider's answer broke off (or could not be read): end the agent's response the same way,
-            // so that its client sees an incomplete answer rather than a short one that looks complete.
-            RouterLog.ProxyResponseAborted(logger, ex, agentId, context.Request.Path.Value);
-            context.Abort();
         }
     }
 }

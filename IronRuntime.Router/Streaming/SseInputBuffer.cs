@@ -76,21 +76,31 @@ internal sealed class SseInputBuffer
     /// <summary>Reads more bytes from upstream; when no bytes are held, first waits for data with a zero-byte read.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>A task that completes when bytes were appended or the upstream ended.</returns>
-    /// <remarks>Its state machine comes from a pool: a stream that waits for every event allocates nothing per wait.</remarks>
+    /// <remarks>
+    /// Its state machine comes from a pool: a stream that waits for every event allocates nothing per wait.
+    /// <see cref="SseMeteringStream"/> runs the same steps (<see cref="WaitAsync"/>, <see cref="ReadAsync"/>,
+    /// <see cref="Appended"/>) in its own state machine, so that a waiting stream holds one rather than two.
+    /// </remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask FillAsync(CancellationToken cancellationToken)
     {
-        if (_array is null)
-        {
-            // Wait without a buffer: streams that support it (sockets, HTTP response bodies) complete a zero-byte read
-            // when data is available; the others return 0 at once.
-            await _upstream.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-        }
-
-        Memory<byte> space = PrepareSpace();
-        int read = await _upstream.ReadAsync(space, cancellationToken).ConfigureAwait(false);
-        Appended(read);
+        await WaitAsync(cancellationToken).ConfigureAwait(false);
+        Appended(await ReadAsync(cancellationToken).ConfigureAwait(false));
     }
+
+    /// <summary>
+    /// The first step of a fill: when no bytes are held, waits for data without a buffer — streams that support it
+    /// (sockets, HTTP response bodies) complete a zero-byte read when data is available; the others return 0 at once.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The wait (completed when bytes are held).</returns>
+    public ValueTask<int> WaitAsync(CancellationToken cancellationToken)
+        => _array is null ? _upstream.ReadAsync(Memory<byte>.Empty, cancellationToken) : new ValueTask<int>(0);
+
+    /// <summary>The second step of a fill: reads into the space after the held bytes; pass its result to <see cref="Appended"/>.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The number of bytes read; 0 when the upstream ended.</returns>
+    public ValueTask<int> ReadAsync(CancellationToken cancellationToken) => _upstream.ReadAsync(PrepareSpace(), cancellationToken);
 
     /// <summary>Reads more bytes from upstream synchronously (the caller chose a synchronous read).</summary>
     public void Fill()
@@ -108,7 +118,7 @@ internal sealed class SseInputBuffer
         _start = _end = 0;
         if (array is not null)
         {
-            SseBufferPool.Return(array);
+            SseBufferPool.Shared.Return(array);
         }
     }
 
@@ -116,7 +126,7 @@ internal sealed class SseInputBuffer
     {
         if (_array is null)
         {
-            _array = SseBufferPool.Rent(_initialSize);
+            _array = SseBufferPool.Shared.Rent(_initialSize);
             _start = _end = 0;
         }
         else if (_array.Length - _end < MinimumSpace(_array.Length))
@@ -130,9 +140,9 @@ internal sealed class SseInputBuffer
             {
                 // One unfinished event fills the array: grow, up to the event cap (the event reader refuses beyond).
                 int size = (int)Math.Min(Math.Max(2L * _array.Length, held + 1L), Math.Max(_maxSize + 1L, held + 1L));
-                byte[] larger = SseBufferPool.Rent(size);
+                byte[] larger = SseBufferPool.Shared.Rent(size);
                 _array.AsSpan(_start, held).CopyTo(larger);
-                SseBufferPool.Return(_array);
+                SseBufferPool.Shared.Return(_array);
                 _array = larger;
             }
 
@@ -146,7 +156,9 @@ internal sealed class SseInputBuffer
     /// <summary>The least free space worth a read: half the array, at most 512 bytes.</summary>
     private static int MinimumSpace(int length) => Math.Max(1, Math.Min(CompactBelow, length / 2));
 
-    private void Appended(int read)
+    /// <summary>The last step of a fill: records the bytes <see cref="ReadAsync"/> read (0: the upstream ended).</summary>
+    /// <param name="read">The read's result.</param>
+    public void Appended(int read)
     {
         if (read == 0)
         {

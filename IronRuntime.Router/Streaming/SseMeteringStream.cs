@@ -256,7 +256,9 @@ internal sealed partial class SseMeteringStream : ReadOnlyStream
                     : default;
                 try
                 {
-                    await _input.FillAsync(_abort.Token).ConfigureAwait(false);
+                    // SseInputBuffer.FillAsync's steps, in this state machine: a waiting stream holds one, not two.
+                    await _input.WaitAsync(_abort.Token).ConfigureAwait(false);
+                    _input.Appended(await _input.ReadAsync(_abort.Token).ConfigureAwait(false));
                 }
                 catch (Exception) when (cancellationToken.IsCancellationRequested)
                 {

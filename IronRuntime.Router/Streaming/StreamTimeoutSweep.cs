@@ -4,7 +4,8 @@ namespace IronRuntime.Router.Streaming;
 
 /// <summary>
 /// One timer per <see cref="TimeProvider"/> for the idle and whole-call limits of every open stream, instead of one
-/// timer per stream re-armed on every read (issue #19).
+/// timer per stream re-armed on every read (issue #19); it also drives the trimming passes of the pools' unused items
+/// (<see cref="Internal.TrimmedFreeList{T}"/>), so that no pool needs a timer of its own.
 /// </summary>
 /// <remarks>
 /// A stream registers once (<see cref="Add"/>) and then arms and disarms its wait by writing its due timestamp — no

@@ -37,7 +37,7 @@ public sealed class LoopbackServerMemoryTests
     [Test]
     public void LoopbackMemoryPool_BlocksReturned_AreReusedUpToTheRetainedLimitAndNoMore()
     {
-        using var pool = new LoopbackMemoryPool();
+        using var pool = new LoopbackMemoryPool(TimeProvider.System);
         var first = pool.Rent();
         byte[] firstArray = GetArray(first.Memory);
         first.Dispose();
