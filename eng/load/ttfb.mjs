@@ -14,7 +14,7 @@ const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, word, i, all) => (word.startsWith("--") ? [...pairs, [word.slice(2), all[i + 1]]] : pairs), []),
 );
 const calls = Number(args.calls ?? 300);
-const warmup = Number(args.warmup ?? 1000); // tiered JIT: a cold host answers its first few hundred calls slower
+const warmup = Number(args.warmup ?? 5000); // tiered JIT: a host fresh from start answers its first thousand or two calls slower
 const body = JSON.stringify({
   model: "gpt-4o-mini",
   max_tokens: Number(args.events ?? 20),
