@@ -157,6 +157,24 @@ public sealed class LlmCall
 
     private long _promptTokens = -2;
 
+    /// <summary>
+    /// Lets go of the request body once the provider reported the prompt's tokens (an Anthropic stream's
+    /// <c>message_start</c>) and no earlier attempt needs it charged: from then on nothing reads the body — the
+    /// prompt count it feeds (<see cref="PromptTokens"/>) is used only for an answer whose usage carried no input, or
+    /// for attempts cut before this one. An open stream then no longer keeps a prompt of tens of KB alive.
+    /// </summary>
+    internal void ReleaseBodyOnceInputReported()
+    {
+        if (Usage.InputTokens > 0 && UnreportedAnswers == 0 && !Body.IsEmpty)
+        {
+            Body = default;
+            if (_promptTokens == -2)
+            {
+                _promptTokens = -1; // not counted from a body no longer held; never needed once the input is reported
+            }
+        }
+    }
+
     /// <summary>The prompt's tokens counted with the model family's tokenizer (cached), or null without one.</summary>
     internal long? PromptTokens()
     {

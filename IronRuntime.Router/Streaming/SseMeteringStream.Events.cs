@@ -228,6 +228,7 @@ internal sealed partial class SseMeteringStream
         {
             _call.Usage = _usage.Usage;
             _call.UsageReported = _usage.Reported;
+            _call.ReleaseBodyOnceInputReported();
         }
 
         if (_call.ResponseModel is null && _usage.Model is not null)

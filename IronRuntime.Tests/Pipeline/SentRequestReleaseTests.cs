@@ -1,6 +1,4 @@
-using System.IO.Pipelines;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using IronRuntime.Resilience;
 using IronRuntime.Router.Pipeline;
@@ -25,19 +23,9 @@ public sealed class SentRequestReleaseTests
     public async Task StreamedAnswer_WhileOpen_TheSentMessageHoldsNoHeadersOrContentAndWhatWasSentIsUnchanged([Values] bool resilience, CancellationToken cancellationToken)
     {
         var upstream = new OpenStreamUpstream();
-        var builder = AgentRuntime.CreateBuilder()
-            .WithBudget(100m)
-            .UseOpenAI("sk-test-openai", new Uri("https://api.openai.com/"))
-            .ConfigureResilience(o => o.Enabled = resilience)
-            .ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        builder.Services.AddHttpClient(IronRuntimeBuilder.UpstreamClientName).ConfigurePrimaryHttpMessageHandler(() => upstream);
-        await using var runtime = builder.Build();
+        await using var runtime = Build(upstream, b => b.UseOpenAI("sk-test-openai", new Uri("https://api.openai.com/")).ConfigureResilience(o => o.Enabled = resilience));
         using var client = runtime.CreateHttpClient("a1");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "https://api.openai.com/v1/chat/completions")
-        {
-            Content = new StringContent(Request, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("x-trace", "t-1");
+        using var request = Post("https://api.openai.com/v1/chat/completions", Request, "x-trace", "t-1");
 
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         HttpRequestMessage sent = upstream.Sent!;
@@ -64,31 +52,49 @@ public sealed class SentRequestReleaseTests
         });
     }
 
-    /// <summary>Records what a request carried when sent, and answers with an event stream that stays open until <see cref="FinishAsync"/>.</summary>
-    private sealed class OpenStreamUpstream : HttpMessageHandler
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task AnthropicStream_OnceMessageStartReportedTheInput_TheCallHoldsNoBody_AndACutStreamIsChargedThatInput(CancellationToken cancellationToken)
     {
-        private readonly Pipe _body = new();
+        const string Ask = """{"model":"claude-sonnet-4-5","max_tokens":50,"stream":true,"messages":[{"role":"user","content":"Hello"}]}""";
+        string events = SseSamples.Anthropic();
+        int firstDelta = events.IndexOf("event: content_block_delta", StringComparison.Ordinal);
+        var upstream = new OpenStreamUpstream();
+        await using var runtime = Build(upstream, b => b.UseAnthropic("sk-ant-test", new Uri("https://api.anthropic.com/")));
+        using var client = runtime.CreateHttpClient("a1");
+        using var request = Post("https://api.anthropic.com/v1/messages", Ask, "anthropic-version", "2023-06-01");
 
-        public HttpRequestMessage? Sent { get; private set; }
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var call = ((RoutedRequestMessage)upstream.Sent!).Call!;
+        bool heldBeforeMessageStart = !call.Body.IsEmpty;
+        await upstream.WriteAsync(events[..firstDelta]); // message_start (input 12 + cache write 150 + cache read 2,048), block start, ping
+        var reading = response.Content.ReadAsStringAsync(cancellationToken);
+        await Eventually.UntilAsync(() => call.Body.IsEmpty);
+        await upstream.BreakAsync(); // cut before message_delta: the output's usage never arrives
+        Assert.CatchAsync(async () => await reading);
+        await Eventually.UntilAsync(() => runtime.GetMetrics("a1").Requests == 1);
 
-        public string SentHeaders { get; private set; } = string.Empty;
-
-        public string SentBody { get; private set; } = string.Empty;
-
-        public async Task FinishAsync(string events)
+        Assert.Multiple(() =>
         {
-            await _body.Writer.WriteAsync(Encoding.UTF8.GetBytes(events));
-            await _body.Writer.CompleteAsync();
-        }
+            Assert.That(heldBeforeMessageStart, Is.True, "the body is held until the provider reports the prompt");
+            Assert.That(upstream.SentBody, Does.Contain("\"model\":\"claude-sonnet-4-5\""), "and was sent whole");
+            Assert.That(runtime.GetMetrics("a1").InputTokens, Is.EqualTo(SseSamples.AnthropicUsage.InputTokens), "the cut call is charged the reported prompt");
+            Assert.That(runtime.GetBudget().Spent, Is.GreaterThan(0m));
+        });
+    }
 
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Sent = request;
-            SentHeaders = string.Join("\n", request.Headers.NonValidated.Select(h => h.Key + ": " + h.Value));
-            SentBody = await request.Content!.ReadAsStringAsync(cancellationToken);
-            var content = new StreamContent(_body.Reader.AsStream());
-            content.Headers.ContentType = new MediaTypeHeaderValue("text/event-stream");
-            return new HttpResponseMessage(HttpStatusCode.OK) { Content = content, RequestMessage = request };
-        }
+    /// <summary>A runtime with a budget whose upstream client sends to <paramref name="upstream"/>.</summary>
+    private static AgentRuntime Build(OpenStreamUpstream upstream, Func<IronRuntimeBuilder, IronRuntimeBuilder> provider)
+    {
+        var builder = provider(AgentRuntime.CreateBuilder().WithBudget(100m)).ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        builder.Services.AddHttpClient(IronRuntimeBuilder.UpstreamClientName).ConfigurePrimaryHttpMessageHandler(() => upstream);
+        return builder.Build();
+    }
+
+    private static HttpRequestMessage Post(string url, string json, string header, string value)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Add(header, value);
+        return request;
     }
 }
