@@ -1,25 +1,26 @@
 using System.Net.Http.Headers;
+using IronRuntime.Router.Proxy;
 
 namespace IronRuntime.Benchmarks.Proxy;
 
 /// <summary>
-/// The set-up the proxy benchmarks share: a <see cref="LoopbackUpstream"/>, a runtime with a budget whose loopback proxy
-/// forwards to it, and two clients — one straight to the provider, one through the proxy with an agent's token.
+/// The set-up the proxy benchmarks share: a loopback provider, a runtime with a budget whose loopback proxy forwards to
+/// it, and two clients — one straight to the provider, one through the proxy with an agent's token.
 /// </summary>
 internal sealed class ProxyBench : IDisposable
 {
-    private readonly LoopbackUpstream _upstream;
+    private readonly IAsyncDisposable _upstream;
     private readonly AgentRuntime _runtime;
 
-    private ProxyBench(bool chunkedAnswer)
+    private ProxyBench(Uri upstreamAddress, IAsyncDisposable upstream)
     {
-        _upstream = LoopbackUpstream.StartAsync(chunkedAnswer).GetAwaiter().GetResult();
+        _upstream = upstream;
         _runtime = AgentRuntime.CreateBuilder()
             .WithBudget(1_000_000_000m)
-            .UseOpenAI("sk-bench", _upstream.BaseAddress)
+            .UseOpenAI("sk-bench", upstreamAddress)
             .Build();
         _runtime.Proxy.StartAsync().GetAwaiter().GetResult();
-        Direct = new HttpClient { BaseAddress = _upstream.BaseAddress };
+        Direct = new HttpClient { BaseAddress = upstreamAddress };
         Direct.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sk-bench");
         ThroughProxy = new HttpClient { BaseAddress = _runtime.Proxy.BaseAddress };
         ThroughProxy.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _runtime.Proxy.IssueToken("bench-agent"));
@@ -31,8 +32,15 @@ internal sealed class ProxyBench : IDisposable
     /// <summary>A client sending to the runtime's proxy as an agent.</summary>
     public HttpClient ThroughProxy { get; }
 
-    /// <summary>Starts the provider (answering JSON chunked when <paramref name="chunkedAnswer"/>) and the runtime.</summary>
-    public static ProxyBench Start(bool chunkedAnswer = false) => new(chunkedAnswer);
+    /// <summary>Starts a <see cref="LoopbackUpstream"/> (answering JSON chunked when <paramref name="chunkedAnswer"/>) and the runtime.</summary>
+    public static ProxyBench Start(bool chunkedAnswer = false)
+    {
+        var upstream = LoopbackUpstream.StartAsync(chunkedAnswer).GetAwaiter().GetResult();
+        return new(upstream.BaseAddress, upstream);
+    }
+
+    /// <summary>Starts the runtime in front of <paramref name="upstream"/>, which it then owns.</summary>
+    public static ProxyBench Over(LoopbackServer upstream) => new(upstream.BaseAddress, upstream);
 
     /// <inheritdoc />
     public void Dispose()

@@ -24,10 +24,7 @@ public class ProxyStreamEventsBenchmark
     private static readonly byte[] End = Encoding.UTF8.GetBytes(
         """data: {"id":"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT","object":"chat.completion.chunk","created":1741569952,"model":"gpt-4o-mini-2024-07-18","choices":[],"usage":{"prompt_tokens":25,"completion_tokens":7,"total_tokens":32}}""" + "\n\ndata: [DONE]\n\n");
 
-    private LoopbackServer _upstream = null!;
-    private AgentRuntime _runtime = null!;
-    private HttpClient _direct = null!;
-    private HttpClient _throughProxy = null!;
+    private ProxyBench _bench = null!;
     private byte[] _body = [];
 
     /// <summary>Events in the streamed answer.</summary>
@@ -37,34 +34,19 @@ public class ProxyStreamEventsBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        _upstream = LoopbackServer.StartAsync(0, null, AnswerAsync, NullLoggerFactory.Instance, CancellationToken.None).GetAwaiter().GetResult();
-        _runtime = AgentRuntime.CreateBuilder()
-            .WithBudget(1_000_000_000m)
-            .UseOpenAI("sk-bench", _upstream.BaseAddress)
-            .Build();
-        _runtime.Proxy.StartAsync().GetAwaiter().GetResult();
-        _direct = new HttpClient { BaseAddress = _upstream.BaseAddress };
-        _direct.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sk-bench");
-        _throughProxy = new HttpClient { BaseAddress = _runtime.Proxy.BaseAddress };
-        _throughProxy.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _runtime.Proxy.IssueToken("bench-agent"));
+        _bench = ProxyBench.Over(LoopbackServer.StartAsync(0, null, AnswerAsync, NullLoggerFactory.Instance, CancellationToken.None).GetAwaiter().GetResult());
         _body = Encoding.UTF8.GetBytes(
             $$"""{"model":"gpt-4o-mini","max_completion_tokens":{{Events}},"stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Count."}]}""");
     }
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _direct.Dispose();
-        _throughProxy.Dispose();
-        _runtime.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _upstream.DisposeAsync().AsTask().GetAwaiter().GetResult();
-    }
+    public void Cleanup() => _bench.Dispose();
 
     [Benchmark(Baseline = true)]
-    public Task<long> Direct() => ReadWholeStreamAsync(_direct);
+    public Task<long> Direct() => ReadWholeStreamAsync(_bench.Direct);
 
     [Benchmark]
-    public Task<long> ThroughProxy() => ReadWholeStreamAsync(_throughProxy);
+    public Task<long> ThroughProxy() => ReadWholeStreamAsync(_bench.ThroughProxy);
 
     private static async Task AnswerAsync(HttpContext context)
     {

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace IronRuntime.Router.Internal;
 
 /// <summary>Helpers for provider response contents shared by the stages that replace or read them.</summary>
@@ -68,7 +70,10 @@ internal static class HttpContents
         long? declared = content.Headers.ContentLength;
         using var buffer = new BodyBuffer(declared, limit);
         await ReadLimitedAsync(content, declared, limit, buffer, cancellationToken).ConfigureAwait(false);
-        return buffer.Detach().ToArray();
+        ReadOnlyMemory<byte> body = buffer.Detach();
+        return MemoryMarshal.TryGetArray(body, out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length
+            ? whole.Array // a chunked body was already copied to its exact size: not copied again
+            : body.ToArray();
     }
 
     /// <summary>
