@@ -1,8 +1,23 @@
 // Usage: dotnet IronRuntime.Tests.CrashHost.dll <database> <provider base url> <provider key> <agent id> <concurrency> <body>
 // Starts a runtime on <database> with one in-process agent that sends <body> to Chat Completions from <concurrency>
 // loops until the process is killed; writes "ready" once the agent runs.
+//
+// Or: dotnet IronRuntime.Tests.CrashHost.dll process-agent <executable> [user]
+// Starts a runtime (simulated provider, no state file) with one process agent, as <user> when given; writes
+// "agent <pid>" once it runs (see Agents/ProcessAgentHostDeathTests.cs).
 using System.Text;
 using IronRuntime;
+
+if (args[0] == "process-agent")
+{
+    await using var host = AgentRuntime.CreateBuilder().UseSimulatedProvider().Build();
+    var options = new IronRuntime.Agents.ProcessAgentOptions { User = args.Length > 2 ? args[2] : null };
+    var processAgent = await host.StartAgentAsync(args[1], options);
+    Console.WriteLine($"agent {processAgent.ProcessId}");
+    await processAgent.WaitForExitAsync();
+    Console.WriteLine($"ended {processAgent.Status}");
+    return;
+}
 
 string database = args[0];
 var provider = new Uri(args[1]);

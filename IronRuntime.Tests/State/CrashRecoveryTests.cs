@@ -3,6 +3,7 @@ using System.Text;
 using IronRuntime.Agents;
 using IronRuntime.Router;
 using IronRuntime.Tests.Fakes;
+using IronRuntime.Tests.Support;
 using Microsoft.Data.Sqlite;
 
 namespace IronRuntime.Tests.State;
@@ -96,19 +97,7 @@ public sealed class CrashRecoveryTests
     }
 
     private static Process StartHost(string db, FakeProvider fake)
-    {
-        var testBin = new DirectoryInfo(AppContext.BaseDirectory);
-        string configuration = testBin.Parent!.Name;
-        string testsDir = testBin.Parent!.Parent!.Parent!.FullName;
-        string host = Path.Combine(testsDir, "CrashHost", "bin", configuration, "net10.0", "IronRuntime.Tests.CrashHost.dll");
-        Assert.That(File.Exists(host), Is.True, $"the crash host is built with the tests ({host})");
-        var start = new ProcessStartInfo("dotnet", [host, db, fake.BaseUri.ToString(), FakeProvider.OpenAIKey, AgentId, Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), Body])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        return Process.Start(start)!;
-    }
+        => CrashHost.Start(db, fake.BaseUri.ToString(), FakeProvider.OpenAIKey, AgentId, Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), Body);
 
     private static async Task WaitForReadyAsync(Process host, CancellationToken cancellationToken)
     {

@@ -14,7 +14,8 @@ namespace IronRuntime.Agents.Processes;
 /// so no orphan outlives the agent. Processes that left the group (a daemon that called <c>setsid</c>) are found by
 /// <see cref="AgentProcessTree"/> — looked for every second while the agent runs, and whenever it is signalled — and
 /// killed with it. With <see cref="ProcessAgentOptions.User"/> the program is executed through <c>setpriv</c>, which
-/// switches to that user first (same pid). Without <c>setsid</c> the signals go to the main process and killing walks
+/// switches to that user first (same pid); where <see cref="ParentDeathSignal"/> is available, the same <c>setpriv</c> gives
+/// the agent a parent-death signal, so it dies with the host. Without <c>setsid</c> the signals go to the main process and killing walks
 /// the process tree.
 /// </remarks>
 internal sealed class AgentProcess : IDisposable
@@ -88,10 +89,20 @@ internal sealed class AgentProcess : IDisposable
             launcher.Add(setsid); // setsid execs the next program in place: same pid, now a session and group leader
         }
 
+        bool parentDeath = ParentDeathSignal.IsAvailable;
+        if (parentDeath || command.Identity is not null)
+        {
+            launcher.Add(AgentIdentity.SetprivPath!); // setpriv sets what follows, then execs the program (same pid)
+        }
+
+        if (parentDeath)
+        {
+            launcher.AddRange(ParentDeathSignal.SetprivOptions); // the agent dies with the host, even a SIGKILLed one
+        }
+
         if (command.Identity is { } identity)
         {
-            launcher.Add(AgentIdentity.SetprivPath!); // setpriv switches user and groups, then execs the program (same pid)
-            launcher.AddRange(identity.SetprivArguments());
+            launcher.AddRange(identity.SetprivArguments()); // switches user and groups (before the signal is set)
             if (identity.UserName is { } name)
             {
                 startInfo.Environment["USER"] = name;
@@ -102,6 +113,10 @@ internal sealed class AgentProcess : IDisposable
             {
                 startInfo.Environment["HOME"] = home;
             }
+        }
+        else if (parentDeath)
+        {
+            launcher.Add("--");
         }
 
         launcher.Add(command.FileName);
@@ -124,7 +139,7 @@ internal sealed class AgentProcess : IDisposable
         var process = new Process { StartInfo = startInfo };
         try
         {
-            process.Start();
+            ParentDeathSignal.Start(process); // on the thread whose end the kernel takes for the host's
             process.StandardInput.Close(); // an agent reading standard input sees its end, not the host's console
         }
         catch
