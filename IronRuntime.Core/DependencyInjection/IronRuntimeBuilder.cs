@@ -180,7 +180,8 @@ public sealed class IronRuntimeBuilder
         }
         catch
         {
-            provider.Dispose();
+            // Asynchronously: the SQLite store has only DisposeAsync, and a synchronous Dispose would throw over the cause.
+            provider.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw;
         }
     }

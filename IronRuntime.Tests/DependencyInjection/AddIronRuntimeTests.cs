@@ -29,6 +29,30 @@ public sealed class AddIronRuntimeTests
     }
 
     [Test]
+    public void Build_ServiceFailsAfterTheStateFileOpened_ThrowsThatFailure_AndReleasesTheFile()
+    {
+        // The SQLite store (disposable only asynchronously) is built before IProviderHealth: a synchronous Dispose of
+        // the container on the failure path threw its own InvalidOperationException and hid the cause.
+        string directory = Directory.CreateTempSubdirectory("iron-build-").FullName;
+        string database = Path.Combine(directory, "state.db");
+        try
+        {
+            var builder = AgentRuntime.CreateBuilder().UseSimulatedProvider().UseSqliteState(database);
+            builder.Services.AddSingleton<IronRuntime.Resilience.IProviderHealth>(_ => throw new InvalidOperationException("provider health is down"));
+
+            var thrown = Assert.Throws<InvalidOperationException>(() => builder.Build());
+
+            Assert.That(thrown!.Message, Is.EqualTo("provider health is down"), "the cause, not a failure to dispose the container");
+            Assert.DoesNotThrow(() => File.Delete(database), "and the store was disposed, its connection closed");
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Test]
     public async Task AddIronRuntime_BindsConfigurationSection()
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
