@@ -13,7 +13,8 @@ namespace IronRuntime.Benchmarks.Profiling;
 /// </code>
 /// Scenarios: <c>chain</c> (<see cref="HandlerChainBenchmark.ThroughRuntime"/>), <c>bare</c> (its baseline),
 /// <c>proxy</c> and <c>proxy-stream</c> (<see cref="ProxyOverheadBenchmark.ThroughProxy"/>, one call in flight),
-/// <c>direct</c> (its baseline), <c>durable</c> (bursts of durable reservations, <see cref="DurableBurstProfile"/>).
+/// <c>direct</c> (its baseline), <c>durable</c> (bursts of durable reservations, <see cref="DurableBurstProfile"/>),
+/// <c>startup</c> (<see cref="State.StartupRestoreBenchmark.RuntimeReadyWithMillionRecords"/>).
 /// </summary>
 internal static class ProfileLoop
 {
@@ -40,8 +41,14 @@ internal static class ProfileLoop
                 operation = scenario == "direct" ? proxy.Direct : proxy.ThroughProxy;
                 cleanup = () => { proxy.Cleanup(); return Task.CompletedTask; };
                 break;
+            case "startup":
+                var startup = new State.StartupRestoreBenchmark();
+                startup.Setup();
+                operation = async () => (int)await startup.RuntimeReadyWithMillionRecords().ConfigureAwait(false);
+                cleanup = () => { startup.Cleanup(); return Task.CompletedTask; };
+                break;
             default:
-                await Console.Error.WriteLineAsync($"unknown scenario '{scenario}': chain, bare, proxy, proxy-stream, direct, durable").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"unknown scenario '{scenario}': chain, bare, proxy, proxy-stream, direct, durable, startup").ConfigureAwait(false);
                 return 2;
         }
 
