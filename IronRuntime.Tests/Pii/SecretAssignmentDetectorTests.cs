@@ -1,3 +1,4 @@
+using System.Text;
 using IronRuntime.Pii;
 using IronRuntime.Pii.Detectors;
 using IronRuntime.Pii.Internal;
@@ -85,4 +86,73 @@ public sealed class SecretAssignmentDetectorTests
         Assert.That(Assigned("AccountKey", Random(88)), Is.EqualTo(PiiCandidate.None), "88 characters without the padding");
         Assert.That(Assigned("AccountKey", "-" + Random(85) + "=="), Is.EqualTo(PiiCandidate.None), "88 characters, one not base64");
     }
+
+    [Test]
+    public void SpacesAroundTheTrigger_UpToTwo_Read_Three_None()
+    {
+        Assert.That(Assigned("api_key", "  qwhzkxmp"), Is.EqualTo(PiiCandidate.Match(10, 18, PiiEntityTypes.Secret, PiiConfidence.SecretHighEntropy)));
+        Assert.That(Assigned("api_key", "   qwhzkxmp"), Is.EqualTo(PiiCandidate.None), "three spaces after the trigger: no value");
+        Assert.That(Assigned("api_key  ", "qwhzkxmp"), Is.EqualTo(PiiCandidate.Match(10, 18, PiiEntityTypes.Secret, PiiConfidence.SecretHighEntropy)));
+        Assert.That(Assigned("api_key   ", "qwhzkxmp"), Is.EqualTo(PiiCandidate.None), "three spaces before the trigger: no name");
+    }
+
+    [Test]
+    public void QuotedValue_EndsAtItsQuote_SpacesIncluded()
+        => Assert.That(PiiDetectorProbe.Match(Detector, "\"api_key\": \"qwhz kxmp\"", true, ':'),
+            Is.EqualTo(PiiCandidate.Match(12, 21, PiiEntityTypes.Secret, PiiConfidence.SecretHighEntropy)),
+            "nine distinct characters, the space one of them: log2 9 ≈ 3.17 bits");
+
+    [TestCase("db-pwd", TestName = "Name_DashBeforeAShortSuffix_ReadAsUnderscore")]
+    [TestCase("db.pwd", TestName = "Name_DotBeforeAShortSuffix_ReadAsUnderscore")]
+    public void Name_DashOrDot_ReadAsUnderscore(string name)
+        => Assert.That(Assigned(name, "qwhzkxmp"), Is.EqualTo(Secret(name, "qwhzkxmp", PiiConfidence.SecretHighEntropy)));
+
+    [Test]
+    public void Name_ShortSuffixGluedToAWord_None()
+        => Assert.That(Assigned("mypwd", "qwhzkxmp"), Is.EqualTo(PiiCandidate.None), "pwd needs a separator before it, unlike password");
+
+    [TestCase("SecretAccessKey", TestName = "Aws_CamelCaseName")]
+    [TestCase("aws_secret_key", TestName = "Aws_ShortName")]
+    [TestCase("aws.secret.access.key", TestName = "Aws_DottedName_ReadWhole")]
+    public void Aws_OtherNames_Found(string name)
+        => Assert.That(Assigned(name, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+            Is.EqualTo(PiiCandidate.Match(name.Length + 1, name.Length + 41, PiiEntityTypes.AwsSecretKey, PiiConfidence.NamedSecret)));
+
+    [Test]
+    public void SasSignature_AQueryParameter_Found_ElsewhereNone()
+    {
+        string signature = Convert.ToBase64String([.. Enumerable.Range(0, 32).Select(i => (byte)((i * 37) + 11))]);
+        Assert.That(signature, Has.Length.EqualTo(44));
+
+        Assert.That(PiiDetectorProbe.Match(Detector, "?sig=" + signature, true, '='), Is.EqualTo(PiiCandidate.Match(5, 49, PiiEntityTypes.AzureSasToken, PiiConfidence.KnownPrefix)));
+        Assert.That(PiiDetectorProbe.Match(Detector, "sig=" + signature, true, '='), Is.EqualTo(PiiCandidate.None), "sig is a SAS signature only as a query parameter");
+        Assert.That(PiiDetectorProbe.Match(Detector, "?sig=\"" + signature + "&se=1\"", true, '='),
+            Is.EqualTo(PiiCandidate.Match(6, 50, PiiEntityTypes.AzureSasToken, PiiConfidence.KnownPrefix)), "quoted, the & still ends the parameter");
+
+        string encoded = signature[..43] + "%3D";
+        Assert.That(PiiDetectorProbe.Match(Detector, "&sig=" + encoded, true, '='), Is.EqualTo(PiiCandidate.Match(5, 51, PiiEntityTypes.AzureSasToken, PiiConfidence.KnownPrefix)), "URL-encoded padding");
+        Assert.That(PiiDetectorProbe.Match(Detector, "&sig=" + signature[..43] + "%3", true, '='), Is.EqualTo(PiiCandidate.None), "an escape cut short");
+    }
+
+    [Test]
+    public void ProseLabel_OnlyWhenGenericSecretsAreOn()
+    {
+        byte[] text = Encoding.UTF8.GetBytes("密码: qwhzkxmp");
+        int trigger = Array.IndexOf(text, (byte)':');
+        var input = new ScanInput(text, default, true);
+
+        Assert.That(Detector.Match(input, 0, trigger), Is.EqualTo(PiiCandidate.Match(trigger + 2, text.Length, PiiEntityTypes.Secret, PiiConfidence.SecretHighEntropy)));
+        Assert.That(new SecretAssignmentDetector(generic: false, aws: true, azure: true, sas: true).Match(input, 0, trigger), Is.EqualTo(PiiCandidate.None));
+    }
+
+    [TestCase("1!1!3579", TestName = "Classes_DigitsAndSymbols_AreTwo")]
+    [TestCase("QWQW!#%&", TestName = "Classes_UpperAndSymbols_AreTwo")]
+    public void Classes_EachCountsApart(string value)
+        => Assert.That(Assigned("api_key", value), Is.EqualTo(Secret("api_key", value, PiiConfidence.SecretHighEntropy)), "2.5 bits and two classes");
+
+    [TestCase("98765432", TestName = "Value_DescendingRun_None")]
+    [TestCase("abcdefgh", TestName = "Value_AscendingRun_None")]
+    [TestCase("github_pat_", TestName = "Value_ExactlyAKnownPrefix_LeftToItsDetector")]
+    public void Value_NotARandomSecret_None(string value)
+        => Assert.That(Assigned("api_key", value), Is.EqualTo(PiiCandidate.None));
 }
