@@ -107,6 +107,12 @@ public sealed class SecretAssignmentDetectorTests
     public void Name_DashOrDot_ReadAsUnderscore(string name)
         => Assert.That(Assigned(name, "qwhzkxmp"), Is.EqualTo(Secret(name, "qwhzkxmp", PiiConfidence.SecretHighEntropy)));
 
+    [TestCase("dbpasswd", TestName = "Name_SixLetterSuffixGluedToAWord_Passwd")]
+    [TestCase("mysecret", TestName = "Name_SixLetterSuffixGluedToAWord_Secret")]
+    [TestCase("myapikey", TestName = "Name_SixLetterSuffixGluedToAWord_Apikey")]
+    public void Name_SuffixOfSixOrMore_NeedsNoSeparator(string name)
+        => Assert.That(Assigned(name, "qwhzkxmp"), Is.EqualTo(Secret(name, "qwhzkxmp", PiiConfidence.SecretHighEntropy)));
+
     [Test]
     public void Name_ShortSuffixGluedToAWord_None()
         => Assert.That(Assigned("mypwd", "qwhzkxmp"), Is.EqualTo(PiiCandidate.None), "pwd needs a separator before it, unlike password");
