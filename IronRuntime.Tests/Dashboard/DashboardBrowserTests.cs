@@ -6,6 +6,7 @@ using IronRuntime.Resilience;
 using IronRuntime.Router;
 using IronRuntime.Tests.Fakes;
 using IronRuntime.Tests.Resilience;
+using IronRuntime.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -259,6 +260,11 @@ public sealed class DashboardBrowserTests
             }, new AgentOptions { AgentId = id, Budget = budget }));
         }
 
+        // The agents make their calls after they started: wait for every call to end before the records are flushed,
+        // or the chart (drawn from the store) can miss the last ones.
+        await Eventually.UntilAsync(
+            () => Runtime.GetMetrics("researcher").Requests == 3 && Runtime.GetMetrics("summarizer").Requests == 2 && Runtime.GetMetrics("triage-bot").Requests == 1,
+            TimeSpan.FromSeconds(30), "every agent's calls to end");
         await _app.Services.GetRequiredService<IronRuntime.State.IRuntimeStateStore>().FlushAsync();
         foreach (var (width, height) in new[] { (1280, 800), (390, 844) })
         {
@@ -266,7 +272,17 @@ public sealed class DashboardBrowserTests
             await Assertions.Expect(page.Locator("#agents tr[data-agent='researcher']")).ToBeVisibleAsync();
 
             // The chart, drawn from GET /spend: 3 calls × (120,000 × $0.15/M + 30,000 × $0.60/M) = 3 × $0.036.
-            double charted = await page.EvalOnSelectorAllAsync<double>("#chart rect[data-key='researcher']", "bars => bars.reduce((sum, b) => sum + Number(b.dataset.cost), 0)");
+            // The chart is drawn after the table: read it until it holds the spend (or shows more, or 10 s pass).
+            double charted = 0;
+            for (var deadline = DateTime.UtcNow.AddSeconds(10); DateTime.UtcNow < deadline; await Task.Delay(100))
+            {
+                charted = await page.EvalOnSelectorAllAsync<double>("#chart rect[data-key='researcher']", "bars => bars.reduce((sum, b) => sum + Number(b.dataset.cost), 0)");
+                if (charted >= 0.108 - 1e-9)
+                {
+                    break;
+                }
+            }
+
             Assert.That(charted, Is.EqualTo(0.108).Within(1e-9), "the researcher's spend in the chart, counted once");
             string path = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"dashboard-{width}x{height}.png");
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
