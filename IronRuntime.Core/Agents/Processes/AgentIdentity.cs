@@ -84,7 +84,6 @@ internal sealed partial record AgentIdentity(uint UserId, uint GroupId, string? 
         yield return "--reuid=" + UserId.ToString(CultureInfo.InvariantCulture);
         yield return "--regid=" + GroupId.ToString(CultureInfo.InvariantCulture);
         yield return UserName is null ? "--clear-groups" : "--init-groups"; // the user's supplementary groups, or none
-        yield return "--";
     }
 
     private static bool HostMaySwitchIds()

@@ -93,16 +93,17 @@ internal sealed class AgentProcess : IDisposable
         if (parentDeath || command.Identity is not null)
         {
             launcher.Add(AgentIdentity.SetprivPath!); // setpriv sets what follows, then execs the program (same pid)
-        }
+            if (parentDeath)
+            {
+                launcher.AddRange(ParentDeathSignal.SetprivOptions); // the agent dies with the host, even a SIGKILLed one
+            }
 
-        if (parentDeath)
-        {
-            launcher.AddRange(ParentDeathSignal.SetprivOptions); // the agent dies with the host, even a SIGKILLed one
+            launcher.AddRange(command.Identity?.SetprivArguments() ?? []); // switches user and groups (before the signal is set)
+            launcher.Add("--");
         }
 
         if (command.Identity is { } identity)
         {
-            launcher.AddRange(identity.SetprivArguments()); // switches user and groups (before the signal is set)
             if (identity.UserName is { } name)
             {
                 startInfo.Environment["USER"] = name;
@@ -113,10 +114,6 @@ internal sealed class AgentProcess : IDisposable
             {
                 startInfo.Environment["HOME"] = home;
             }
-        }
-        else if (parentDeath)
-        {
-            launcher.Add("--");
         }
 
         launcher.Add(command.FileName);
